@@ -1,0 +1,25 @@
+namespace FaceSorter.Options;
+
+/// <summary>The rule keys at the root of the <c>FaceSorter</c> section (DESIGN "Decision rules").</summary>
+public sealed class SortingOptions
+{
+    public const string Section = "FaceSorter";
+
+    public List<string> Whitelist { get; set; } = [];
+    public List<string> Blacklist { get; set; } = [];
+    public double MinConfidence { get; set; } = 0.6;
+    public int MaxFacesPerImage { get; set; } = 1;
+    public double MinFaceAreaRatio { get; set; }
+
+    /// <summary>Quiet period after the last change before a download counts as finished.</summary>
+    public TimeSpan SettleTime { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A file still 0 bytes this long after it was first seen is invalid.</summary>
+    public TimeSpan EmptyFileTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often the drop folder is rescanned even without watcher events.</summary>
+    public TimeSpan RescanInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Items each pipeline channel holds before producers wait.</summary>
+    public int PipelineCapacity { get; set; } = 256;
+}

@@ -1,0 +1,52 @@
+namespace FaceSorter.Storage;
+
+/// <summary>
+/// FaceSorter's own records (DESIGN "Database"): the content claims that decide duplicates, the move
+/// journal that makes moves crash-safe, and the <c>downloads</c> / <c>review_queue</c> rows users and
+/// scripts read. Two implementations (SQLite, PostgreSQL) pass one contract test suite.
+/// </summary>
+public interface IFaceSorterStore
+{
+    /// <summary>Creates the schema or migrates it to the current version.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims <paramref name="fileHash"/> for the file at <paramref name="path"/>. The first claim of
+    /// a hash wins (the database's unique constraint decides, not timing); a file that claimed it
+    /// earlier (before a crash) wins again.
+    /// </summary>
+    Task<ContentClaim> ClaimContentAsync(string fileHash, string path, CancellationToken cancellationToken);
+
+    /// <summary>Journals the intent to move files before any of them is moved; returns one id per move.</summary>
+    Task<IReadOnlyList<long>> BeginMovesAsync(IReadOnlyList<PlannedMove> moves, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks journalled moves done and writes their <c>downloads</c> / <c>review_queue</c> rows, all in
+    /// one transaction, so a file never has a half-written record.
+    /// </summary>
+    Task CompleteMovesAsync(IReadOnlyList<CompletedMove> moves, CancellationToken cancellationToken);
+
+    /// <summary>Marks a journalled move as not done (the file stayed where it was).</summary>
+    Task AbandonMoveAsync(long journalId, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Journal entries left unfinished by a crash.</summary>
+    Task<IReadOnlyList<JournalEntry>> GetUnfinishedMovesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records why a file stays in the drop folder for now (replaced on each call).</summary>
+    Task HoldAsync(string path, string reason, CancellationToken cancellationToken);
+
+    Task ReleaseHoldAsync(string path, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<HeldFile>> GetHeldFilesAsync(CancellationToken cancellationToken);
+
+    /// <summary>The seed's figures over the last <paramref name="days"/> days (DESIGN "stats").</summary>
+    Task<SortStats> GetStatsAsync(int days, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ReviewItem>> ListReviewAsync(string? category, ReviewAction? action, CancellationToken cancellationToken);
+
+    Task<ReviewItem?> GetReviewItemAsync(long id, CancellationToken cancellationToken);
+
+    Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken);
+
+    Task SetSettingAsync(string key, string value, CancellationToken cancellationToken);
+}

@@ -1,0 +1,79 @@
+namespace FaceSorter.Storage;
+
+/// <summary>The answer to a content claim.</summary>
+/// <param name="IsOriginal">True when this file owns the content.</param>
+/// <param name="EarlierPath">Where the owning copy was (or is) when this one is not the original.</param>
+/// <param name="EarlierState">What became of the owning copy (see <see cref="ContentState"/>).</param>
+public sealed record ContentClaim(bool IsOriginal, string? EarlierPath, string? EarlierState);
+
+/// <summary>States of a claimed content hash, as stored.</summary>
+public static class ContentState
+{
+    public const string Claimed = "claimed";
+    public const string Sorted = "sorted";
+    public const string InReview = "review";
+    public const string Approved = "approved";
+    public const string Rejected = "rejected";
+}
+
+public enum RecordKind
+{
+    /// <summary>A <c>downloads</c> row: the file is in <c>faces/&lt;person&gt;/</c>.</summary>
+    Download,
+
+    /// <summary>A <c>review_queue</c> row: the file is in <c>review/&lt;category&gt;/</c>.</summary>
+    Review,
+}
+
+/// <summary>What to record once a move is done; carried in the journal so a crash loses nothing.</summary>
+public sealed record OutcomeRecord(
+    RecordKind Kind,
+    string? FileHash,
+    string? Source,
+    string? PersonName,
+    string? Category,
+    string Reason,
+    int FacesDetected,
+    string? SuggestedPerson,
+    double? Confidence,
+    bool AutoSorted = true,
+    string? ReviewedBy = null);
+
+public sealed record PlannedMove(string SourcePath, string DestinationPath, OutcomeRecord Outcome);
+
+public sealed record CompletedMove(long JournalId, string FinalPath);
+
+public sealed record JournalEntry(long Id, string SourcePath, string DestinationPath, OutcomeRecord Outcome, DateTimeOffset CreatedAt);
+
+public sealed record HeldFile(string FilePath, string Reason, DateTimeOffset UpdatedAt);
+
+public enum ReviewAction
+{
+    Pending,
+    Approved,
+    Rejected,
+}
+
+public sealed record ReviewItem(
+    long Id,
+    string FilePath,
+    string Category,
+    string? FileHash,
+    string? Reason,
+    int FacesDetected,
+    string? SuggestedPerson,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ReviewedAt,
+    string? ReviewedBy,
+    ReviewAction Action,
+    string? Source,
+    double? Confidence);
+
+/// <summary>The seed's figures (DESIGN "stats").</summary>
+public sealed record SortStats(
+    int AutoSorted,
+    int InReview,
+    IReadOnlyDictionary<string, int> ByPerson,
+    IReadOnlyDictionary<string, int> ByCategory,
+    double SuccessRate,
+    int Days);
