@@ -17,6 +17,9 @@ public interface IFaceSorterStore
     /// </summary>
     Task<ContentClaim> ClaimContentAsync(string fileHash, string path, CancellationToken cancellationToken);
 
+    /// <summary>Gives up a claim that is still only claimed by <paramref name="path"/> (the file never got sorted).</summary>
+    Task ReleaseClaimAsync(string fileHash, string path, CancellationToken cancellationToken);
+
     /// <summary>Journals the intent to move files before any of them is moved; returns one id per move.</summary>
     Task<IReadOnlyList<long>> BeginMovesAsync(IReadOnlyList<PlannedMove> moves, CancellationToken cancellationToken);
 
@@ -45,6 +48,25 @@ public interface IFaceSorterStore
     Task<IReadOnlyList<ReviewItem>> ListReviewAsync(string? category, ReviewAction? action, CancellationToken cancellationToken);
 
     Task<ReviewItem?> GetReviewItemAsync(long id, CancellationToken cancellationToken);
+
+    Task<ReviewItem?> FindReviewByPathAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>Review rows of this content, newest first.</summary>
+    Task<IReadOnlyList<ReviewItem>> FindReviewByHashAsync(string fileHash, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Approval (DESIGN): the row becomes <c>approved</c> with <paramref name="reviewedBy"/> and the
+    /// time, follows its file to <paramref name="newPath"/>, and a <c>downloads</c> row
+    /// (<c>auto_sorted = 0</c>, <paramref name="person"/>) is added, in one transaction. Returns false
+    /// when the row was not pending (already decided: approvals are recorded exactly once).
+    /// </summary>
+    Task<bool> ApproveAsync(long reviewId, string person, string newPath, string reviewedBy, CancellationToken cancellationToken);
+
+    /// <summary>Rejection: the row becomes <c>rejected</c> and its content is remembered as rejected. False when not pending.</summary>
+    Task<bool> RejectAsync(long reviewId, string reviewedBy, CancellationToken cancellationToken);
+
+    /// <summary>A review file moved within review/ (another category, or renamed): the row follows it.</summary>
+    Task MoveReviewAsync(long reviewId, string newPath, string category, CancellationToken cancellationToken);
 
     Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken);
 

@@ -1,0 +1,17 @@
+using System.CommandLine;
+
+namespace FaceSorter.App.Cli;
+
+internal static class CommonOptions
+{
+    public static Option<string?> Config { get; } = new("--config", "-c")
+    {
+        Description = "Path of the config file (default: ./facesorter.json, created from the shipped defaults when missing)",
+        Recursive = true,
+    };
+
+    public static Option<bool> Json { get; } = new("--json")
+    {
+        Description = "Print JSON instead of text",
+    };
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using FaceSorter.App.Hosting;
+using FaceSorter.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FaceSorter.App.Cli;
+
+/// <summary><c>facesorter stats [--days N] [--json]</c>: the seed's figures.</summary>
+internal static class StatsCommand
+{
+    public static Command Create()
+    {
+        var days = new Option<int>("--days") { Description = "How many days back to count sorted files", DefaultValueFactory = _ => 7 };
+        var command = new Command("stats", "Show auto_sorted, in_review, by_person, by_category and success_rate");
+        command.Options.Add(days);
+        command.Options.Add(CommonOptions.Json);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterHost.Purpose.Query, quiet: true);
+            var store = host.Services.GetRequiredService<IFaceSorterStore>();
+            await store.MigrateAsync(cancellationToken);
+            var stats = await store.GetStatsAsync(parse.GetValue(days), host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
+            await Console.Out.WriteLineAsync(parse.GetValue(CommonOptions.Json) ? ToJson(stats) : ToText(stats));
+            return 0;
+        });
+        return command;
+    }
+
+    public static string ToJson(SortStats stats) => JsonSerializer.Serialize(new
+    {
+        days = stats.Days,
+        auto_sorted = stats.AutoSorted,
+        in_review = stats.InReview,
+        by_person = stats.ByPerson,
+        by_category = stats.ByCategory,
+        success_rate = stats.SuccessRate,
+    });
+
+    private static string ToText(SortStats stats)
+    {
+        var lines = new List<string>
+        {
+            $"Last {stats.Days} days: {stats.AutoSorted} sorted automatically, {stats.InReview} waiting for review, success rate {stats.SuccessRate.ToString("0.0", CultureInfo.InvariantCulture)} %",
+        };
+        lines.AddRange(stats.ByPerson.Select(pair => $"  faces/{pair.Key,-24} {pair.Value,6}"));
+        lines.AddRange(stats.ByCategory.Select(pair => $"  review/{pair.Key,-23} {pair.Value,6}"));
+        return string.Join(Environment.NewLine, lines);
+    }
+}

@@ -1,0 +1,73 @@
+using FaceSorter.Options;
+using FaceSorter.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using FaceSorter.App.Web;
+using Microsoft.Extensions.Hosting;
+
+namespace FaceSorter.App.Hosting;
+
+/// <summary>
+/// The one host composition, shared by every verb: <c>run</c> gets the watchers, the pipeline and
+/// (when <c>Web:Enabled</c>) the web server; <c>scan</c> the pipeline in one-shot mode; the other
+/// verbs only the options and the store.
+/// </summary>
+internal static class FaceSorterHost
+{
+    public enum Purpose
+    {
+        Run,
+        Scan,
+        Query,
+    }
+
+    public static IHost Build(string? configPath, Purpose purpose, bool quiet = false)
+    {
+        var location = new ConfigLocation(ConfigFile.Locate(configPath));
+        var configuration = new ConfigurationManager();
+        configuration.AddJsonFile(location.FilePath, optional: false, reloadOnChange: false);
+        configuration.AddInMemoryCollection(EnvironmentOverrides.Read(Environment.GetEnvironmentVariables()));
+
+        var webEnabled = purpose == Purpose.Run && configuration.GetValue("FaceSorter:Web:Enabled", true);
+        IHostApplicationBuilder builder = webEnabled
+            ? WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = location.Directory, Args = [] })
+            : Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = location.Directory, DisableDefaults = true });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(configuration);
+        builder.AddFaceSorterLogging(location.Directory, quiet);
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddSystemd();
+
+        builder.Services.AddFaceSorterOptions(location).AddFaceSorterStore();
+        if (purpose != Purpose.Query)
+        {
+            builder.Services.AddFaceSorterPipeline(purpose == Purpose.Scan ? RunMode.Scan : RunMode.Daemon);
+            builder.Services.AddFaceService(configuration);
+        }
+
+        if (builder is WebApplicationBuilder web)
+        {
+            web.WebHost.UseUrls(configuration.GetValue("FaceSorter:Web:Urls", "http://127.0.0.1:8765")!);
+            web.Services.AddFaceSorterWeb();
+            var app = web.Build();
+            app.MapFaceSorterWeb();
+            return app;
+        }
+
+        return ((HostApplicationBuilder)builder).Build();
+    }
+
+    private static void AddFaceService(this IServiceCollection services, IConfiguration configuration)
+    {
+        var mode = configuration.GetValue("FaceSorter:Immich:Mode", ImmichMode.Upload);
+        if (mode == ImmichMode.MachineLearning)
+        {
+            services.AddImmichMachineLearningPlaceholder();
+        }
+        else
+        {
+            services.AddImmichUploadPlaceholder();
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using FaceSorter.Immich;
+
+namespace FaceSorter.Decisions;
+
+/// <summary>Everything known about one file when it is decided.</summary>
+/// <param name="InvalidReason">Rule 0: why the file is not a usable image, else null.</param>
+/// <param name="DuplicateOf">Rule 1: a description of the earlier copy, else null.</param>
+/// <param name="Faces">The faces found (empty when none; ignored when rule 0 or 1 applies).</param>
+public sealed record DecisionInput(string? InvalidReason, string? DuplicateOf, IReadOnlyList<RecognizedFace> Faces)
+{
+    public static DecisionInput Invalid(string reason) => new(reason, null, []);
+
+    public static DecisionInput Duplicate(string earlierCopy) => new(null, earlierCopy, []);
+
+    public static DecisionInput WithFaces(IReadOnlyList<RecognizedFace> faces) => new(null, null, faces);
+}

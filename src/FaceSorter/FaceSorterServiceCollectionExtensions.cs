@@ -1,0 +1,81 @@
+using FaceSorter.Hashing;
+using FaceSorter.Immich;
+using FaceSorter.Moving;
+using FaceSorter.Options;
+using FaceSorter.Pipeline;
+using FaceSorter.Settling;
+using FaceSorter.Storage;
+using FaceSorter.Storage.Sqlite;
+using FaceSorter.Watching;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace FaceSorter;
+
+public static class FaceSorterServiceCollectionExtensions
+{
+    /// <summary>Options bound from the <c>FaceSorter</c> section, validated at start, paths resolved against the config file.</summary>
+    public static IServiceCollection AddFaceSorterOptions(this IServiceCollection services, ConfigLocation location)
+    {
+        services.AddSingleton(location);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IPostConfigureOptions<DirectoriesOptions>, ResolvePaths>();
+        services.AddSingleton<IPostConfigureOptions<DatabaseOptions>, ResolvePaths>();
+        // Spelled out per type: the configuration binding source generator does not see generic calls.
+        services.AddOptions<DirectoriesOptions>().BindConfiguration(DirectoriesOptions.Section).ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
+        services.AddOptions<SortingOptions>().BindConfiguration(SortingOptions.Section).ValidateOnStart();
+        services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.Section).ValidateOnStart();
+        services.AddOptions<ImmichOptions>().BindConfiguration(ImmichOptions.Section).ValidateOnStart();
+        services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DirectoriesOptions>, DirectoriesOptionsValidator>();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+        services.AddSingleton<IValidateOptions<SortingOptions>, SortingOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ReviewOptions>, ReviewOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ImmichOptions>, ImmichOptionsValidator>();
+        services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
+        return services;
+    }
+
+    /// <summary>The store chosen by <c>Database:Provider</c>.</summary>
+    public static IServiceCollection AddFaceSorterStore(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IFaceSorterStore>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            return options.Provider switch
+            {
+                DatabaseProvider.Sqlite => new SqliteStore(options.ConnectionString, provider.GetRequiredService<TimeProvider>()),
+                _ => throw new NotSupportedException($"{DatabaseOptions.Section}:Provider = {options.Provider} is not available in this build"),
+            };
+        });
+        return services;
+    }
+
+    /// <summary>The drop-folder watcher and the sorting pipeline (the face service is added by its mode).</summary>
+    public static IServiceCollection AddFaceSorterPipeline(this IServiceCollection services, RunMode mode)
+    {
+        services.AddSingleton(mode);
+        services.AddSingleton<Hasher>();
+        services.AddSingleton<DuplicateChecker>();
+        services.AddSingleton<ImmichOutage>();
+        services.AddSingleton<FaceChecker>();
+        services.AddSingleton<OwnMoves>();
+        services.AddSingleton<FileMover>();
+        services.AddSingleton<JournalRecovery>();
+        services.AddSingleton<SortingSettings>();
+        services.AddSingleton<InboxLedger>();
+        services.AddSingleton<RunSummary>();
+        services.AddSingleton<OpenWriterProbe>();
+        services.AddSingleton<SortingPipeline>();
+        services.AddSingleton<DropFolderMonitor>();
+
+        // Start order matters: folders, store and recovery first; the monitor last, so it stops
+        // first and the pipeline drains after it (hosted services stop in reverse order).
+        services.AddHostedService<StartupTasks>();
+        services.AddHostedService(provider => provider.GetRequiredService<SortingPipeline>());
+        services.AddHostedService(provider => provider.GetRequiredService<DropFolderMonitor>());
+        return services;
+    }
+}

@@ -1,0 +1,43 @@
+using FaceSorter.Storage;
+
+namespace FaceSorter.Hashing;
+
+/// <summary>
+/// DESIGN rule 1: content already recorded (sorted, in review, approved, rejected, or being sorted
+/// right now) is a duplicate. Which of two simultaneous copies is the original is decided by the
+/// store's unique constraint on the hash, never by timing.
+/// </summary>
+public sealed class DuplicateChecker(IFaceSorterStore store)
+{
+    /// <summary>Null when this file is the original, else a description of the earlier copy.</summary>
+    public async Task<string?> FindEarlierCopyAsync(string hash, string path, CancellationToken cancellationToken)
+    {
+        var claim = await store.ClaimContentAsync(hash, path, cancellationToken);
+        if (claim.IsOriginal)
+        {
+            return null;
+        }
+
+        if (claim.EarlierState == ContentState.Claimed && claim.EarlierPath is { } stale && !File.Exists(stale))
+        {
+            // The claiming file vanished before it was sorted (deleted from the drop folder, or a
+            // crash): the claim is void and this copy may take it.
+            await store.ReleaseClaimAsync(hash, stale, cancellationToken);
+            claim = await store.ClaimContentAsync(hash, path, cancellationToken);
+            if (claim.IsOriginal)
+            {
+                return null;
+            }
+        }
+
+        return Describe(claim);
+    }
+
+    private static string Describe(ContentClaim claim) => claim.EarlierState switch
+    {
+        ContentState.Rejected => $"rejected before ({claim.EarlierPath})",
+        ContentState.Claimed => $"{claim.EarlierPath}, which is being sorted",
+        ContentState.Approved => $"{claim.EarlierPath} (approved)",
+        _ => claim.EarlierPath ?? "an earlier copy",
+    };
+}

@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+using FaceSorter.Pipeline;
+
+namespace FaceSorter.Hashing;
+
+/// <summary>
+/// Streaming SHA-256 with a 1 MiB buffer and sequential-scan hints, about 1.5 GB/s here through
+/// OpenSSL's SHA-NI code (LINUX-FACTS §5, rule 13). After hashing, the open file is re-checked:
+/// if its size or mtime moved since it settled, the hash is worthless and the file goes back to the
+/// settle rule (LINUX-FACTS rule 7).
+/// </summary>
+public sealed class Hasher
+{
+    private const int BufferSize = 1024 * 1024;
+
+    /// <summary>The hex hash, or null when the file changed since it was observed.</summary>
+    public async Task<string?> HashAsync(InboxFile file, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(file.Path, new FileStreamOptions
+        {
+            Mode = FileMode.Open,
+            Access = FileAccess.Read,
+            Share = FileShare.ReadWrite | FileShare.Delete,
+            Options = FileOptions.SequentialScan | FileOptions.Asynchronous,
+            BufferSize = 0,
+        });
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
+        long total = 0;
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                total += read;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        var unchanged = total == file.Length
+            && stream.Length == file.Length
+            && File.GetLastWriteTimeUtc(stream.SafeFileHandle) == file.LastWriteUtc;
+        return unchanged ? Convert.ToHexStringLower(hash.GetHashAndReset()) : null;
+    }
+}

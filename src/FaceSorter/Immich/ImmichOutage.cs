@@ -1,0 +1,106 @@
+using Microsoft.Extensions.Logging;
+using FaceSorter.Options;
+using Microsoft.Extensions.Options;
+
+namespace FaceSorter.Immich;
+
+/// <summary>
+/// Whether the face service is down, shared by every worker so an outage is logged once (not once
+/// per file) and retries back off together: 1 s, doubling, up to <c>Immich:MaxRetryDelay</c>.
+/// </summary>
+public sealed class ImmichOutage(TimeProvider clock, IOptions<ImmichOptions> options, ILogger<ImmichOutage> logger)
+{
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+    private readonly Lock _lock = new();
+    private DateTimeOffset? _downSince;
+    private DateTimeOffset _nextAttempt;
+    private TimeSpan _delay = FirstRetryDelay;
+
+    public bool IsDown
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _downSince is not null;
+            }
+        }
+    }
+
+    public string? Reason { get; private set; }
+
+    public DateTimeOffset? DownSince
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _downSince;
+            }
+        }
+    }
+
+    /// <summary>Raised when the service goes down (true) or comes back (false).</summary>
+    public event Action<bool, string?>? Changed;
+
+    /// <summary>Waits until the next attempt is due while the service is down.</summary>
+    public async Task WaitForRetryAsync(CancellationToken cancellationToken)
+    {
+        TimeSpan wait;
+        lock (_lock)
+        {
+            wait = _downSince is null ? TimeSpan.Zero : _nextAttempt - clock.GetUtcNow();
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, clock, cancellationToken);
+        }
+    }
+
+    public void ReportFailure(string reason)
+    {
+        var wentDown = false;
+        lock (_lock)
+        {
+            var now = clock.GetUtcNow();
+            if (_downSince is null)
+            {
+                _downSince = now;
+                _delay = FirstRetryDelay;
+                wentDown = true;
+            }
+            else if (now >= _nextAttempt)
+            {
+                _delay = TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, options.Value.MaxRetryDelay.Ticks));
+            }
+
+            _nextAttempt = now + _delay;
+            Reason = reason;
+        }
+
+        if (wentDown)
+        {
+            logger.ImmichDown(reason);
+            Changed?.Invoke(true, reason);
+        }
+    }
+
+    public void ReportSuccess()
+    {
+        DateTimeOffset? since;
+        lock (_lock)
+        {
+            since = _downSince;
+            _downSince = null;
+            _delay = FirstRetryDelay;
+            Reason = null;
+        }
+
+        if (since is { } downSince)
+        {
+            logger.ImmichBack(clock.GetUtcNow() - downSince);
+            Changed?.Invoke(false, null);
+        }
+    }
+}

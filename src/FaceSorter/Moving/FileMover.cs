@@ -1,0 +1,148 @@
+using FaceSorter.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace FaceSorter.Moving;
+
+/// <summary>
+/// Moves files out of the drop folder, journalled and crash-safe (LINUX-FACTS rules 8–10):
+/// <list type="number">
+/// <item>the intent (source, destination, the record to write) is committed to the journal first;</item>
+/// <item>same filesystem: one <c>renameat2(RENAME_NOREPLACE)</c>, which never replaces a file;
+/// across filesystems: copy to a hidden temporary name opened with O_EXCL, fsync, no-replace rename
+/// to the final name, then unlink the source;</item>
+/// <item>the touched directories are fsynced once per batch;</item>
+/// <item>the caller then completes the journal and writes the record in one transaction.</item>
+/// </list>
+/// A crash anywhere leaves a journal entry that start-up recovery resolves from what is on disk.
+/// Moves are batched so that a burst of files costs one journal transaction and one fsync per
+/// directory, not one per file.
+/// </summary>
+public sealed class FileMover(IFaceSorterStore store, OwnMoves ownMoves, TimeProvider clock, ILogger<FileMover> logger)
+{
+    public async Task<IReadOnlyList<MoveResult>> MoveAsync(IReadOnlyList<MoveRequest> requests, CancellationToken cancellationToken)
+    {
+        var reserved = new HashSet<string>(StringComparer.Ordinal);
+        var planned = new List<PlannedMove>(requests.Count);
+        foreach (var request in requests)
+        {
+            Directory.CreateDirectory(request.TargetDirectory);
+            var destination = FreeName(request, reserved);
+            reserved.Add(destination);
+            planned.Add(new PlannedMove(request.SourcePath, destination, request.Outcome));
+        }
+
+        var ids = await store.BeginMovesAsync(planned, cancellationToken);
+        var results = new List<MoveResult>(requests.Count);
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            try
+            {
+                results.Add(await MoveOneAsync(requests[i], ids[i], planned[i].DestinationPath, reserved, touched, cancellationToken));
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // One file's failure (full disk, permissions) ends its journey, not the batch's.
+                await store.AbandonMoveAsync(ids[i], exception.Message, cancellationToken);
+                results.Add(new MoveResult(requests[i], ids[i], null, exception));
+            }
+        }
+
+        foreach (var directory in touched)
+        {
+            NativeFiles.FlushDirectory(directory);
+        }
+
+        return results;
+    }
+
+    private async Task<MoveResult> MoveOneAsync(MoveRequest request, long journalId, string destination, HashSet<string> reserved, HashSet<string> touched, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ownMoves.Expect(destination);
+            var result = NativeFiles.RenameNoReplaceOrFail(request.SourcePath, destination);
+            if (result == NativeFiles.RenameResult.CrossDevice)
+            {
+                logger.CrossFilesystemMove(request.SourcePath, destination);
+                result = await CopyAcrossAsync(request.SourcePath, destination, cancellationToken);
+            }
+
+            switch (result)
+            {
+                case NativeFiles.RenameResult.Renamed:
+                    touched.Add(request.TargetDirectory);
+                    touched.Add(Path.GetDirectoryName(request.SourcePath)!);
+                    return new MoveResult(request, journalId, destination);
+                case NativeFiles.RenameResult.SourceMissing:
+                    await store.AbandonMoveAsync(journalId, "source vanished", cancellationToken);
+                    return new MoveResult(request, journalId, null);
+                default:
+                    // Taken since we looked (another process won the name): journal a fresh intent
+                    // for the next free name.
+                    await store.AbandonMoveAsync(journalId, "destination taken", cancellationToken);
+                    destination = FreeName(request, reserved);
+                    reserved.Add(destination);
+                    journalId = (await store.BeginMovesAsync([new PlannedMove(request.SourcePath, destination, request.Outcome)], cancellationToken))[0];
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copy, fsync, no-replace rename, unlink (LINUX-FACTS rule 9). The source is removed only after
+    /// the copy is complete and durable under its final name; the record is written after that, and
+    /// recovery finishes any step a crash interrupted.
+    /// </summary>
+    private static async Task<NativeFiles.RenameResult> CopyAcrossAsync(string source, string destination, CancellationToken cancellationToken)
+    {
+        var partial = PartialPath(destination);
+        try
+        {
+            await using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1024 * 1024, FileOptions.SequentialScan | FileOptions.Asynchronous))
+            await using (var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1024 * 1024, FileOptions.Asynchronous))
+            {
+                // The copy must finish even while stopping: an interrupted one is only cleaned up.
+                await input.CopyToAsync(output, CancellationToken.None);
+                await output.FlushAsync(CancellationToken.None);
+                RandomAccess.FlushToDisk(output.SafeFileHandle);
+                if (output.Length != input.Length)
+                {
+                    throw new IOException($"copy of {source} is {output.Length} bytes, expected {input.Length}");
+                }
+            }
+
+            File.SetLastWriteTimeUtc(partial, File.GetLastWriteTimeUtc(source));
+        }
+        catch (FileNotFoundException)
+        {
+            File.Delete(partial);
+            return NativeFiles.RenameResult.SourceMissing;
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
+        }
+
+        var renamed = NativeFiles.RenameNoReplaceOrFail(partial, destination);
+        if (renamed != NativeFiles.RenameResult.Renamed)
+        {
+            File.Delete(partial);
+            return renamed;
+        }
+
+        NativeFiles.FlushDirectory(Path.GetDirectoryName(destination)!);
+        File.Delete(source);
+        return NativeFiles.RenameResult.Renamed;
+    }
+
+    /// <summary>The hidden name a cross-filesystem copy is written under until it is complete.</summary>
+    public static string PartialPath(string destination) =>
+        Path.Combine(Path.GetDirectoryName(destination)!, "." + Path.GetFileName(destination) + ".facesorter-partial");
+
+    private string FreeName(MoveRequest request, HashSet<string> reserved) =>
+        DestinationNamer.Candidates(request.FileName, clock.GetUtcNow())
+            .Select(name => Path.Combine(request.TargetDirectory, name))
+            .First(path => !reserved.Contains(path) && !File.Exists(path) && !Directory.Exists(path));
+}

@@ -1,0 +1,137 @@
+using Microsoft.Extensions.Options;
+
+namespace FaceSorter.Options;
+
+/// <summary>Builds validation failures that name the full key, the bad value and the fix.</summary>
+internal sealed class Failures
+{
+    private readonly List<string> _messages = [];
+
+    public void Check(bool ok, string key, object? value, string fix)
+    {
+        if (!ok)
+        {
+            _messages.Add($"{key} = '{value}' is not valid: {fix}");
+        }
+    }
+
+    public ValidateOptionsResult Result() =>
+        _messages.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(_messages);
+
+    public static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+}
+
+internal sealed class DirectoriesOptionsValidator : IValidateOptions<DirectoriesOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DirectoriesOptions options)
+    {
+        var failures = new Failures();
+        failures.Check(!string.IsNullOrWhiteSpace(options.Inbox), $"{DirectoriesOptions.Section}:Inbox", options.Inbox, "set it to the drop folder, e.g. data/temp_downloads");
+        failures.Check(!string.IsNullOrWhiteSpace(options.Faces), $"{DirectoriesOptions.Section}:Faces", options.Faces, "set it to the sorted collection, e.g. data/faces");
+        failures.Check(!string.IsNullOrWhiteSpace(options.Review), $"{DirectoriesOptions.Section}:Review", options.Review, "set it to the review folder, e.g. data/review");
+        var paths = new[] { options.Inbox, options.Faces, options.Review }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => Path.GetFullPath(p).TrimEnd('/') + "/").ToList();
+        var nested = paths.Any(a => paths.Any(b => !ReferenceEquals(a, b) && b.StartsWith(a, StringComparison.Ordinal)));
+        failures.Check(!nested, $"{DirectoriesOptions.Section}:Inbox", options.Inbox, "Inbox, Faces and Review must be three separate folders, none inside another");
+        return failures.Result();
+    }
+}
+
+internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DatabaseOptions options)
+    {
+        var failures = new Failures();
+        failures.Check(Enum.IsDefined(options.Provider), $"{DatabaseOptions.Section}:Provider", options.Provider, "use Sqlite (embedded, default) or Postgres (shared)");
+        failures.Check(!string.IsNullOrWhiteSpace(options.ConnectionString), $"{DatabaseOptions.Section}:ConnectionString", options.ConnectionString,
+            options.Provider == DatabaseProvider.Postgres ? "set a PostgreSQL connection string, e.g. Host=localhost;Username=facesorter;Password=…;Database=facesorter" : "set it, e.g. Data Source=data/facesorter.db");
+        return failures.Result();
+    }
+}
+
+internal sealed class SortingOptionsValidator : IValidateOptions<SortingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SortingOptions options)
+    {
+        const string root = SortingOptions.Section;
+        var failures = new Failures();
+        failures.Check(options.MinConfidence is >= 0 and <= 1, $"{root}:MinConfidence", options.MinConfidence, "use a number from 0 to 1, e.g. 0.6");
+        failures.Check(options.MaxFacesPerImage >= 1, $"{root}:MaxFacesPerImage", options.MaxFacesPerImage, "use a whole number of at least 1");
+        failures.Check(options.MinFaceAreaRatio is >= 0 and <= 1, $"{root}:MinFaceAreaRatio", options.MinFaceAreaRatio, "use a number from 0 (keep every face) to 1");
+        failures.Check(options.SettleTime >= TimeSpan.FromMilliseconds(100), $"{root}:SettleTime", options.SettleTime, "use a duration of at least 00:00:00.1, e.g. 00:00:02");
+        failures.Check(options.EmptyFileTimeout > TimeSpan.Zero, $"{root}:EmptyFileTimeout", options.EmptyFileTimeout, "use a positive duration, e.g. 00:10:00");
+        failures.Check(options.RescanInterval >= TimeSpan.FromSeconds(1), $"{root}:RescanInterval", options.RescanInterval, "use a duration of at least 00:00:01, e.g. 00:05:00");
+        failures.Check(options.PipelineCapacity is >= 1 and <= 100_000, $"{root}:PipelineCapacity", options.PipelineCapacity, "use a whole number from 1 to 100000, e.g. 256");
+        foreach (var entry in options.Whitelist.Concat(options.Blacklist))
+        {
+            failures.Check(Decisions.PersonName.Sanitize(entry) is not null, $"{root}:Whitelist/Blacklist", entry, "every entry must contain a letter or digit");
+        }
+
+        return failures.Result();
+    }
+}
+
+internal sealed class ReviewOptionsValidator : IValidateOptions<ReviewOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ReviewOptions options)
+    {
+        var failures = new Failures();
+        failures.Check(options.RejectGrace >= TimeSpan.Zero, $"{ReviewOptions.Section}:RejectGrace", options.RejectGrace, "use a duration such as 00:00:05");
+        failures.Check(options.RecheckInterval >= TimeSpan.FromSeconds(1), $"{ReviewOptions.Section}:RecheckInterval", options.RecheckInterval, "use a duration such as 01:00:00");
+        return failures.Result();
+    }
+}
+
+internal sealed class ImmichOptionsValidator : IValidateOptions<ImmichOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ImmichOptions options)
+    {
+        const string root = ImmichOptions.Section;
+        var failures = new Failures();
+        failures.Check(Enum.IsDefined(options.Mode), $"{root}:Mode", options.Mode, "use Upload or MachineLearning");
+        failures.Check(Failures.IsHttpUrl(options.Url), $"{root}:Url", options.Url, "use Immich's address, e.g. http://localhost:2283");
+        // An empty ApiKey is not fatal: the embedded defaults must start on a fresh machine. Immich
+        // then refuses requests, which is an outage (files wait), and `doctor` says what to fix.
+        if (options.Mode == ImmichMode.MachineLearning)
+        {
+            failures.Check(Failures.IsHttpUrl(options.MachineLearningUrl), $"{root}:MachineLearningUrl", options.MachineLearningUrl, "use the ML service's address, e.g. http://localhost:3003");
+            failures.Check(!string.IsNullOrWhiteSpace(options.DatabaseConnectionString), $"{root}:DatabaseConnectionString", options.DatabaseConnectionString,
+                "MachineLearning mode reads named faces from Immich's PostgreSQL: set e.g. Host=localhost;Port=5432;Username=postgres;Password=postgres;Database=immich");
+        }
+
+        failures.Check(!string.IsNullOrWhiteSpace(options.ModelName), $"{root}:ModelName", options.ModelName, "use buffalo_l (Immich's default), buffalo_m, buffalo_s or antelopev2");
+        failures.Check(options.MinScore is > 0 and <= 1, $"{root}:MinScore", options.MinScore, "use a number above 0 and at most 1, e.g. 0.7");
+        failures.Check(options.MaxDistance is > 0 and <= 2, $"{root}:MaxDistance", options.MaxDistance, "use a cosine distance above 0 and at most 2, e.g. 0.5");
+        failures.Check(options.MinMargin is >= 0 and < 2, $"{root}:MinMargin", options.MinMargin, "use a distance from 0 (never ambiguous) below 2, e.g. 0.05");
+        failures.Check(options.FaceWaitTimeout > TimeSpan.Zero, $"{root}:FaceWaitTimeout", options.FaceWaitTimeout, "use a positive duration, e.g. 00:02:00");
+        failures.Check(options.MaxConcurrentRequests is >= 1 and <= 64, $"{root}:MaxConcurrentRequests", options.MaxConcurrentRequests, "use a whole number from 1 to 64, e.g. 4");
+        failures.Check(options.RequestTimeout > TimeSpan.Zero, $"{root}:RequestTimeout", options.RequestTimeout, "use a positive duration, e.g. 00:00:30");
+        failures.Check(options.MaxRetryDelay >= TimeSpan.FromSeconds(1), $"{root}:MaxRetryDelay", options.MaxRetryDelay, "use a duration of at least 00:00:01, e.g. 00:00:30");
+        failures.Check(options.GalleryRefreshInterval >= TimeSpan.FromSeconds(1), $"{root}:GalleryRefreshInterval", options.GalleryRefreshInterval, "use a duration such as 00:10:00");
+        return failures.Result();
+    }
+}
+
+internal sealed class WebOptionsValidator : IValidateOptions<WebOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WebOptions options)
+    {
+        var failures = new Failures();
+        if (!options.Enabled)
+        {
+            return failures.Result();
+        }
+
+        var urls = options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        failures.Check(urls.Length > 0 && urls.All(Failures.IsHttpUrl), $"{WebOptions.Section}:Urls", options.Urls, "use e.g. http://127.0.0.1:8765");
+        var loopbackOnly = urls.All(IsLoopback);
+        failures.Check(loopbackOnly || !string.IsNullOrWhiteSpace(options.Token), $"{WebOptions.Section}:Token", options.Token,
+            "listening on a non-loopback address needs a token: set FaceSorter:Web:Token to a long random string, or listen on 127.0.0.1");
+        failures.Check(string.IsNullOrEmpty(options.NotifyUrl) || Failures.IsHttpUrl(options.NotifyUrl), $"{WebOptions.Section}:NotifyUrl", options.NotifyUrl, "use an http(s) URL such as https://ntfy.sh/my-topic, or leave it empty");
+        return failures.Result();
+    }
+
+    private static bool IsLoopback(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && (uri.IsLoopback || uri.Host is "localhost" || (System.Net.IPAddress.TryParse(uri.Host, out var ip) && System.Net.IPAddress.IsLoopback(ip)));
+}

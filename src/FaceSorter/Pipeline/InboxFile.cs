@@ -1,0 +1,15 @@
+namespace FaceSorter.Pipeline;
+
+/// <summary>A settled file in the drop folder, as observed when it was handed to the pipeline.</summary>
+/// <param name="Source">The first folder under the drop folder (<c>instagram</c>), or null for top-level files.</param>
+public sealed record InboxFile(string Path, string? Source, long Length, DateTime LastWriteUtc)
+{
+    public string Name => System.IO.Path.GetFileName(Path);
+
+    public static string? SourceOf(string inbox, string path)
+    {
+        var relative = System.IO.Path.GetRelativePath(inbox, path);
+        var slash = relative.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 ? relative[..slash] : null;
+    }
+}

@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+namespace FaceSorter.Pipeline;
+
+/// <summary>
+/// Which drop-folder files are in the pipeline now, and which failed (so a failure is logged once and
+/// the file is not retried until it changes). Shared by the monitor that hands files in and the
+/// pipeline that finishes them.
+/// </summary>
+public sealed class InboxLedger
+{
+    private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Length, DateTime LastWriteUtc)> _failed = new(StringComparer.Ordinal);
+
+    public int InFlightCount => _inFlight.Count;
+
+    /// <summary>Raised with a path that must go back to the settle rule.</summary>
+    public event Action<string>? Requeued;
+
+    public bool IsInFlight(string path) => _inFlight.ContainsKey(path);
+
+    /// <summary>False when the file is already in the pipeline, or failed and has not changed since.</summary>
+    public bool TryStart(InboxFile file)
+    {
+        if (_failed.TryGetValue(file.Path, out var failed))
+        {
+            if (failed == (file.Length, file.LastWriteUtc))
+            {
+                return false;
+            }
+
+            _failed.TryRemove(file.Path, out _);
+        }
+
+        return _inFlight.TryAdd(file.Path, 0);
+    }
+
+    /// <summary>The file left the drop folder (moved) or vanished.</summary>
+    public void Finish(string path) => _inFlight.TryRemove(path, out _);
+
+    /// <summary>The file changed under us or must be tried again: it goes back to the settle rule.</summary>
+    public void Requeue(string path)
+    {
+        _inFlight.TryRemove(path, out _);
+        Requeued?.Invoke(path);
+    }
+
+    /// <summary>The file stays in the drop folder with a recorded reason until it changes.</summary>
+    public void Fail(InboxFile file)
+    {
+        _failed[file.Path] = (file.Length, file.LastWriteUtc);
+        _inFlight.TryRemove(file.Path, out _);
+    }
+
+    public bool HasFailedUnchanged(string path, long length, DateTime lastWriteUtc) =>
+        _failed.TryGetValue(path, out var failed) && failed == (length, lastWriteUtc);
+}

@@ -1,0 +1,45 @@
+using FaceSorter.Decisions;
+using FaceSorter.Moving;
+using FaceSorter.Options;
+using FaceSorter.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FaceSorter.Pipeline;
+
+/// <summary>
+/// Runs before the pipeline and the watchers start: creates the folders, migrates the store,
+/// loads the persisted settings and resolves every move a crash left unfinished, so the first scan
+/// sees each file in exactly one place.
+/// </summary>
+public sealed class StartupTasks(
+    IFaceSorterStore store,
+    JournalRecovery recovery,
+    SortingSettings settings,
+    IOptions<DirectoriesOptions> directories,
+    IOptions<DatabaseOptions> database,
+    ILogger<StartupTasks> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var folders = directories.Value;
+        Directory.CreateDirectory(folders.Inbox);
+        Directory.CreateDirectory(folders.Faces);
+        foreach (var category in ReviewCategories.All)
+        {
+            Directory.CreateDirectory(Path.Combine(folders.Review, category));
+        }
+
+        await store.MigrateAsync(cancellationToken);
+        logger.StoreReady(database.Value.Provider.ToString(), StoreLocation(database.Value), store is Storage.Sqlite.SqliteStore sqlite ? sqlite.SchemaVersion : 0);
+        await settings.LoadAsync(cancellationToken);
+        await recovery.RecoverAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static string StoreLocation(DatabaseOptions options) => options.Provider == DatabaseProvider.Sqlite
+        ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.ConnectionString).DataSource
+        : new Npgsql.NpgsqlConnectionStringBuilder(options.ConnectionString) { Password = null }.ToString();
+}

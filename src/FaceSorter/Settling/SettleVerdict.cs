@@ -1,0 +1,13 @@
+namespace FaceSorter.Settling;
+
+public enum SettleVerdict
+{
+    /// <summary>Not finished yet (or not knowable yet): look again later.</summary>
+    Wait,
+
+    /// <summary>Finished: hand it to the pipeline.</summary>
+    Ready,
+
+    /// <summary>Still 0 bytes after <c>EmptyFileTimeout</c>: DESIGN rule 0, <c>invalid_</c>.</summary>
+    EmptyTooLong,
+}

@@ -1,0 +1,65 @@
+namespace FaceSorter.Storage.Sqlite;
+
+/// <summary>
+/// Migrations, applied in order; the index + 1 is the schema version. Never edit a shipped entry:
+/// add a new one.
+/// </summary>
+internal static class SqliteSchema
+{
+    public static IReadOnlyList<string> Migrations { get; } =
+    [
+        """
+        CREATE TABLE downloads(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            file_path TEXT NOT NULL,
+            filename TEXT NOT NULL,
+            file_hash TEXT,
+            source TEXT,
+            person_name TEXT,
+            download_date TEXT NOT NULL,
+            auto_sorted INTEGER NOT NULL,
+            confidence REAL,
+            reason TEXT);
+        CREATE INDEX ix_downloads_hash ON downloads(file_hash);
+        CREATE INDEX ix_downloads_date ON downloads(download_date);
+        CREATE TABLE review_queue(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            file_path TEXT NOT NULL,
+            category TEXT NOT NULL,
+            file_hash TEXT,
+            reason TEXT,
+            faces_detected INTEGER NOT NULL DEFAULT 0,
+            suggested_person TEXT,
+            created_at TEXT NOT NULL,
+            reviewed_at TEXT,
+            reviewed_by TEXT,
+            action TEXT NOT NULL DEFAULT 'pending',
+            source TEXT,
+            confidence REAL);
+        CREATE INDEX ix_review_hash ON review_queue(file_hash);
+        CREATE INDEX ix_review_action ON review_queue(action, category);
+        CREATE TABLE contents(
+            file_hash TEXT PRIMARY KEY,
+            first_path TEXT NOT NULL,
+            state TEXT NOT NULL,
+            claimed_at TEXT NOT NULL);
+        CREATE TABLE move_journal(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            source_path TEXT NOT NULL,
+            destination_path TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            state TEXT NOT NULL,
+            note TEXT,
+            created_at TEXT NOT NULL,
+            finished_at TEXT);
+        CREATE INDEX ix_journal_state ON move_journal(state);
+        CREATE TABLE held_files(
+            file_path TEXT PRIMARY KEY,
+            reason TEXT NOT NULL,
+            updated_at TEXT NOT NULL);
+        CREATE TABLE settings(
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL);
+        """,
+    ];
+}

@@ -1,0 +1,412 @@
+using System.Data;
+using FaceSorter.Decisions;
+using Microsoft.Data.Sqlite;
+
+namespace FaceSorter.Storage.Sqlite;
+
+/// <summary>
+/// The embedded default store. WAL mode (persisted in the file); <c>synchronous=NORMAL</c>, a busy
+/// timeout and foreign keys are set on every open because they are per connection
+/// (LINUX-FACTS §4). One connection per unit of work; writes inside <c>BEGIN IMMEDIATE</c>.
+/// NORMAL survives a process crash (kill -9) with every commit; after a power loss the last commits
+/// may roll back, which the start-up journal recovery tolerates.
+/// </summary>
+/// <remarks>
+/// Microsoft.Data.Sqlite's async methods run synchronously anyway, so the synchronous API is used
+/// and CA1849 is suppressed for this file.
+/// </remarks>
+#pragma warning disable CA1849 // Call async methods when in an async method: see remarks
+public sealed class SqliteStore : IFaceSorterStore
+{
+    private readonly string _connectionString;
+    private readonly TimeProvider _clock;
+
+    public SqliteStore(string connectionString, TimeProvider clock)
+    {
+        _clock = clock;
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, DefaultTimeout = 30 };
+        _connectionString = builder.ToString();
+        DataSource = builder.DataSource;
+    }
+
+    public string DataSource { get; }
+
+    public Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(DataSource));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        using var connection = Open();
+        Execute(connection, null, "PRAGMA journal_mode=WAL;");
+        Execute(connection, null, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);");
+        using var transaction = connection.BeginTransaction();
+        var current = Convert.ToInt32(Scalar(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version;"), System.Globalization.CultureInfo.InvariantCulture);
+        for (var version = current + 1; version <= SqliteSchema.Migrations.Count; version++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Execute(connection, transaction, SqliteSchema.Migrations[version - 1]);
+            Execute(connection, transaction, "INSERT INTO schema_version(version) VALUES ($v);", ("$v", version));
+        }
+
+        transaction.Commit();
+        return Task.CompletedTask;
+    }
+
+    public int SchemaVersion => SqliteSchema.Migrations.Count;
+
+    public Task<ContentClaim> ClaimContentAsync(string fileHash, string path, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var inserted = Execute(connection, transaction, """
+            INSERT INTO contents(file_hash, first_path, state, claimed_at) VALUES ($hash, $path, 'claimed', $now)
+            ON CONFLICT(file_hash) DO NOTHING;
+            """, ("$hash", fileHash), ("$path", path), ("$now", Now()));
+        ContentClaim claim;
+        if (inserted == 1)
+        {
+            claim = new ContentClaim(true, null, null);
+        }
+        else
+        {
+            using var command = Command(connection, transaction, "SELECT first_path, state FROM contents WHERE file_hash = $hash;", ("$hash", fileHash));
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            var firstPath = reader.GetString(0);
+            var state = reader.GetString(1);
+            var sameFileAgain = state == ContentState.Claimed && string.Equals(firstPath, path, StringComparison.Ordinal);
+            claim = new ContentClaim(sameFileAgain, sameFileAgain ? null : firstPath, sameFileAgain ? null : state);
+        }
+
+        transaction.Commit();
+        return Task.FromResult(claim);
+    }
+
+    public Task ReleaseClaimAsync(string fileHash, string path, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        Execute(connection, null, "DELETE FROM contents WHERE file_hash = $hash AND first_path = $path AND state = 'claimed';", ("$hash", fileHash), ("$path", path));
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<long>> BeginMovesAsync(IReadOnlyList<PlannedMove> moves, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var ids = new List<long>(moves.Count);
+        var now = Now();
+        foreach (var move in moves)
+        {
+            ids.Add((long)Scalar(connection, transaction, """
+                INSERT INTO move_journal(source_path, destination_path, outcome, state, created_at)
+                VALUES ($src, $dst, $outcome, 'moving', $now) RETURNING id;
+                """, ("$src", move.SourcePath), ("$dst", move.DestinationPath), ("$outcome", OutcomeJson.Serialize(move.Outcome)), ("$now", now))!);
+        }
+
+        transaction.Commit();
+        return Task.FromResult<IReadOnlyList<long>>(ids);
+    }
+
+    public Task CompleteMovesAsync(IReadOnlyList<CompletedMove> moves, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var now = Now();
+        foreach (var move in moves)
+        {
+            var json = (string?)Scalar(connection, transaction, "SELECT outcome FROM move_journal WHERE id = $id AND state = 'moving';", ("$id", move.JournalId));
+            if (json is null)
+            {
+                continue; // already completed or abandoned: completing is idempotent
+            }
+
+            var outcome = OutcomeJson.Deserialize(json);
+            InsertRecord(connection, transaction, outcome, move.FinalPath, now);
+            Execute(connection, transaction, "UPDATE move_journal SET state = 'done', destination_path = $dst, finished_at = $now WHERE id = $id;", ("$id", move.JournalId), ("$dst", move.FinalPath), ("$now", now));
+        }
+
+        transaction.Commit();
+        return Task.CompletedTask;
+    }
+
+    public Task AbandonMoveAsync(long journalId, string reason, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        Execute(connection, null, "UPDATE move_journal SET state = 'abandoned', note = $note, finished_at = $now WHERE id = $id AND state = 'moving';", ("$id", journalId), ("$note", reason), ("$now", Now()));
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<JournalEntry>> GetUnfinishedMovesAsync(CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, "SELECT id, source_path, destination_path, outcome, created_at FROM move_journal WHERE state = 'moving' ORDER BY id;");
+        using var reader = command.ExecuteReader();
+        var entries = new List<JournalEntry>();
+        while (reader.Read())
+        {
+            entries.Add(new JournalEntry(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), OutcomeJson.Deserialize(reader.GetString(3)), Timestamps.Parse(reader.GetString(4))));
+        }
+
+        return Task.FromResult<IReadOnlyList<JournalEntry>>(entries);
+    }
+
+    public Task HoldAsync(string path, string reason, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        Execute(connection, null, """
+            INSERT INTO held_files(file_path, reason, updated_at) VALUES ($path, $reason, $now)
+            ON CONFLICT(file_path) DO UPDATE SET reason = excluded.reason, updated_at = excluded.updated_at;
+            """, ("$path", path), ("$reason", reason), ("$now", Now()));
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseHoldAsync(string path, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        Execute(connection, null, "DELETE FROM held_files WHERE file_path = $path;", ("$path", path));
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<HeldFile>> GetHeldFilesAsync(CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, "SELECT file_path, reason, updated_at FROM held_files ORDER BY file_path;");
+        using var reader = command.ExecuteReader();
+        var held = new List<HeldFile>();
+        while (reader.Read())
+        {
+            held.Add(new HeldFile(reader.GetString(0), reader.GetString(1), Timestamps.Parse(reader.GetString(2))));
+        }
+
+        return Task.FromResult<IReadOnlyList<HeldFile>>(held);
+    }
+
+    public Task<SortStats> GetStatsAsync(int days, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        var since = Timestamps.ToText(now.AddDays(-days));
+        var autoSorted = Count(connection, "SELECT COUNT(*) FROM downloads WHERE auto_sorted = 1 AND download_date >= $since;", since);
+        var inReview = Count(connection, "SELECT COUNT(*) FROM review_queue WHERE action = 'pending';", since);
+        var byPerson = Grouped(connection, "SELECT person_name, COUNT(*) FROM downloads WHERE download_date >= $since AND person_name IS NOT NULL GROUP BY person_name ORDER BY person_name;", since);
+        var byCategory = Grouped(connection, "SELECT category, COUNT(*) FROM review_queue WHERE action = 'pending' GROUP BY category ORDER BY category;", since);
+        return Task.FromResult(new SortStats(autoSorted, inReview, byPerson, byCategory, StatsCalculator.SuccessRate(autoSorted, inReview), days));
+    }
+
+    public Task<IReadOnlyList<ReviewItem>> ListReviewAsync(string? category, ReviewAction? action, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, $"""
+            {ReviewColumns}
+            WHERE ($category IS NULL OR category = $category) AND ($action IS NULL OR action = $action)
+            ORDER BY id;
+            """, ("$category", category), ("$action", action?.ToString().ToLowerInvariant()));
+        return Task.FromResult<IReadOnlyList<ReviewItem>>(ReadReviewItems(command));
+    }
+
+    public Task<ReviewItem?> GetReviewItemAsync(long id, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, $"{ReviewColumns} WHERE id = $id;", ("$id", id));
+        return Task.FromResult(ReadReviewItems(command).FirstOrDefault());
+    }
+
+    public Task<ReviewItem?> FindReviewByPathAsync(string path, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, $"{ReviewColumns} WHERE file_path = $path ORDER BY id DESC LIMIT 1;", ("$path", path));
+        return Task.FromResult(ReadReviewItems(command).FirstOrDefault());
+    }
+
+    public Task<IReadOnlyList<ReviewItem>> FindReviewByHashAsync(string fileHash, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, $"{ReviewColumns} WHERE file_hash = $hash ORDER BY id DESC;", ("$hash", fileHash));
+        return Task.FromResult<IReadOnlyList<ReviewItem>>(ReadReviewItems(command));
+    }
+
+    public Task<bool> ApproveAsync(long reviewId, string person, string newPath, string reviewedBy, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var now = Now();
+        var updated = Execute(connection, transaction, """
+            UPDATE review_queue SET action = 'approved', reviewed_at = $now, reviewed_by = $by, file_path = $path, suggested_person = $person
+            WHERE id = $id AND action = 'pending';
+            """, ("$id", reviewId), ("$now", now), ("$by", reviewedBy), ("$path", newPath), ("$person", person));
+        if (updated == 1)
+        {
+            var hash = (string?)Scalar(connection, transaction, "SELECT file_hash FROM review_queue WHERE id = $id;", ("$id", reviewId));
+            var source = (string?)Scalar(connection, transaction, "SELECT source FROM review_queue WHERE id = $id;", ("$id", reviewId));
+            Execute(connection, transaction, """
+                INSERT INTO downloads(file_path, filename, file_hash, source, person_name, download_date, auto_sorted, reason)
+                VALUES ($path, $name, $hash, $source, $person, $now, 0, $reason);
+                """, ("$path", newPath), ("$name", Path.GetFileName(newPath)), ("$hash", hash), ("$source", source), ("$person", person), ("$now", now), ("$reason", $"approved by {reviewedBy}"));
+            UpdateContent(connection, transaction, hash, newPath, ContentState.Approved, now);
+        }
+
+        transaction.Commit();
+        return Task.FromResult(updated == 1);
+    }
+
+    public Task<bool> RejectAsync(long reviewId, string reviewedBy, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var now = Now();
+        var updated = Execute(connection, transaction, "UPDATE review_queue SET action = 'rejected', reviewed_at = $now, reviewed_by = $by WHERE id = $id AND action = 'pending';",
+            ("$id", reviewId), ("$now", now), ("$by", reviewedBy));
+        if (updated == 1)
+        {
+            var hash = (string?)Scalar(connection, transaction, "SELECT file_hash FROM review_queue WHERE id = $id;", ("$id", reviewId));
+            var path = (string)Scalar(connection, transaction, "SELECT file_path FROM review_queue WHERE id = $id;", ("$id", reviewId))!;
+            UpdateContent(connection, transaction, hash, path, ContentState.Rejected, now);
+        }
+
+        transaction.Commit();
+        return Task.FromResult(updated == 1);
+    }
+
+    public Task MoveReviewAsync(long reviewId, string newPath, string category, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        Execute(connection, null, "UPDATE review_queue SET file_path = $path, category = $category WHERE id = $id;", ("$id", reviewId), ("$path", newPath), ("$category", category));
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        return Task.FromResult((string?)Scalar(connection, null, "SELECT value FROM settings WHERE key = $key;", ("$key", key)));
+    }
+
+    public Task SetSettingAsync(string key, string value, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        Execute(connection, null, "INSERT INTO settings(key, value) VALUES ($key, $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value;", ("$key", key), ("$value", value));
+        return Task.CompletedTask;
+    }
+
+    private const string ReviewColumns = """
+        SELECT id, file_path, category, file_hash, reason, faces_detected, suggested_person, created_at,
+               reviewed_at, reviewed_by, action, source, confidence
+        FROM review_queue
+        """;
+
+    private static List<ReviewItem> ReadReviewItems(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var items = new List<ReviewItem>();
+        while (reader.Read())
+        {
+            items.Add(new ReviewItem(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.GetInt32(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                Timestamps.Parse(reader.GetString(7)),
+                reader.IsDBNull(8) ? null : Timestamps.Parse(reader.GetString(8)),
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                Enum.Parse<ReviewAction>(reader.GetString(10), ignoreCase: true),
+                reader.IsDBNull(11) ? null : reader.GetString(11),
+                reader.IsDBNull(12) ? null : reader.GetDouble(12)));
+        }
+
+        return items;
+    }
+
+    private static void InsertRecord(SqliteConnection connection, SqliteTransaction transaction, OutcomeRecord outcome, string finalPath, string now)
+    {
+        if (outcome.Kind == RecordKind.Download)
+        {
+            Execute(connection, transaction, """
+                INSERT INTO downloads(file_path, filename, file_hash, source, person_name, download_date, auto_sorted, confidence, reason)
+                VALUES ($path, $name, $hash, $source, $person, $now, $auto, $confidence, $reason);
+                """, ("$path", finalPath), ("$name", Path.GetFileName(finalPath)), ("$hash", outcome.FileHash), ("$source", outcome.Source),
+                ("$person", outcome.PersonName), ("$now", now), ("$auto", outcome.AutoSorted ? 1 : 0), ("$confidence", outcome.Confidence), ("$reason", outcome.Reason));
+            UpdateContent(connection, transaction, outcome.FileHash, finalPath, ContentState.Sorted, now);
+        }
+        else
+        {
+            Execute(connection, transaction, """
+                INSERT INTO review_queue(file_path, category, file_hash, reason, faces_detected, suggested_person, created_at, action, source, confidence)
+                VALUES ($path, $category, $hash, $reason, $faces, $suggested, $now, 'pending', $source, $confidence);
+                """, ("$path", finalPath), ("$category", outcome.Category), ("$hash", outcome.FileHash), ("$reason", outcome.Reason),
+                ("$faces", outcome.FacesDetected), ("$suggested", outcome.SuggestedPerson), ("$now", now), ("$source", outcome.Source), ("$confidence", outcome.Confidence));
+            if (outcome.Category != ReviewCategories.Duplicates)
+            {
+                UpdateContent(connection, transaction, outcome.FileHash, finalPath, ContentState.InReview, now);
+            }
+        }
+    }
+
+    private static void UpdateContent(SqliteConnection connection, SqliteTransaction transaction, string? hash, string path, string state, string now)
+    {
+        if (hash is null)
+        {
+            return;
+        }
+
+        Execute(connection, transaction, """
+            INSERT INTO contents(file_hash, first_path, state, claimed_at) VALUES ($hash, $path, $state, $now)
+            ON CONFLICT(file_hash) DO UPDATE SET first_path = excluded.first_path, state = excluded.state;
+            """, ("$hash", hash), ("$path", path), ("$state", state), ("$now", now));
+    }
+
+    private static int Count(SqliteConnection connection, string sql, string since) =>
+        Convert.ToInt32(Scalar(connection, null, sql, ("$since", since)), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static Dictionary<string, int> Grouped(SqliteConnection connection, string sql, string since)
+    {
+        using var command = Command(connection, null, sql, ("$since", since));
+        using var reader = command.ExecuteReader();
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            result[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        return result;
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Execute(connection, null, "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;");
+        return connection;
+    }
+
+    private string Now() => Timestamps.ToText(_clock.GetUtcNow());
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        var value = command.ExecuteScalar();
+        return value is DBNull ? null : value;
+    }
+}

@@ -1,0 +1,269 @@
+using FaceSorter.Options;
+using FaceSorter.Pipeline;
+using FaceSorter.Settling;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FaceSorter.Watching;
+
+/// <summary>
+/// Feeds the pipeline with finished downloads. Watcher events are only hints; a scan of the drop
+/// folder is the truth, at start-up (files already there), every <c>RescanInterval</c>, and after a
+/// watcher error or a new directory (LINUX-FACTS rule 2). Each candidate is tracked until the
+/// <see cref="SettleRule"/> says it is finished, then handed to the pipeline with an awaited write,
+/// so a full pipeline makes this loop wait and nothing is dropped.
+/// </summary>
+public sealed class DropFolderMonitor : BackgroundService
+{
+    private static readonly TimeSpan DueButStillWritingRecheck = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan ScanProgressCheck = TimeSpan.FromMilliseconds(50);
+    private readonly Dictionary<string, TrackedFile> _tracked = new(StringComparer.Ordinal);
+    private readonly PathHints _hints = new();
+    private readonly SortingPipeline _pipeline;
+    private readonly InboxLedger _ledger;
+    private readonly SortingSettings _settings;
+    private readonly OpenWriterProbe _writers;
+    private readonly SettleRule _rule;
+    private readonly TimeProvider _clock;
+    private readonly RunMode _mode;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly string _inbox;
+    private readonly TimeSpan _rescanInterval;
+    private readonly ILogger<DropFolderMonitor> _logger;
+    private bool _warnedPartialWriterCheck;
+
+    public DropFolderMonitor(
+        SortingPipeline pipeline,
+        InboxLedger ledger,
+        SortingSettings settings,
+        OpenWriterProbe writers,
+        TimeProvider clock,
+        RunMode mode,
+        IHostApplicationLifetime lifetime,
+        IOptions<DirectoriesOptions> directories,
+        IOptions<SortingOptions> sorting,
+        ILogger<DropFolderMonitor> logger)
+    {
+        _pipeline = pipeline;
+        _ledger = ledger;
+        _settings = settings;
+        _writers = writers;
+        _clock = clock;
+        _mode = mode;
+        _lifetime = lifetime;
+        _inbox = directories.Value.Inbox;
+        _rescanInterval = sorting.Value.RescanInterval;
+        _rule = new SettleRule(sorting.Value.SettleTime, sorting.Value.EmptyFileTimeout);
+        _logger = logger;
+        ledger.Requeued += _hints.Add;
+        settings.Changed += _hints.RequestRescan;
+    }
+
+    /// <summary>Files seen in the drop folder that are not finished yet.</summary>
+    public int Waiting => _tracked.Count;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await WatchAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Nothing more comes in; the pipeline finishes what it holds.
+            _pipeline.Inbox.TryComplete();
+        }
+    }
+
+    private async Task WatchAsync(CancellationToken stoppingToken)
+    {
+        Directory.CreateDirectory(_inbox);
+        var watcher = _mode.ScanOnce ? null : StartWatcher();
+        try
+        {
+            _hints.RequestRescan();
+            var nextRescan = _clock.GetUtcNow() + _rescanInterval;
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var (paths, rescan) = _hints.Drain();
+                var now = _clock.GetUtcNow();
+                if (now >= nextRescan)
+                {
+                    rescan = true;
+                    nextRescan = now + _rescanInterval;
+                }
+
+                if (watcher is not null && !watcher.IsHealthy)
+                {
+                    _logger.WatchedRootReplaced(_inbox);
+                    watcher.Dispose();
+                    Directory.CreateDirectory(_inbox);
+                    watcher = StartWatcher();
+                    rescan = true;
+                }
+
+                if (rescan)
+                {
+                    Scan(now);
+                }
+
+                foreach (var path in paths)
+                {
+                    Observe(path, now, namedByEvent: true);
+                }
+
+                await HandOverFinishedAsync(stoppingToken);
+                if (_mode.ScanOnce && ScanIsDone())
+                {
+                    _lifetime.StopApplication();
+                    return;
+                }
+
+                await WaitForWorkAsync(nextRescan, stoppingToken);
+            }
+        }
+        finally
+        {
+            watcher?.Dispose();
+        }
+    }
+
+    private TreeWatcher StartWatcher()
+    {
+        _logger.WatchingInbox(_inbox);
+        return new TreeWatcher(_inbox, NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size, _hints, _logger);
+    }
+
+    private void Scan(DateTimeOffset now)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0, ReturnSpecialDirectories = false };
+        foreach (var path in Directory.EnumerateFiles(_inbox, "*", options))
+        {
+            seen.Add(path);
+            Observe(path, now, namedByEvent: false);
+        }
+
+        foreach (var gone in _tracked.Keys.Where(path => !seen.Contains(path)).ToList())
+        {
+            _tracked.Remove(gone);
+        }
+
+        _logger.Scanned(_inbox, seen.Count);
+    }
+
+    private void Observe(string path, DateTimeOffset now, bool namedByEvent)
+    {
+        if (DownloadNames.IsTemporary(Path.GetFileName(path)) || _ledger.IsInFlight(path))
+        {
+            return;
+        }
+
+        var info = new FileInfo(path);
+        if (!info.Exists || info.LinkTarget is not null)
+        {
+            _tracked.Remove(path);
+            return;
+        }
+
+        if (_ledger.HasFailedUnchanged(path, info.Length, info.LastWriteTimeUtc))
+        {
+            return;
+        }
+
+        _tracked.TryGetValue(path, out var known);
+        _tracked[path] = SettleRule.Observe(known, path, info.Length, info.LastWriteTimeUtc, now, namedByEvent);
+    }
+
+    private async Task HandOverFinishedAsync(CancellationToken stoppingToken)
+    {
+        if (!_settings.Enabled)
+        {
+            return;
+        }
+
+        var now = _clock.GetUtcNow();
+        var due = _tracked.Values.Where(file => _rule.DueAt(file) <= now).ToList();
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        var openForWriting = _writers.FindOpenForWriting(_inbox);
+        WarnOnceIfWriterCheckIsPartial();
+        foreach (var file in due)
+        {
+            var hasCompanion = DownloadNames.CompanionsOf(file.Path).Any(File.Exists);
+            var verdict = _rule.Evaluate(file, now, hasCompanion, openForWriting.Contains(file.Path));
+            if (verdict == SettleVerdict.Wait)
+            {
+                continue;
+            }
+
+            _tracked.Remove(file.Path);
+            var inboxFile = new InboxFile(file.Path, InboxFile.SourceOf(_inbox, file.Path), file.Length, file.LastWriteUtc);
+            if (_ledger.TryStart(inboxFile))
+            {
+                _logger.Settled(file.Path, file.Length);
+                await _pipeline.Inbox.WriteAsync(inboxFile, stoppingToken);
+            }
+        }
+    }
+
+    private bool ScanIsDone()
+    {
+        if (!_settings.Enabled)
+        {
+            return true; // paused: files wait in the drop folder
+        }
+
+        var now = _clock.GetUtcNow();
+        var onlyStillDownloading = _tracked.Values.All(file => _rule.DueAt(file) <= now);
+        return _ledger.InFlightCount == 0 && (_tracked.Count == 0 || onlyStillDownloading);
+    }
+
+    private async Task WaitForWorkAsync(DateTimeOffset nextRescan, CancellationToken stoppingToken)
+    {
+        var now = _clock.GetUtcNow();
+        var wakeAt = nextRescan;
+        foreach (var file in _tracked.Values)
+        {
+            var due = _rule.DueAt(file);
+            if (due < wakeAt)
+            {
+                wakeAt = due;
+            }
+        }
+
+        var delay = wakeAt - now;
+        if (delay <= TimeSpan.Zero)
+        {
+            delay = DueButStillWritingRecheck; // due files are still open for writing or have a companion
+        }
+
+        if (_mode.ScanOnce && _ledger.InFlightCount > 0 && delay > ScanProgressCheck)
+        {
+            delay = ScanProgressCheck;
+        }
+
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var hint = _hints.WaitAsync(wake.Token);
+        var timer = Task.Delay(delay, _clock, wake.Token);
+        await Task.WhenAny(hint, timer);
+        await wake.CancelAsync();
+        stoppingToken.ThrowIfCancellationRequested();
+    }
+
+    private void WarnOnceIfWriterCheckIsPartial()
+    {
+        if (_writers.LastScanWasPartial && !_warnedPartialWriterCheck)
+        {
+            _warnedPartialWriterCheck = true;
+            _logger.WriterCheckPartial();
+        }
+    }
+}
