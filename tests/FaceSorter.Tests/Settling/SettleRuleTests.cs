@@ -1,0 +1,123 @@
+using FaceSorter.Settling;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FaceSorter.Tests.Settling;
+
+public sealed class SettleRuleTests
+{
+    private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan EmptyTimeout = TimeSpan.FromMinutes(10);
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+    private readonly SettleRule _rule = new(SettleTime, EmptyTimeout);
+    private readonly DateTime _mtime = new(2026, 11, 25, 11, 0, 0, DateTimeKind.Utc);
+
+    private TrackedFile Seen(long length, TrackedFile? known = null, bool evented = false, DateTime? mtime = null) =>
+        SettleRule.Observe(known, "/in/a.jpg", length, mtime ?? _mtime, _clock.GetUtcNow(), evented);
+
+    private SettleVerdict Evaluate(TrackedFile file, bool companion = false, bool writing = false) =>
+        _rule.Evaluate(file, _clock.GetUtcNow(), companion, writing);
+
+    [Fact]
+    public void A_file_is_ready_once_quiet_for_the_settle_time()
+    {
+        var file = Seen(1000);
+        _clock.Advance(SettleTime - TimeSpan.FromMilliseconds(1));
+        Evaluate(file).Should().Be(SettleVerdict.Wait);
+
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Evaluate(file).Should().Be(SettleVerdict.Ready);
+    }
+
+    [Fact]
+    public void Growth_restarts_the_quiet_period()
+    {
+        var file = Seen(1000);
+        _clock.Advance(TimeSpan.FromSeconds(1.5));
+        file = Seen(2000, file);
+        _clock.Advance(TimeSpan.FromSeconds(1.5));
+
+        Evaluate(file).Should().Be(SettleVerdict.Wait);
+        _clock.Advance(TimeSpan.FromSeconds(0.5));
+        Evaluate(file).Should().Be(SettleVerdict.Ready);
+    }
+
+    [Fact]
+    public void A_watcher_event_restarts_the_quiet_period_even_without_a_visible_change()
+    {
+        // aria2c preallocates: the size is full from the start and only events and mtime move.
+        var file = Seen(1000);
+        _clock.Advance(TimeSpan.FromSeconds(1.9));
+        file = Seen(1000, file, evented: true);
+        _clock.Advance(TimeSpan.FromSeconds(1.9));
+
+        Evaluate(file).Should().Be(SettleVerdict.Wait);
+    }
+
+    [Fact]
+    public void An_mtime_set_backwards_counts_as_a_change()
+    {
+        // wget sets mtime back to the server's Last-Modified after the download.
+        var file = Seen(1000);
+        _clock.Advance(TimeSpan.FromSeconds(1.9));
+        file = Seen(1000, file, mtime: _mtime.AddYears(-3));
+
+        file.LastChange.Should().Be(_clock.GetUtcNow());
+    }
+
+    [Fact]
+    public void A_stalled_download_still_open_for_writing_is_never_ready()
+    {
+        // curl --limit-rate stalls for about 5 s mid-download while holding the file open.
+        var file = Seen(10_000_000);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+
+        Evaluate(file, writing: true).Should().Be(SettleVerdict.Wait);
+        Evaluate(file, writing: false).Should().Be(SettleVerdict.Ready);
+    }
+
+    [Fact]
+    public void A_companion_file_keeps_the_file_waiting()
+    {
+        var file = Seen(20_971_520);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+
+        Evaluate(file, companion: true).Should().Be(SettleVerdict.Wait);
+    }
+
+    [Fact]
+    public void An_empty_file_waits_and_becomes_invalid_after_the_empty_timeout()
+    {
+        // Firefox's 0-byte placeholder sits under the final name until the .part is renamed over it.
+        var file = Seen(0);
+        _clock.Advance(EmptyTimeout - TimeSpan.FromSeconds(1));
+        Evaluate(file).Should().Be(SettleVerdict.Wait);
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Evaluate(file).Should().Be(SettleVerdict.EmptyTooLong);
+    }
+
+    [Fact]
+    public void The_due_time_is_the_end_of_the_quiet_period()
+    {
+        var file = Seen(5);
+        _rule.DueAt(file).Should().Be(_clock.GetUtcNow() + SettleTime);
+    }
+
+    [Theory]
+    [InlineData("photo.jpg.part", true)]
+    [InlineData("photo.jpg.crdownload", true)]
+    [InlineData("Unconfirmed 123456.crdownload", true)]
+    [InlineData("file20m.jpg.aria2", true)]
+    [InlineData("file20m.jpg.aria2__temp", true)]
+    [InlineData("x.tmp", true)]
+    [InlineData(".big2.jpg.0k9aGn", true)]
+    [InlineData(".hidden.jpg", true)]
+    [InlineData("photo.jpg", false)]
+    [InlineData("partner.jpg", false)]
+    public void Temporary_download_names_are_recognised(string name, bool temporary) =>
+        DownloadNames.IsTemporary(name).Should().Be(temporary);
+
+    [Fact]
+    public void Companions_are_the_aria2_part_and_crdownload_files_beside_it() =>
+        DownloadNames.CompanionsOf("/in/a.jpg").Should().BeEquivalentTo(["/in/a.jpg.aria2", "/in/a.jpg.part", "/in/a.jpg.crdownload"]);
+}
