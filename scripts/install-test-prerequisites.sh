@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what the tests use from Debian's packages, only what is missing: PostgreSQL 15 (a
+# private test cluster is started by scripts/pg-test-server.sh), gio (libglib2.0-bin) for the
+# file-manager tests, curl, wget and aria2 for the downloader tests, Chromium for the browser tests.
+set -euo pipefail
+need=()
+command -v /usr/lib/postgresql/15/bin/initdb >/dev/null 2>&1 || need+=(postgresql-15)
+command -v gio >/dev/null 2>&1 || need+=(libglib2.0-bin)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v wget >/dev/null 2>&1 || need+=(wget)
+command -v aria2c >/dev/null 2>&1 || need+=(aria2)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing: ${need[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Not root: run 'sudo apt-get install -y ${need[*]}' first" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, integration tests (real watcher, real SQLite and PostgreSQL, real
+# HTTP emulations of Immich and its ML service, Chromium for the page) and the process-level tests.
+# Installs what is missing and starts a private PostgreSQL cluster for the run, then stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-test-prerequisites.sh
+scripts/pg-test-server.sh start
+trap 'scripts/pg-test-server.sh stop' EXIT
+FACESORTER_TEST_PG="$(cat .pgtest/connection)"
+export FACESORTER_TEST_PG
+
+dotnet build FaceSorter.sln -c Release --nologo -v quiet
+dotnet test FaceSorter.sln -c Release --no-build --nologo --logger "console;verbosity=normal" "$@"

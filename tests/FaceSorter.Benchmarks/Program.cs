@@ -1,0 +1,17 @@
+using FaceSorter.Benchmarks;
+
+// Benchmarks that print the figures the issues ask for. Run one with
+//   dotnet run -c Release --project tests/FaceSorter.Benchmarks -- <name> [args]
+var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["hash"] = HashingBenchmark.RunAsync,
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
+{
+    Console.WriteLine($"usage: FaceSorter.Benchmarks <{string.Join('|', benchmarks.Keys)}> [args]");
+    return 2;
+}
+
+await run(args[1..]);
+return 0;

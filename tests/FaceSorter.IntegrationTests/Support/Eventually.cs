@@ -1,0 +1,28 @@
+namespace FaceSorter.IntegrationTests.Support;
+
+/// <summary>Waits on a condition with a deadline: the only way tests wait (no sleeps as synchronisation).</summary>
+public static class Eventually
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(25);
+
+    public static async Task UntilAsync(Func<bool> condition, TimeSpan timeout, string because, CancellationToken cancellationToken = default) =>
+        await UntilAsync(() => Task.FromResult(condition()), timeout, because, cancellationToken);
+
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string because, CancellationToken cancellationToken = default)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        using var timer = new PeriodicTimer(PollInterval);
+        while (!await condition())
+        {
+            try
+            {
+                await timer.WaitForNextTickAsync(deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Not true within {timeout}: {because}");
+            }
+        }
+    }
+}

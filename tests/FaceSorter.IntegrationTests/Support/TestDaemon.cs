@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using FaceSorter.App.Hosting;
+using FaceSorter.Options;
+using FaceSorter.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace FaceSorter.IntegrationTests.Support;
+
+/// <summary>The real `run` host, in process, on a test folder with its own config file and SQLite file.</summary>
+public sealed class TestDaemon : IAsyncDisposable
+{
+    private TestDaemon(IHost host, string configPath)
+    {
+        Host = host;
+        ConfigPath = configPath;
+        var directories = host.Services.GetRequiredService<IOptions<DirectoriesOptions>>().Value;
+        Inbox = directories.Inbox;
+        Faces = directories.Faces;
+        Review = directories.Review;
+        Store = host.Services.GetRequiredService<IFaceSorterStore>();
+    }
+
+    public IHost Host { get; }
+
+    public string ConfigPath { get; }
+
+    public string Inbox { get; }
+
+    public string Faces { get; }
+
+    public string Review { get; }
+
+    public IFaceSorterStore Store { get; }
+
+    public static async Task<TestDaemon> StartAsync(string folder, Action<JsonObject>? configure, CancellationToken cancellationToken)
+    {
+        var configPath = TestConfig.Write(folder, configure);
+        return await StartAsync(configPath, cancellationToken);
+    }
+
+    /// <summary>Starts again on an existing config (a restart).</summary>
+    public static async Task<TestDaemon> StartAsync(string configPath, CancellationToken cancellationToken)
+    {
+        var host = FaceSorterHost.Build(configPath, FaceSorterHost.Purpose.Run);
+        await host.StartAsync(cancellationToken);
+        return new TestDaemon(host, configPath);
+    }
+
+    public async Task StopAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await Host.StopAsync(timeout.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Host.Dispose();
+    }
+}
