@@ -1,0 +1,154 @@
+using FaceSorter.IntegrationTests.Support;
+using FaceSorter.Storage;
+
+namespace FaceSorter.IntegrationTests.Pipeline;
+
+/// <summary>
+/// The settle rule against the real watcher and real files, with the write patterns of real
+/// downloaders (LINUX-FACTS §2). The content here is not an image, so every finished file ends in
+/// review/unidentified/invalid_… without asking Immich: the outcome proves when it was taken.
+/// </summary>
+public sealed class DownloadSettlingTests : IDisposable
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+    private readonly TempFolder _folder = new();
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
+
+    public void Dispose()
+    {
+        _timeout.Dispose();
+        _folder.Dispose();
+    }
+
+    private string Invalid(TestDaemon daemon, string name) => Path.Combine(daemon.Review, "unidentified", "invalid_" + name);
+
+    [Fact]
+    public async Task Files_already_in_the_drop_folder_before_start_are_sorted()
+    {
+        var inbox = _folder.Combine("data", "temp_downloads");
+        Directory.CreateDirectory(Path.Combine(inbox, "blog"));
+        await File.WriteAllTextAsync(Path.Combine(inbox, "early.txt"), "not an image", _timeout.Token);
+        await File.WriteAllTextAsync(Path.Combine(inbox, "blog", "nested.txt"), "also not an image", _timeout.Token);
+
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, null, _timeout.Token);
+
+        await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "early.txt")) && File.Exists(Invalid(daemon, "nested.txt")), Deadline, "both files sorted", _timeout.Token);
+        var rows = await daemon.Store.ListReviewAsync("unidentified", null, _timeout.Token);
+        rows.Should().HaveCount(2);
+        rows.Single(row => row.FilePath.EndsWith("invalid_nested.txt", StringComparison.Ordinal)).Source.Should().Be("blog");
+        rows.Single(row => row.FilePath.EndsWith("invalid_early.txt", StringComparison.Ordinal)).Source.Should().BeNull();
+        rows.Should().OnlyContain(row => row.Reason!.Contains("not an image"));
+    }
+
+    [Fact]
+    public async Task A_file_still_open_for_writing_is_left_alone_until_it_is_closed()
+    {
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, null, _timeout.Token);
+        var path = Path.Combine(daemon.Inbox, "slow.txt");
+        await using (var writer = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+        {
+            await writer.WriteAsync("first half "u8.ToArray(), _timeout.Token);
+            await writer.FlushAsync(_timeout.Token);
+
+            // A control file written at the same moment settles and is sorted; by then the open file
+            // has been looked at too, and must still be in the drop folder.
+            await File.WriteAllTextAsync(Path.Combine(daemon.Inbox, "control.txt"), "x", _timeout.Token);
+            await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "control.txt")), Deadline, "the control file is sorted", _timeout.Token);
+            await Eventually.HoldsForAsync(() => File.Exists(path), TimeSpan.FromSeconds(1), "a file open for writing is never touched (three settle periods)", _timeout.Token);
+
+            await writer.WriteAsync("second half"u8.ToArray(), _timeout.Token);
+        }
+
+        await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "slow.txt")), Deadline, "sorted after close", _timeout.Token);
+        (await File.ReadAllTextAsync(Invalid(daemon, "slow.txt"), _timeout.Token)).Should().Be("first half second half");
+    }
+
+    [Fact]
+    public async Task A_browser_crdownload_is_sorted_once_under_its_final_name_after_the_rename()
+    {
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, null, _timeout.Token);
+        var unconfirmed = Path.Combine(daemon.Inbox, "Unconfirmed 123456.crdownload");
+        var partial = Path.Combine(daemon.Inbox, "photo.jpg.crdownload");
+        await File.WriteAllTextAsync(unconfirmed, "not", _timeout.Token);
+        File.Move(unconfirmed, partial);
+        await File.AppendAllTextAsync(partial, " an image", _timeout.Token);
+
+        // The temporary name is never touched, however long it is quiet.
+        await File.WriteAllTextAsync(Path.Combine(daemon.Inbox, "control.txt"), "x", _timeout.Token);
+        await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "control.txt")), Deadline, "the control file is sorted", _timeout.Token);
+        File.Exists(partial).Should().BeTrue();
+
+        File.Move(partial, Path.Combine(daemon.Inbox, "photo.jpg"));
+
+        await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "photo.jpg")), Deadline, "sorted under its final name", _timeout.Token);
+        var rows = await daemon.Store.ListReviewAsync(null, null, _timeout.Token);
+        rows.Where(row => row.FilePath.Contains("photo", StringComparison.Ordinal)).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_firefox_placeholder_waits_for_its_part_file_and_is_sorted_once_with_the_content()
+    {
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, cfg => cfg["EmptyFileTimeout"] = "00:00:01", _timeout.Token);
+        var final = Path.Combine(daemon.Inbox, "pic.jpg");
+        var part = final + ".part";
+        await File.WriteAllBytesAsync(final, [], _timeout.Token);
+        await File.WriteAllTextAsync(part, "downloaded content, not an image", _timeout.Token);
+
+        await File.WriteAllTextAsync(Path.Combine(daemon.Inbox, "control.txt"), "x", _timeout.Token);
+        await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "control.txt")), Deadline, "the control file is sorted", _timeout.Token);
+        await Eventually.HoldsForAsync(() => File.Exists(final), TimeSpan.FromSeconds(1.5), "the placeholder has a .part companion, so it is not an empty file yet, even past the empty-file timeout", _timeout.Token);
+
+        File.Move(part, final, overwrite: true);
+
+        await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "pic.jpg")), Deadline, "sorted with the content", _timeout.Token);
+        (await File.ReadAllTextAsync(Invalid(daemon, "pic.jpg"), _timeout.Token)).Should().Be("downloaded content, not an image");
+    }
+
+    [Fact]
+    public async Task An_aria2_download_waits_for_its_control_file_to_go()
+    {
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, null, _timeout.Token);
+        var data = Path.Combine(daemon.Inbox, "big.bin");
+        var control = data + ".aria2";
+        await File.WriteAllBytesAsync(control, new byte[61], _timeout.Token);
+        await File.WriteAllBytesAsync(data, new byte[4096], _timeout.Token); // preallocated: full size from the start
+
+        await File.WriteAllTextAsync(Path.Combine(daemon.Inbox, "control.txt"), "x", _timeout.Token);
+        await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "control.txt")), Deadline, "the control file is sorted", _timeout.Token);
+        File.Exists(data).Should().BeTrue();
+        File.Exists(control).Should().BeTrue("the .aria2 control file is a temporary name and never sorted");
+
+        File.Delete(control);
+
+        await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "big.bin")), Deadline, "sorted once the control file is gone", _timeout.Token);
+    }
+
+    [Fact]
+    public async Task A_file_still_empty_after_the_timeout_is_invalid()
+    {
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, cfg => cfg["EmptyFileTimeout"] = "00:00:01", _timeout.Token);
+        await File.WriteAllBytesAsync(Path.Combine(daemon.Inbox, "empty.jpg"), [], _timeout.Token);
+
+        await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "empty.jpg")), Deadline, "an empty file is invalid after the timeout", _timeout.Token);
+        var row = (await daemon.Store.ListReviewAsync("unidentified", null, _timeout.Token)).Single();
+        row.Reason.Should().Contain("empty");
+        row.FileHash.Should().BeNull("empty files are never hashed, so they are never duplicates of each other");
+    }
+
+    [Fact]
+    public async Task A_name_clash_in_review_never_overwrites()
+    {
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, null, _timeout.Token);
+        await File.WriteAllTextAsync(Path.Combine(daemon.Inbox, "same.txt"), "one", _timeout.Token);
+        await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "same.txt")), Deadline, "first sorted", _timeout.Token);
+
+        await File.WriteAllTextAsync(Path.Combine(daemon.Inbox, "same.txt"), "two", _timeout.Token);
+
+        await Eventually.UntilAsync(() => Directory.GetFiles(Path.Combine(daemon.Review, "unidentified")).Length == 2, Deadline, "second sorted beside it", _timeout.Token);
+        (await File.ReadAllTextAsync(Invalid(daemon, "same.txt"), _timeout.Token)).Should().Be("one");
+        var second = Directory.GetFiles(Path.Combine(daemon.Review, "unidentified")).Single(path => path != Invalid(daemon, "same.txt"));
+        Path.GetFileName(second).Should().MatchRegex(@"^invalid_same_\d{8}_\d{6}\.txt$");
+        var rows = await daemon.Store.ListReviewAsync(null, ReviewAction.Pending, _timeout.Token);
+        rows.Select(row => row.FilePath).Should().BeEquivalentTo([Invalid(daemon, "same.txt"), second]);
+    }
+}
