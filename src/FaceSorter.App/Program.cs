@@ -1,7 +1,6 @@
 using System.CommandLine;
 using FaceSorter.App.Cli;
 using FaceSorter.App.Hosting;
-using Microsoft.Extensions.Options;
 using Log = Serilog.Log;
 
 LoggingSetup.StartBootstrapLogger();
@@ -17,18 +16,13 @@ try
     };
     root.Options.Add(CommonOptions.Config);
 
-    // The host handles SIGINT/SIGTERM itself and drains the pipeline; System.CommandLine must not
-    // end the process after its default 2 s grace.
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    // The host handles SIGINT/SIGTERM itself and drains the pipeline: System.CommandLine must not
+    // end the process after its default grace, nor swallow start-up errors.
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
 }
-catch (OptionsValidationException exception)
+catch (Exception exception) when (StartupErrors.Describe(exception) is { } problem)
 {
-    Log.Fatal("Invalid configuration, not starting:{NewLine}{Failures}", Environment.NewLine, string.Join(Environment.NewLine, exception.Failures.Select(failure => "  " + failure)));
-    return 2;
-}
-catch (ConfigFileException exception)
-{
-    Log.Fatal("{Message}", exception.Message);
+    Log.Fatal("Invalid configuration, not starting:{NewLine}{Problem}", Environment.NewLine, problem);
     return 2;
 }
 catch (Exception exception)

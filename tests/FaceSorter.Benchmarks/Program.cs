@@ -5,6 +5,7 @@ using FaceSorter.Benchmarks;
 var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["hash"] = HashingBenchmark.RunAsync,
+    ["memory"] = MemoryBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -51,11 +51,19 @@ internal static class FaceSorterHost
             web.WebHost.UseUrls(configuration.GetValue("FaceSorter:Web:Urls", "http://127.0.0.1:8765")!);
             web.Services.AddFaceSorterWeb();
             var app = web.Build();
+            ValidateOptions(app);
             app.MapFaceSorterWeb();
             return app;
         }
 
-        return ((HostApplicationBuilder)builder).Build();
+        return ValidateOptions(((HostApplicationBuilder)builder).Build());
+    }
+
+    /// <summary>Every verb refuses a bad config at once, naming the key, the value and the fix.</summary>
+    private static IHost ValidateOptions(IHost host)
+    {
+        host.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+        return host;
     }
 
     private static void AddFaceService(this IServiceCollection services, IConfiguration configuration)

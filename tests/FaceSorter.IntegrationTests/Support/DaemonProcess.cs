@@ -31,6 +31,8 @@ public sealed class DaemonProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ProcessId => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     public static async Task<DaemonProcess> StartAsync(string configPath, CancellationToken cancellationToken, params string[] verb)
