@@ -1,0 +1,204 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using FaceSorter.Immich;
+using FaceSorter.IntegrationTests.Support;
+using FaceSorter.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FaceSorter.IntegrationTests.Pipeline;
+
+/// <summary>
+/// The whole product path on real parts: real watcher, real files, a real SQLite file and an
+/// emulated Immich over real HTTP, for a v2 and a v3 server.
+/// </summary>
+public sealed class UploadModeSortingTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private readonly TempFolder _folder = new();
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
+    private ImmichEmulator _immich = null!;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_immich is not null)
+        {
+            await _immich.DisposeAsync();
+        }
+
+        _timeout.Dispose();
+        _folder.Dispose();
+    }
+
+    private async Task<TestDaemon> StartAsync(string version, Action<JsonObject>? configure = null)
+    {
+        _immich = await ImmichEmulator.StartAsync(version, _timeout.Token);
+        return await TestDaemon.StartAsync(_folder.Path, cfg =>
+        {
+            cfg["Immich"]!["Url"] = _immich.Url;
+            cfg["Immich"]!["ApiKey"] = _immich.ApiKey;
+            configure?.Invoke(cfg);
+        }, _timeout.Token);
+    }
+
+    private static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    [Theory]
+    [InlineData("2.7.5")]
+    [InlineData("3.1.0")]
+    public async Task One_named_face_is_sorted_into_that_persons_folder_with_unknown_confidence(string version)
+    {
+        await using var daemon = await StartAsync(version);
+        var content = TestImages.Jpeg(1);
+        _immich.SetFaces(Sha256(content), EmulatedFace.Named("Alice Smith"));
+
+        TestImages.Write(Path.Combine(daemon.Inbox, "instagram"), "pic.jpg", content);
+
+        var sorted = Path.Combine(daemon.Faces, "alice_smith", "pic.jpg");
+        await Eventually.UntilAsync(() => File.Exists(sorted), Deadline, "sorted into faces/alice_smith", _timeout.Token);
+        var stats = await daemon.Store.GetStatsAsync(7, TimeProvider.System.GetUtcNow().AddMinutes(1), _timeout.Token);
+        stats.AutoSorted.Should().Be(1);
+        stats.ByPerson.Should().Equal(new Dictionary<string, int> { ["alice_smith"] = 1 });
+        File.Exists(Path.Combine(daemon.Inbox, "instagram", "pic.jpg")).Should().BeFalse();
+        _immich.Uploads.Should().ContainSingle();
+    }
+
+    [Theory]
+    [InlineData("2.7.5")]
+    [InlineData("3.1.0")]
+    public async Task Each_outcome_lands_in_its_review_folder_with_its_prefix(string version)
+    {
+        await using var daemon = await StartAsync(version, cfg => cfg["Blacklist"] = new JsonArray("Mallory"));
+        var cases = new (string Name, EmulatedFace[] Faces, string Expected)[]
+        {
+            ("none.jpg", [], "unidentified/noface_none.jpg"),
+            ("stranger.jpg", [EmulatedFace.WithoutPerson()], "unidentified/unknown_stranger.jpg"),
+            ("cluster.jpg", [EmulatedFace.InUnnamedPerson()], "unidentified/unknown_cluster.jpg"),
+            ("two.jpg", [EmulatedFace.Named("Alice"), new EmulatedFace("Bob", 10, 10, 300, 300)], "multiple_faces/multi_two.jpg"),
+            ("mallory.jpg", [EmulatedFace.Named("Mallory")], "unwanted_person/unwanted_mallory.jpg"),
+        };
+        for (var i = 0; i < cases.Length; i++)
+        {
+            var content = TestImages.Jpeg(100 + i);
+            _immich.SetFaces(Sha256(content), cases[i].Faces);
+            TestImages.Write(daemon.Inbox, cases[i].Name, content);
+        }
+
+        foreach (var (_, _, expected) in cases)
+        {
+            await Eventually.UntilAsync(() => File.Exists(Path.Combine(daemon.Review, expected)), Deadline, expected, _timeout.Token);
+        }
+
+        var rows = await daemon.Store.ListReviewAsync(null, ReviewAction.Pending, _timeout.Token);
+        rows.Select(row => Path.GetRelativePath(daemon.Review, row.FilePath)).Should().BeEquivalentTo(cases.Select(c => c.Expected));
+        rows.Single(row => row.FilePath.EndsWith("multi_two.jpg", StringComparison.Ordinal)).FacesDetected.Should().Be(2);
+        rows.Should().OnlyContain(row => row.Confidence == null && row.FileHash != null && row.FileHash.Length == 64);
+    }
+
+    [Fact]
+    public async Task A_person_not_on_the_whitelist_goes_to_review()
+    {
+        await using var daemon = await StartAsync("3.1.0", cfg => cfg["Whitelist"] = new JsonArray("Alice"));
+        var content = TestImages.Jpeg(7);
+        _immich.SetFaces(Sha256(content), EmulatedFace.Named("Bob"));
+
+        TestImages.Write(daemon.Inbox, "bob.jpg", content);
+
+        await Eventually.UntilAsync(() => File.Exists(Path.Combine(daemon.Review, "unidentified", "notwhitelisted_bob.jpg")), Deadline, "not whitelisted", _timeout.Token);
+        (await daemon.Store.ListReviewAsync(null, null, _timeout.Token)).Single().SuggestedPerson.Should().Be("bob");
+    }
+
+    [Fact]
+    public async Task Known_content_goes_to_duplicates_with_a_reason_naming_the_earlier_copy()
+    {
+        await using var daemon = await StartAsync("3.1.0");
+        var content = TestImages.Jpeg(9);
+        _immich.SetFaces(Sha256(content), EmulatedFace.Named("Alice"));
+        TestImages.Write(daemon.Inbox, "first.jpg", content);
+        var first = Path.Combine(daemon.Faces, "alice", "first.jpg");
+        await Eventually.UntilAsync(() => File.Exists(first), Deadline, "first sorted", _timeout.Token);
+
+        TestImages.Write(daemon.Inbox, "again.jpg", content);
+
+        var duplicate = Path.Combine(daemon.Review, "duplicates", "duplicate_again.jpg");
+        await Eventually.UntilAsync(() => File.Exists(duplicate), Deadline, "second is a duplicate", _timeout.Token);
+        var row = (await daemon.Store.ListReviewAsync("duplicates", null, _timeout.Token)).Single();
+        row.Reason.Should().Contain(first);
+        _immich.Uploads.Should().ContainSingle("a duplicate is never sent to Immich");
+    }
+
+    [Fact]
+    public async Task Two_copies_dropped_at_once_make_exactly_one_original()
+    {
+        await using var daemon = await StartAsync("3.1.0");
+        var content = TestImages.Jpeg(11);
+        _immich.SetFaces(Sha256(content), EmulatedFace.Named("Alice"));
+
+        for (var i = 0; i < 6; i++)
+        {
+            TestImages.Write(daemon.Inbox, $"copy{i}.jpg", content);
+        }
+
+        await Eventually.UntilAsync(() => Directory.GetFiles(daemon.Inbox).Length == 0, Deadline, "all six handled", _timeout.Token);
+        Directory.GetFiles(Path.Combine(daemon.Faces, "alice")).Should().ContainSingle();
+        Directory.GetFiles(Path.Combine(daemon.Review, "duplicates")).Should().HaveCount(5);
+    }
+
+    [Fact]
+    public async Task Faces_that_appear_only_after_Immichs_jobs_ran_are_waited_for()
+    {
+        await using var daemon = await StartAsync("2.7.5");
+        var content = TestImages.Jpeg(13);
+        _immich.SetFaces(Sha256(content), EmulatedFace.Named("Carol"));
+        _immich.SetProcessing(Sha256(content), new EmulatedProcessing(DetectAfterFaceReads: 2, NameAfterFaceReads: 4));
+
+        TestImages.Write(daemon.Inbox, "late.jpg", content);
+
+        await Eventually.UntilAsync(() => File.Exists(Path.Combine(daemon.Faces, "carol", "late.jpg")), Deadline, "sorted once named", _timeout.Token);
+    }
+
+    [Fact]
+    public async Task During_an_Immich_outage_files_wait_in_the_drop_folder_and_are_sorted_when_it_is_back()
+    {
+        await using var daemon = await StartAsync("3.1.0");
+        var content = TestImages.Jpeg(17);
+        _immich.SetFaces(Sha256(content), EmulatedFace.Named("Dave"));
+        await _immich.StopAsync();
+
+        var path = TestImages.Write(daemon.Inbox, "waiting.jpg", content);
+        var also = TestImages.Write(daemon.Inbox, "waiting2.jpg", TestImages.Jpeg(18));
+        var outage = daemon.Host.Services.GetRequiredService<ImmichOutage>();
+        await Eventually.UntilAsync(() => outage.IsDown, Deadline, "the outage is noticed", _timeout.Token);
+        await Eventually.HoldsForAsync(() => File.Exists(path) && File.Exists(also), TimeSpan.FromSeconds(1.5), "nothing is routed during an outage", _timeout.Token);
+
+        await _immich.StartAgainAsync(_timeout.Token);
+
+        await Eventually.UntilAsync(() => File.Exists(Path.Combine(daemon.Faces, "dave", "waiting.jpg")), Deadline, "sorted after the outage", _timeout.Token);
+        await Eventually.UntilAsync(() => File.Exists(Path.Combine(daemon.Review, "unidentified", "noface_waiting2.jpg")), Deadline, "the other one too", _timeout.Token);
+        (await daemon.Store.GetHeldFilesAsync(_timeout.Token)).Should().BeEmpty("an outage is not a failure of the file");
+    }
+
+    [Theory]
+    [InlineData("500")]
+    [InlineData("garbage")]
+    public async Task Server_errors_and_garbage_answers_are_retried_until_Immich_answers_properly(string fault)
+    {
+        await using var daemon = await StartAsync("3.1.0");
+        var content = TestImages.Jpeg(19);
+        _immich.SetFaces(Sha256(content), EmulatedFace.Named("Erin"));
+        if (fault == "500")
+        {
+            _immich.Fail("POST /api/assets", times: 3);
+        }
+        else
+        {
+            _immich.AnswerGarbage("POST /api/assets", times: 2);
+        }
+
+        TestImages.Write(daemon.Inbox, "flaky.jpg", content);
+
+        await Eventually.UntilAsync(() => File.Exists(Path.Combine(daemon.Faces, "erin", "flaky.jpg")), Deadline, "sorted after retries", _timeout.Token);
+        (await daemon.Store.ListReviewAsync(null, null, _timeout.Token)).Should().BeEmpty();
+    }
+}
