@@ -6,6 +6,8 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
 {
     ["hash"] = HashingBenchmark.RunAsync,
     ["memory"] = MemoryBenchmark.RunAsync,
+    ["throughput"] = PipelineBenchmark.ThroughputAsync,
+    ["latency"] = PipelineBenchmark.LatencyAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
