@@ -1,0 +1,7 @@
+namespace FaceSorter.Immich.Api;
+
+/// <summary>One value of <c>GET /jobs</c>' map: <c>{jobCounts, queueStatus}</c>, unchanged since v1.93.</summary>
+internal sealed class LegacyQueueDto
+{
+    public required QueueStatisticsDto JobCounts { get; init; }
+}

@@ -1,0 +1,14 @@
+namespace FaceSorter.Immich.Api;
+
+/// <summary>
+/// The part of <c>PersonResponseDto</c> we read. From v3.2 the id is a person-group id: an opaque
+/// string to us (IMMICH.md 9.3). An unnamed cluster has the name <c>""</c>.
+/// </summary>
+public sealed class PersonDto
+{
+    public required string Id { get; init; }
+
+    public string? Name { get; init; }
+
+    public bool IsHidden { get; init; }
+}

@@ -1,0 +1,266 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FaceSorter.Immich.Api;
+using FaceSorter.Options;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FaceSorter.Immich;
+
+/// <summary>
+/// Typed HttpClient over Immich's REST API (IMMICH.md section 2), authenticated with
+/// <c>x-api-key</c>. Whatever means "Immich cannot answer now" (refused, timed out, 5xx, 401/403,
+/// a body that is not the expected JSON) becomes <see cref="FaceServiceUnavailableException"/> with
+/// a message saying what failed; the pipeline keeps the file and retries it. A GET is retried once,
+/// quickly, after a refused connection or a 5xx; nothing else is retried here.
+/// </summary>
+public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> options, TimeProvider clock, ILogger<ImmichServerClient> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly TimeSpan GetRetryDelay = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The server's address as configured, for messages.</summary>
+    public string Url => http.BaseAddress?.ToString().TrimEnd('/') ?? options.Value.Url;
+
+    /// <summary>
+    /// The base address for <see cref="HttpClient.BaseAddress"/>: the configured URL with a trailing
+    /// slash (so a reverse-proxy sub-path survives) and without a trailing <c>/api</c>, which users
+    /// copy from Immich's docs (IMMICH.md 2.1) and every request path here already starts with.
+    /// </summary>
+    public static Uri BaseAddressFor(string url)
+    {
+        var trimmed = url.Trim().TrimEnd('/');
+        if (trimmed.EndsWith("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            trimmed = trimmed[..^"/api".Length];
+        }
+
+        return new Uri(trimmed + "/", UriKind.Absolute);
+    }
+
+    /// <summary><c>GET /server/ping</c> (v1.113+; <c>/server-info/ping</c> before).</summary>
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        var ping = await GetJsonOrNotFoundAsync<ImmichPingDto>("api/server/ping", cancellationToken)
+            ?? await GetJsonAsync<ImmichPingDto>("api/server-info/ping", cancellationToken);
+        return string.Equals(ping.Res, "pong", StringComparison.Ordinal);
+    }
+
+    /// <summary><c>GET /server/version</c> (v1.113+; <c>/server-info/version</c> before).</summary>
+    public async Task<ImmichServerVersion> GetVersionAsync(CancellationToken cancellationToken)
+    {
+        var version = await GetJsonOrNotFoundAsync<ImmichVersionDto>("api/server/version", cancellationToken)
+            ?? await GetJsonAsync<ImmichVersionDto>("api/server-info/version", cancellationToken);
+        return new ImmichServerVersion(version.Major, version.Minor, version.Patch, version.Prerelease);
+    }
+
+    /// <summary><c>GET /users/me</c>: who the API key belongs to, and whether that user is an admin.</summary>
+    public Task<ImmichUser> GetMyUserAsync(CancellationToken cancellationToken) =>
+        GetJsonAsync<ImmichUser>("api/users/me", cancellationToken);
+
+    /// <summary><c>GET /faces?id=</c>: the asset's visible faces with the caller's person (all versions, IMMICH.md 7).</summary>
+    public Task<List<AssetFaceDto>> GetFacesAsync(string assetId, CancellationToken cancellationToken) =>
+        GetJsonAsync<List<AssetFaceDto>>("api/faces?id=" + Uri.EscapeDataString(assetId), cancellationToken);
+
+    /// <summary>
+    /// The face-relevant queues: <c>GET /queues</c> on v2.4+ (falling back to <c>/jobs</c> if it is
+    /// missing), <c>GET /jobs</c> before. Null when the key may not read them (401/403: not an admin).
+    /// </summary>
+    public async Task<FaceQueues?> GetFaceQueuesAsync(ImmichServerVersion version, CancellationToken cancellationToken)
+    {
+        if (version.HasQueuesEndpoint)
+        {
+            using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, "api/queues"), "GET /api/queues", idempotent: true, cancellationToken);
+            if (IsForbidden(response.StatusCode))
+            {
+                return null;
+            }
+
+            if (response.StatusCode != HttpStatusCode.NotFound)
+            {
+                var queues = await ReadJsonAsync<List<QueueDto>>(response, "GET /api/queues", cancellationToken);
+                return new FaceQueues(queues.ToDictionary(queue => queue.Name, queue => queue.Statistics, StringComparer.Ordinal));
+            }
+
+            logger.QueuesEndpointMissing(version.ToString());
+        }
+
+        using (var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, "api/jobs"), "GET /api/jobs", idempotent: true, cancellationToken))
+        {
+            if (IsForbidden(response.StatusCode))
+            {
+                return null;
+            }
+
+            var jobs = await ReadJsonAsync<Dictionary<string, LegacyQueueDto>>(response, "GET /api/jobs", cancellationToken);
+            return new FaceQueues(jobs.ToDictionary(pair => pair.Key, pair => pair.Value.JobCounts, StringComparer.Ordinal));
+        }
+    }
+
+    /// <summary>
+    /// <c>POST /assets</c> (IMMICH.md 2.3): multipart with the file last, <c>x-immich-checksum</c>,
+    /// and <c>deviceAssetId</c>/<c>deviceId</c> for v2 (v3 strips them). Never <c>duration</c>: v3
+    /// wants ms and answers a v2-style string with 400; a photo has none.
+    /// </summary>
+    public async Task<AssetUploadResult> UploadAsync(AssetUpload upload, CancellationToken cancellationToken)
+    {
+        const string what = "POST /api/assets";
+        await using var file = new FileStream(upload.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 81920, useAsync: true);
+        using var response = await SendAsync(
+            () =>
+            {
+                var form = new MultipartFormDataContent
+                {
+                    { new StringContent(upload.DeviceAssetId), "deviceAssetId" },
+                    { new StringContent(upload.DeviceId), "deviceId" },
+                    { new StringContent(IsoUtc(upload.FileCreatedAtUtc)), "fileCreatedAt" },
+                    { new StringContent(IsoUtc(upload.FileModifiedAtUtc)), "fileModifiedAt" },
+                    { new StringContent(upload.FileName), "filename" },
+                };
+                var content = new StreamContent(file);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                form.Add(content, "assetData", upload.FileName);
+                var request = new HttpRequestMessage(HttpMethod.Post, "api/assets") { Content = form };
+                request.Headers.Add("x-immich-checksum", upload.Sha1Hex);
+                return request;
+            },
+            what,
+            idempotent: false,
+            cancellationToken);
+
+        if (response.StatusCode == HttpStatusCode.BadRequest)
+        {
+            var message = ImmichErrorBody.Describe(await ReadBodyAsync(response, what, cancellationToken));
+            if (ImmichErrorBody.SaysUnsupportedFile(message))
+            {
+                return new AssetUploadResult(AssetUploadStatus.Unsupported, null, message);
+            }
+
+            throw new FaceServiceUnavailableException($"Immich at {Url} refused {what} with HTTP 400: {message}");
+        }
+
+        var created = await ReadJsonAsync<AssetMediaResponseDto>(response, what, cancellationToken);
+        return created.Status switch
+        {
+            "created" => new AssetUploadResult(AssetUploadStatus.Created, created.Id),
+            "duplicate" => new AssetUploadResult(AssetUploadStatus.Duplicate, created.Id),
+            _ => throw new FaceServiceUnavailableException($"Immich at {Url} answered {what} with the unexpected status '{created.Status}'"),
+        };
+    }
+
+    /// <summary><c>DELETE /assets</c> <c>{ids, force}</c> → 204; <c>force: true</c> purges at once instead of trashing.</summary>
+    public async Task DeleteAssetsAsync(IReadOnlyCollection<string> assetIds, bool force, CancellationToken cancellationToken)
+    {
+        const string what = "DELETE /api/assets";
+        using var response = await SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Delete, "api/assets") { Content = JsonContent.Create(new { ids = assetIds, force }, options: Json) },
+            what,
+            idempotent: false,
+            cancellationToken);
+        await EnsureSuccessAsync(response, what, cancellationToken);
+    }
+
+    private static bool IsForbidden(HttpStatusCode status) => status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
+
+    private static string IsoUtc(DateTime utc) =>
+        DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private async Task<T> GetJsonAsync<T>(string path, CancellationToken cancellationToken)
+        where T : class
+    {
+        var what = "GET /" + path;
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), what, idempotent: true, cancellationToken);
+        return await ReadJsonAsync<T>(response, what, cancellationToken);
+    }
+
+    private async Task<T?> GetJsonOrNotFoundAsync<T>(string path, CancellationToken cancellationToken)
+        where T : class
+    {
+        var what = "GET /" + path;
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), what, idempotent: true, cancellationToken);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadJsonAsync<T>(response, what, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, string what, bool idempotent, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = createRequest();
+            request.Headers.Add("x-api-key", options.Value.ApiKey);
+            string retryReason;
+            try
+            {
+                // ResponseContentRead: the body is read within the client's timeout, so a stalled body is a timeout too.
+                var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+                if ((int)response.StatusCode < 500 || !idempotent || attempt > 1)
+                {
+                    return response;
+                }
+
+                retryReason = string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}");
+                response.Dispose();
+            }
+            catch (HttpRequestException exception) when (idempotent && attempt == 1)
+            {
+                retryReason = exception.Message;
+            }
+            catch (HttpRequestException exception)
+            {
+                throw new FaceServiceUnavailableException($"Immich at {Url} is unreachable ({what}): {exception.Message}", exception);
+            }
+            catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new FaceServiceUnavailableException(
+                    string.Create(CultureInfo.InvariantCulture, $"Immich at {Url} did not answer {what} within {http.Timeout.TotalSeconds:0.###} s (FaceSorter:Immich:RequestTimeout)"),
+                    exception);
+            }
+
+            logger.RetryingGet(what, retryReason);
+            await Task.Delay(GetRetryDelay, clock, cancellationToken);
+        }
+    }
+
+    private async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+        where T : class
+    {
+        await EnsureSuccessAsync(response, what, cancellationToken);
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
+                ?? throw new JsonException("the body is JSON null");
+        }
+        catch (Exception exception) when (exception is JsonException or NotSupportedException)
+        {
+            throw new FaceServiceUnavailableException($"Immich at {Url} answered {what} with something that is not the expected JSON: {exception.Message}", exception);
+        }
+    }
+
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var status = (int)response.StatusCode;
+        var message = ImmichErrorBody.Describe(await ReadBodyAsync(response, what, cancellationToken));
+        var hint = IsForbidden(response.StatusCode) ? "; check FaceSorter:Immich:ApiKey and the key's permissions" : "";
+        throw new FaceServiceUnavailableException(
+            string.Create(CultureInfo.InvariantCulture, $"Immich at {Url} answered {what} with HTTP {status} {response.ReasonPhrase}: {message}{hint}"));
+    }
+
+    private async Task<string> ReadBodyAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new FaceServiceUnavailableException($"Immich at {Url} broke off its answer to {what}: {exception.Message}", exception);
+        }
+    }
+}

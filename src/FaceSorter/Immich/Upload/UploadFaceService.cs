@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using FaceSorter.Immich.Api;
+using FaceSorter.Options;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FaceSorter.Immich.Upload;
+
+/// <summary>
+/// Upload mode (DESIGN, <c>Immich.Mode = Upload</c>): upload the file to Immich, wait for Immich's own
+/// face detection and recognition, read who the faces are. Immich stores no match distance, so the
+/// confidence is always null (IMMICH.md 4). With <c>KeepAssets: false</c> the asset is purged again,
+/// but only when this program created it: a "duplicate" answer means the user already had the
+/// content in Immich, and that asset is theirs.
+/// </summary>
+public sealed class UploadFaceService : IFaceService
+{
+    public const string DeviceId = "facesorter";
+
+    private readonly ImmichServerClient _immich;
+    private readonly ImmichOptions _options;
+    private readonly ILogger<UploadFaceService> _logger;
+    private readonly FaceJobWaiter _waiter;
+
+    // Assets this process created and has not purged yet. A file whose check failed half-way is
+    // uploaded again on retry and then gets "duplicate" for the asset created the first time:
+    // that asset is still ours to delete.
+    private readonly ConcurrentDictionary<string, byte> _createdHere = new(StringComparer.Ordinal);
+
+    // The detected server version; dropped after a failure, since a restarted Immich may be another version.
+    private ImmichServerVersion? _version;
+
+    public UploadFaceService(ImmichServerClient immich, IOptions<ImmichOptions> options, TimeProvider clock, ILogger<UploadFaceService> logger)
+    {
+        _immich = immich;
+        _options = options.Value;
+        _logger = logger;
+        _waiter = new FaceJobWaiter(immich, clock, _options, logger);
+    }
+
+    public async Task<FaceCheck> CheckAsync(FaceCheckRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CheckOnceAsync(request, cancellationToken);
+        }
+        catch (FaceServiceUnavailableException)
+        {
+            _version = null;
+            throw;
+        }
+    }
+
+    /// <summary>The server version, detected on first use (Immich may be down when the daemon starts).</summary>
+    public async Task<ImmichServerVersion> GetServerVersionAsync(CancellationToken cancellationToken)
+    {
+        if (_version is { } known)
+        {
+            return known;
+        }
+
+        var version = await _immich.GetVersionAsync(cancellationToken);
+        if (!version.IsSupported)
+        {
+            throw new FaceServiceUnavailableException(
+                $"Immich at {_immich.Url} is {version}; FaceSorter needs {ImmichServerVersion.OldestSupported} or later (the REST paths FaceSorter uses appeared then)");
+        }
+
+        _logger.ServerVersion(version.ToString(), _immich.Url);
+        _version = version;
+        return version;
+    }
+
+    private async Task<FaceCheck> CheckOnceAsync(FaceCheckRequest request, CancellationToken cancellationToken)
+    {
+        var version = await GetServerVersionAsync(cancellationToken);
+        var upload = await PrepareUploadAsync(request, cancellationToken);
+        _logger.Uploading(request.FilePath, upload.FileName, request.Length);
+        var uploaded = await _immich.UploadAsync(upload, cancellationToken);
+        if (uploaded.Status == AssetUploadStatus.Unsupported)
+        {
+            _logger.UploadUnsupported(request.FilePath, uploaded.Reason ?? "");
+            return new FaceCheck.Unreadable($"Immich refused the upload: {uploaded.Reason}");
+        }
+
+        var assetId = uploaded.AssetId!;
+        _logger.Uploaded(request.FilePath, assetId, uploaded.Status == AssetUploadStatus.Created ? "created" : "duplicate");
+        var ours = uploaded.Status == AssetUploadStatus.Created || _createdHere.ContainsKey(assetId);
+        if (ours && !_options.KeepAssets)
+        {
+            _createdHere.TryAdd(assetId, 0);
+        }
+
+        var result = await _waiter.WaitAsync(assetId, version, cancellationToken);
+        if (!_options.KeepAssets)
+        {
+            await DeleteIfOursAsync(assetId, ours, cancellationToken);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Purges an asset this program created. A failure is logged, not thrown: the faces are read,
+    /// and retrying the file would only upload it again.
+    /// </summary>
+    private async Task DeleteIfOursAsync(string assetId, bool ours, CancellationToken cancellationToken)
+    {
+        if (!ours)
+        {
+            _logger.DuplicateKept(assetId);
+            return;
+        }
+
+        try
+        {
+            await _immich.DeleteAssetsAsync([assetId], force: true, cancellationToken);
+            _createdHere.TryRemove(assetId, out _);
+            _logger.AssetDeleted(assetId);
+        }
+        catch (FaceServiceUnavailableException exception)
+        {
+            _logger.AssetDeleteFailed(exception, assetId);
+        }
+    }
+
+    private static async Task<AssetUpload> PrepareUploadAsync(FaceCheckRequest request, CancellationToken cancellationToken)
+    {
+        string sha1;
+        await using (var stream = new FileStream(request.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 81920, useAsync: true))
+        {
+            // Immich's duplicate check (x-immich-checksum, IMMICH.md 2.3) is SHA-1; not used for security.
+#pragma warning disable CA5350
+            sha1 = Convert.ToHexStringLower(await SHA1.HashDataAsync(stream, cancellationToken));
+#pragma warning restore CA5350
+        }
+
+        var file = new FileInfo(request.FilePath);
+        var modified = file.LastWriteTimeUtc;
+        var created = file.CreationTimeUtc;
+        return new AssetUpload(
+            request.FilePath,
+            UploadFileName.For(request.FilePath),
+            sha1,
+            DeviceId,
+            "facesorter-" + request.Sha256,
+            created < modified ? created : modified,
+            modified);
+    }
+}

@@ -1,0 +1,383 @@
+using System.Security.Cryptography;
+using FaceSorter.Immich;
+using FaceSorter.IntegrationTests.Support;
+using FaceSorter.Options;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace FaceSorter.IntegrationTests.Immich;
+
+/// <summary>
+/// Upload mode over real HTTP against the Immich emulator, as v2.7.5 (the last v2) and v3.1.0.
+/// The service's clock runs 50× faster, so its backoff and wait budget take milliseconds; HTTP
+/// timeouts stay real.
+/// </summary>
+public sealed class UploadFaceServiceTests : IDisposable
+{
+    private const double ClockSpeed = 50;
+    private readonly TempFolder _folder = new();
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(30));
+    private int _seed;
+
+    private CancellationToken Ct => _timeout.Token;
+
+    [Theory]
+    [InlineData("2.7.5")]
+    [InlineData("3.1.0")]
+    public async Task One_named_face_gives_the_persons_name_and_no_confidence(string version)
+    {
+        await using var immich = await ImmichEmulator.StartAsync(version, Ct);
+        var image = GivenImage();
+        immich.SetFaces(image.Sha256, new EmulatedFace("Alice Doe", 10, 20, 110, 150));
+        await using var service = GivenService(immich);
+
+        var result = await service.Faces.CheckAsync(image, Ct);
+
+        var analyzed = result.Should().BeOfType<FaceCheck.Analyzed>().Subject;
+        analyzed.AssetId.Should().Be(immich.Assets.Single().Id);
+        analyzed.Note.Should().BeNull();
+        var face = analyzed.Faces.Should().ContainSingle().Subject;
+        face.Person.Should().Be("Alice Doe");
+        face.Confidence.Should().BeNull("Immich stores no distance, so Upload mode never invents one");
+        face.Box.Should().Be(new FaceBox(10, 20, 110, 150));
+        face.FaceId.Should().Be(immich.Assets.Single().Faces.Single().FaceId);
+        face.PersonId.Should().NotBeNullOrEmpty();
+    }
+
+    [Theory]
+    [InlineData("2.7.5")]
+    [InlineData("3.1.0")]
+    public async Task Faces_that_are_detected_and_named_only_later_are_waited_for(string version)
+    {
+        await using var immich = await ImmichEmulator.StartAsync(version, Ct);
+        var image = GivenImage();
+        immich.SetFaces(image.Sha256, EmulatedFace.Named("Bob"));
+        immich.SetProcessing(image.Sha256, new EmulatedProcessing(DetectAfterFaceReads: 2, NameAfterFaceReads: 5));
+        await using var service = GivenService(immich);
+
+        var result = await service.Faces.CheckAsync(image, Ct);
+
+        var analyzed = result.Should().BeOfType<FaceCheck.Analyzed>().Subject;
+        analyzed.Faces.Should().ContainSingle().Which.Person.Should().Be("Bob");
+        analyzed.Note.Should().BeNull();
+        immich.Assets.Single().FaceReads.Should().BeGreaterThan(5, "the answer came after the naming and one more read to see it stable");
+    }
+
+    [Theory]
+    [InlineData("2.7.5")]
+    [InlineData("3.1.0")]
+    public async Task A_face_without_a_person_or_in_an_unnamed_person_is_unnamed(string version)
+    {
+        await using var immich = await ImmichEmulator.StartAsync(version, Ct);
+        var image = GivenImage();
+        immich.SetFaces(image.Sha256, EmulatedFace.WithoutPerson(), EmulatedFace.InUnnamedPerson() with { X1 = 800, X2 = 900 });
+        await using var service = GivenService(immich);
+
+        var result = await service.Faces.CheckAsync(image, Ct);
+
+        var faces = result.Should().BeOfType<FaceCheck.Analyzed>().Subject.Faces;
+        faces.Should().HaveCount(2).And.OnlyContain(face => face.Person == null && face.Confidence == null);
+        faces.Count(face => face.PersonId != null).Should().Be(1, "an unnamed cluster still has Immich's person id");
+    }
+
+    [Theory]
+    [InlineData("2.7.5")]
+    [InlineData("3.1.0")]
+    public async Task A_server_error_makes_the_service_unavailable(string version)
+    {
+        await using var immich = await ImmichEmulator.StartAsync(version, Ct);
+        immich.Fail("GET /api/faces", times: 100, status: 503);
+        await using var service = GivenService(immich);
+
+        var act = () => service.Faces.CheckAsync(GivenImage(), Ct);
+
+        (await act.Should().ThrowAsync<FaceServiceUnavailableException>()).Which.Message.Should().Contain("503").And.Contain("/api/faces");
+    }
+
+    [Fact]
+    public async Task A_single_server_error_on_a_read_is_retried_once()
+    {
+        await using var immich = await ImmichEmulator.StartAsync("3.1.0", Ct);
+        immich.SetFaces(ImmichEmulator.AnyContent, EmulatedFace.Named("Carol"));
+        immich.Fail("GET /api/faces", times: 1);
+        await using var service = GivenService(immich);
+
+        var result = await service.Faces.CheckAsync(GivenImage(), Ct);
+
+        result.Should().BeOfType<FaceCheck.Analyzed>().Which.Faces.Should().ContainSingle().Which.Person.Should().Be("Carol");
+    }
+
+    [Theory]
+    [InlineData("2.7.5", "POST /api/assets")]
+    [InlineData("3.1.0", "GET /api/faces")]
+    [InlineData("3.1.0", "GET /api/server/version")]
+    public async Task An_answer_that_is_not_json_makes_the_service_unavailable(string version, string route)
+    {
+        await using var immich = await ImmichEmulator.StartAsync(version, Ct);
+        immich.AnswerGarbage(route, times: 100);
+        await using var service = GivenService(immich);
+
+        var act = () => service.Faces.CheckAsync(GivenImage(), Ct);
+
+        (await act.Should().ThrowAsync<FaceServiceUnavailableException>()).Which.Message.Should().Contain("not the expected JSON");
+    }
+
+    [Fact]
+    public async Task A_refused_connection_makes_the_service_unavailable_until_immich_is_back()
+    {
+        await using var immich = await ImmichEmulator.StartAsync("3.1.0", Ct);
+        immich.SetFaces(ImmichEmulator.AnyContent, EmulatedFace.Named("Dan"));
+        await using var service = GivenService(immich);
+        var image = GivenImage();
+        await immich.StopAsync();
+
+        var act = () => service.Faces.CheckAsync(image, Ct);
+
+        (await act.Should().ThrowAsync<FaceServiceUnavailableException>()).Which.Message.Should().Contain("unreachable").And.Contain(immich.Url);
+        await immich.StartAgainAsync(Ct);
+        (await service.Faces.CheckAsync(image, Ct)).Should().BeOfType<FaceCheck.Analyzed>().Which.Faces.Single().Person.Should().Be("Dan");
+    }
+
+    [Fact]
+    public async Task An_answer_slower_than_the_request_timeout_makes_the_service_unavailable()
+    {
+        await using var immich = await ImmichEmulator.StartAsync("2.7.5", Ct);
+        immich.Delay("POST /api/assets", TimeSpan.FromSeconds(20));
+        await using var service = GivenService(immich, options => options.RequestTimeout = TimeSpan.FromMilliseconds(300));
+
+        var act = () => service.Faces.CheckAsync(GivenImage(), Ct);
+
+        (await act.Should().ThrowAsync<FaceServiceUnavailableException>()).Which.Message.Should().Contain("did not answer").And.Contain("RequestTimeout");
+    }
+
+    [Theory]
+    [InlineData("2.7.5")]
+    [InlineData("3.1.0")]
+    public async Task A_wrong_api_key_makes_the_service_unavailable_and_says_so(string version)
+    {
+        await using var immich = await ImmichEmulator.StartAsync(version, Ct);
+        await using var service = GivenService(immich, options => options.ApiKey = "wrong");
+
+        var act = () => service.Faces.CheckAsync(GivenImage(), Ct);
+
+        (await act.Should().ThrowAsync<FaceServiceUnavailableException>()).Which.Message.Should().Contain("401").And.Contain("ApiKey");
+    }
+
+    [Theory]
+    [InlineData("2.7.5")]
+    [InlineData("3.1.0")]
+    public async Task A_file_immich_does_not_take_as_an_image_is_unreadable(string version)
+    {
+        await using var immich = await ImmichEmulator.StartAsync(version, Ct);
+        await using var service = GivenService(immich);
+        var notAnImage = GivenFile("notes.jpg", "just some text, not a JPEG"u8.ToArray());
+
+        var result = await service.Faces.CheckAsync(notAnImage, Ct);
+
+        result.Should().BeOfType<FaceCheck.Unreadable>().Which.Reason.Should().Contain("Unsupported file type");
+        immich.Assets.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("2.7.5")]
+    [InlineData("3.1.0")]
+    public async Task Without_keep_assets_a_created_asset_is_deleted_but_a_duplicate_one_is_kept(string version)
+    {
+        await using var immich = await ImmichEmulator.StartAsync(version, Ct);
+        immich.SetFaces(ImmichEmulator.AnyContent, EmulatedFace.Named("Eve"));
+        var alreadyInImmich = GivenImage();
+        await using (var user = GivenService(immich))
+        {
+            await user.Faces.CheckAsync(alreadyInImmich, Ct); // the user's own upload (KeepAssets on)
+        }
+
+        var existingId = immich.Assets.Single().Id;
+        await using var service = GivenService(immich, options => options.KeepAssets = false);
+
+        var duplicate = (FaceCheck.Analyzed)await service.Faces.CheckAsync(GivenFile("copy.jpg", await File.ReadAllBytesAsync(alreadyInImmich.FilePath, Ct)), Ct);
+        var created = (FaceCheck.Analyzed)await service.Faces.CheckAsync(GivenImage(), Ct);
+
+        duplicate.AssetId.Should().Be(existingId);
+        duplicate.Faces.Single().Person.Should().Be("Eve");
+        created.Faces.Single().Person.Should().Be("Eve");
+        immich.DeletedAssetIds.Should().Equal(created.AssetId);
+        immich.Assets.Single(asset => asset.Id == created.AssetId).IsPurged.Should().BeTrue("force: true purges instead of trashing");
+        immich.Assets.Single(asset => asset.Id == existingId).IsTrashed.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task An_asset_created_by_a_failed_attempt_is_still_deleted_when_the_retry_sees_a_duplicate()
+    {
+        await using var immich = await ImmichEmulator.StartAsync("3.1.0", Ct);
+        immich.Fail("GET /api/faces", times: 2);
+        await using var service = GivenService(immich, options => options.KeepAssets = false);
+        var image = GivenImage();
+        await FluentActions.Awaiting(() => service.Faces.CheckAsync(image, Ct)).Should().ThrowAsync<FaceServiceUnavailableException>();
+
+        var retry = (FaceCheck.Analyzed)await service.Faces.CheckAsync(image, Ct);
+
+        immich.Uploads.Select(upload => upload.Status).Should().Equal(201, 200);
+        immich.DeletedAssetIds.Should().Equal(retry.AssetId);
+    }
+
+    [Fact]
+    public async Task A_v2_upload_carries_the_device_fields_the_checksum_and_iso_dates()
+    {
+        await using var immich = await ImmichEmulator.StartAsync("2.7.5", Ct);
+        await using var service = GivenService(immich);
+        var image = GivenImage();
+
+        await service.Faces.CheckAsync(image, Ct);
+
+        var upload = immich.Uploads.Single();
+        upload.Status.Should().Be(201);
+        upload.Fields.Should().Contain("deviceId", "facesorter").And.Contain("deviceAssetId", "facesorter-" + image.Sha256);
+        upload.Fields["fileCreatedAt"].Should().EndWith("Z");
+        upload.Fields["fileModifiedAt"].Should().MatchRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$");
+#pragma warning disable CA5350 // Immich's checksum algorithm
+        upload.ChecksumHeader.Should().Be(Convert.ToHexStringLower(SHA1.HashData(await File.ReadAllBytesAsync(image.FilePath, Ct))));
+#pragma warning restore CA5350
+        upload.FileName.Should().Be(Path.GetFileName(image.FilePath));
+        upload.FileLength.Should().Be(image.Length);
+    }
+
+    [Fact]
+    public async Task A_v3_upload_has_no_duration_and_is_accepted()
+    {
+        await using var immich = await ImmichEmulator.StartAsync("3.1.0", Ct);
+        await using var service = GivenService(immich);
+
+        await service.Faces.CheckAsync(GivenImage(), Ct);
+
+        var upload = immich.Uploads.Single();
+        upload.Status.Should().Be(201);
+        upload.Fields.Should().NotContainKey("duration");
+        upload.Fields.Should().ContainKeys("fileCreatedAt", "fileModifiedAt", "filename");
+    }
+
+    [Fact]
+    public async Task A_download_without_an_image_extension_is_uploaded_under_a_name_immich_takes()
+    {
+        await using var immich = await ImmichEmulator.StartAsync("3.1.0", Ct);
+        await using var service = GivenService(immich);
+
+        await service.Faces.CheckAsync(GivenFile("photo.jpg_large", TestImages.Jpeg(Interlocked.Increment(ref _seed))), Ct);
+
+        immich.Uploads.Single().Fields["filename"].Should().Be("photo.jpg_large.jpg");
+    }
+
+    [Theory]
+    [InlineData("2.7.5")]
+    [InlineData("3.1.0")]
+    public async Task Without_an_admin_key_faces_are_read_once_they_stop_changing_and_that_is_logged_once(string version)
+    {
+        await using var immich = await ImmichEmulator.StartAsync(version, Ct);
+        immich.IsAdmin = false;
+        immich.SetFaces(ImmichEmulator.AnyContent, EmulatedFace.Named("Finn"));
+        immich.SetProcessing(ImmichEmulator.AnyContent, new EmulatedProcessing(1, 2));
+        await using var service = GivenService(immich);
+
+        var first = (FaceCheck.Analyzed)await service.Faces.CheckAsync(GivenImage(), Ct);
+        var second = (FaceCheck.Analyzed)await service.Faces.CheckAsync(GivenImage(), Ct);
+
+        first.Faces.Single().Person.Should().Be("Finn");
+        second.Faces.Single().Person.Should().Be("Finn");
+        first.Note.Should().Contain("not readable");
+        service.Logs.GetSnapshot().Count(log => log.Id.Id == 3004).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task When_the_face_jobs_outlast_the_wait_the_faces_seen_so_far_are_used_with_a_note()
+    {
+        await using var immich = await ImmichEmulator.StartAsync("3.1.0", Ct);
+        immich.QueuesAlwaysBusy = true;
+        immich.SetFaces(ImmichEmulator.AnyContent, EmulatedFace.Named("Gus"));
+        await using var service = GivenService(immich, options => options.FaceWaitTimeout = TimeSpan.FromSeconds(30));
+
+        var result = (FaceCheck.Analyzed)await service.Faces.CheckAsync(GivenImage(), Ct);
+
+        result.Faces.Single().Person.Should().Be("Gus");
+        result.Note.Should().Contain("not finished").And.Contain("faceDetection");
+        service.Logs.GetSnapshot().Should().Contain(log => log.Id.Id == 3006 && log.Level == LogLevel.Warning);
+    }
+
+    [Theory]
+    [InlineData("1.132.3", false)]
+    [InlineData("2.3.1", false)]
+    [InlineData("2.7.5", true)]
+    [InlineData("3.1.0", true)]
+    public async Task The_queues_are_read_from_queues_from_v2_4_and_from_jobs_before(string version, bool queuesEndpoint)
+    {
+        await using var immich = await ImmichEmulator.StartAsync(version, Ct);
+        await using var service = GivenService(immich);
+
+        await service.Faces.CheckAsync(GivenImage(), Ct);
+
+        (immich.CountRequests("GET", "/api/queues") > 0).Should().Be(queuesEndpoint);
+        (immich.CountRequests("GET", "/api/jobs") > 0).Should().Be(!queuesEndpoint);
+    }
+
+    [Fact]
+    public async Task An_immich_older_than_v1_106_is_refused_with_the_version_it_found()
+    {
+        await using var immich = await ImmichEmulator.StartAsync("1.105.1", Ct);
+        await using var service = GivenService(immich);
+
+        var act = () => service.Faces.CheckAsync(GivenImage(), Ct);
+
+        (await act.Should().ThrowAsync<FaceServiceUnavailableException>()).Which.Message.Should().Contain("v1.105.1").And.Contain("v1.106.0");
+        immich.Uploads.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Version_and_user_are_read_for_doctor()
+    {
+        await using var immich = await ImmichEmulator.StartAsync("3.1.0", Ct);
+        immich.IsAdmin = false;
+        await using var service = GivenService(immich);
+        var client = service.Provider.GetRequiredService<ImmichServerClient>();
+
+        (await client.PingAsync(Ct)).Should().BeTrue();
+        (await client.GetVersionAsync(Ct)).Should().Be(new ImmichServerVersion(3, 1, 0));
+        (await client.GetMyUserAsync(Ct)).IsAdmin.Should().BeFalse();
+    }
+
+    public void Dispose()
+    {
+        _timeout.Dispose();
+        _folder.Dispose();
+    }
+
+    private FaceCheckRequest GivenImage() => GivenFile($"img{_seed + 1}.jpg", TestImages.Jpeg(Interlocked.Increment(ref _seed)));
+
+    private FaceCheckRequest GivenFile(string name, byte[] content)
+    {
+        var path = _folder.Combine(name);
+        File.WriteAllBytes(path, content);
+        return new FaceCheckRequest(path, Convert.ToHexStringLower(SHA256.HashData(content)), content.Length);
+    }
+
+    private static ServiceUnderTest GivenService(ImmichEmulator immich, Action<ImmichOptions>? configure = null)
+    {
+        var options = new ImmichOptions { Url = immich.Url, ApiKey = immich.ApiKey, RequestTimeout = TimeSpan.FromSeconds(5) };
+        configure?.Invoke(options);
+        var services = new ServiceCollection();
+        services.AddFakeLogging();
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        services.AddSingleton<TimeProvider>(new AcceleratedClock(ClockSpeed));
+        services.AddImmichUpload();
+        return new ServiceUnderTest(services.BuildServiceProvider(validateScopes: true));
+    }
+
+    private sealed class ServiceUnderTest(ServiceProvider provider) : IAsyncDisposable
+    {
+        public ServiceProvider Provider { get; } = provider;
+
+        public IFaceService Faces { get; } = provider.GetRequiredService<IFaceService>();
+
+        public FakeLogCollector Logs { get; } = provider.GetFakeLogCollector();
+
+        public ValueTask DisposeAsync() => Provider.DisposeAsync();
+    }
+}

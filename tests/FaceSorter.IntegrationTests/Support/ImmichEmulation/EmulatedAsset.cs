@@ -1,0 +1,34 @@
+namespace FaceSorter.IntegrationTests.Support;
+
+/// <summary>An asset in the emulated Immich; mutable state is guarded by the emulator's lock.</summary>
+public sealed class EmulatedAsset
+{
+    public required string Id { get; init; }
+
+    public required string Sha256 { get; init; }
+
+    /// <summary>Base64 SHA-1, as Immich's <c>checksum</c> field.</summary>
+    public required string Checksum { get; init; }
+
+    public required string OriginalFileName { get; init; }
+
+    public required string FileCreatedAt { get; init; }
+
+    public required string FileModifiedAt { get; init; }
+
+    public string? DeviceAssetId { get; init; }
+
+    public string? DeviceId { get; init; }
+
+    public required IReadOnlyList<(string FaceId, EmulatedFace Face)> Faces { get; init; }
+
+    public required EmulatedProcessing Processing { get; init; }
+
+    public int FaceReads { get; internal set; }
+
+    public bool IsTrashed { get; internal set; }
+
+    public bool IsPurged { get; internal set; }
+
+    internal int Stage => FaceReads < Processing.DetectAfterFaceReads ? 0 : FaceReads < Processing.NameAfterFaceReads ? 1 : 2;
+}

@@ -1,0 +1,18 @@
+namespace FaceSorter.IntegrationTests.Support;
+
+/// <summary>
+/// A face the emulated Immich "finds" in an uploaded image, in preview pixels (IMMICH.md 2.5).
+/// <see cref="PersonName"/>: a name = a named person; <c>""</c> = a person nobody named yet (an
+/// unnamed cluster); null = no person at all (<c>person: null</c>).
+/// </summary>
+public sealed record EmulatedFace(string? PersonName, int X1 = 400, int Y1 = 300, int X2 = 700, int Y2 = 700)
+{
+    public const int ImageWidth = 1440;
+    public const int ImageHeight = 1080;
+
+    public static EmulatedFace Named(string name) => new(name);
+
+    public static EmulatedFace WithoutPerson() => new((string?)null);
+
+    public static EmulatedFace InUnnamedPerson() => new("");
+}

@@ -1,0 +1,555 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace FaceSorter.IntegrationTests.Support;
+
+/// <summary>The emulator's routes: the shapes of IMMICH.md section 2 and the OpenAPI subset, per version.</summary>
+public sealed partial class ImmichEmulator
+{
+    private static readonly string[] QueueNamesV2 =
+    [
+        "thumbnailGeneration", "metadataExtraction", "videoConversion", "faceDetection", "facialRecognition", "smartSearch",
+        "duplicateDetection", "backgroundTask", "storageTemplateMigration", "migration", "search", "sidecar", "library",
+        "notifications", "backupDatabase", "ocr", "workflow", "editor",
+    ];
+
+    private static readonly string[] QueueNamesV3 = [.. QueueNamesV2, "integrityCheck"];
+
+    private void MapApi(WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var request = context.Request;
+            var recorded = new RecordedRequest(
+                request.Method,
+                request.Path.Value ?? "",
+                request.QueryString.Value ?? "",
+                request.Headers.ToDictionary(header => header.Key.ToLowerInvariant(), header => header.Value.ToString(), StringComparer.Ordinal));
+            lock (_lock)
+            {
+                _requests.Add(recorded);
+            }
+
+            try
+            {
+                await HandleAsync(context, next);
+            }
+            finally
+            {
+                recorded.Status = context.Response.StatusCode;
+            }
+        });
+
+        app.MapGet("/api/server/ping", context => WriteJsonAsync(context, 200, new JsonObject { ["res"] = "pong" }));
+        app.MapGet("/api/server/version", context => WriteJsonAsync(context, 200, VersionJson()));
+        app.MapGet("/api/users/me", context => WriteJsonAsync(context, 200, MeJson()));
+        app.MapPost("/api/assets", UploadAsync);
+        app.MapDelete("/api/assets", DeleteAsync);
+        app.MapGet("/api/assets/{id}", context => AssetAsync(context, (string)context.Request.RouteValues["id"]!));
+        app.MapGet("/api/faces", FacesAsync);
+        app.MapGet("/api/jobs", context => AdminOnlyAsync(context, JobsJson));
+        if (Major > 2 || (Major == 2 && Minor >= 4))
+        {
+            app.MapGet("/api/queues", context => AdminOnlyAsync(context, QueuesJson));
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context, RequestDelegate next)
+    {
+        var path = context.Request.Path.Value ?? "";
+        if (TakeFault(context.Request.Method, path) is { } fault)
+        {
+            if (fault.Delay > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(fault.Delay, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return; // the client gave up
+                }
+            }
+
+            if (fault.Garbage)
+            {
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/json; charset=utf-8";
+                await context.Response.WriteAsync("<html><body>502 Bad Gateway</body></html>", context.RequestAborted);
+                return;
+            }
+
+            if (fault.Status is { } status)
+            {
+                await WriteErrorAsync(context, status, status >= 500 ? "Internal server error" : StatusText(status));
+                return;
+            }
+        }
+
+        var anonymous = path.StartsWith("/api/server/", StringComparison.Ordinal);
+        if (!anonymous && !string.Equals(context.Request.Headers["x-api-key"].ToString(), ApiKey, StringComparison.Ordinal))
+        {
+            await WriteErrorAsync(context, 401, "Invalid API key");
+            return;
+        }
+
+        await next(context);
+    }
+
+    private JsonObject VersionJson()
+    {
+        var version = new JsonObject { ["major"] = Major, ["minor"] = Minor, ["patch"] = Patch };
+        if (IsV3)
+        {
+            version["prerelease"] = null;
+        }
+
+        return version;
+    }
+
+    private JsonObject MeJson() => new()
+    {
+        ["id"] = UserId,
+        ["email"] = "admin@example.com",
+        ["name"] = "Emulated User",
+        ["isAdmin"] = IsAdmin,
+        ["avatarColor"] = "primary",
+        ["profileImagePath"] = "",
+        ["profileChangedAt"] = "2026-01-01T00:00:00.000Z",
+        ["createdAt"] = "2026-01-01T00:00:00.000Z",
+        ["updatedAt"] = "2026-01-01T00:00:00.000Z",
+        ["deletedAt"] = null,
+        ["oauthId"] = "",
+        ["quotaSizeInBytes"] = null,
+        ["quotaUsageInBytes"] = 0,
+        ["shouldChangePassword"] = false,
+        ["status"] = "active",
+        ["storageLabel"] = "admin",
+        ["license"] = null,
+    };
+
+    private async Task UploadAsync(HttpContext context)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            await WriteValidationErrorAsync(context, [("assetData", "Multipart form data is required")]);
+            return;
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var file = form.Files.GetFile("assetData");
+        var checksumHeader = context.Request.Headers["x-immich-checksum"].FirstOrDefault();
+        var upload = new RecordedUpload(
+            form.ToDictionary(field => field.Key, field => field.Value.ToString(), StringComparer.Ordinal),
+            file?.FileName,
+            checksumHeader,
+            file?.Length ?? 0);
+        lock (_lock)
+        {
+            _uploads.Add(upload);
+        }
+
+        try
+        {
+            await UploadAsync(context, form, file);
+        }
+        finally
+        {
+            upload.Status = context.Response.StatusCode;
+        }
+    }
+
+    private async Task UploadAsync(HttpContext context, IFormCollection form, IFormFile? file)
+    {
+        var problems = new List<(string Field, string Message)>();
+        if (file is null)
+        {
+            problems.Add(("assetData", "assetData is required"));
+        }
+
+        foreach (var field in (string[])["fileCreatedAt", "fileModifiedAt"])
+        {
+            if (!IsDateTime(form[field].ToString()))
+            {
+                problems.Add((field, IsV3 ? "Invalid ISO datetime" : $"{field} must be a Date instance"));
+            }
+        }
+
+        if (!IsV3)
+        {
+            // v2's AssetMediaCreateDto: @IsNotEmpty() @IsString() on both (IMMICH.md 2.3).
+            foreach (var field in (string[])["deviceAssetId", "deviceId"])
+            {
+                if (string.IsNullOrEmpty(form[field].ToString()))
+                {
+                    problems.Add((field, $"{field} should not be empty"));
+                    problems.Add((field, $"{field} must be a string"));
+                }
+            }
+        }
+        else if (form.ContainsKey("duration") && !long.TryParse(form["duration"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            problems.Add(("duration", "Invalid input: expected int, received string"));
+        }
+
+        if (problems.Count > 0)
+        {
+            await WriteValidationErrorAsync(context, problems);
+            return;
+        }
+
+        byte[] bytes;
+        await using (var stream = file!.OpenReadStream())
+        {
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, context.RequestAborted);
+            bytes = buffer.ToArray();
+        }
+
+        var fileName = form.TryGetValue("filename", out var given) && given.ToString().Length > 0 ? given.ToString() : file.FileName;
+        if (!LooksLikeImage(bytes))
+        {
+            await WriteErrorAsync(context, 400, $"Unsupported file type {fileName}");
+            return;
+        }
+
+        // Immich's duplicate check is per owner on the SHA-1 (header or computed); a purged asset no longer counts.
+#pragma warning disable CA5350 // Immich's own checksum algorithm
+        var checksum = Convert.ToBase64String(SHA1.HashData(bytes));
+#pragma warning restore CA5350
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        EmulatedAsset asset;
+        var duplicate = false;
+        lock (_lock)
+        {
+            var existing = _assets.Values.FirstOrDefault(candidate => !candidate.IsPurged && candidate.Checksum == checksum);
+            if (existing is not null)
+            {
+                asset = existing;
+                duplicate = true;
+            }
+            else
+            {
+                var faces = _faces.GetValueOrDefault(sha256) ?? _faces.GetValueOrDefault(AnyContent) ?? [];
+                asset = new EmulatedAsset
+                {
+                    Id = Guid.NewGuid().ToString(),
+                    Sha256 = sha256,
+                    Checksum = checksum,
+                    OriginalFileName = fileName,
+                    FileCreatedAt = form["fileCreatedAt"].ToString(),
+                    FileModifiedAt = form["fileModifiedAt"].ToString(),
+                    DeviceAssetId = IsV3 ? null : form["deviceAssetId"].ToString(),
+                    DeviceId = IsV3 ? null : form["deviceId"].ToString(),
+                    Faces = [.. faces.Select(face => (Guid.NewGuid().ToString(), face))],
+                    Processing = _processing.GetValueOrDefault(sha256) ?? _processing.GetValueOrDefault(AnyContent) ?? EmulatedProcessing.Instant,
+                };
+                _assets[asset.Id] = asset;
+            }
+        }
+
+        await WriteJsonAsync(context, duplicate ? 200 : 201, new JsonObject { ["id"] = asset.Id, ["status"] = duplicate ? "duplicate" : "created" });
+    }
+
+    private async Task DeleteAsync(HttpContext context)
+    {
+        var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        var ids = body?["ids"]?.AsArray().Select(id => id!.GetValue<string>()).ToList() ?? [];
+        var force = body?["force"]?.GetValue<bool>() ?? false;
+        lock (_lock)
+        {
+            if (ids.Count == 0 || ids.Any(id => !_assets.TryGetValue(id, out var asset) || asset.IsPurged))
+            {
+                ids.Clear();
+            }
+            else
+            {
+                foreach (var id in ids)
+                {
+                    _assets[id].IsTrashed = true;
+                    _assets[id].IsPurged = force;
+                    _deletedIds.Add(id);
+                }
+            }
+        }
+
+        if (ids.Count == 0)
+        {
+            await WriteErrorAsync(context, 400, "Not found or no asset.delete access");
+            return;
+        }
+
+        context.Response.StatusCode = 204;
+    }
+
+    private async Task FacesAsync(HttpContext context)
+    {
+        var id = context.Request.Query["id"].ToString();
+        JsonArray? faces = null;
+        lock (_lock)
+        {
+            if (_assets.TryGetValue(id, out var asset) && !asset.IsPurged)
+            {
+                faces = new JsonArray([.. CurrentFaces(asset).Select(face => FaceJson(face.FaceId, face.Face, withPerson: true))]);
+                asset.FaceReads++;
+            }
+        }
+
+        if (faces is null)
+        {
+            await WriteErrorAsync(context, 400, Guid.TryParse(id, out _) ? "Not found or no asset.read access" : "id must be a UUID");
+            return;
+        }
+
+        await WriteJsonAsync(context, 200, faces);
+    }
+
+    private async Task AssetAsync(HttpContext context, string id)
+    {
+        JsonObject? json = null;
+        lock (_lock)
+        {
+            if (_assets.TryGetValue(id, out var asset) && !asset.IsPurged)
+            {
+                json = AssetJson(asset);
+            }
+        }
+
+        if (json is null)
+        {
+            await WriteErrorAsync(context, 400, "Not found or no asset.read access");
+            return;
+        }
+
+        await WriteJsonAsync(context, 200, json);
+    }
+
+    /// <summary>IMMICH.md 2.4: v2 carries <c>people[].faces</c> and <c>unassignedFaces</c>; v3 plain people and neither.</summary>
+    private JsonObject AssetJson(EmulatedAsset asset)
+    {
+        var faces = CurrentFaces(asset).ToList();
+        var people = new JsonArray();
+        foreach (var group in faces.Where(face => face.Face.PersonName is not null).GroupBy(face => face.Face.PersonName!))
+        {
+            var person = PersonJson(group.Key);
+            if (!IsV3)
+            {
+                person["faces"] = new JsonArray([.. group.Select(face => FaceJson(face.FaceId, face.Face, withPerson: false))]);
+            }
+
+            people.Add(person);
+        }
+
+        var json = new JsonObject
+        {
+            ["id"] = asset.Id,
+            ["ownerId"] = UserId,
+            ["type"] = "IMAGE",
+            ["originalFileName"] = asset.OriginalFileName,
+            ["originalPath"] = $"/data/upload/{UserId}/{asset.Id}{Path.GetExtension(asset.OriginalFileName)}",
+            ["originalMimeType"] = "image/jpeg",
+            ["checksum"] = asset.Checksum,
+            ["fileCreatedAt"] = asset.FileCreatedAt,
+            ["fileModifiedAt"] = asset.FileModifiedAt,
+            ["localDateTime"] = asset.FileCreatedAt,
+            ["createdAt"] = asset.FileCreatedAt,
+            ["updatedAt"] = asset.FileModifiedAt,
+            ["isFavorite"] = false,
+            ["isArchived"] = false,
+            ["isTrashed"] = asset.IsTrashed,
+            ["isOffline"] = false,
+            ["isEdited"] = false,
+            ["hasMetadata"] = true,
+            ["visibility"] = "timeline",
+            ["thumbhash"] = null,
+            ["width"] = EmulatedFace.ImageWidth,
+            ["height"] = EmulatedFace.ImageHeight,
+            ["duration"] = IsV3 ? null : "0:00:00.00000",
+            ["libraryId"] = null,
+            ["duplicateId"] = null,
+            ["resized"] = true,
+            ["people"] = people,
+        };
+        if (!IsV3)
+        {
+            json["deviceAssetId"] = asset.DeviceAssetId;
+            json["deviceId"] = asset.DeviceId;
+            json["unassignedFaces"] = new JsonArray([.. faces.Where(face => face.Face.PersonName is null).Select(face => FaceJson(face.FaceId, face.Face, withPerson: false))]);
+        }
+
+        return json;
+    }
+
+    /// <summary>The faces as the jobs have got so far: none, then detected without a person, then as scripted.</summary>
+    private static IEnumerable<(string FaceId, EmulatedFace Face)> CurrentFaces(EmulatedAsset asset) =>
+        asset.Stage switch
+        {
+            0 => [],
+            1 => asset.Faces.Select(face => (face.FaceId, face.Face with { PersonName = null })),
+            _ => asset.Faces,
+        };
+
+    private JsonObject FaceJson(string faceId, EmulatedFace face, bool withPerson)
+    {
+        var json = new JsonObject
+        {
+            ["id"] = faceId,
+            ["imageWidth"] = EmulatedFace.ImageWidth,
+            ["imageHeight"] = EmulatedFace.ImageHeight,
+            ["boundingBoxX1"] = face.X1,
+            ["boundingBoxX2"] = face.X2,
+            ["boundingBoxY1"] = face.Y1,
+            ["boundingBoxY2"] = face.Y2,
+            ["sourceType"] = "machine-learning",
+        };
+        if (withPerson)
+        {
+            json["person"] = face.PersonName is null ? null : PersonJson(face.PersonName);
+        }
+
+        return json;
+    }
+
+    private JsonObject PersonJson(string name) => new()
+    {
+        ["id"] = PersonIdFor(name),
+        ["name"] = name,
+        ["birthDate"] = null,
+        ["thumbnailPath"] = $"/data/thumbs/{UserId}/{PersonIdFor(name)}.jpeg",
+        ["isHidden"] = false,
+        ["isFavorite"] = false,
+        ["updatedAt"] = "2026-01-01T00:00:00.000Z",
+    };
+
+    private async Task AdminOnlyAsync(HttpContext context, Func<JsonNode> answer)
+    {
+        if (!IsAdmin)
+        {
+            await WriteErrorAsync(context, 403, "Forbidden resource");
+            return;
+        }
+
+        JsonNode json;
+        lock (_lock)
+        {
+            json = answer();
+        }
+
+        await WriteJsonAsync(context, 200, json);
+    }
+
+    /// <summary>Counts per queue from the assets' stages: detection active, then recognition waiting.</summary>
+    private Dictionary<string, (int Active, int Waiting)> QueueCounts()
+    {
+        var live = _assets.Values.Where(asset => !asset.IsPurged).ToList();
+        return new Dictionary<string, (int, int)>(StringComparer.Ordinal)
+        {
+            ["faceDetection"] = (live.Count(asset => asset.Stage == 0) + (QueuesAlwaysBusy ? 1 : 0), 0),
+            ["facialRecognition"] = (0, live.Count(asset => asset.Stage == 1)),
+        };
+    }
+
+    private static JsonObject CountsJson((int Active, int Waiting) counts) => new()
+    {
+        ["active"] = counts.Active,
+        ["completed"] = 0,
+        ["delayed"] = 0,
+        ["failed"] = 0,
+        ["paused"] = 0,
+        ["waiting"] = counts.Waiting,
+    };
+
+    private JsonNode JobsJson()
+    {
+        var counts = QueueCounts();
+        var json = new JsonObject();
+        foreach (var name in IsV3 ? QueueNamesV3 : QueueNamesV2)
+        {
+            var queue = counts.GetValueOrDefault(name);
+            json[name] = new JsonObject
+            {
+                ["jobCounts"] = CountsJson(queue),
+                ["queueStatus"] = new JsonObject { ["isActive"] = queue.Active > 0, ["isPaused"] = false },
+            };
+        }
+
+        return json;
+    }
+
+    private JsonNode QueuesJson()
+    {
+        var counts = QueueCounts();
+        return new JsonArray([.. (IsV3 ? QueueNamesV3 : QueueNamesV2).Select(name => new JsonObject
+        {
+            ["name"] = name,
+            ["isPaused"] = false,
+            ["statistics"] = CountsJson(counts.GetValueOrDefault(name)),
+        })]);
+    }
+
+    /// <summary>v2 (class-validator): a message array; v3 (Zod): "Validation failed" plus <c>errors</c> (IMMICH.md 2.1).</summary>
+    private Task WriteValidationErrorAsync(HttpContext context, List<(string Field, string Message)> problems)
+    {
+        if (!IsV3)
+        {
+            return WriteErrorAsync(context, 400, new JsonArray([.. problems.Select(problem => (JsonNode)problem.Message)]));
+        }
+
+        var errors = new JsonArray([.. problems.Select(problem => new JsonObject
+        {
+            ["code"] = "invalid_type",
+            ["path"] = new JsonArray(problem.Field),
+            ["message"] = problem.Message,
+        })]);
+        return WriteErrorAsync(context, 400, "Validation failed", errors);
+    }
+
+    private Task WriteErrorAsync(HttpContext context, int status, JsonNode message, JsonArray? errors = null)
+    {
+        var correlationId = Guid.NewGuid().ToString("N")[..8];
+        JsonObject body;
+        if (IsV3)
+        {
+            context.Response.Headers["X-Correlation-ID"] = correlationId;
+            body = new JsonObject { ["statusCode"] = status, ["message"] = message };
+            if (errors is not null)
+            {
+                body["errors"] = errors;
+            }
+        }
+        else
+        {
+            body = new JsonObject { ["message"] = message, ["error"] = StatusText(status), ["statusCode"] = status, ["correlationId"] = correlationId };
+        }
+
+        return WriteJsonAsync(context, status, body);
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, int status, JsonNode json)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(json.ToJsonString(), context.RequestAborted);
+    }
+
+    /// <summary>v3 wants <c>Z</c> or an offset; v2 takes anything that parses as a date.</summary>
+    private bool IsDateTime(string value) =>
+        IsV3
+            ? (value.EndsWith('Z') || (value.Length > 6 && value[^6] is '+' or '-' && value[^3] == ':'))
+              && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
+            : DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+
+    /// <summary>Immich would judge by extension and then fail to decode; the emulator goes by the leading bytes.</summary>
+    private static bool LooksLikeImage(ReadOnlySpan<byte> bytes) =>
+        (bytes.Length >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF)
+        || bytes.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47])
+        || bytes.StartsWith("GIF8"u8)
+        || (bytes.Length >= 12 && bytes.StartsWith("RIFF"u8) && bytes[8..12].SequenceEqual("WEBP"u8))
+        || bytes.StartsWith("II*\0"u8)
+        || bytes.StartsWith("MM\0*"u8)
+        || (bytes.Length >= 12 && bytes[4..8].SequenceEqual("ftyp"u8));
+}
