@@ -503,6 +503,32 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rejecting_a_duplicate_copy_leaves_the_original_as_the_owner_of_its_content()
+    {
+        var store = await GivenStoreAsync();
+        await GivenSortedAsync(store, "h1", "/in/a.jpg", "/faces/john_doe/a.jpg");
+        var duplicate = await GivenInReviewAsync(store, "h1", "/review/duplicates/duplicate_a.jpg", ReviewCategories.Duplicates);
+
+        (await store.RejectAsync(duplicate, "file-manager", Token)).Should().BeTrue();
+
+        (await store.ClaimContentAsync("h1", "/in/third.jpg", Token)).Should().Be(new ContentClaim(false, "/faces/john_doe/a.jpg", ContentState.Sorted),
+            "deleting a spare copy does not reject the picture that is still in faces/");
+    }
+
+    [Fact]
+    public async Task Approving_a_duplicate_copy_leaves_the_original_as_the_owner_of_its_content()
+    {
+        var store = await GivenStoreAsync();
+        await GivenSortedAsync(store, "h1", "/in/a.jpg", "/faces/john_doe/a.jpg");
+        var duplicate = await GivenInReviewAsync(store, "h1", "/review/duplicates/duplicate_a.jpg", ReviewCategories.Duplicates);
+
+        (await store.ApproveAsync(duplicate, "jane_roe", "/faces/jane_roe/duplicate_a.jpg", "file-manager", Token)).Should().BeTrue();
+
+        (await store.ClaimContentAsync("h1", "/in/third.jpg", Token)).Should().Be(new ContentClaim(false, "/faces/john_doe/a.jpg", ContentState.Sorted));
+        (await QueryAsync("SELECT id FROM downloads")).Should().HaveCount(2);
+    }
+
+    [Fact]
     public async Task Deciding_an_unknown_review_row_changes_nothing()
     {
         var store = await GivenStoreAsync();

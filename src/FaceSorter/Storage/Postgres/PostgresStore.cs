@@ -250,7 +250,10 @@ public sealed class PostgresStore : IFaceSorterStore
                 VALUES (@path, @name, @hash, @source, @person, @now, 0, @reason);
                 """, cancellationToken, Text("path", newPath), Text("name", Path.GetFileName(newPath)), Text("hash", row.FileHash), Text("source", row.Source),
                 Text("person", person), Text("now", now), Text("reason", $"approved by {reviewedBy}"));
-            await UpdateContentAsync(connection, transaction, row.FileHash, newPath, ContentState.Approved, now, cancellationToken);
+            if (OwnsContent(row.Category))
+            {
+                await UpdateContentAsync(connection, transaction, row.FileHash, newPath, ContentState.Approved, now, cancellationToken);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -269,7 +272,10 @@ public sealed class PostgresStore : IFaceSorterStore
             """, cancellationToken, BigInt("id", reviewId), Text("now", now), Text("by", reviewedBy));
         if (decided is { } row)
         {
-            await UpdateContentAsync(connection, transaction, row.FileHash, row.FilePath, ContentState.Rejected, now, cancellationToken);
+            if (OwnsContent(row.Category))
+            {
+                await UpdateContentAsync(connection, transaction, row.FileHash, row.FilePath, ContentState.Rejected, now, cancellationToken);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -364,12 +370,15 @@ public sealed class PostgresStore : IFaceSorterStore
                 VALUES (@path, @category, @hash, @reason, @faces, @suggested, @now, 'pending', @source, @confidence);
                 """, cancellationToken, Text("path", finalPath), Text("category", outcome.Category), Text("hash", outcome.FileHash), Text("reason", outcome.Reason),
                 Integer("faces", outcome.FacesDetected), Text("suggested", outcome.SuggestedPerson), Text("now", now), Text("source", outcome.Source), Double("confidence", outcome.Confidence));
-            if (outcome.Category != ReviewCategories.Duplicates)
+            if (OwnsContent(outcome.Category))
             {
                 await UpdateContentAsync(connection, transaction, outcome.FileHash, finalPath, ContentState.InReview, now, cancellationToken);
             }
         }
     }
+
+    /// <summary>A duplicate's content belongs to the earlier copy: its review row never re-points or rejects it.</summary>
+    private static bool OwnsContent(string? category) => category != ReviewCategories.Duplicates;
 
     private static async Task UpdateContentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? hash, string path, string state, string now, CancellationToken cancellationToken)
     {
