@@ -118,7 +118,9 @@ public sealed class PostgresStore : IFaceSorterStore
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = Now();
-        foreach (var move in moves)
+        // Rows are locked in id order, so two daemons completing overlapping batches wait for each
+        // other instead of deadlocking.
+        foreach (var move in moves.OrderBy(move => move.JournalId))
         {
             // One statement marks the move done and hands back its outcome; a concurrent or repeated
             // completion finds the state no longer 'moving' and gets nothing (idempotent).
