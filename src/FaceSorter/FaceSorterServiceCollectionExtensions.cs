@@ -5,11 +5,14 @@ using FaceSorter.Options;
 using FaceSorter.Pipeline;
 using FaceSorter.Settling;
 using FaceSorter.Storage;
+using FaceSorter.Storage.Postgres;
 using FaceSorter.Storage.Sqlite;
 using FaceSorter.Watching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace FaceSorter;
 
@@ -41,12 +44,28 @@ public static class FaceSorterServiceCollectionExtensions
     /// <summary>The store chosen by <c>Database:Provider</c>.</summary>
     public static IServiceCollection AddFaceSorterStore(this IServiceCollection services)
     {
+        // FaceSorter's own PostgreSQL data source: one pool for the process (STYLE 18), built only
+        // when the Postgres store is resolved, disposed with the container. Keyed, so Immich's
+        // database (Immich:DatabaseConnectionString) can never be handed out in its place.
+        services.TryAddKeyedSingleton(PostgresStore.DataSourceKey, (provider, _) =>
+        {
+            var options = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+            if (provider.GetService<ILoggerFactory>() is { } loggerFactory)
+            {
+                builder.UseLoggerFactory(loggerFactory);
+            }
+
+            return builder.Build();
+        });
         services.TryAddSingleton<IFaceSorterStore>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var clock = provider.GetRequiredService<TimeProvider>();
             return options.Provider switch
             {
-                DatabaseProvider.Sqlite => new SqliteStore(options.ConnectionString, provider.GetRequiredService<TimeProvider>()),
+                DatabaseProvider.Sqlite => new SqliteStore(options.ConnectionString, clock),
+                DatabaseProvider.Postgres => new PostgresStore(provider.GetRequiredKeyedService<NpgsqlDataSource>(PostgresStore.DataSourceKey), clock),
                 _ => throw new NotSupportedException($"{DatabaseOptions.Section}:Provider = {options.Provider} is not available in this build"),
             };
         });

@@ -240,11 +240,15 @@ public sealed class SqliteStore : IFaceSorterStore
         {
             var hash = (string?)Scalar(connection, transaction, "SELECT file_hash FROM review_queue WHERE id = $id;", ("$id", reviewId));
             var source = (string?)Scalar(connection, transaction, "SELECT source FROM review_queue WHERE id = $id;", ("$id", reviewId));
+            var category = (string)Scalar(connection, transaction, "SELECT category FROM review_queue WHERE id = $id;", ("$id", reviewId))!;
             Execute(connection, transaction, """
                 INSERT INTO downloads(file_path, filename, file_hash, source, person_name, download_date, auto_sorted, reason)
                 VALUES ($path, $name, $hash, $source, $person, $now, 0, $reason);
                 """, ("$path", newPath), ("$name", Path.GetFileName(newPath)), ("$hash", hash), ("$source", source), ("$person", person), ("$now", now), ("$reason", $"approved by {reviewedBy}"));
-            UpdateContent(connection, transaction, hash, newPath, ContentState.Approved, now);
+            if (OwnsContent(category))
+            {
+                UpdateContent(connection, transaction, hash, newPath, ContentState.Approved, now);
+            }
         }
 
         transaction.Commit();
@@ -262,7 +266,11 @@ public sealed class SqliteStore : IFaceSorterStore
         {
             var hash = (string?)Scalar(connection, transaction, "SELECT file_hash FROM review_queue WHERE id = $id;", ("$id", reviewId));
             var path = (string)Scalar(connection, transaction, "SELECT file_path FROM review_queue WHERE id = $id;", ("$id", reviewId))!;
-            UpdateContent(connection, transaction, hash, path, ContentState.Rejected, now);
+            var category = (string)Scalar(connection, transaction, "SELECT category FROM review_queue WHERE id = $id;", ("$id", reviewId))!;
+            if (OwnsContent(category))
+            {
+                UpdateContent(connection, transaction, hash, path, ContentState.Rejected, now);
+            }
         }
 
         transaction.Commit();
@@ -338,12 +346,19 @@ public sealed class SqliteStore : IFaceSorterStore
                 VALUES ($path, $category, $hash, $reason, $faces, $suggested, $now, 'pending', $source, $confidence);
                 """, ("$path", finalPath), ("$category", outcome.Category), ("$hash", outcome.FileHash), ("$reason", outcome.Reason),
                 ("$faces", outcome.FacesDetected), ("$suggested", outcome.SuggestedPerson), ("$now", now), ("$source", outcome.Source), ("$confidence", outcome.Confidence));
-            if (outcome.Category != ReviewCategories.Duplicates)
+            if (OwnsContent(outcome.Category))
             {
                 UpdateContent(connection, transaction, outcome.FileHash, finalPath, ContentState.InReview, now);
             }
         }
     }
+
+    /// <summary>
+    /// A review row owns its content unless it is a duplicate: a duplicate's content belongs to the
+    /// earlier copy, so putting it in review, approving it or rejecting it (deleting a spare copy)
+    /// must not re-point or reject the content the original still holds.
+    /// </summary>
+    private static bool OwnsContent(string? category) => category != ReviewCategories.Duplicates;
 
     private static void UpdateContent(SqliteConnection connection, SqliteTransaction transaction, string? hash, string path, string state, string now)
     {

@@ -1,0 +1,638 @@
+using System.Data.Common;
+using System.Globalization;
+using FaceSorter.Decisions;
+using FaceSorter.Storage;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FaceSorter.IntegrationTests.Storage;
+
+/// <summary>
+/// The contract of <see cref="IFaceSorterStore"/> (DESIGN "Database"), run against every provider:
+/// each subclass only says how to open a store on a database of its own (STYLE 18). Every test
+/// starts from an empty database; <see cref="OpenStore"/> called twice gives two independent
+/// stores on the same database, as two daemons sharing it would have.
+/// </summary>
+#pragma warning disable CA1001 // Types that own disposable fields should be disposable: xunit disposes it through IAsyncLifetime.DisposeAsync
+public abstract class StoreContractTests : IAsyncLifetime
+#pragma warning restore CA1001
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 14, 9, 26, 53, 589, TimeSpan.Zero);
+
+    // A hung lock or pool must fail the test rather than the whole run (xunit 2 has no per-test token).
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(1));
+
+    protected FakeTimeProvider Clock { get; } = new(Start);
+
+    protected CancellationToken Token => _timeout.Token;
+
+    /// <summary>A new store (its own connections) on this test's database.</summary>
+    protected abstract IFaceSorterStore OpenStore(TimeProvider clock);
+
+    /// <summary>A raw connection to this test's database, to check what users and scripts see.</summary>
+    protected abstract DbConnection OpenRawConnection();
+
+    /// <summary>Prepares this test's empty database.</summary>
+    protected virtual Task CreateDatabaseAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Closes the stores opened and removes this test's database.</summary>
+    protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
+
+    public Task InitializeAsync() => CreateDatabaseAsync(Token);
+
+    public async Task DisposeAsync()
+    {
+        await DropDatabaseAsync();
+        _timeout.Dispose();
+    }
+
+    // ---- schema ----
+
+    [Fact]
+    public async Task Migrating_twice_is_a_no_op()
+    {
+        var store = await GivenStoreAsync();
+        await store.SetSettingAsync("enabled", "true", Token);
+
+        await store.MigrateAsync(Token);
+        await OpenStore(Clock).MigrateAsync(Token);
+
+        (await store.GetSettingAsync("enabled", Token)).Should().Be("true");
+        var versions = await QueryAsync("SELECT version FROM schema_version ORDER BY version");
+        versions.Select(row => Convert.ToInt32(row["version"], CultureInfo.InvariantCulture)).Should().Equal(1);
+    }
+
+    [Fact]
+    public async Task Two_daemons_starting_at_once_both_migrate_an_empty_database()
+    {
+        var first = OpenStore(Clock);
+        var second = OpenStore(Clock);
+
+        await Task.WhenAll(Task.Run(() => first.MigrateAsync(Token)), Task.Run(() => second.MigrateAsync(Token)));
+
+        var versions = await QueryAsync("SELECT version FROM schema_version");
+        versions.Should().ContainSingle();
+        (await first.ClaimContentAsync("h1", "/in/a.jpg", Token)).IsOriginal.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task The_design_tables_have_the_design_columns()
+    {
+        await GivenStoreAsync();
+
+        var downloads = await ColumnsAsync("downloads");
+        var review = await ColumnsAsync("review_queue");
+
+        downloads.Should().Contain(["id", "file_path", "filename", "file_hash", "source", "person_name", "download_date", "auto_sorted"]);
+        review.Should().Contain(["id", "file_path", "category", "file_hash", "reason", "faces_detected", "suggested_person", "created_at", "reviewed_at", "reviewed_by", "action"]);
+    }
+
+    // ---- content claims ----
+
+    [Fact]
+    public async Task The_first_claim_of_a_content_makes_its_file_the_original()
+    {
+        var store = await GivenStoreAsync();
+
+        var first = await store.ClaimContentAsync("h1", "/in/a.jpg", Token);
+        var second = await store.ClaimContentAsync("h1", "/in/b.jpg", Token);
+
+        first.Should().Be(new ContentClaim(true, null, null));
+        second.Should().Be(new ContentClaim(false, "/in/a.jpg", ContentState.Claimed));
+    }
+
+    [Fact]
+    public async Task The_same_file_claiming_again_after_a_crash_is_still_the_original()
+    {
+        var store = await GivenStoreAsync();
+        await store.ClaimContentAsync("h1", "/in/a.jpg", Token);
+
+        var again = await OpenStore(Clock).ClaimContentAsync("h1", "/in/a.jpg", Token);
+
+        again.Should().Be(new ContentClaim(true, null, null));
+    }
+
+    [Fact]
+    public async Task A_released_claim_lets_another_copy_become_the_original()
+    {
+        var store = await GivenStoreAsync();
+        await store.ClaimContentAsync("h1", "/in/a.jpg", Token);
+
+        await store.ReleaseClaimAsync("h1", "/in/a.jpg", Token);
+        var other = await store.ClaimContentAsync("h1", "/in/b.jpg", Token);
+
+        other.IsOriginal.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Releasing_does_not_void_content_that_was_already_sorted()
+    {
+        var store = await GivenStoreAsync();
+        await GivenSortedAsync(store, "h1", "/in/a.jpg", "/faces/john_doe/a.jpg");
+
+        await store.ReleaseClaimAsync("h1", "/faces/john_doe/a.jpg", Token);
+        var copy = await store.ClaimContentAsync("h1", "/in/b.jpg", Token);
+
+        copy.Should().Be(new ContentClaim(false, "/faces/john_doe/a.jpg", ContentState.Sorted));
+    }
+
+    [Fact]
+    public async Task Eight_simultaneous_claims_of_one_content_make_exactly_one_original()
+    {
+        var store = await GivenStoreAsync();
+
+        for (var round = 0; round < 5; round++)
+        {
+            var hash = $"h{round}";
+            var claims = await ClaimAtOnceAsync(Enumerable.Range(0, 8).Select(i => (store, $"/in/{round}/copy{i}.jpg")).ToList(), hash);
+
+            claims.Count(claim => claim.IsOriginal).Should().Be(1, $"round {round}");
+            var original = claims.Single(claim => claim.IsOriginal).Path;
+            claims.Where(claim => !claim.IsOriginal).Should().OnlyContain(claim => claim.Claim.EarlierPath == original && claim.Claim.EarlierState == ContentState.Claimed);
+        }
+    }
+
+    [Fact]
+    public async Task Two_daemons_claiming_one_content_at_once_make_exactly_one_original()
+    {
+        var first = await GivenStoreAsync();
+        var second = OpenStore(Clock);
+
+        for (var round = 0; round < 5; round++)
+        {
+            var hash = $"h{round}";
+            var claims = await ClaimAtOnceAsync(
+                Enumerable.Range(0, 8).Select(i => (i % 2 == 0 ? first : second, $"/inbox{i % 2}/{round}/copy{i}.jpg")).ToList(), hash);
+
+            claims.Count(claim => claim.IsOriginal).Should().Be(1, $"round {round}");
+        }
+    }
+
+    // ---- move journal and records ----
+
+    [Fact]
+    public async Task Completing_a_sorted_move_writes_one_downloads_row_with_the_design_fields()
+    {
+        var store = await GivenStoreAsync();
+        var outcome = SortedOutcome("h1", "john_doe", source: "instagram");
+        var ids = await store.BeginMovesAsync([new PlannedMove("/in/instagram/a.jpg", "/faces/john_doe/a.jpg", outcome)], Token);
+        Clock.Advance(TimeSpan.FromSeconds(2));
+
+        await store.CompleteMovesAsync([new CompletedMove(ids[0], "/faces/john_doe/a_20260314_092655.jpg")], Token);
+
+        var row = (await QueryAsync("SELECT file_path, filename, file_hash, source, person_name, download_date, auto_sorted FROM downloads")).Should().ContainSingle().Subject;
+        row["file_path"].Should().Be("/faces/john_doe/a_20260314_092655.jpg");
+        row["filename"].Should().Be("a_20260314_092655.jpg");
+        row["file_hash"].Should().Be("h1");
+        row["source"].Should().Be("instagram");
+        row["person_name"].Should().Be("john_doe");
+        row["download_date"].Should().Be("2026-03-14T09:26:55.589Z");
+        Convert.ToInt32(row["auto_sorted"], CultureInfo.InvariantCulture).Should().Be(1);
+        (await QueryAsync("SELECT id FROM review_queue")).Should().BeEmpty();
+        (await store.GetUnfinishedMovesAsync(Token)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_top_level_file_is_recorded_without_a_source()
+    {
+        var store = await GivenStoreAsync();
+
+        await GivenSortedAsync(store, "h1", "/in/a.jpg", "/faces/john_doe/a.jpg", source: null);
+
+        var row = (await QueryAsync("SELECT source FROM downloads")).Should().ContainSingle().Subject;
+        row["source"].Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Completing_a_review_move_writes_one_pending_review_queue_row()
+    {
+        var store = await GivenStoreAsync();
+
+        await GivenInReviewAsync(store, "h1", "/review/low_confidence/lowconf_a.jpg", ReviewCategories.LowConfidence, source: "reddit");
+
+        var row = (await QueryAsync("""
+            SELECT file_path, category, file_hash, reason, faces_detected, suggested_person, created_at, reviewed_at, reviewed_by, action
+            FROM review_queue
+            """)).Should().ContainSingle().Subject;
+        row["file_path"].Should().Be("/review/low_confidence/lowconf_a.jpg");
+        row["category"].Should().Be("low_confidence");
+        row["file_hash"].Should().Be("h1");
+        row["reason"].Should().Be("confidence 0.41 below 0.6");
+        Convert.ToInt32(row["faces_detected"], CultureInfo.InvariantCulture).Should().Be(1);
+        row["suggested_person"].Should().Be("jane_roe");
+        row["created_at"].Should().Be("2026-03-14T09:26:53.589Z");
+        row["reviewed_at"].Should().BeNull();
+        row["reviewed_by"].Should().BeNull();
+        row["action"].Should().Be("pending");
+        (await QueryAsync("SELECT id FROM downloads")).Should().BeEmpty();
+        (await store.ClaimContentAsync("h1", "/in/copy.jpg", Token)).Should().Be(new ContentClaim(false, "/review/low_confidence/lowconf_a.jpg", ContentState.InReview));
+    }
+
+    [Fact]
+    public async Task Completing_a_move_twice_records_it_once()
+    {
+        var store = await GivenStoreAsync();
+        var ids = await store.BeginMovesAsync([new PlannedMove("/in/a.jpg", "/faces/john_doe/a.jpg", SortedOutcome("h1", "john_doe"))], Token);
+
+        await store.CompleteMovesAsync([new CompletedMove(ids[0], "/faces/john_doe/a.jpg")], Token);
+        await store.CompleteMovesAsync([new CompletedMove(ids[0], "/faces/john_doe/a.jpg")], Token);
+
+        (await QueryAsync("SELECT id FROM downloads")).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Two_daemons_completing_one_move_at_once_record_it_once()
+    {
+        var first = await GivenStoreAsync();
+        var second = OpenStore(Clock);
+        var moves = Enumerable.Range(0, 10).Select(i => new PlannedMove($"/in/{i}.jpg", $"/review/unidentified/noface_{i}.jpg", ReviewOutcome($"h{i}", ReviewCategories.Unidentified))).ToList();
+        var ids = await first.BeginMovesAsync(moves, Token);
+        var completed = ids.Select((id, i) => new CompletedMove(id, moves[i].DestinationPath)).ToList();
+
+        await Task.WhenAll(Task.Run(() => first.CompleteMovesAsync(completed, Token)), Task.Run(() => second.CompleteMovesAsync(completed, Token)));
+
+        (await QueryAsync("SELECT id FROM review_queue")).Should().HaveCount(10);
+    }
+
+    [Fact]
+    public async Task Unfinished_moves_are_listed_with_their_outcome_until_completed_or_abandoned()
+    {
+        var store = await GivenStoreAsync();
+        var sorted = SortedOutcome("h1", "john_doe", source: "instagram");
+        var review = ReviewOutcome("h2", ReviewCategories.MultipleFaces);
+        var ids = await store.BeginMovesAsync(
+        [
+            new PlannedMove("/in/instagram/a.jpg", "/faces/john_doe/a.jpg", sorted),
+            new PlannedMove("/in/b.jpg", "/review/multiple_faces/multi_b.jpg", review),
+        ], Token);
+
+        var unfinished = await OpenStore(Clock).GetUnfinishedMovesAsync(Token);
+
+        ids.Should().HaveCount(2).And.OnlyHaveUniqueItems();
+        unfinished.Should().Equal(
+            new JournalEntry(ids[0], "/in/instagram/a.jpg", "/faces/john_doe/a.jpg", sorted, Start),
+            new JournalEntry(ids[1], "/in/b.jpg", "/review/multiple_faces/multi_b.jpg", review, Start));
+
+        await store.CompleteMovesAsync([new CompletedMove(ids[0], "/faces/john_doe/a.jpg")], Token);
+        (await store.GetUnfinishedMovesAsync(Token)).Select(entry => entry.Id).Should().Equal(ids[1]);
+    }
+
+    [Fact]
+    public async Task An_abandoned_move_is_no_longer_unfinished_and_records_nothing()
+    {
+        var store = await GivenStoreAsync();
+        var ids = await store.BeginMovesAsync([new PlannedMove("/in/a.jpg", "/faces/john_doe/a.jpg", SortedOutcome("h1", "john_doe"))], Token);
+
+        await store.AbandonMoveAsync(ids[0], "destination folder is read-only", Token);
+        await store.CompleteMovesAsync([new CompletedMove(ids[0], "/faces/john_doe/a.jpg")], Token);
+
+        (await store.GetUnfinishedMovesAsync(Token)).Should().BeEmpty();
+        (await QueryAsync("SELECT id FROM downloads")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_duplicate_in_review_leaves_the_original_as_the_owner_of_its_content()
+    {
+        var store = await GivenStoreAsync();
+        await GivenSortedAsync(store, "h1", "/in/a.jpg", "/faces/john_doe/a.jpg");
+
+        await GivenInReviewAsync(store, "h1", "/review/duplicates/duplicate_a.jpg", ReviewCategories.Duplicates);
+
+        (await store.ClaimContentAsync("h1", "/in/third.jpg", Token)).Should().Be(new ContentClaim(false, "/faces/john_doe/a.jpg", ContentState.Sorted));
+    }
+
+    // ---- held files ----
+
+    [Fact]
+    public async Task A_hold_is_listed_with_its_latest_reason_until_released()
+    {
+        var store = await GivenStoreAsync();
+        await store.HoldAsync("/in/b.jpg", "Immich is unreachable", Token);
+        await store.HoldAsync("/in/a.jpg", "Immich is unreachable", Token);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        await store.HoldAsync("/in/b.jpg", "Immich is still processing faces", Token);
+
+        var held = await store.GetHeldFilesAsync(Token);
+
+        held.Should().Equal(
+            new HeldFile("/in/a.jpg", "Immich is unreachable", Start),
+            new HeldFile("/in/b.jpg", "Immich is still processing faces", Start.AddMinutes(1)));
+
+        await store.ReleaseHoldAsync("/in/a.jpg", Token);
+        await store.ReleaseHoldAsync("/in/never-held.jpg", Token);
+        (await store.GetHeldFilesAsync(Token)).Select(file => file.FilePath).Should().Equal("/in/b.jpg");
+    }
+
+    [Fact]
+    public async Task Held_files_are_listed_in_byte_order_of_their_paths()
+    {
+        var store = await GivenStoreAsync();
+        foreach (var path in new[] { "/in/b.jpg", "/in/B.jpg", "/in/_a.jpg", "/in/a b.jpg", "/in/ab.jpg" })
+        {
+            await store.HoldAsync(path, "waiting", Token);
+        }
+
+        var held = await store.GetHeldFilesAsync(Token);
+
+        held.Select(file => file.FilePath).Should().Equal("/in/B.jpg", "/in/_a.jpg", "/in/a b.jpg", "/in/ab.jpg", "/in/b.jpg");
+    }
+
+    // ---- stats ----
+
+    [Fact]
+    public async Task Stats_count_as_the_seed_does()
+    {
+        var store = await GivenStoreAsync();
+        await GivenSortedAsync(store, "old", "/in/old.jpg", "/faces/john_doe/old.jpg"); // outside the 7-day window
+        Clock.Advance(TimeSpan.FromDays(10));
+        await GivenSortedAsync(store, "h1", "/in/1.jpg", "/faces/john_doe/1.jpg");
+        await GivenSortedAsync(store, "h2", "/in/2.jpg", "/faces/john_doe/2.jpg");
+        await GivenSortedAsync(store, "h3", "/in/3.jpg", "/faces/jane_roe/3.jpg");
+        await GivenInReviewAsync(store, "h4", "/review/unidentified/noface_4.jpg", ReviewCategories.Unidentified);
+        var approved = await GivenInReviewAsync(store, "h5", "/review/low_confidence/lowconf_5.jpg", ReviewCategories.LowConfidence);
+        await GivenInReviewAsync(store, "h6", "/review/low_confidence/lowconf_6.jpg", ReviewCategories.LowConfidence);
+        var rejected = await GivenInReviewAsync(store, "h7", "/review/multiple_faces/multi_7.jpg", ReviewCategories.MultipleFaces);
+        await store.ApproveAsync(approved, "jane_roe", "/faces/jane_roe/lowconf_5.jpg", "cli", Token);
+        await store.RejectAsync(rejected, "web", Token);
+
+        var stats = await store.GetStatsAsync(7, Clock.GetUtcNow(), Token);
+
+        stats.AutoSorted.Should().Be(3, "only auto-sorted rows inside the window count");
+        stats.InReview.Should().Be(2, "only pending rows count");
+        stats.ByPerson.Should().BeEquivalentTo(new Dictionary<string, int> { ["john_doe"] = 2, ["jane_roe"] = 2 });
+        stats.ByCategory.Should().BeEquivalentTo(new Dictionary<string, int> { ["unidentified"] = 1, ["low_confidence"] = 1 });
+        stats.SuccessRate.Should().Be(60.0);
+        stats.Days.Should().Be(7);
+    }
+
+    [Fact]
+    public async Task Stats_of_an_empty_store_are_zero()
+    {
+        var store = await GivenStoreAsync();
+
+        var stats = await store.GetStatsAsync(1, Clock.GetUtcNow(), Token);
+
+        stats.Should().BeEquivalentTo(new { AutoSorted = 0, InReview = 0, SuccessRate = 0.0, Days = 1 });
+        stats.ByPerson.Should().BeEmpty();
+        stats.ByCategory.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Dates_compare_as_iso_text_in_the_seeds_queries()
+    {
+        var store = await GivenStoreAsync();
+        await GivenSortedAsync(store, "h1", "/in/1.jpg", "/faces/john_doe/1.jpg");
+        Clock.Advance(TimeSpan.FromDays(1));
+        await GivenSortedAsync(store, "h2", "/in/2.jpg", "/faces/john_doe/2.jpg");
+
+        var today = await QueryAsync("SELECT COUNT(*) AS n FROM downloads WHERE auto_sorted = 1 AND download_date >= '2026-03-15'");
+
+        Convert.ToInt32(today.Single()["n"], CultureInfo.InvariantCulture).Should().Be(1);
+    }
+
+    // ---- review ----
+
+    [Fact]
+    public async Task Review_rows_are_listed_filtered_and_found()
+    {
+        var store = await GivenStoreAsync();
+        var a = await GivenInReviewAsync(store, "h1", "/review/unidentified/noface_a.jpg", ReviewCategories.Unidentified, source: "instagram");
+        var b = await GivenInReviewAsync(store, "h2", "/review/low_confidence/lowconf_b.jpg", ReviewCategories.LowConfidence);
+        var c = await GivenInReviewAsync(store, "h1", "/review/duplicates/duplicate_a.jpg", ReviewCategories.Duplicates);
+        await store.RejectAsync(b, "web", Token);
+
+        (await store.ListReviewAsync(null, null, Token)).Select(item => item.Id).Should().Equal(a, b, c);
+        (await store.ListReviewAsync(null, ReviewAction.Pending, Token)).Select(item => item.Id).Should().Equal(a, c);
+        (await store.ListReviewAsync(ReviewCategories.LowConfidence, null, Token)).Select(item => item.Id).Should().Equal(b);
+        (await store.ListReviewAsync(ReviewCategories.LowConfidence, ReviewAction.Pending, Token)).Should().BeEmpty();
+        (await store.ListReviewAsync(ReviewCategories.LowConfidence, ReviewAction.Rejected, Token)).Select(item => item.Id).Should().Equal(b);
+        (await store.FindReviewByPathAsync("/review/duplicates/duplicate_a.jpg", Token))!.Id.Should().Be(c);
+        (await store.FindReviewByPathAsync("/review/nowhere.jpg", Token)).Should().BeNull();
+        (await store.FindReviewByHashAsync("h1", Token)).Select(item => item.Id).Should().Equal(c, a);
+        (await store.GetReviewItemAsync(a + b + c + 1000, Token)).Should().BeNull();
+
+        var item = await store.GetReviewItemAsync(a, Token);
+        item.Should().Be(new ReviewItem(a, "/review/unidentified/noface_a.jpg", ReviewCategories.Unidentified, "h1", "confidence 0.41 below 0.6", 1, "jane_roe",
+            Start, null, null, ReviewAction.Pending, "instagram", 0.41));
+    }
+
+    [Fact]
+    public async Task A_review_row_follows_its_file_within_review()
+    {
+        var store = await GivenStoreAsync();
+        var id = await GivenInReviewAsync(store, "h1", "/review/unidentified/noface_a.jpg", ReviewCategories.Unidentified);
+
+        await store.MoveReviewAsync(id, "/review/low_confidence/renamed.jpg", ReviewCategories.LowConfidence, Token);
+
+        var item = await store.GetReviewItemAsync(id, Token);
+        item!.FilePath.Should().Be("/review/low_confidence/renamed.jpg");
+        item.Category.Should().Be(ReviewCategories.LowConfidence);
+        (await store.FindReviewByPathAsync("/review/low_confidence/renamed.jpg", Token))!.Id.Should().Be(id);
+    }
+
+    [Fact]
+    public async Task Approval_is_recorded_exactly_once_with_a_downloads_row_for_the_person()
+    {
+        var store = await GivenStoreAsync();
+        var id = await GivenInReviewAsync(store, "h1", "/review/low_confidence/lowconf_a.jpg", ReviewCategories.LowConfidence, source: "instagram");
+        Clock.Advance(TimeSpan.FromHours(1));
+
+        var first = await store.ApproveAsync(id, "jane_roe", "/faces/jane_roe/my name.jpg", "file-manager", Token);
+        var again = await OpenStore(Clock).ApproveAsync(id, "john_doe", "/faces/john_doe/x.jpg", "web", Token);
+        var rejectAfter = await store.RejectAsync(id, "web", Token);
+
+        first.Should().BeTrue();
+        again.Should().BeFalse();
+        rejectAfter.Should().BeFalse();
+        var item = await store.GetReviewItemAsync(id, Token);
+        item!.Action.Should().Be(ReviewAction.Approved);
+        item.ReviewedBy.Should().Be("file-manager");
+        item.ReviewedAt.Should().Be(Start.AddHours(1));
+        item.FilePath.Should().Be("/faces/jane_roe/my name.jpg");
+        var review = (await QueryAsync("SELECT action, reviewed_at, reviewed_by FROM review_queue")).Should().ContainSingle().Subject;
+        review["action"].Should().Be("approved");
+        review["reviewed_at"].Should().Be("2026-03-14T10:26:53.589Z");
+        review["reviewed_by"].Should().Be("file-manager");
+        var download = (await QueryAsync("SELECT file_path, filename, file_hash, source, person_name, download_date, auto_sorted FROM downloads")).Should().ContainSingle().Subject;
+        download["file_path"].Should().Be("/faces/jane_roe/my name.jpg");
+        download["filename"].Should().Be("my name.jpg");
+        download["file_hash"].Should().Be("h1");
+        download["source"].Should().Be("instagram");
+        download["person_name"].Should().Be("jane_roe");
+        download["download_date"].Should().Be("2026-03-14T10:26:53.589Z");
+        Convert.ToInt32(download["auto_sorted"], CultureInfo.InvariantCulture).Should().Be(0);
+        (await store.ClaimContentAsync("h1", "/in/copy.jpg", Token)).Should().Be(new ContentClaim(false, "/faces/jane_roe/my name.jpg", ContentState.Approved));
+    }
+
+    [Fact]
+    public async Task Two_daemons_approving_at_once_record_one_approval()
+    {
+        var first = await GivenStoreAsync();
+        var second = OpenStore(Clock);
+        var id = await GivenInReviewAsync(first, "h1", "/review/unidentified/unknown_a.jpg", ReviewCategories.Unidentified);
+
+        var results = await Task.WhenAll(
+            Task.Run(() => first.ApproveAsync(id, "jane_roe", "/faces/jane_roe/unknown_a.jpg", "file-manager", Token)),
+            Task.Run(() => second.ApproveAsync(id, "jane_roe", "/faces/jane_roe/unknown_a.jpg", "file-manager", Token)));
+
+        results.Count(approved => approved).Should().Be(1);
+        (await QueryAsync("SELECT id FROM downloads")).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_rejected_content_is_reported_as_rejected_to_later_copies()
+    {
+        var store = await GivenStoreAsync();
+        var id = await GivenInReviewAsync(store, "h1", "/review/unwanted_person/unwanted_a.jpg", ReviewCategories.UnwantedPerson);
+        Clock.Advance(TimeSpan.FromMinutes(5));
+
+        var rejected = await store.RejectAsync(id, "file-manager", Token);
+        var again = await store.RejectAsync(id, "web", Token);
+        var approveAfter = await store.ApproveAsync(id, "jane_roe", "/faces/jane_roe/a.jpg", "web", Token);
+
+        rejected.Should().BeTrue();
+        again.Should().BeFalse();
+        approveAfter.Should().BeFalse();
+        var item = await store.GetReviewItemAsync(id, Token);
+        item!.Action.Should().Be(ReviewAction.Rejected);
+        item.ReviewedBy.Should().Be("file-manager");
+        item.ReviewedAt.Should().Be(Start.AddMinutes(5));
+        (await QueryAsync("SELECT id FROM downloads")).Should().BeEmpty();
+        var claim = await store.ClaimContentAsync("h1", "/in/copy.jpg", Token);
+        claim.IsOriginal.Should().BeFalse();
+        claim.EarlierState.Should().Be(ContentState.Rejected);
+    }
+
+    [Fact]
+    public async Task Rejecting_a_duplicate_copy_leaves_the_original_as_the_owner_of_its_content()
+    {
+        var store = await GivenStoreAsync();
+        await GivenSortedAsync(store, "h1", "/in/a.jpg", "/faces/john_doe/a.jpg");
+        var duplicate = await GivenInReviewAsync(store, "h1", "/review/duplicates/duplicate_a.jpg", ReviewCategories.Duplicates);
+
+        (await store.RejectAsync(duplicate, "file-manager", Token)).Should().BeTrue();
+
+        (await store.ClaimContentAsync("h1", "/in/third.jpg", Token)).Should().Be(new ContentClaim(false, "/faces/john_doe/a.jpg", ContentState.Sorted),
+            "deleting a spare copy does not reject the picture that is still in faces/");
+    }
+
+    [Fact]
+    public async Task Approving_a_duplicate_copy_leaves_the_original_as_the_owner_of_its_content()
+    {
+        var store = await GivenStoreAsync();
+        await GivenSortedAsync(store, "h1", "/in/a.jpg", "/faces/john_doe/a.jpg");
+        var duplicate = await GivenInReviewAsync(store, "h1", "/review/duplicates/duplicate_a.jpg", ReviewCategories.Duplicates);
+
+        (await store.ApproveAsync(duplicate, "jane_roe", "/faces/jane_roe/duplicate_a.jpg", "file-manager", Token)).Should().BeTrue();
+
+        (await store.ClaimContentAsync("h1", "/in/third.jpg", Token)).Should().Be(new ContentClaim(false, "/faces/john_doe/a.jpg", ContentState.Sorted));
+        (await QueryAsync("SELECT id FROM downloads")).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task Deciding_an_unknown_review_row_changes_nothing()
+    {
+        var store = await GivenStoreAsync();
+
+        (await store.ApproveAsync(404, "jane_roe", "/faces/jane_roe/a.jpg", "cli", Token)).Should().BeFalse();
+        (await store.RejectAsync(404, "cli", Token)).Should().BeFalse();
+
+        (await QueryAsync("SELECT id FROM downloads")).Should().BeEmpty();
+    }
+
+    // ---- settings ----
+
+    [Fact]
+    public async Task Settings_round_trip_and_the_last_write_wins()
+    {
+        var store = await GivenStoreAsync();
+
+        (await store.GetSettingAsync("whitelist", Token)).Should().BeNull();
+        await store.SetSettingAsync("whitelist", """["john_doe"]""", Token);
+        await store.SetSettingAsync("whitelist", """["john_doe","jane_roe"]""", Token);
+        await store.SetSettingAsync("enabled", "false", Token);
+
+        var reopened = OpenStore(Clock);
+        (await reopened.GetSettingAsync("whitelist", Token)).Should().Be("""["john_doe","jane_roe"]""");
+        (await reopened.GetSettingAsync("enabled", Token)).Should().Be("false");
+    }
+
+    // ---- helpers ----
+
+    /// <summary>A migrated store on this test's database.</summary>
+    protected async Task<IFaceSorterStore> GivenStoreAsync()
+    {
+        var store = OpenStore(Clock);
+        await store.MigrateAsync(Token);
+        return store;
+    }
+
+    protected async Task GivenSortedAsync(IFaceSorterStore store, string hash, string from, string to, string? source = null)
+    {
+        (await store.ClaimContentAsync(hash, from, Token)).IsOriginal.Should().BeTrue();
+        var person = Path.GetFileName(Path.GetDirectoryName(to))!;
+        var ids = await store.BeginMovesAsync([new PlannedMove(from, to, SortedOutcome(hash, person, source))], Token);
+        await store.CompleteMovesAsync([new CompletedMove(ids[0], to)], Token);
+    }
+
+    /// <summary>Moves a file into review through the journal; returns the review row's id.</summary>
+    protected async Task<long> GivenInReviewAsync(IFaceSorterStore store, string hash, string to, string category, string? source = null)
+    {
+        var ids = await store.BeginMovesAsync([new PlannedMove($"/in/{Path.GetFileName(to)}", to, ReviewOutcome(hash, category, source))], Token);
+        await store.CompleteMovesAsync([new CompletedMove(ids[0], to)], Token);
+        return (await store.FindReviewByPathAsync(to, Token))!.Id;
+    }
+
+    protected static OutcomeRecord SortedOutcome(string hash, string person, string? source = null) =>
+        new(RecordKind.Download, hash, source, person, null, "matched " + person, 1, person, 0.93);
+
+    protected static OutcomeRecord ReviewOutcome(string hash, string category, string? source = null) =>
+        new(RecordKind.Review, hash, source, null, category, "confidence 0.41 below 0.6", 1, "jane_roe", 0.41);
+
+    private async Task<List<(bool IsOriginal, string Path, ContentClaim Claim)>> ClaimAtOnceAsync(IReadOnlyList<(IFaceSorterStore Store, string Path)> claimants, string hash)
+    {
+        // Every claimant waits on one gate, so the claims hit the database together.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tasks = claimants.Select(claimant => Task.Run(async () =>
+        {
+            await gate.Task.WaitAsync(Token);
+            var claim = await claimant.Store.ClaimContentAsync(hash, claimant.Path, Token);
+            return (claim.IsOriginal, claimant.Path, claim);
+        })).ToList();
+        gate.SetResult();
+        return [.. await Task.WhenAll(tasks)];
+    }
+
+    private async Task<IReadOnlyList<string>> ColumnsAsync(string table)
+    {
+        await using var connection = OpenRawConnection();
+        await connection.OpenAsync(Token);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT * FROM " + table + " WHERE 1 = 0";
+        await using var reader = await command.ExecuteReaderAsync(Token);
+        return [.. Enumerable.Range(0, reader.FieldCount).Select(reader.GetName)];
+    }
+
+    /// <summary>Rows as column name → value (DBNull as null), read the way a user's script would.</summary>
+    protected async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> QueryAsync(string sql)
+    {
+        await using var connection = OpenRawConnection();
+        await connection.OpenAsync(Token);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync(Token);
+        var rows = new List<IReadOnlyDictionary<string, object?>>();
+        while (await reader.ReadAsync(Token))
+        {
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                var value = reader.GetValue(i);
+                row[reader.GetName(i)] = value is DBNull ? null : value;
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+}
