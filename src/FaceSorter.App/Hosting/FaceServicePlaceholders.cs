@@ -6,9 +6,6 @@ namespace FaceSorter.App.Hosting;
 // Temporary until the Upload and MachineLearning face services are merged.
 internal static class FaceServicePlaceholders
 {
-    public static IServiceCollection AddImmichUploadPlaceholder(this IServiceCollection services) =>
-        services.AddSingleton<IFaceService, Unavailable>();
-
     public static IServiceCollection AddImmichMachineLearningPlaceholder(this IServiceCollection services) =>
         services.AddSingleton<IFaceService, Unavailable>();
 

@@ -1,3 +1,4 @@
+using FaceSorter.Immich;
 using FaceSorter.Options;
 using FaceSorter.Pipeline;
 using Microsoft.AspNetCore.Builder;
@@ -75,7 +76,7 @@ internal static class FaceSorterHost
         }
         else
         {
-            services.AddImmichUploadPlaceholder();
+            services.AddImmichUpload();
         }
     }
 }

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
+using FaceSorter.Options;
 using FaceSorter.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FaceSorter.Moving;
 
@@ -15,12 +17,17 @@ namespace FaceSorter.Moving;
 /// removed) and the drop-folder scan sorts the file again;</item>
 /// <item>nowhere → the user removed it meanwhile: abandon.</item>
 /// </list>
+/// Only moves out of this daemon's own folders are touched: with a shared PostgreSQL store another
+/// daemon's moves may be in progress right now.
 /// </summary>
-public sealed class JournalRecovery(IFaceSorterStore store, ILogger<JournalRecovery> logger)
+public sealed class JournalRecovery(IFaceSorterStore store, IOptions<DirectoriesOptions> directories, ILogger<JournalRecovery> logger)
 {
     public async Task<int> RecoverAsync(CancellationToken cancellationToken)
     {
-        var entries = await store.GetUnfinishedMovesAsync(cancellationToken);
+        var own = new[] { directories.Value.Inbox, directories.Value.Review, directories.Value.Faces }.Select(folder => folder.TrimEnd('/') + "/").ToList();
+        var entries = (await store.GetUnfinishedMovesAsync(cancellationToken))
+            .Where(entry => own.Any(folder => entry.SourcePath.StartsWith(folder, StringComparison.Ordinal)))
+            .ToList();
         foreach (var entry in entries)
         {
             await RecoverAsync(entry, cancellationToken);

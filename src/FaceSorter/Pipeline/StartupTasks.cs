@@ -32,7 +32,7 @@ public sealed class StartupTasks(
         }
 
         await store.MigrateAsync(cancellationToken);
-        logger.StoreReady(database.Value.Provider.ToString(), StoreLocation(database.Value), store is Storage.Sqlite.SqliteStore sqlite ? sqlite.SchemaVersion : 0);
+        logger.StoreReady(database.Value.Provider.ToString(), StoreLocation(database.Value), store.SchemaVersion);
         await settings.LoadAsync(cancellationToken);
         await recovery.RecoverAsync(cancellationToken);
     }

@@ -7,6 +7,9 @@ namespace FaceSorter.Storage;
 /// </summary>
 public interface IFaceSorterStore
 {
+    /// <summary>The schema version this build migrates to.</summary>
+    int SchemaVersion { get; }
+
     /// <summary>Creates the schema or migrates it to the current version.</summary>
     Task MigrateAsync(CancellationToken cancellationToken);
 

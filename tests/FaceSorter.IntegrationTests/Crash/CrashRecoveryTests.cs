@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using FaceSorter.IntegrationTests.Support;
 using Microsoft.Data.Sqlite;
 
-namespace FaceSorter.IntegrationTests.Process;
+namespace FaceSorter.IntegrationTests.Crash;
 
 /// <summary>
 /// The published app, killed with SIGKILL at random moments while it sorts a few hundred files,
