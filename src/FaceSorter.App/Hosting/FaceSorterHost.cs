@@ -1,5 +1,6 @@
 using FaceSorter.Options;
 using FaceSorter.Pipeline;
+using FaceSorter.Review;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,6 +45,11 @@ internal static class FaceSorterHost
         {
             builder.Services.AddFaceSorterPipeline(purpose == Purpose.Scan ? RunMode.Scan : RunMode.Daemon);
             builder.Services.AddFaceService(configuration);
+        }
+
+        if (purpose == Purpose.Run)
+        {
+            builder.Services.AddFaceSorterReview();
         }
 
         if (builder is WebApplicationBuilder web)
