@@ -29,6 +29,9 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
     /// <summary>A file written this recently may still be growing (a cross-filesystem move copies, LINUX-FACTS §1 (e)).</summary>
     private static readonly TimeSpan RecentWrite = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan StableCheck = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Smaller files are hashed at once even when just written: a hash that matches a record proves the copy complete.</summary>
+    private const long HashAtOnceBelow = 4 * 1024 * 1024;
     private readonly Dictionary<string, (long Length, DateTime LastWriteUtc, DateTimeOffset Since)> _unsettled = new(StringComparer.Ordinal);
     private readonly Dictionary<long, MissingItem> _missing = [];
 
@@ -102,7 +105,7 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
         var now = clock.GetUtcNow();
         var seen = _unsettled.TryGetValue(path, out var before) && before.Length == length && before.LastWriteUtc == lastWrite;
         var since = _unsettled.ContainsKey(path) ? before.Since : now;
-        if (!seen && now - new DateTimeOffset(lastWrite) < RecentWrite)
+        if (!seen && length > HashAtOnceBelow && now - new DateTimeOffset(lastWrite) < RecentWrite)
         {
             _unsettled[path] = (length, lastWrite, since);
             return now + StableCheck;
