@@ -63,6 +63,55 @@ internal static partial class Log
     [LoggerMessage(2009, LogLevel.Warning, "Cannot move across filesystems atomically: {Source} -> {Destination} is copied, synced, verified and then removed")]
     public static partial void CrossFilesystemMove(this ILogger logger, string source, string destination);
 
+    // Review: 5xxx
+    [LoggerMessage(5000, LogLevel.Information, "Watching {Root} for review decisions (review {Review}, faces {Faces})")]
+    public static partial void WatchingReview(this ILogger logger, string root, string review, string faces);
+
+    [LoggerMessage(5001, LogLevel.Information, "{Review} and {Faces} have no common parent: watching them separately, so a move between them shows as a delete and a create, and approvals are matched by content")]
+    public static partial void WatchingReviewSeparately(this ILogger logger, string review, string faces);
+
+    [LoggerMessage(5002, LogLevel.Information, "{FilePath} approved as {Person} by {ReviewedBy} (review item {ReviewId})")]
+    public static partial void ReviewApproved(this ILogger logger, string filePath, string person, string reviewedBy, long reviewId);
+
+    [LoggerMessage(5003, LogLevel.Information, "{FilePath} rejected by {ReviewedBy} (review item {ReviewId}); its content counts as rejected")]
+    public static partial void ReviewRejected(this ILogger logger, string filePath, string reviewedBy, long reviewId);
+
+    [LoggerMessage(5004, LogLevel.Information, "{OldPath} -> {FilePath}: review item {ReviewId} is now in {Category}")]
+    public static partial void ReviewMoved(this ILogger logger, string oldPath, string filePath, long reviewId, string category);
+
+    [LoggerMessage(5005, LogLevel.Information, "{OldPath} -> {FilePath}: corrected from {FromPerson} to {Person}")]
+    public static partial void FaceCorrected(this ILogger logger, string oldPath, string filePath, string? fromPerson, string person);
+
+    [LoggerMessage(5006, LogLevel.Information, "{OldPath} -> {FilePath}: back in review ({Category}), no longer approved")]
+    public static partial void ReturnedToReview(this ILogger logger, string oldPath, string filePath, string category);
+
+    [LoggerMessage(5007, LogLevel.Information, "{FilePath} was added to {Person} by hand; later copies of it are duplicates")]
+    public static partial void ManualAddition(this ILogger logger, string filePath, string person);
+
+    [LoggerMessage(5008, LogLevel.Debug, "{FilePath} is gone from review; deciding after {Grace} (review item {ReviewId})")]
+    public static partial void ReviewFileMissing(this ILogger logger, string filePath, TimeSpan grace, long reviewId);
+
+    [LoggerMessage(5009, LogLevel.Debug, "{FilePath} matches no record; left alone")]
+    public static partial void UnknownReviewFile(this ILogger logger, string filePath);
+
+    [LoggerMessage(5010, LogLevel.Warning, "Could not read {FilePath}; trying again later")]
+    public static partial void ReviewFileUnreadable(this ILogger logger, Exception exception, string filePath);
+
+    [LoggerMessage(5011, LogLevel.Information, "Review records compared with disk: {Pending} pending, {Missing} gone from review, {Faces} recorded files under faces")]
+    public static partial void ReviewReconciled(this ILogger logger, int pending, int missing, int faces);
+
+    [LoggerMessage(5012, LogLevel.Debug, "Scanned review and faces: {Count} files")]
+    public static partial void ReviewScanned(this ILogger logger, int count);
+
+    [LoggerMessage(5013, LogLevel.Warning, "{FilePath} is in a folder whose name cannot be a person ({Folder}); left alone")]
+    public static partial void UnusablePersonFolder(this ILogger logger, string filePath, string folder);
+
+    [LoggerMessage(5014, LogLevel.Debug, "{OldPath} -> {FilePath}: renamed within {Person}")]
+    public static partial void FaceRenamed(this ILogger logger, string oldPath, string filePath, string person);
+
+    [LoggerMessage(5015, LogLevel.Error, "Review decision for {FilePath} failed; trying again at the next scan")]
+    public static partial void ReviewDecisionFailed(this ILogger logger, Exception exception, string filePath);
+
     // Store: 4xxx
     [LoggerMessage(4000, LogLevel.Information, "Store ready: {Provider} at {Location} (schema version {Version})")]
     public static partial void StoreReady(this ILogger logger, string provider, string location, int version);

@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["memory"] = MemoryBenchmark.RunAsync,
     ["throughput"] = PipelineBenchmark.ThroughputAsync,
     ["latency"] = PipelineBenchmark.LatencyAsync,
+    ["review"] = ReviewBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using FaceSorter.App.Hosting;
 using FaceSorter.Decisions;
+using FaceSorter.Review;
 using FaceSorter.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,7 +15,59 @@ internal static class ReviewCommand
     {
         var command = new Command("review", "List review items, or approve or reject one as the file manager would");
         command.Subcommands.Add(List());
+        command.Subcommands.Add(Approve());
+        command.Subcommands.Add(Reject());
         return command;
+    }
+
+    private static Command Approve()
+    {
+        var id = new Argument<long>("ID") { Description = "The review item's id (see review list)" };
+        var person = new Argument<string>("PERSON") { Description = "Who is in the picture; the file moves to faces/<person>/ (name sanitised)" };
+        var command = new Command("approve", "Move a review file into faces/<person>/ and record the approval (reviewed_by = cli)");
+        command.Arguments.Add(id);
+        command.Arguments.Add(person);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterHost.Purpose.Query, quiet: true);
+            var actions = await ActionsAsync(host, cancellationToken);
+            return await ReportAsync(await actions.ApproveAsync(parse.GetValue(id), parse.GetValue(person)!, ReviewedByCli, cancellationToken));
+        });
+        return command;
+    }
+
+    private static Command Reject()
+    {
+        var id = new Argument<long>("ID") { Description = "The review item's id (see review list)" };
+        var command = new Command("reject", "Delete a review file and record the rejection (reviewed_by = cli); a later copy is a duplicate, rejected before");
+        command.Arguments.Add(id);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterHost.Purpose.Query, quiet: true);
+            var actions = await ActionsAsync(host, cancellationToken);
+            return await ReportAsync(await actions.RejectAsync(parse.GetValue(id), ReviewedByCli, cancellationToken));
+        });
+        return command;
+    }
+
+    private const string ReviewedByCli = "cli";
+
+    private static async Task<ReviewActions> ActionsAsync(Microsoft.Extensions.Hosting.IHost host, CancellationToken cancellationToken)
+    {
+        await host.Services.GetRequiredService<IFaceSorterStore>().MigrateAsync(cancellationToken);
+        return ActivatorUtilities.CreateInstance<ReviewActions>(host.Services);
+    }
+
+    private static async Task<int> ReportAsync(ReviewActionResult result)
+    {
+        if (result.Done)
+        {
+            await Console.Out.WriteLineAsync(result.Message);
+            return 0;
+        }
+
+        await Console.Error.WriteLineAsync(result.Message);
+        return 1;
     }
 
     private static Command List()

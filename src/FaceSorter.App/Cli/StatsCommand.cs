@@ -36,13 +36,14 @@ internal static class StatsCommand
         by_person = stats.ByPerson,
         by_category = stats.ByCategory,
         success_rate = stats.SuccessRate,
+        corrections = stats.Corrections,
     });
 
     private static string ToText(SortStats stats)
     {
         var lines = new List<string>
         {
-            $"Last {stats.Days} days: {stats.AutoSorted} sorted automatically, {stats.InReview} waiting for review, success rate {stats.SuccessRate.ToString("0.0", CultureInfo.InvariantCulture)} %",
+            $"Last {stats.Days} days: {stats.AutoSorted} sorted automatically, {stats.InReview} waiting for review, success rate {stats.SuccessRate.ToString("0.0", CultureInfo.InvariantCulture)} %, {stats.Corrections} corrected by hand",
         };
         lines.AddRange(stats.ByPerson.Select(pair => $"  faces/{pair.Key,-24} {pair.Value,6}"));
         lines.AddRange(stats.ByCategory.Select(pair => $"  review/{pair.Key,-23} {pair.Value,6}"));

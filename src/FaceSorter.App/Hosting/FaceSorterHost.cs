@@ -1,6 +1,7 @@
 using FaceSorter.Immich;
 using FaceSorter.Options;
 using FaceSorter.Pipeline;
+using FaceSorter.Review;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,11 @@ internal static class FaceSorterHost
         {
             builder.Services.AddFaceSorterPipeline(purpose == Purpose.Scan ? RunMode.Scan : RunMode.Daemon);
             builder.Services.AddFaceService(configuration);
+        }
+
+        if (purpose == Purpose.Run)
+        {
+            builder.Services.AddFaceSorterReview();
         }
 
         if (builder is WebApplicationBuilder web)

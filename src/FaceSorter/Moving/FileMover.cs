@@ -94,7 +94,7 @@ public sealed class FileMover(IFaceSorterStore store, OwnMoves ownMoves, TimePro
     /// the copy is complete and durable under its final name; the record is written after that, and
     /// recovery finishes any step a crash interrupted.
     /// </summary>
-    private static async Task<NativeFiles.RenameResult> CopyAcrossAsync(string source, string destination, CancellationToken cancellationToken)
+    internal static async Task<NativeFiles.RenameResult> CopyAcrossAsync(string source, string destination, CancellationToken cancellationToken)
     {
         var partial = PartialPath(destination);
         try

@@ -69,11 +69,12 @@ public sealed record ReviewItem(
     string? Source,
     double? Confidence);
 
-/// <summary>The seed's figures (DESIGN "stats").</summary>
+/// <summary>The seed's figures (DESIGN "stats"), plus <paramref name="Corrections"/>: files the user moved from one person to another or out of <c>faces/</c> (false sorts).</summary>
 public sealed record SortStats(
     int AutoSorted,
     int InReview,
     IReadOnlyDictionary<string, int> ByPerson,
     IReadOnlyDictionary<string, int> ByCategory,
     double SuccessRate,
-    int Days);
+    int Days,
+    int Corrections = 0);

@@ -200,7 +200,8 @@ public sealed class PostgresStore : IFaceSorterStore
         var byPerson = await GroupedAsync(connection, "SELECT person_name, COUNT(*) FROM downloads WHERE download_date >= @since AND person_name IS NOT NULL GROUP BY person_name;", cancellationToken,
             Text("since", since));
         var byCategory = await GroupedAsync(connection, "SELECT category, COUNT(*) FROM review_queue WHERE action = 'pending' GROUP BY category;", cancellationToken);
-        return new SortStats(autoSorted, inReview, byPerson, byCategory, StatsCalculator.SuccessRate(autoSorted, inReview), days);
+        var corrections = await CountAsync(connection, "SELECT COUNT(*) FROM corrections WHERE corrected_at >= @since;", cancellationToken, Text("since", since));
+        return new SortStats(autoSorted, inReview, byPerson, byCategory, StatsCalculator.SuccessRate(autoSorted, inReview), days, corrections);
     }
 
     public async Task<IReadOnlyList<ReviewItem>> ListReviewAsync(string? category, ReviewAction? action, CancellationToken cancellationToken)
@@ -290,6 +291,113 @@ public sealed class PostgresStore : IFaceSorterStore
         await ExecuteAsync(connection, null, "UPDATE review_queue SET file_path = @path, category = @category WHERE id = @id;", cancellationToken,
             BigInt("id", reviewId), Text("path", newPath), Text("category", category));
     }
+
+    public async Task<IReadOnlyList<DownloadItem>> ListDownloadsAsync(string? fileHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, """
+            SELECT id, file_path, file_hash, person_name, auto_sorted, source FROM downloads
+            WHERE @hash::text IS NULL OR file_hash = @hash ORDER BY id;
+            """, Text("hash", fileHash));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var items = new List<DownloadItem>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var (path, hash, person, autoSorted, source) = ReadDownloadRow(reader, 1);
+            items.Add(new DownloadItem(reader.GetInt64(0), path, hash, person, autoSorted, source));
+        }
+
+        return items;
+    }
+
+    public async Task MoveDownloadAsync(long downloadId, string newPath, string person, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = Now();
+        var (oldPath, hash, oldPerson, _, _) = await ReadDownloadAsync(connection, transaction, downloadId, cancellationToken);
+        if (oldPath is not null)
+        {
+            await ExecuteAsync(connection, transaction, "UPDATE downloads SET file_path = @path, filename = @name, person_name = @person WHERE id = @id;", cancellationToken,
+                BigInt("id", downloadId), Text("path", newPath), Text("name", Path.GetFileName(newPath)), Text("person", person));
+            await ExecuteAsync(connection, transaction, "UPDATE review_queue SET file_path = @path, suggested_person = @person WHERE file_path = @old AND action = 'approved';", cancellationToken,
+                Text("path", newPath), Text("old", oldPath), Text("person", person));
+            await ExecuteAsync(connection, transaction, "UPDATE contents SET first_path = @path WHERE first_path = @old;", cancellationToken, Text("path", newPath), Text("old", oldPath));
+            if (!string.Equals(oldPerson, person, StringComparison.Ordinal))
+            {
+                await InsertCorrectionAsync(connection, transaction, hash, newPath, oldPerson, person, now, cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task AddManualDownloadAsync(string path, string person, string fileHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = Now();
+        await ExecuteAsync(connection, transaction, """
+            INSERT INTO downloads(file_path, filename, file_hash, source, person_name, download_date, auto_sorted, reason)
+            VALUES (@path, @name, @hash, NULL, @person, @now, 0, 'added by hand');
+            """, cancellationToken, Text("path", path), Text("name", Path.GetFileName(path)), Text("hash", fileHash), Text("person", person), Text("now", now));
+        await UpdateContentAsync(connection, transaction, fileHash, path, ContentState.Sorted, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task ReturnToReviewAsync(long downloadId, string newPath, string category, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = Now();
+        var (oldPath, hash, oldPerson, autoSorted, source) = await ReadDownloadAsync(connection, transaction, downloadId, cancellationToken);
+        if (oldPath is not null)
+        {
+            await ExecuteAsync(connection, transaction, "DELETE FROM downloads WHERE id = @id;", cancellationToken, BigInt("id", downloadId));
+            var reopened = hash is not null && await ExecuteAsync(connection, transaction, """
+                UPDATE review_queue SET action = 'pending', reviewed_at = NULL, reviewed_by = NULL, file_path = @path, category = @category
+                WHERE id = (SELECT id FROM review_queue WHERE file_hash = @hash AND action = 'approved' ORDER BY id DESC LIMIT 1);
+                """, cancellationToken, Text("hash", hash), Text("path", newPath), Text("category", category)) == 1;
+            if (!reopened)
+            {
+                await ExecuteAsync(connection, transaction, """
+                    INSERT INTO review_queue(file_path, category, file_hash, reason, faces_detected, suggested_person, created_at, action, source)
+                    VALUES (@path, @category, @hash, @reason, 0, @person, @now, 'pending', @source);
+                    """, cancellationToken, Text("path", newPath), Text("category", category), Text("hash", hash), Text("reason", $"returned from faces/{oldPerson}"),
+                    Text("person", oldPerson), Text("now", now), Text("source", source));
+            }
+
+            if (autoSorted)
+            {
+                await InsertCorrectionAsync(connection, transaction, hash, newPath, oldPerson, null, now, cancellationToken);
+            }
+
+            await UpdateContentAsync(connection, transaction, hash, newPath, ContentState.InReview, now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<(string? Path, string? Hash, string? Person, bool AutoSorted, string? Source)> ReadDownloadAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long downloadId, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, "SELECT file_path, file_hash, person_name, auto_sorted, source FROM downloads WHERE id = @id FOR UPDATE;", BigInt("id", downloadId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadDownloadRow(reader, 0) : (null, null, null, false, null);
+    }
+
+    /// <summary>file_path, file_hash, person_name, auto_sorted, source from <paramref name="first"/> on (the row is buffered: no I/O).</summary>
+    private static (string Path, string? Hash, string? Person, bool AutoSorted, string? Source) ReadDownloadRow(NpgsqlDataReader reader, int first) => (
+        reader.GetString(first),
+        reader.IsDBNull(first + 1) ? null : reader.GetString(first + 1),
+        reader.IsDBNull(first + 2) ? null : reader.GetString(first + 2),
+        reader.GetInt32(first + 3) == 1,
+        reader.IsDBNull(first + 4) ? null : reader.GetString(first + 4));
+
+    private static Task<int> InsertCorrectionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string? hash, string path, string? fromPerson, string? toPerson, string now, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, transaction, """
+            INSERT INTO corrections(file_hash, file_path, from_person, to_person, corrected_at) VALUES (@hash, @path, @from, @to, @now);
+            """, cancellationToken, Text("hash", hash), Text("path", path), Text("from", fromPerson), Text("to", toPerson), Text("now", now));
 
     public async Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken)
     {

@@ -61,5 +61,19 @@ internal static class SqliteSchema
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL);
         """,
+        // 2: review by file manager (issue 5): corrections are counted as false sorts; downloads are
+        // looked up by path when the user moves them.
+        """
+        CREATE TABLE corrections(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            file_hash TEXT,
+            file_path TEXT NOT NULL,
+            from_person TEXT,
+            to_person TEXT,
+            corrected_at TEXT NOT NULL);
+        CREATE INDEX ix_corrections_date ON corrections(corrected_at);
+        CREATE INDEX ix_downloads_path ON downloads(file_path);
+        CREATE INDEX ix_review_path ON review_queue(file_path);
+        """,
     ];
 }

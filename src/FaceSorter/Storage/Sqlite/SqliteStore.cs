@@ -192,7 +192,8 @@ public sealed class SqliteStore : IFaceSorterStore
         var inReview = Count(connection, "SELECT COUNT(*) FROM review_queue WHERE action = 'pending';", since);
         var byPerson = Grouped(connection, "SELECT person_name, COUNT(*) FROM downloads WHERE download_date >= $since AND person_name IS NOT NULL GROUP BY person_name ORDER BY person_name;", since);
         var byCategory = Grouped(connection, "SELECT category, COUNT(*) FROM review_queue WHERE action = 'pending' GROUP BY category ORDER BY category;", since);
-        return Task.FromResult(new SortStats(autoSorted, inReview, byPerson, byCategory, StatsCalculator.SuccessRate(autoSorted, inReview), days));
+        var corrections = Count(connection, "SELECT COUNT(*) FROM corrections WHERE corrected_at >= $since;", since);
+        return Task.FromResult(new SortStats(autoSorted, inReview, byPerson, byCategory, StatsCalculator.SuccessRate(autoSorted, inReview), days, corrections));
     }
 
     public Task<IReadOnlyList<ReviewItem>> ListReviewAsync(string? category, ReviewAction? action, CancellationToken cancellationToken)
@@ -283,6 +284,116 @@ public sealed class SqliteStore : IFaceSorterStore
         Execute(connection, null, "UPDATE review_queue SET file_path = $path, category = $category WHERE id = $id;", ("$id", reviewId), ("$path", newPath), ("$category", category));
         return Task.CompletedTask;
     }
+
+    public Task<IReadOnlyList<DownloadItem>> ListDownloadsAsync(string? fileHash, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, """
+            SELECT id, file_path, file_hash, person_name, auto_sorted, source FROM downloads
+            WHERE $hash IS NULL OR file_hash = $hash ORDER BY id;
+            """, ("$hash", fileHash));
+        using var reader = command.ExecuteReader();
+        var items = new List<DownloadItem>();
+        while (reader.Read())
+        {
+            items.Add(new DownloadItem(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetInt32(4) == 1,
+                reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        return Task.FromResult<IReadOnlyList<DownloadItem>>(items);
+    }
+
+    public Task MoveDownloadAsync(long downloadId, string newPath, string person, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var now = Now();
+        var (oldPath, hash, oldPerson) = ReadDownload(connection, transaction, downloadId);
+        if (oldPath is not null)
+        {
+            Execute(connection, transaction, "UPDATE downloads SET file_path = $path, filename = $name, person_name = $person WHERE id = $id;",
+                ("$id", downloadId), ("$path", newPath), ("$name", Path.GetFileName(newPath)), ("$person", person));
+            Execute(connection, transaction, "UPDATE review_queue SET file_path = $path, suggested_person = $person WHERE file_path = $old AND action = 'approved';",
+                ("$path", newPath), ("$old", oldPath), ("$person", person));
+            Execute(connection, transaction, "UPDATE contents SET first_path = $path WHERE first_path = $old;", ("$path", newPath), ("$old", oldPath));
+            if (!string.Equals(oldPerson, person, StringComparison.Ordinal))
+            {
+                InsertCorrection(connection, transaction, hash, newPath, oldPerson, person, now);
+            }
+        }
+
+        transaction.Commit();
+        return Task.CompletedTask;
+    }
+
+    public Task AddManualDownloadAsync(string path, string person, string fileHash, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var now = Now();
+        Execute(connection, transaction, """
+            INSERT INTO downloads(file_path, filename, file_hash, source, person_name, download_date, auto_sorted, reason)
+            VALUES ($path, $name, $hash, NULL, $person, $now, 0, 'added by hand');
+            """, ("$path", path), ("$name", Path.GetFileName(path)), ("$hash", fileHash), ("$person", person), ("$now", now));
+        UpdateContent(connection, transaction, fileHash, path, ContentState.Sorted, now);
+        transaction.Commit();
+        return Task.CompletedTask;
+    }
+
+    public Task ReturnToReviewAsync(long downloadId, string newPath, string category, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var now = Now();
+        var (oldPath, hash, oldPerson) = ReadDownload(connection, transaction, downloadId);
+        if (oldPath is not null)
+        {
+            var autoSorted = Convert.ToInt32(Scalar(connection, transaction, "SELECT auto_sorted FROM downloads WHERE id = $id;", ("$id", downloadId)), System.Globalization.CultureInfo.InvariantCulture) == 1;
+            var source = (string?)Scalar(connection, transaction, "SELECT source FROM downloads WHERE id = $id;", ("$id", downloadId));
+            Execute(connection, transaction, "DELETE FROM downloads WHERE id = $id;", ("$id", downloadId));
+            var reopened = hash is not null && Execute(connection, transaction, """
+                UPDATE review_queue SET action = 'pending', reviewed_at = NULL, reviewed_by = NULL, file_path = $path, category = $category
+                WHERE id = (SELECT id FROM review_queue WHERE file_hash = $hash AND action = 'approved' ORDER BY id DESC LIMIT 1);
+                """, ("$hash", hash), ("$path", newPath), ("$category", category)) == 1;
+            if (!reopened)
+            {
+                Execute(connection, transaction, """
+                    INSERT INTO review_queue(file_path, category, file_hash, reason, faces_detected, suggested_person, created_at, action, source)
+                    VALUES ($path, $category, $hash, $reason, 0, $person, $now, 'pending', $source);
+                    """, ("$path", newPath), ("$category", category), ("$hash", hash), ("$reason", $"returned from faces/{oldPerson}"),
+                    ("$person", oldPerson), ("$now", now), ("$source", source));
+            }
+
+            if (autoSorted)
+            {
+                InsertCorrection(connection, transaction, hash, newPath, oldPerson, null, now);
+            }
+
+            UpdateContent(connection, transaction, hash, newPath, ContentState.InReview, now);
+        }
+
+        transaction.Commit();
+        return Task.CompletedTask;
+    }
+
+    private static (string? Path, string? Hash, string? Person) ReadDownload(SqliteConnection connection, SqliteTransaction transaction, long downloadId)
+    {
+        using var command = Command(connection, transaction, "SELECT file_path, file_hash, person_name FROM downloads WHERE id = $id;", ("$id", downloadId));
+        using var reader = command.ExecuteReader();
+        return reader.Read()
+            ? (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2))
+            : (null, null, null);
+    }
+
+    private static void InsertCorrection(SqliteConnection connection, SqliteTransaction transaction, string? hash, string path, string? fromPerson, string? toPerson, string now) =>
+        Execute(connection, transaction, """
+            INSERT INTO corrections(file_hash, file_path, from_person, to_person, corrected_at) VALUES ($hash, $path, $from, $to, $now);
+            """, ("$hash", hash), ("$path", path), ("$from", fromPerson), ("$to", toPerson), ("$now", now));
 
     public Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken)
     {

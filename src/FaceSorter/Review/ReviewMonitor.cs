@@ -1,0 +1,286 @@
+using FaceSorter.Options;
+using FaceSorter.Watching;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FaceSorter.Review;
+
+/// <summary>
+/// The second watcher of DESIGN: reads the user's moves and deletes in review/ and faces/ as review
+/// decisions. One <see cref="TreeWatcher"/> over the common parent of the two folders, so that a move
+/// between them arrives as one <c>Renamed</c> (LINUX-FACTS rule 5); two when they have no common
+/// parent. Handlers only record hints; this loop hands them to the <see cref="ReviewReconciler"/>,
+/// files that exist first (so an arrival is matched before its source counts as missing), then paths
+/// that are gone. A full scan is the truth: at start (after the records were loaded: changes made while
+/// the daemon was stopped), after a watcher error or a new directory (the mkdir race of LINUX-FACTS §1
+/// loses the file's event), shortly after a review file went missing, and every <c>RescanInterval</c>.
+/// A missing file becomes a rejection only after <c>RejectGrace</c> and a scan that began after it went
+/// missing (LINUX-FACTS rule 3).
+/// </summary>
+public sealed class ReviewMonitor : BackgroundService
+{
+    private static readonly TimeSpan MissingRescanDelay = TimeSpan.FromMilliseconds(100);
+    private readonly PathHints _hints = new();
+    private readonly Dictionary<string, DateTimeOffset> _lookAgain = new(StringComparer.Ordinal);
+    private readonly ReviewReconciler _reconciler;
+    private readonly ReviewTree _tree;
+    private readonly TimeProvider _clock;
+    private readonly TimeSpan _grace;
+    private readonly TimeSpan _rescanInterval;
+    private readonly ILogger<ReviewMonitor> _logger;
+    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ReviewMonitor(ReviewReconciler reconciler, ReviewTree tree, TimeProvider clock, IOptions<ReviewOptions> review, IOptions<SortingOptions> sorting, ILogger<ReviewMonitor> logger)
+    {
+        _reconciler = reconciler;
+        _tree = tree;
+        _clock = clock;
+        _grace = review.Value.RejectGrace;
+        _rescanInterval = sorting.Value.RescanInterval;
+        _logger = logger;
+        reconciler.Quiet = _grace < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : _grace;
+    }
+
+    /// <summary>Completes once the watchers run and the start-up scan is done (tests wait on it).</summary>
+    public Task Started => _loaded.Task;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await WatchAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: every decision already taken is committed (each is one store transaction);
+            // anything undecided is decided again from disk and records at the next start.
+        }
+        finally
+        {
+            _loaded.TrySetResult();
+        }
+    }
+
+    private async Task WatchAsync(CancellationToken stoppingToken)
+    {
+        Directory.CreateDirectory(_tree.Faces);
+        Directory.CreateDirectory(_tree.Review);
+        var watchers = StartWatchers();
+        try
+        {
+            // Watch first, then read the records: nothing done in between is missed.
+            await _reconciler.LoadAsync(stoppingToken);
+            _hints.RequestRescan();
+            var nextRescan = _clock.GetUtcNow() + _rescanInterval;
+            DateTimeOffset? missingRescanAt = null;
+            DateTimeOffset? missingDue = null;
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var (paths, rescan) = _hints.Drain();
+                var now = _clock.GetUtcNow();
+                if (now >= nextRescan || (missingRescanAt is { } at && now >= at))
+                {
+                    rescan = true;
+                }
+
+                if (watchers.Any(watcher => !watcher.IsHealthy))
+                {
+                    _logger.WatchedRootReplaced(string.Join(", ", watchers.Select(watcher => watcher.Root)));
+                    watchers.ForEach(watcher => watcher.Dispose());
+                    Directory.CreateDirectory(_tree.Faces);
+                    Directory.CreateDirectory(_tree.Review);
+                    watchers = StartWatchers();
+                    rescan = true;
+                }
+
+                await LookAtAsync(paths, stoppingToken);
+                if (rescan)
+                {
+                    nextRescan = now + _rescanInterval;
+                    missingRescanAt = null;
+                    await ScanAsync(stoppingToken);
+                }
+
+                await LookAgainAsync(stoppingToken);
+                missingDue = await _reconciler.SettleMissingAsync(_grace, mayReject: _lookAgain.Count == 0, stoppingToken);
+                if (missingDue is not null && missingRescanAt is null && _reconciler.Missing.Any(item => item.ScanGeneration >= _reconciler.ScanGeneration))
+                {
+                    missingRescanAt = _clock.GetUtcNow() + MissingRescanDelay;
+                }
+
+                if (_lookAgain.Count > 0 && missingDue <= _clock.GetUtcNow())
+                {
+                    missingDue = null; // rejections wait for the files still being looked at
+                }
+
+                _loaded.TrySetResult();
+                await WaitForWorkAsync(Earliest(nextRescan, missingRescanAt, missingDue), stoppingToken);
+            }
+        }
+        finally
+        {
+            watchers.ForEach(watcher => watcher.Dispose());
+        }
+    }
+
+    private List<TreeWatcher> StartWatchers()
+    {
+        const NotifyFilters filters = NotifyFilters.FileName | NotifyFilters.DirectoryName;
+        var facesParent = Path.GetDirectoryName(_tree.Faces);
+        if (facesParent is not null && facesParent == Path.GetDirectoryName(_tree.Review))
+        {
+            _logger.WatchingReview(facesParent, _tree.Review, _tree.Faces);
+            return [new TreeWatcher(facesParent, filters, _hints, _logger)];
+        }
+
+        _logger.WatchingReviewSeparately(_tree.Review, _tree.Faces);
+        return [new TreeWatcher(_tree.Review, filters, _hints, _logger), new TreeWatcher(_tree.Faces, filters, _hints, _logger)];
+    }
+
+    private async Task LookAtAsync(IReadOnlyList<string> paths, CancellationToken stoppingToken)
+    {
+        var gone = new List<string>();
+        foreach (var path in paths)
+        {
+            if (!_tree.Contains(path))
+            {
+                continue;
+            }
+
+            if (Directory.Exists(path))
+            {
+                // A directory moved in or renamed: its files are never reported one by one (LINUX-FACTS §1 (f)).
+                foreach (var file in Directory.EnumerateFiles(path, "*", Recursive))
+                {
+                    await ArriveAsync(file, stoppingToken);
+                }
+
+                foreach (var indexed in _reconciler.Index.PathsUnder(path).Where(indexed => !File.Exists(indexed)))
+                {
+                    gone.Add(indexed);
+                }
+            }
+            else if (File.Exists(path))
+            {
+                await ArriveAsync(path, stoppingToken);
+            }
+            else
+            {
+                gone.Add(path);
+            }
+        }
+
+        foreach (var path in gone)
+        {
+            await DecideAsync(path, () => _reconciler.DepartAsync(path, stoppingToken));
+        }
+    }
+
+    private async Task ScanAsync(CancellationToken stoppingToken)
+    {
+        _reconciler.ScanGeneration++;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var root in new[] { _tree.Faces, _tree.Review })
+        {
+            foreach (var file in Directory.EnumerateFiles(root, "*", Recursive))
+            {
+                seen.Add(file);
+                await ArriveAsync(file, stoppingToken);
+            }
+        }
+
+        foreach (var path in _reconciler.Index.Paths.Where(path => !seen.Contains(path)).ToList())
+        {
+            await DecideAsync(path, () => _reconciler.DepartAsync(path, stoppingToken));
+        }
+
+        _logger.ReviewScanned(seen.Count);
+    }
+
+    private async Task LookAgainAsync(CancellationToken stoppingToken)
+    {
+        var now = _clock.GetUtcNow();
+        foreach (var (path, _) in _lookAgain.Where(pair => pair.Value <= now).ToList())
+        {
+            _lookAgain.Remove(path);
+            if (File.Exists(path))
+            {
+                await ArriveAsync(path, stoppingToken);
+            }
+            else
+            {
+                await DecideAsync(path, () => _reconciler.DepartAsync(path, stoppingToken));
+            }
+        }
+    }
+
+    private async Task ArriveAsync(string path, CancellationToken stoppingToken)
+    {
+        DateTimeOffset? again = null;
+        await DecideAsync(path, async () => again = await _reconciler.ArriveAsync(path, stoppingToken));
+        if (again is { } at)
+        {
+            _lookAgain[path] = at;
+        }
+        else
+        {
+            _lookAgain.Remove(path);
+        }
+    }
+
+    /// <summary>One file's failure (unreadable, vanished mid-hash) is retried at the next scan, never ends the loop (STYLE 11).</summary>
+    private async Task DecideAsync(string path, Func<Task> decide)
+    {
+        try
+        {
+            await decide();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            _logger.ReviewFileUnreadable(exception, path);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            _logger.ReviewDecisionFailed(exception, path);
+        }
+    }
+
+    private DateTimeOffset Earliest(DateTimeOffset first, params DateTimeOffset?[] others)
+    {
+        var earliest = first;
+        foreach (var other in others.Concat(_lookAgain.Values.Select(value => (DateTimeOffset?)value)))
+        {
+            if (other is { } at && at < earliest)
+            {
+                earliest = at;
+            }
+        }
+
+        return earliest;
+    }
+
+    private async Task WaitForWorkAsync(DateTimeOffset wakeAt, CancellationToken stoppingToken)
+    {
+        var delay = wakeAt - _clock.GetUtcNow();
+        if (delay <= TimeSpan.Zero)
+        {
+            delay = TimeSpan.FromMilliseconds(10);
+        }
+
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var hint = _hints.WaitAsync(wake.Token);
+        var timer = Task.Delay(delay, _clock, wake.Token);
+        await Task.WhenAny(hint, timer);
+        await wake.CancelAsync();
+        stoppingToken.ThrowIfCancellationRequested();
+    }
+
+    private static readonly EnumerationOptions Recursive = new()
+    {
+        RecurseSubdirectories = true,
+        IgnoreInaccessible = true,
+        AttributesToSkip = 0,
+        ReturnSpecialDirectories = false,
+    };
+}

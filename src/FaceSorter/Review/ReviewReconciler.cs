@@ -1,0 +1,356 @@
+using FaceSorter.Decisions;
+using FaceSorter.Hashing;
+using FaceSorter.Moving;
+using FaceSorter.Pipeline;
+using FaceSorter.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace FaceSorter.Review;
+
+/// <summary>
+/// Turns what is on disk under faces/ and review/ into review records. Watcher events only say which
+/// paths to look at; the decision comes from the file's presence, its SHA-256 and the records
+/// (LINUX-FACTS rules 2–4), so a rename, a cross-filesystem copy-then-delete and the mkdir race
+/// (a <c>Deleted</c> with no <c>Created</c>) all end the same way:
+/// <list type="bullet">
+/// <item>content of a pending row appears under <c>faces/&lt;person&gt;/</c> and the row's file is gone → approval;</item>
+/// <item>it appears elsewhere in review/ → the row follows it (category, name);</item>
+/// <item>a recorded faces file appears under another person → correction; back in review/ → un-approved;</item>
+/// <item>unknown content appears in faces/ and stays quiet → manual addition;</item>
+/// <item>a pending row's file is gone → <see cref="MissingItem"/>, settled by the monitor after the grace.</item>
+/// </list>
+/// Not thread-safe: the monitor's single loop owns it. The store decides "exactly once"
+/// (<c>ApproveAsync</c> and <c>RejectAsync</c> only change pending rows).
+/// </summary>
+public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnMoves ownMoves, ReviewTree tree, TimeProvider clock, ILogger<ReviewReconciler> logger)
+{
+    public const string ReviewedBy = "file-manager";
+
+    /// <summary>A file written this recently may still be growing (a cross-filesystem move copies, LINUX-FACTS §1 (e)).</summary>
+    private static readonly TimeSpan RecentWrite = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan StableCheck = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Smaller files are hashed at once even when just written: a hash that matches a record proves the copy complete.</summary>
+    private const long HashAtOnceBelow = 4 * 1024 * 1024;
+    private readonly Dictionary<string, (long Length, DateTime LastWriteUtc, DateTimeOffset Since)> _unsettled = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, MissingItem> _missing = [];
+
+    public FileIndex Index { get; } = new();
+
+    public IReadOnlyCollection<MissingItem> Missing => _missing.Values;
+
+    /// <summary>How long unmatched content must stay unchanged before it is a manual addition.</summary>
+    public TimeSpan Quiet { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Bumped by the monitor at the start of every full scan.</summary>
+    public long ScanGeneration { get; set; }
+
+    /// <summary>Start-up: index the files the records account for; pending rows whose file is gone are missing.</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var pending = await store.ListReviewAsync(null, ReviewAction.Pending, cancellationToken);
+        foreach (var row in pending)
+        {
+            if (Stat(row.FilePath) is { } info)
+            {
+                Index.Set(row.FilePath, new IndexedFile(info.Length, info.LastWriteTimeUtc, row.FileHash, Recorded: true));
+            }
+            else
+            {
+                _missing[row.Id] = new MissingItem(row.Id, row.FilePath, row.FileHash, clock.GetUtcNow(), ScanGeneration);
+            }
+        }
+
+        var faces = 0;
+        foreach (var download in await store.ListDownloadsAsync(null, cancellationToken))
+        {
+            if (Stat(download.FilePath) is { } info && tree.Classify(download.FilePath).Kind == PlaceKind.Faces)
+            {
+                Index.Set(download.FilePath, new IndexedFile(info.Length, info.LastWriteTimeUtc, download.FileHash, Recorded: true));
+                faces++;
+            }
+        }
+
+        logger.ReviewReconciled(pending.Count, _missing.Count, faces);
+    }
+
+    /// <summary>Looks at a file that exists. Returns when to look again, or null when it is accounted for.</summary>
+    public async Task<DateTimeOffset?> ArriveAsync(string path, CancellationToken cancellationToken)
+    {
+        var place = tree.Classify(path);
+        if (place.Kind == PlaceKind.Outside || Stat(path) is not { } info)
+        {
+            return null;
+        }
+
+        var (length, lastWrite) = (info.Length, info.LastWriteTimeUtc);
+        if (Index.TryGet(path, out var known) && known.Length == length && known.LastWriteUtc == lastWrite)
+        {
+            return null;
+        }
+
+        if (ownMoves.IsOwn(path))
+        {
+            Index.Set(path, new IndexedFile(length, lastWrite, null, Recorded: true)); // the pipeline records it
+            return null;
+        }
+
+        if (place.Kind == PlaceKind.Review && await store.FindReviewByPathAsync(path, cancellationToken) is { Action: ReviewAction.Pending } row)
+        {
+            _missing.Remove(row.Id);
+            Index.Set(path, new IndexedFile(length, lastWrite, row.FileHash, Recorded: true));
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        var seen = _unsettled.TryGetValue(path, out var before) && before.Length == length && before.LastWriteUtc == lastWrite;
+        var since = _unsettled.ContainsKey(path) ? before.Since : now;
+        if (!seen && length > HashAtOnceBelow && now - new DateTimeOffset(lastWrite) < RecentWrite)
+        {
+            _unsettled[path] = (length, lastWrite, since);
+            return now + StableCheck;
+        }
+
+        var hash = await hasher.HashAsync(new InboxFile(path, null, length, lastWrite), cancellationToken);
+        if (hash is null)
+        {
+            _unsettled[path] = (length, lastWrite, since); // changed while hashed: still being written
+            return now + StableCheck;
+        }
+
+        var recorded = place.Kind == PlaceKind.Faces
+            ? await ArriveInFacesAsync(path, place.Folder!, hash, cancellationToken)
+            : await ArriveInReviewAsync(path, place.Folder!, hash, cancellationToken);
+        if (recorded is null && now - since < Quiet)
+        {
+            // Matches nothing yet: maybe a partial copy, maybe the user's own file. Decide when quiet.
+            _unsettled[path] = (length, lastWrite, since);
+            return since + Quiet;
+        }
+
+        _unsettled.Remove(path);
+        if (recorded is null)
+        {
+            recorded = await ArriveUnmatchedAsync(path, place, hash, cancellationToken);
+        }
+
+        Index.Set(path, new IndexedFile(length, lastWrite, hash, recorded.Value));
+        return null;
+    }
+
+    /// <summary>A path that no longer exists (a file, or a directory moved or removed as a whole).</summary>
+    public async Task DepartAsync(string path, CancellationToken cancellationToken)
+    {
+        _unsettled.Remove(path);
+        if (!Index.Remove(path))
+        {
+            foreach (var below in Index.PathsUnder(path))
+            {
+                Index.Remove(below);
+                await DepartFileAsync(below, cancellationToken);
+            }
+        }
+
+        await DepartFileAsync(path, cancellationToken);
+    }
+
+    /// <summary>
+    /// Settles missing rows: moved to an unrecorded copy → approval or category move at once; gone
+    /// everywhere for <paramref name="grace"/> and through a full scan → rejection. Returns the
+    /// earliest time one is due, or null when none is left.
+    /// </summary>
+    public async Task<DateTimeOffset?> SettleMissingAsync(TimeSpan grace, bool mayReject, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? next = null;
+        foreach (var item in _missing.Values.ToList())
+        {
+            if (await FollowCopyAsync(item, cancellationToken))
+            {
+                continue;
+            }
+
+            var due = item.Since + grace;
+            if (due > clock.GetUtcNow() || item.ScanGeneration >= ScanGeneration || !mayReject)
+            {
+                next = next is null || due < next ? due : next;
+                continue;
+            }
+
+            _missing.Remove(item.ReviewId);
+            var row = await store.GetReviewItemAsync(item.ReviewId, cancellationToken);
+            if (row is not { Action: ReviewAction.Pending } || File.Exists(row.FilePath))
+            {
+                continue;
+            }
+
+            if (await store.RejectAsync(row.Id, ReviewedBy, cancellationToken))
+            {
+                logger.ReviewRejected(row.FilePath, ReviewedBy, row.Id);
+            }
+        }
+
+        return next;
+    }
+
+    private async Task DepartFileAsync(string path, CancellationToken cancellationToken)
+    {
+        if (tree.Classify(path).Kind != PlaceKind.Review
+            || await store.FindReviewByPathAsync(path, cancellationToken) is not { Action: ReviewAction.Pending } row
+            || _missing.ContainsKey(row.Id))
+        {
+            return;
+        }
+
+        var item = new MissingItem(row.Id, row.FilePath, row.FileHash, clock.GetUtcNow(), ScanGeneration);
+        if (!await FollowCopyAsync(item, cancellationToken))
+        {
+            _missing[row.Id] = item;
+        }
+    }
+
+    /// <summary>The missing row's content already arrived somewhere (before its source was removed): follow it.</summary>
+    private async Task<bool> FollowCopyAsync(MissingItem item, CancellationToken cancellationToken)
+    {
+        if (item.FileHash is not { } hash)
+        {
+            return false;
+        }
+
+        var copies = Index.UnrecordedCopies(hash).Where(File.Exists).ToList();
+        var target = copies.FirstOrDefault(path => tree.Classify(path).Kind == PlaceKind.Faces) ?? copies.FirstOrDefault();
+        if (target is null || !Index.TryGet(target, out var entry))
+        {
+            return false;
+        }
+
+        _missing.Remove(item.ReviewId);
+        var place = tree.Classify(target);
+        if (place.Kind == PlaceKind.Faces && PersonName.Sanitize(place.Folder) is { } person)
+        {
+            await ApproveAsync(item.ReviewId, item.FilePath, target, person, cancellationToken);
+        }
+        else
+        {
+            await store.MoveReviewAsync(item.ReviewId, target, place.Folder!, cancellationToken);
+            logger.ReviewMoved(item.FilePath, target, item.ReviewId, place.Folder!);
+        }
+
+        Index.Set(target, entry with { Recorded = true });
+        return true;
+    }
+
+    /// <summary>True when recorded, false when indexed without a record, null when nothing matched.</summary>
+    private async Task<bool?> ArriveInFacesAsync(string path, string folder, string hash, CancellationToken cancellationToken)
+    {
+        if (PersonName.Sanitize(folder) is not { } person)
+        {
+            logger.UnusablePersonFolder(path, folder);
+            return false;
+        }
+
+        var rows = await store.FindReviewByHashAsync(hash, cancellationToken);
+        foreach (var row in rows.Where(row => row.Action == ReviewAction.Pending))
+        {
+            if (row.FilePath == path || !File.Exists(row.FilePath))
+            {
+                await ApproveAsync(row.Id, row.FilePath, path, person, cancellationToken);
+                return true;
+            }
+        }
+
+        if (rows.Any(row => row.Action == ReviewAction.Pending))
+        {
+            return false; // a copy while the review file is still there: decided when that one goes
+        }
+
+        if (rows.Any(row => row.Action == ReviewAction.Approved && row.FilePath == path))
+        {
+            return true; // approved by the CLI or the web page, which moved it here
+        }
+
+        var downloads = await store.ListDownloadsAsync(hash, cancellationToken);
+        if (downloads.Any(download => download.FilePath == path))
+        {
+            return true;
+        }
+
+        if (downloads.FirstOrDefault(download => tree.Classify(download.FilePath).Kind == PlaceKind.Faces && !File.Exists(download.FilePath)) is { } moved)
+        {
+            await store.MoveDownloadAsync(moved.Id, path, person, cancellationToken);
+            Index.Remove(moved.FilePath);
+            if (string.Equals(moved.PersonName, person, StringComparison.Ordinal))
+            {
+                logger.FaceRenamed(moved.FilePath, path, person);
+            }
+            else
+            {
+                logger.FaceCorrected(moved.FilePath, path, moved.PersonName, person);
+            }
+
+            return true;
+        }
+
+        return null;
+    }
+
+    private async Task<bool?> ArriveInReviewAsync(string path, string category, string hash, CancellationToken cancellationToken)
+    {
+        var rows = await store.FindReviewByHashAsync(hash, cancellationToken);
+        foreach (var row in rows.Where(row => row.Action == ReviewAction.Pending))
+        {
+            if (!File.Exists(row.FilePath))
+            {
+                _missing.Remove(row.Id);
+                Index.Remove(row.FilePath);
+                await store.MoveReviewAsync(row.Id, path, category, cancellationToken);
+                logger.ReviewMoved(row.FilePath, path, row.Id, category);
+                return true;
+            }
+        }
+
+        if (rows.Any(row => row.Action == ReviewAction.Pending))
+        {
+            return false; // a copy of a file still in review
+        }
+
+        var downloads = await store.ListDownloadsAsync(hash, cancellationToken);
+        if (downloads.FirstOrDefault(download => tree.Classify(download.FilePath).Kind == PlaceKind.Faces && !File.Exists(download.FilePath)) is { } returned)
+        {
+            await store.ReturnToReviewAsync(returned.Id, path, category, cancellationToken);
+            Index.Remove(returned.FilePath);
+            logger.ReturnedToReview(returned.FilePath, path, category);
+            return true;
+        }
+
+        return null;
+    }
+
+    private async Task<bool> ArriveUnmatchedAsync(string path, ReviewPlace place, string hash, CancellationToken cancellationToken)
+    {
+        if (place.Kind == PlaceKind.Faces && PersonName.Sanitize(place.Folder) is { } person)
+        {
+            await store.AddManualDownloadAsync(path, person, hash, cancellationToken);
+            logger.ManualAddition(path, person);
+            return true;
+        }
+
+        logger.UnknownReviewFile(path);
+        return false;
+    }
+
+    private async Task ApproveAsync(long reviewId, string oldPath, string path, string person, CancellationToken cancellationToken)
+    {
+        _missing.Remove(reviewId);
+        Index.Remove(oldPath);
+        if (await store.ApproveAsync(reviewId, person, path, ReviewedBy, cancellationToken))
+        {
+            logger.ReviewApproved(path, person, ReviewedBy, reviewId);
+        }
+    }
+
+    private static FileInfo? Stat(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists && info.LinkTarget is null ? info : null;
+    }
+}

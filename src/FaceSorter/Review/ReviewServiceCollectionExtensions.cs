@@ -1,0 +1,33 @@
+using FaceSorter.Hashing;
+using FaceSorter.Moving;
+using FaceSorter.Options;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace FaceSorter.Review;
+
+public static class ReviewServiceCollectionExtensions
+{
+    /// <summary>
+    /// The review watcher (file-manager moves and deletes become approvals and rejections) and the
+    /// CLI/web review actions. Call after <c>AddFaceSorterPipeline</c>: hosted services start in
+    /// order, so the store is migrated and the move journal recovered before the monitor reads records.
+    /// </summary>
+    public static IServiceCollection AddFaceSorterReview(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Hasher>();
+        services.TryAddSingleton<OwnMoves>();
+        services.TryAddSingleton(provider =>
+        {
+            var directories = provider.GetRequiredService<IOptions<DirectoriesOptions>>().Value;
+            return new ReviewTree(directories.Faces, directories.Review);
+        });
+        services.TryAddSingleton<ReviewReconciler>();
+        services.TryAddSingleton<ReviewActions>();
+        services.TryAddSingleton<ReviewMonitor>();
+        services.AddHostedService(provider => provider.GetRequiredService<ReviewMonitor>());
+        return services;
+    }
+}
