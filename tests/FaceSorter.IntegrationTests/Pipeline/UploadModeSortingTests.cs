@@ -90,6 +90,8 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
             await Eventually.UntilAsync(() => File.Exists(Path.Combine(daemon.Review, expected)), Deadline, expected, _timeout.Token);
         }
 
+        // The record is written right after the move, in the same batch.
+        await Eventually.UntilAsync(async () => (await daemon.Store.ListReviewAsync(null, ReviewAction.Pending, _timeout.Token)).Count == cases.Length, Deadline, "all recorded", _timeout.Token);
         var rows = await daemon.Store.ListReviewAsync(null, ReviewAction.Pending, _timeout.Token);
         rows.Select(row => Path.GetRelativePath(daemon.Review, row.FilePath)).Should().BeEquivalentTo(cases.Select(c => c.Expected));
         rows.Single(row => row.FilePath.EndsWith("multi_two.jpg", StringComparison.Ordinal)).FacesDetected.Should().Be(2);

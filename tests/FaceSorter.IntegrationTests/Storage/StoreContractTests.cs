@@ -58,7 +58,7 @@ public abstract class StoreContractTests : IAsyncLifetime
 
         (await store.GetSettingAsync("enabled", Token)).Should().Be("true");
         var versions = await QueryAsync("SELECT version FROM schema_version ORDER BY version");
-        versions.Select(row => Convert.ToInt32(row["version"], CultureInfo.InvariantCulture)).Should().Equal(1);
+        versions.Select(row => Convert.ToInt32(row["version"], CultureInfo.InvariantCulture)).Should().Equal(Enumerable.Range(1, store.SchemaVersion), "each migration is applied once");
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         await Task.WhenAll(Task.Run(() => first.MigrateAsync(Token)), Task.Run(() => second.MigrateAsync(Token)));
 
         var versions = await QueryAsync("SELECT version FROM schema_version");
-        versions.Should().ContainSingle();
+        versions.Should().HaveCount(first.SchemaVersion, "each migration is applied once");
         (await first.ClaimContentAsync("h1", "/in/a.jpg", Token)).IsOriginal.Should().BeTrue();
     }
 
