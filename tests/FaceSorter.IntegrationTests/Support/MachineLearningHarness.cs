@@ -3,6 +3,7 @@ using FaceSorter.Immich.MachineLearning;
 using FaceSorter.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace FaceSorter.IntegrationTests.Support;
 
@@ -33,12 +34,27 @@ public sealed class MachineLearningHarness : IAsyncDisposable
 
     public GalleryDistance GalleryDistance => _services.GetRequiredService<GalleryDistance>();
 
-    public static async Task<MachineLearningHarness> StartAsync(string immichVersion, CancellationToken cancellationToken, Action<ImmichOptions>? configure = null)
+    public IServiceProvider Services => _services;
+
+    public FakeLogCollector Logs => _services.GetFakeLogCollector();
+
+    /// <param name="timeProvider">Registered before the feature, so it replaces <see cref="TimeProvider.System"/>.</param>
+    public static async Task<MachineLearningHarness> StartAsync(
+        string immichVersion,
+        CancellationToken cancellationToken,
+        Action<ImmichOptions>? configure = null,
+        TimeProvider? timeProvider = null)
     {
         var database = await PostgresImmichDatabase.CreateAsync(immichVersion, cancellationToken);
         var emulator = await MachineLearningEmulator.StartAsync(cancellationToken);
-        var services = new ServiceCollection()
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug))
+        var services = new ServiceCollection();
+        if (timeProvider is not null)
+        {
+            services.AddSingleton(timeProvider);
+        }
+
+        var provider = services
+            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddFakeLogging())
             .Configure<ImmichOptions>(options =>
             {
                 options.Mode = ImmichMode.MachineLearning;
@@ -48,7 +64,7 @@ public sealed class MachineLearningHarness : IAsyncDisposable
             })
             .AddImmichMachineLearning()
             .BuildServiceProvider();
-        return new MachineLearningHarness(database, emulator, services, Directory.CreateTempSubdirectory("facesorter-ml-"));
+        return new MachineLearningHarness(database, emulator, provider, Directory.CreateTempSubdirectory("facesorter-ml-"));
     }
 
     /// <summary>A file in the harness's folder; its bytes do not matter to the emulator.</summary>
