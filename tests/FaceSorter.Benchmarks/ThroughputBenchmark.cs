@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using FaceSorter.Immich;
+using FaceSorter.IntegrationTests.Support;
+
+namespace FaceSorter.Benchmarks;
+
+/// <summary>
+/// Issue 4 goal: ML-mode throughput with an ML service taking 100 ms per image of at least
+/// 0.9 × concurrency × 10 files/s. The pipeline is not on this branch yet, so this drives
+/// <see cref="IFaceService"/> directly with N concurrent workers (what the pipeline's
+/// MaxConcurrentRequests readers will do), against a 100 000-face gallery.
+/// </summary>
+internal static class ThroughputBenchmark
+{
+    public static async Task RunAsync(int[] concurrencies, CancellationToken cancellationToken)
+    {
+        await using var harness = await MachineLearningHarness.StartAsync(PostgresImmichDatabase.V31, cancellationToken);
+        Console.WriteLine($"throughput: seeding {SyntheticGallery.Faces:N0} faces…");
+        await SyntheticGallery.SeedAsync(harness.Database, SyntheticGallery.Faces, cancellationToken);
+        await harness.Gallery.RefreshAsync(cancellationToken);
+        harness.Emulator.Delay = TimeSpan.FromMilliseconds(100);
+        var face = SyntheticGallery.RandomVector(new Random(5));
+        harness.Emulator.Answer = _ => MachineLearningEmulator.Faces(new MachineLearningEmulatorFace(face));
+        var image = await harness.ImageAsync("bench.jpg", cancellationToken);
+        await harness.FaceService.CheckAsync(image, cancellationToken); // warm-up
+
+        foreach (var concurrency in concurrencies)
+        {
+            var files = concurrency * 25;
+            var remaining = files;
+            var started = Stopwatch.GetTimestamp();
+            var workers = Enumerable.Range(0, concurrency).Select(async _ =>
+            {
+                while (Interlocked.Decrement(ref remaining) >= 0)
+                {
+                    await harness.FaceService.CheckAsync(image, cancellationToken);
+                }
+            });
+            await Task.WhenAll(workers);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            var perSecond = files / elapsed.TotalSeconds;
+            var goal = 0.9 * concurrency * 10;
+            Console.WriteLine(
+                $"throughput: concurrency {concurrency}: {files} files in {elapsed.TotalSeconds:F2} s = {perSecond:F1} files/s "
+                + $"(goal >= {goal:F1}) -> {(perSecond >= goal ? "MET" : "NOT MET")}; ML service saw at most {harness.Emulator.MaxConcurrency} at once");
+        }
+    }
+}
