@@ -34,7 +34,12 @@ public static class MachineLearningServiceCollectionExtensions
 
             // MachineLearningClient enforces RequestTimeout itself, on the injected TimeProvider.
             http.Timeout = Timeout.InfiniteTimeSpan;
-        });
+        })
+
+        // The client lives inside a singleton, so the factory never rotates its handler; let the
+        // handler itself recycle connections, so a recreated ML container's new address is found.
+        .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.TryAddSingleton<GalleryLoader>();
         services.TryAddSingleton<Gallery>();
         services.TryAddSingleton<FaceEmbeddingReader>();
