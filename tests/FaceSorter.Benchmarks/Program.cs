@@ -1,6 +1,7 @@
 using FaceSorter.Benchmarks;
 
-// Benchmarks that print the figures the issues ask for. Run one with
+// Benchmarks that print the figures the issues ask for (gallery and ml-throughput need the test
+// PostgreSQL: scripts/pg-test-server.sh start). Run one with
 //   dotnet run -c Release --project tests/FaceSorter.Benchmarks -- <name> [args]
 var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
 {
@@ -9,6 +10,9 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["throughput"] = PipelineBenchmark.ThroughputAsync,
     ["latency"] = PipelineBenchmark.LatencyAsync,
     ["review"] = ReviewBenchmark.RunAsync,
+    ["match"] = _ => { MatchBenchmark.Run(); return Task.CompletedTask; },
+    ["gallery"] = _ => GalleryLoadBenchmark.RunAsync(CancellationToken.None),
+    ["ml-throughput"] = args => ThroughputBenchmark.RunAsync(args.Select(int.Parse).DefaultIfEmpty(4).ToArray(), CancellationToken.None),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -1,4 +1,5 @@
 using FaceSorter.Immich;
+using FaceSorter.Immich.MachineLearning;
 using FaceSorter.Options;
 using FaceSorter.Pipeline;
 using FaceSorter.Review;
@@ -78,7 +79,7 @@ internal static class FaceSorterHost
         var mode = configuration.GetValue("FaceSorter:Immich:Mode", ImmichMode.Upload);
         if (mode == ImmichMode.MachineLearning)
         {
-            services.AddImmichMachineLearningPlaceholder();
+            services.AddImmichMachineLearning();
         }
         else
         {

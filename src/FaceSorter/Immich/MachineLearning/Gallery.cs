@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Logging;
+
+namespace FaceSorter.Immich.MachineLearning;
+
+/// <summary>
+/// The current <see cref="GallerySnapshot"/>. Readers take <see cref="Current"/> without locking;
+/// a refresh loads a whole new snapshot and swaps the reference, so matching never waits for it.
+/// </summary>
+public sealed class Gallery : IDisposable
+{
+    private readonly GalleryLoader _loader;
+    private readonly SemaphoreSlim _loading = new(1, 1);
+    private GallerySnapshot? _current;
+
+    public Gallery(GalleryLoader loader)
+    {
+        _loader = loader;
+    }
+
+    /// <summary>The latest snapshot, or null before the first load succeeded.</summary>
+    public GallerySnapshot? Current => Volatile.Read(ref _current);
+
+    /// <summary>The current snapshot, loading it first if there is none yet.</summary>
+    /// <exception cref="FaceServiceUnavailableException">The database cannot be read now.</exception>
+    public async ValueTask<GallerySnapshot> GetAsync(CancellationToken cancellationToken)
+    {
+        return Current ?? await RefreshAsync(onlyIfMissing: true, cancellationToken);
+    }
+
+    /// <summary>Loads a new snapshot and makes it current.</summary>
+    /// <exception cref="FaceServiceUnavailableException">The database cannot be read now.</exception>
+    /// <exception cref="UnsupportedImmichSchemaException">The database has an unknown layout.</exception>
+    public Task<GallerySnapshot> RefreshAsync(CancellationToken cancellationToken) => RefreshAsync(onlyIfMissing: false, cancellationToken);
+
+    public void Dispose() => _loading.Dispose();
+
+    private async Task<GallerySnapshot> RefreshAsync(bool onlyIfMissing, CancellationToken cancellationToken)
+    {
+        // One load at a time: files arriving before the first load must not each start one.
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            if (onlyIfMissing && Current is { } loaded)
+            {
+                return loaded;
+            }
+
+            GallerySnapshot snapshot;
+            try
+            {
+                snapshot = await _loader.LoadAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                throw new FaceServiceUnavailableException($"Immich's database cannot be read: {ex.Message}", ex);
+            }
+
+            Volatile.Write(ref _current, snapshot);
+            return snapshot;
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+}

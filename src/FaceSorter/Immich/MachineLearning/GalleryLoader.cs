@@ -1,0 +1,81 @@
+using System.Data;
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace FaceSorter.Immich.MachineLearning;
+
+/// <summary>
+/// Reads the named faces from Immich's database into a new <see cref="GallerySnapshot"/>. The layout
+/// is detected on every load, so an Immich upgrade while the daemon runs (say v3.1 → v3.2) is followed.
+/// </summary>
+public sealed class GalleryLoader
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<GalleryLoader> _logger;
+    private ImmichSchema? _lastSchema;
+
+    public GalleryLoader(
+        [FromKeyedServices(MachineLearningServiceCollectionExtensions.ImmichDatabaseKey)] NpgsqlDataSource dataSource,
+        TimeProvider timeProvider,
+        ILogger<GalleryLoader> logger)
+    {
+        _dataSource = dataSource;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <exception cref="UnsupportedImmichSchemaException">The database has a layout this program does not know.</exception>
+    public async Task<GallerySnapshot> LoadAsync(CancellationToken cancellationToken)
+    {
+        var started = _timeProvider.GetTimestamp();
+        var schema = await ImmichSchema.DetectAsync(_dataSource, cancellationToken);
+        if (schema != _lastSchema)
+        {
+            MachineLearningLog.SchemaDetected(_logger, schema.Layout, schema.Describe());
+            _lastSchema = schema;
+        }
+
+        // Count and read in one snapshot of the database, so the count is exact and the big array
+        // is allocated once (a growing array would need twice the memory while it is copied).
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var sql = schema.GallerySql;
+        int count;
+        await using (var countCommand = new NpgsqlCommand($"SELECT count(*)::int FROM ({sql}) AS faces", connection, transaction))
+        {
+            count = (int)(await countCommand.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        var builder = new GalleryBuilder(count, _timeProvider);
+        await using (var command = new NpgsqlCommand(sql, connection, transaction))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var personId = reader.GetString(0);
+                var name = reader.GetString(1);
+                var faceId = reader.GetGuid(2);
+                var embedding = await reader.IsDBNullAsync(3, cancellationToken) ? [] : await reader.GetFieldValueAsync<float[]>(3, cancellationToken);
+                builder.Add(personId, name, faceId, embedding);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        if (builder.SkippedForName > 0)
+        {
+            MachineLearningLog.GalleryFacesSkipped(_logger, builder.SkippedForName, "the person's name has no letters or digits to make a folder of");
+        }
+
+        if (builder.SkippedForVector > 0)
+        {
+            MachineLearningLog.GalleryFacesSkipped(_logger, builder.SkippedForVector, "empty, zero or differently sized embedding");
+        }
+
+        var snapshot = builder.Build();
+        MachineLearningLog.GalleryLoaded(_logger, snapshot.People.Count, snapshot.Count, _timeProvider.GetElapsedTime(started));
+        return snapshot;
+    }
+}

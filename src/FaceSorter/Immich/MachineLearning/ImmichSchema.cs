@@ -1,0 +1,125 @@
+using Npgsql;
+
+namespace FaceSorter.Immich.MachineLearning;
+
+/// <summary>
+/// The layout of Immich's face tables, detected from <c>information_schema</c>, and the SQL that
+/// reads named faces from it (IMMICH.md 9.2). Optional columns are filtered only where they exist:
+/// <c>asset_face."deletedAt"</c> (v1.127+) and <c>"isVisible"</c> (v2.5+).
+/// </summary>
+public sealed record ImmichSchema(ImmichLayout Layout, bool HasFaceDeletedAt, bool HasFaceIsVisible)
+{
+    private static readonly string[] Tables = ["asset_faces", "asset_face", "assets", "asset", "person", "face_search"];
+
+    /// <summary>SELECT person_id, name, face_id, embedding (real[]) of every live face of a named, non-hidden person.</summary>
+    public string GallerySql
+    {
+        get
+        {
+            var (faces, assets) = Layout == ImmichLayout.Plural ? ("asset_faces", "assets") : ("asset_face", "asset");
+            var (personId, join) = Layout == ImmichLayout.PersonGroups
+                ? ("p.\"personGroupId\"", $"""
+                    JOIN {faces} f ON f."personGroupId" = p."personGroupId"
+                    JOIN {assets} a ON a.id = f."assetId" AND a."ownerId" = p."ownerId"
+                    """)
+                : ("p.id", $"""
+                    JOIN {faces} f ON f."personId" = p.id
+                    JOIN {assets} a ON a.id = f."assetId"
+                    """);
+            var faceDeleted = HasFaceDeletedAt ? "AND f.\"deletedAt\" IS NULL" : "";
+            var faceVisible = HasFaceIsVisible ? "AND f.\"isVisible\"" : "";
+            return $"""
+                SELECT {personId}::text AS person_id, p.name, f.id AS face_id, s.embedding::real[] AS embedding
+                FROM person p
+                {join}
+                JOIN face_search s ON s."faceId" = f.id
+                WHERE p.name <> '' AND NOT p."isHidden" AND a."deletedAt" IS NULL {faceDeleted} {faceVisible}
+                """;
+        }
+    }
+
+    /// <summary>One face's stored embedding; <c>face_search</c> has the same shape in every supported layout.</summary>
+    public static string EmbeddingSql => """SELECT embedding::real[] FROM face_search WHERE "faceId" = $1""";
+
+    public static async Task<ImmichSchema> DetectAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT table_name::text, column_name::text FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = ANY($1)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = Tables });
+        var columns = new List<(string Table, string Column)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            columns.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return FromColumns(columns);
+    }
+
+    /// <summary>Decides the layout from (table, column) pairs, or refuses, naming what was found.</summary>
+    public static ImmichSchema FromColumns(IReadOnlyCollection<(string Table, string Column)> columns)
+    {
+        var byTable = columns
+            .GroupBy(c => c.Table, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(c => c.Column).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        bool Has(string table, string column) => byTable.TryGetValue(table, out var set) && set.Contains(column);
+
+        if (byTable.ContainsKey("asset_face") && byTable.ContainsKey("asset_faces"))
+        {
+            throw Refuse("both asset_face and asset_faces exist (a half-finished migration?)", byTable);
+        }
+
+        ImmichLayout layout;
+        string faces;
+        if (byTable.ContainsKey("asset_face"))
+        {
+            faces = "asset_face";
+            layout = Has(faces, "personGroupId") ? ImmichLayout.PersonGroups
+                : Has(faces, "personId") ? ImmichLayout.Singular
+                : throw Refuse("asset_face has neither personId nor personGroupId", byTable);
+        }
+        else if (byTable.ContainsKey("asset_faces"))
+        {
+            faces = "asset_faces";
+            if (Has(faces, "embedding") && !byTable.ContainsKey("face_search"))
+            {
+                throw Refuse("embeddings in asset_faces.embedding is the layout before Immich v1.107, which is not supported; upgrade Immich", byTable);
+            }
+
+            layout = ImmichLayout.Plural;
+        }
+        else
+        {
+            throw Refuse("no asset_face or asset_faces table in the current schema (is this Immich's database?)", byTable);
+        }
+
+        var assets = layout == ImmichLayout.Plural ? "assets" : "asset";
+        string[] required = layout == ImmichLayout.PersonGroups
+            ? [$"{faces}.id", $"{faces}.assetId", $"{assets}.id", $"{assets}.ownerId", $"{assets}.deletedAt", "person.personGroupId", "person.ownerId", "person.name", "person.isHidden", "face_search.faceId", "face_search.embedding"]
+            : [$"{faces}.id", $"{faces}.assetId", $"{faces}.personId", $"{assets}.id", $"{assets}.deletedAt", "person.id", "person.name", "person.isHidden", "face_search.faceId", "face_search.embedding"];
+        var missing = required.Where(r => !Has(r[..r.IndexOf('.', StringComparison.Ordinal)], r[(r.IndexOf('.', StringComparison.Ordinal) + 1)..])).ToList();
+        if (missing.Count > 0)
+        {
+            throw Refuse($"layout {layout} lacks {string.Join(", ", missing)}", byTable);
+        }
+
+        return new ImmichSchema(layout, Has(faces, "deletedAt"), Has(faces, "isVisible"));
+    }
+
+    /// <summary>What was found, for the log: e.g. "asset_face(personGroupId, deletedAt, isVisible)".</summary>
+    public string Describe() => (Layout == ImmichLayout.Plural ? "asset_faces" : "asset_face")
+        + (Layout == ImmichLayout.PersonGroups ? "(personGroupId" : "(personId")
+        + (HasFaceDeletedAt ? ", deletedAt" : "") + (HasFaceIsVisible ? ", isVisible" : "") + ")";
+
+    private static UnsupportedImmichSchemaException Refuse(string problem, Dictionary<string, HashSet<string>> byTable)
+    {
+        var found = byTable.Count == 0
+            ? "none of " + string.Join(", ", Tables)
+            : string.Join("; ", byTable.OrderBy(t => t.Key, StringComparer.Ordinal)
+                .Select(t => $"{t.Key}({string.Join(", ", t.Value.Order(StringComparer.Ordinal))})"));
+        return new UnsupportedImmichSchemaException(
+            $"Unsupported Immich database layout: {problem}. Found: {found}. Supported: Immich v1.107 and later (FaceSorter:Immich:DatabaseConnectionString).");
+    }
+}

@@ -1,0 +1,77 @@
+using FaceSorter.Options;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FaceSorter.Immich.MachineLearning;
+
+/// <summary>
+/// MachineLearning mode: the ML service finds the faces and their embeddings, and each face is
+/// matched against the named faces of Immich's database. Nothing is uploaded to Immich.
+/// </summary>
+public sealed class MachineLearningFaceService : IFaceService
+{
+    private readonly MachineLearningClient _client;
+    private readonly Gallery _gallery;
+    private readonly ImmichOptions _options;
+    private readonly MatchRules _rules;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<MachineLearningFaceService> _logger;
+
+    public MachineLearningFaceService(
+        MachineLearningClient client,
+        Gallery gallery,
+        IOptions<ImmichOptions> options,
+        TimeProvider timeProvider,
+        ILogger<MachineLearningFaceService> logger)
+    {
+        _client = client;
+        _gallery = gallery;
+        _options = options.Value;
+        _rules = new MatchRules(_options.MaxDistance, _options.MinMargin);
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    public async Task<FaceCheck> CheckAsync(FaceCheckRequest request, CancellationToken cancellationToken)
+    {
+        // The gallery first: without it there is nothing to match, so spare the ML service the work.
+        var gallery = await _gallery.GetAsync(cancellationToken);
+        var started = _timeProvider.GetTimestamp();
+        FacePrediction prediction;
+        await using (var image = new FileStream(request.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan))
+        {
+            prediction = await _client.PredictFacesAsync(image, request.FilePath, cancellationToken);
+        }
+
+        if (prediction is FacePrediction.Unreadable unreadable)
+        {
+            MachineLearningLog.Unreadable(_logger, request.FilePath, unreadable.Reason);
+            return new FaceCheck.Unreadable(unreadable.Reason);
+        }
+
+        var detected = (FacePrediction.Detected)prediction;
+        MachineLearningLog.Predicted(_logger, request.FilePath, detected.Faces.Count, _timeProvider.GetElapsedTime(started));
+        var faces = new List<RecognizedFace>(detected.Faces.Count);
+        foreach (var face in detected.Faces)
+        {
+            // The service already drops faces below MinScore; an older or differently set one may not.
+            if (face.Score < _options.MinScore)
+            {
+                continue;
+            }
+
+            faces.Add(Recognize(gallery, face));
+        }
+
+        return new FaceCheck.Analyzed(faces);
+    }
+
+    private RecognizedFace Recognize(GallerySnapshot gallery, DetectedFace face)
+    {
+        var unit = new float[face.Embedding.Length];
+        var match = Embeddings.TryNormalize(face.Embedding, unit) ? Matcher.Match(gallery, unit, _rules) : null;
+        return match is null
+            ? new RecognizedFace(face.Box, Person: null, Confidence: null)
+            : new RecognizedFace(face.Box, match.Person.Name, match.Confidence, match.RunnerUp?.Name, match.Person.PersonId);
+    }
+}

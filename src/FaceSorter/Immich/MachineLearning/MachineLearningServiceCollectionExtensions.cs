@@ -1,0 +1,52 @@
+using FaceSorter.Options;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FaceSorter.Immich.MachineLearning;
+
+public static class MachineLearningServiceCollectionExtensions
+{
+    /// <summary>Service key of the <see cref="NpgsqlDataSource"/> for Immich's database (the app's own store may have another).</summary>
+    public const string ImmichDatabaseKey = "FaceSorter:Immich:Database";
+
+    /// <summary>
+    /// MachineLearning mode: <see cref="IFaceService"/> = <see cref="MachineLearningFaceService"/>, the ML
+    /// client, one data source for Immich's database, the gallery and its refresher, and
+    /// <see cref="GalleryDistance"/>. Expects <see cref="ImmichOptions"/> to be bound by the host
+    /// (<c>FaceSorter:Immich</c>); reads MachineLearningUrl, DatabaseConnectionString, ModelName,
+    /// MinScore, MaxDistance, MinMargin, RequestTimeout, MaxRetryDelay and GalleryRefreshInterval.
+    /// </summary>
+    public static IServiceCollection AddImmichMachineLearning(this IServiceCollection services)
+    {
+        services.AddOptions<ImmichOptions>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(ImmichDatabaseKey, (provider, _) =>
+            new NpgsqlDataSourceBuilder(provider.GetRequiredService<IOptions<ImmichOptions>>().Value.DatabaseConnectionString)
+                .Build());
+        services.AddHttpClient<MachineLearningClient>((provider, http) =>
+        {
+            var url = provider.GetRequiredService<IOptions<ImmichOptions>>().Value.MachineLearningUrl;
+
+            // A trailing slash so "predict" resolves under a base path (http://host/ml/predict).
+            http.BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/");
+
+            // MachineLearningClient enforces RequestTimeout itself, on the injected TimeProvider.
+            http.Timeout = Timeout.InfiniteTimeSpan;
+        })
+
+        // The client lives inside a singleton, so the factory never rotates its handler; let the
+        // handler itself recycle connections, so a recreated ML container's new address is found.
+        .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton<GalleryLoader>();
+        services.TryAddSingleton<Gallery>();
+        services.TryAddSingleton<FaceEmbeddingReader>();
+        services.TryAddSingleton<GalleryDistance>();
+        services.TryAddSingleton<MachineLearningFaceService>();
+        services.TryAddSingleton<IFaceService>(provider => provider.GetRequiredService<MachineLearningFaceService>());
+        services.AddHostedService<GalleryRefresher>();
+        return services;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using FaceSorter.Immich.MachineLearning;
+using FaceSorter.IntegrationTests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FaceSorter.Benchmarks;
+
+/// <summary>Issue 4 goal: loading a gallery of 100 000 faces from PostgreSQL in at most 3 s and 300 MB.</summary>
+internal static class GalleryLoadBenchmark
+{
+    public static async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await using var database = await PostgresImmichDatabase.CreateAsync(PostgresImmichDatabase.V31, cancellationToken);
+        Console.WriteLine($"gallery: seeding {SyntheticGallery.Faces:N0} faces into a v3.1-shaped database…");
+        var seeding = Stopwatch.StartNew();
+        await SyntheticGallery.SeedAsync(database, SyntheticGallery.Faces, cancellationToken);
+        Console.WriteLine($"gallery: seeded in {seeding.Elapsed.TotalSeconds:F1} s");
+
+        // What PostgreSQL alone costs: the rows as binary COPY, read and thrown away, no parsing.
+        var schema = await ImmichSchema.DetectAsync(database.DataSource, cancellationToken);
+        var raw = Stopwatch.StartNew();
+        long bytes = 0;
+        await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
+        await using (var copy = await connection.BeginRawBinaryCopyAsync($"COPY ({schema.GallerySql}) TO STDOUT (FORMAT BINARY)", cancellationToken))
+        {
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = await copy.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                bytes += read;
+            }
+        }
+
+        Console.WriteLine($"gallery: PostgreSQL alone (binary COPY of the same query, not parsed): {raw.Elapsed.TotalSeconds:F2} s for {Mb(bytes)} MB");
+
+        var loader = new GalleryLoader(database.DataSource, TimeProvider.System, NullLogger<GalleryLoader>.Instance);
+        await loader.LoadAsync(cancellationToken); // warm-up: JIT, connection pool, PostgreSQL's cache
+        for (var run = 1; run <= 2; run++)
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            var rssBefore = ResetPeakRss();
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var started = Stopwatch.GetTimestamp();
+
+            var snapshot = await loader.LoadAsync(cancellationToken);
+
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            var peakRss = PeakRss();
+            var held = ((long)snapshot.Count * snapshot.Dimensions * sizeof(float)) + ((long)snapshot.Count * (sizeof(int) + 16));
+            Console.WriteLine(
+                $"gallery: run {run}: {snapshot.Count:N0} faces, {snapshot.People.Count:N0} people in {elapsed.TotalSeconds:F2} s (goal <= 3 s); "
+                + $"snapshot holds {Mb(held)} MB, allocated {Mb(allocated)} MB, peak RSS {Mb(peakRss)} MB (+{Mb(peakRss - rssBefore)} MB over before; goal <= 300 MB)");
+            GC.KeepAlive(snapshot);
+        }
+    }
+
+    private static long Mb(long bytes) => bytes / (1024 * 1024);
+
+    /// <summary>Linux: writing 5 to clear_refs resets VmHWM, so the next peak is the load's own.</summary>
+    private static long ResetPeakRss()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64;
+    }
+
+    private static long PeakRss()
+    {
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        return process.PeakWorkingSet64;
+    }
+}

@@ -1,0 +1,127 @@
+using FaceSorter.Immich;
+using FaceSorter.Immich.MachineLearning;
+using FaceSorter.IntegrationTests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace FaceSorter.IntegrationTests.MachineLearning;
+
+/// <summary>The service over time: refreshing the gallery, and answers that are not faces.</summary>
+public sealed class MachineLearningFaceServiceTests : IDisposable
+{
+    private readonly CancellationTokenSource _deadline = new(TimeSpan.FromSeconds(60));
+    private readonly MachineLearningVectors _vectors = new();
+
+    private CancellationToken Token => _deadline.Token;
+
+    public void Dispose() => _deadline.Dispose();
+
+    [Fact]
+    public async Task Matching_goes_on_with_the_old_gallery_while_a_refresh_waits_for_the_database()
+    {
+        await using var harness = await MachineLearningHarness.StartAsync(PostgresImmichDatabase.V31, Token);
+        var db = harness.Database;
+        var owner = await db.AddUserAsync(Token);
+        var aliceFace = _vectors.Random();
+        await db.AddFaceAsync(owner, await db.AddPersonAsync(owner, "Alice", Token), aliceFace, Token);
+        await harness.Gallery.RefreshAsync(Token);
+        var bobFace = _vectors.Random();
+        await db.AddFaceAsync(owner, await db.AddPersonAsync(owner, "Bob", Token), bobFace, Token);
+        harness.Emulator.Answer = _ => MachineLearningEmulator.Faces(new MachineLearningEmulatorFace(aliceFace), new MachineLearningEmulatorFace(bobFace));
+
+        Task<GallerySnapshot> refreshing;
+        await using (var locker = await db.DataSource.OpenConnectionAsync(Token))
+        await using (var transaction = await locker.BeginTransactionAsync(Token))
+        {
+            await new NpgsqlCommand("LOCK TABLE person IN ACCESS EXCLUSIVE MODE", locker, transaction).ExecuteNonQueryAsync(Token);
+            refreshing = harness.Gallery.RefreshAsync(Token);
+            await Until(async () => await WaitingLocksAsync(db) > 0);
+
+            var during = await harness.FaceService.CheckAsync(await harness.ImageAsync("during.jpg", Token), Token);
+
+            refreshing.IsCompleted.Should().BeFalse("the refresh is still waiting for the lock");
+            during.Should().BeOfType<FaceCheck.Analyzed>().Which.Faces.Select(f => f.Person).Should().Equal("Alice", null);
+            await transaction.RollbackAsync(Token);
+        }
+
+        (await refreshing).People.Should().HaveCount(2);
+        var after = await harness.FaceService.CheckAsync(await harness.ImageAsync("after.jpg", Token), Token);
+        after.Should().BeOfType<FaceCheck.Analyzed>().Which.Faces.Select(f => f.Person).Should().Equal("Alice", "Bob");
+    }
+
+    [Fact]
+    public async Task The_refresher_loads_at_start_and_again_every_GalleryRefreshInterval_logging_the_counts()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using var harness = await MachineLearningHarness.StartAsync(
+            PostgresImmichDatabase.V32, Token, options => options.GalleryRefreshInterval = TimeSpan.FromMinutes(10), time);
+        var db = harness.Database;
+        var owner = await db.AddUserAsync(Token);
+        await db.AddFaceAsync(owner, await db.AddPersonAsync(owner, "Alice", Token), _vectors.Random(), Token);
+        var refresher = harness.Services.GetServices<IHostedService>().OfType<GalleryRefresher>().Single();
+
+        await refresher.StartAsync(Token);
+        await Until(() => Task.FromResult(harness.Gallery.Current is not null));
+        await db.AddFaceAsync(owner, await db.AddPersonAsync(owner, "Bob", Token), _vectors.Random(), Token);
+
+        // Drive the clock a minute at a time until Bob appears. The refresher may register its
+        // delay a moment after the first load, so it can take more than ten minutes, never fewer.
+        var minutes = 0;
+        await Until(() =>
+        {
+            if (harness.Gallery.Current!.People.Count == 2)
+            {
+                return Task.FromResult(true);
+            }
+
+            time.Advance(TimeSpan.FromMinutes(1));
+            minutes++;
+            return Task.FromResult(false);
+        });
+        await refresher.StopAsync(Token);
+
+        minutes.Should().BeGreaterThanOrEqualTo(10);
+        var messages = harness.Logs.GetSnapshot().Select(r => r.Message).ToList();
+        messages.Should().Contain(m => m.StartsWith("Gallery loaded: 1 named people, 1 faces", StringComparison.Ordinal));
+        messages.Should().Contain(m => m.StartsWith("Gallery loaded: 2 named people, 2 faces", StringComparison.Ordinal));
+        messages.Should().ContainSingle(m => m.StartsWith("Immich database layout PersonGroups detected", StringComparison.Ordinal), "the layout is logged when it changes, not on every refresh");
+    }
+
+    [Fact]
+    public async Task An_image_the_ML_service_cannot_read_is_unreadable()
+    {
+        await using var harness = await MachineLearningHarness.StartAsync(PostgresImmichDatabase.V31, Token);
+        harness.Emulator.Answer = _ => MachineLearningEmulator.Error(400, "Image has zero size");
+
+        var check = await harness.FaceService.CheckAsync(await harness.ImageAsync("empty.jpg", Token), Token);
+
+        check.Should().BeOfType<FaceCheck.Unreadable>().Which.Reason.Should().Contain("Image has zero size");
+    }
+
+    [Fact]
+    public async Task An_ML_service_that_is_down_leaves_the_file_waiting()
+    {
+        await using var harness = await MachineLearningHarness.StartAsync(PostgresImmichDatabase.V31, Token);
+        harness.Emulator.Answer = _ => MachineLearningEmulator.Error(500, "Failed to load model");
+
+        var act = async () => await harness.FaceService.CheckAsync(await harness.ImageAsync("x.jpg", Token), Token);
+
+        await act.Should().ThrowAsync<FaceServiceUnavailableException>();
+    }
+
+    private static async Task<long> WaitingLocksAsync(PostgresImmichDatabase db)
+    {
+        await using var command = db.DataSource.CreateCommand("SELECT count(*) FROM pg_locks WHERE NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task Until(Func<Task<bool>> condition)
+    {
+        while (!await condition())
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10), Token);
+        }
+    }
+}
