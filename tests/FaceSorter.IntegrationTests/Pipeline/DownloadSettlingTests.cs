@@ -33,7 +33,7 @@ public sealed class DownloadSettlingTests : IDisposable
         await using var daemon = await TestDaemon.StartAsync(_folder.Path, null, _timeout.Token);
 
         await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "early.txt")) && File.Exists(Invalid(daemon, "nested.txt")), Deadline, "both files sorted", _timeout.Token);
-        var rows = await daemon.Store.ListReviewAsync("unidentified", null, _timeout.Token);
+        var rows = await daemon.ReviewRowsAsync(2, _timeout.Token);
         rows.Should().HaveCount(2);
         rows.Single(row => row.FilePath.EndsWith("invalid_nested.txt", StringComparison.Ordinal)).Source.Should().Be("blog");
         rows.Single(row => row.FilePath.EndsWith("invalid_early.txt", StringComparison.Ordinal)).Source.Should().BeNull();
@@ -81,7 +81,7 @@ public sealed class DownloadSettlingTests : IDisposable
         File.Move(partial, Path.Combine(daemon.Inbox, "photo.jpg"));
 
         await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "photo.jpg")), Deadline, "sorted under its final name", _timeout.Token);
-        var rows = await daemon.Store.ListReviewAsync(null, null, _timeout.Token);
+        var rows = await daemon.ReviewRowsAsync(2, _timeout.Token);
         rows.Where(row => row.FilePath.Contains("photo", StringComparison.Ordinal)).Should().ContainSingle();
     }
 
@@ -130,7 +130,7 @@ public sealed class DownloadSettlingTests : IDisposable
         await File.WriteAllBytesAsync(Path.Combine(daemon.Inbox, "empty.jpg"), [], _timeout.Token);
 
         await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "empty.jpg")), Deadline, "an empty file is invalid after the timeout", _timeout.Token);
-        var row = (await daemon.Store.ListReviewAsync("unidentified", null, _timeout.Token)).Single();
+        var row = (await daemon.ReviewRowsAsync(1, _timeout.Token)).Single();
         row.Reason.Should().Contain("empty");
         row.FileHash.Should().BeNull("empty files are never hashed, so they are never duplicates of each other");
     }
@@ -148,7 +148,7 @@ public sealed class DownloadSettlingTests : IDisposable
         (await File.ReadAllTextAsync(Invalid(daemon, "same.txt"), _timeout.Token)).Should().Be("one");
         var second = Directory.GetFiles(Path.Combine(daemon.Review, "unidentified")).Single(path => path != Invalid(daemon, "same.txt"));
         Path.GetFileName(second).Should().MatchRegex(@"^invalid_same_\d{8}_\d{6}\.txt$");
-        var rows = await daemon.Store.ListReviewAsync(null, ReviewAction.Pending, _timeout.Token);
+        var rows = await daemon.ReviewRowsAsync(2, _timeout.Token);
         rows.Select(row => row.FilePath).Should().BeEquivalentTo([Invalid(daemon, "same.txt"), second]);
     }
 }

@@ -48,6 +48,13 @@ public sealed class TestDaemon : IAsyncDisposable
         return new TestDaemon(host, configPath);
     }
 
+    /// <summary>Waits until <paramref name="count"/> review rows exist (the record follows the move within its batch).</summary>
+    public async Task<IReadOnlyList<ReviewItem>> ReviewRowsAsync(int count, CancellationToken cancellationToken)
+    {
+        await Eventually.UntilAsync(async () => (await Store.ListReviewAsync(null, null, cancellationToken)).Count >= count, TimeSpan.FromSeconds(20), $"{count} review rows", cancellationToken);
+        return await Store.ListReviewAsync(null, null, cancellationToken);
+    }
+
     public async Task StopAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
