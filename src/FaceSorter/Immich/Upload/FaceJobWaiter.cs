@@ -20,7 +20,9 @@ namespace FaceSorter.Immich.Upload;
 internal sealed class FaceJobWaiter(ImmichServerClient immich, TimeProvider clock, ImmichOptions options, ILogger logger)
 {
     public const int UnchangedPollsWithoutQueues = 3;
-    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(250);
+    // Short at first so an idle Immich costs little latency (the second, confirming poll comes
+    // 50 ms after the first); doubling keeps a busy Immich from being polled hard.
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
 
     // 0 while the queues are readable (or not tried yet), 1 once a 401/403 said they are not: shared by all files, logged once.
