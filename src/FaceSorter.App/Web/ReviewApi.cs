@@ -104,8 +104,8 @@ internal static class ReviewApi
 
     /// <summary>The person folders under faces/, for the approve picker.</summary>
     public static Ok<string[]> GetPeople([AsParameters] WebServices services) =>
-        TypedResults.Ok(Directory.Exists(services.Directories.Faces)
-            ? Directory.EnumerateDirectories(services.Directories.Faces)
+        TypedResults.Ok(Directory.Exists(services.Directories.Value.Faces)
+            ? Directory.EnumerateDirectories(services.Directories.Value.Faces)
                 .Select(Path.GetFileName)
                 .OfType<string>()
                 .Where(name => !name.StartsWith('.'))

@@ -25,5 +25,5 @@ internal sealed class WebServices(
     public SortingPipeline Pipeline { get; } = pipeline;
     public ThumbnailCache Thumbnails { get; } = thumbnails;
     public TimeProvider Clock { get; } = clock;
-    public DirectoriesOptions Directories { get; } = directories.Value;
+    public IOptions<DirectoriesOptions> Directories { get; } = directories;
 }

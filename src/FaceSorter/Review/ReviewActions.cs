@@ -31,7 +31,9 @@ public sealed partial class ReviewActions(
 
     public async Task<ReviewActionResult> ApproveAsync(long id, string person, string reviewedBy, CancellationToken cancellationToken)
     {
-        var folder = PersonName.Sanitize(person);
+        // A name with a path separator is refused outright rather than sanitised into something the
+        // user did not type ("../../etc" would become "etc").
+        var folder = person.AsSpan().IndexOfAny('/', '\\', '\0') >= 0 ? null : PersonName.Sanitize(person);
         if (folder is null)
         {
             return new ReviewActionResult(ReviewOutcome.InvalidPerson, $"'{person}' is not a usable person name: it needs at least one letter or digit");
