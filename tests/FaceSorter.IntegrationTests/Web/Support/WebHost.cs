@@ -68,11 +68,12 @@ public sealed class WebHost : IAsyncDisposable
     }
 
     /// <summary>Puts a real JPEG into review/<paramref name="category"/>/ and records it as the pipeline would.</summary>
+    /// <remarks>The colour follows the name, so the committed screenshot only changes when the page does.</remarks>
     public async Task<long> GivenReviewItemAsync(string category, string fileName, CancellationToken cancellationToken, string? suggested = null, string? path = null)
     {
         var destination = path ?? Path.Combine(Review, category, fileName);
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-        using (var image = Image.Black(64, 48, 3) + new double[] { Random.Shared.Next(255), 90, 160 })
+        using (var image = Image.Black(64, 48, 3) + new double[] { fileName.Sum(ch => ch) % 255, 90, 160 })
         {
             image.Jpegsave(destination);
         }
