@@ -60,7 +60,7 @@ internal static class ReviewCommand
 
     private static async Task<int> ReportAsync(ReviewActionResult result)
     {
-        if (result.Done)
+        if (result.Succeeded)
         {
             await Console.Out.WriteLineAsync(result.Message);
             return 0;

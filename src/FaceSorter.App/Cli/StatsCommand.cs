@@ -28,16 +28,7 @@ internal static class StatsCommand
         return command;
     }
 
-    public static string ToJson(SortStats stats) => JsonSerializer.Serialize(new
-    {
-        days = stats.Days,
-        auto_sorted = stats.AutoSorted,
-        in_review = stats.InReview,
-        by_person = stats.ByPerson,
-        by_category = stats.ByCategory,
-        success_rate = stats.SuccessRate,
-        corrections = stats.Corrections,
-    });
+    public static string ToJson(SortStats stats) => JsonSerializer.Serialize(StatsJson.From(stats));
 
     private static string ToText(SortStats stats)
     {

@@ -1,30 +1,34 @@
-using FaceSorter.Immich;
-using FaceSorter.Pipeline;
+using System.Text.Json;
+using FaceSorter.Notifications;
+using FaceSorter.Review;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceSorter.App.Web;
 
 internal static class WebExtensions
 {
+    /// <summary>The review page, the JSON API, the token check and the webhook notifier (DESIGN "HTTP").</summary>
     public static IServiceCollection AddFaceSorterWeb(this IServiceCollection services)
     {
         services.AddProblemDetails();
+        // The seed's JSON is snake_case (review rows, stats, status): records follow it by policy.
+        services.Configure<JsonOptions>(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        services.AddFaceSorterReviewActions();
+        services.AddSingleton<ThumbnailCache>();
+        services.AddFaceSorterNotifications();
         return services;
     }
 
-    public static IEndpointRouteBuilder MapFaceSorterWeb(this IEndpointRouteBuilder app)
+    public static WebApplication MapFaceSorterWeb(this WebApplication app)
     {
-        var api = app.MapGroup("/api/smart-download");
-        api.MapGet("/status", (SortingSettings settings, ImmichOutage outage, SortingPipeline pipeline) => TypedResults.Ok(new
-        {
-            enabled = settings.Enabled,
-            immich = outage.IsDown ? "down" : "up",
-            immich_error = outage.Reason,
-            queue_depth = pipeline.Depth,
-        }));
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<WebToken>();
+        app.MapPageAssets();
+        app.MapReviewApi();
+        app.MapStatusApi();
         return app;
     }
 }

@@ -1,4 +1,7 @@
 namespace FaceSorter.Review;
 
-/// <summary>What a CLI or web review action did: <paramref name="FilePath"/> is where the file is now.</summary>
-public sealed record ReviewActionResult(bool Done, string Message, string? FilePath = null);
+/// <summary>The outcome of one review action, with the file's new path after an approval and a message for the user.</summary>
+public sealed record ReviewActionResult(ReviewOutcome Outcome, string Message, string? Person = null, string? NewPath = null)
+{
+    public bool Succeeded => Outcome == ReviewOutcome.Done;
+}

@@ -8,30 +8,41 @@ using Microsoft.Extensions.Options;
 namespace FaceSorter.Review;
 
 /// <summary>
-/// Approve and reject from the CLI (and the web page): the same moves and records the file manager
-/// produces, so the review monitor sees nothing left to decide. The record is written before the file
-/// moves: the daemon, in another process, may see the move at once, and must find the row already
-/// decided rather than record it a second time as <c>file-manager</c>. A move that fails after the
-/// record is undone in the store.
+/// Approve and reject for the callers that are not a file manager (web page, CLI): the same moves
+/// and records the file manager produces (DESIGN "Flow").
+/// <list type="bullet">
+/// <item>The record is written before the file moves: the daemon's review watcher (maybe in another
+/// process, for the CLI) may see the move at once and must find the row already decided rather than
+/// record it a second time as <c>file-manager</c>. The store's pending check decides races, so an item
+/// is approved or rejected once. A move that fails after the record is undone in the store.</item>
+/// <item>Approve moves <c>review/&lt;cat&gt;/x</c> to <c>faces/&lt;person&gt;/x</c> with a no-replace rename
+/// (a clash gets DESIGN's suffix, never an overwrite; across filesystems a verified copy).</item>
+/// <item>Reject: the user asked for deletion, so the file is deleted after the rejection is recorded.</item>
+/// </list>
+/// Only files under the review folder are touched, and a person folder is a sanitised name directly
+/// under faces/, so no request can reach outside the managed folders.
 /// </summary>
 public sealed class ReviewActions(IFaceSorterStore store, IOptions<DirectoriesOptions> directories, TimeProvider clock, ILogger<ReviewActions> logger)
 {
     public async Task<ReviewActionResult> ApproveAsync(long reviewId, string personName, string reviewedBy, CancellationToken cancellationToken)
     {
-        if (PersonName.Sanitize(personName) is not { } person)
+        // A name with a path separator is refused outright rather than sanitised into something the
+        // user did not type ("../../etc" would become "etc").
+        var person = personName.AsSpan().IndexOfAny('/', '\\', '\0') >= 0 ? null : PersonName.Sanitize(personName);
+        if (person is null)
         {
-            return new ReviewActionResult(false, $"'{personName}' cannot be a person's folder name: use letters or digits");
+            return new ReviewActionResult(ReviewOutcome.InvalidPerson, $"'{personName}' is not a usable person name: it needs at least one letter or digit and no '/'");
         }
 
-        var row = await store.GetReviewItemAsync(reviewId, cancellationToken);
-        if (Undecidable(row, reviewId) is { } refusal)
+        var (row, refusal) = await PendingItemAsync(reviewId, cancellationToken);
+        if (row is null)
         {
-            return refusal;
+            return refusal!;
         }
 
         var folder = Path.Combine(directories.Value.Faces, person);
         Directory.CreateDirectory(folder);
-        var candidates = DestinationNamer.Candidates(Path.GetFileName(row!.FilePath), clock.GetUtcNow())
+        var candidates = DestinationNamer.Candidates(Path.GetFileName(row.FilePath), clock.GetUtcNow())
             .Select(name => Path.Combine(folder, name))
             .Where(path => !File.Exists(path) && !Directory.Exists(path));
         using var names = candidates.GetEnumerator();
@@ -39,7 +50,7 @@ public sealed class ReviewActions(IFaceSorterStore store, IOptions<DirectoriesOp
         var destination = names.Current;
         if (!await store.ApproveAsync(row.Id, person, destination, reviewedBy, cancellationToken))
         {
-            return new ReviewActionResult(false, $"review item {reviewId} was decided meanwhile");
+            return new ReviewActionResult(ReviewOutcome.NotPending, $"review item {reviewId} was decided meanwhile");
         }
 
         try
@@ -73,34 +84,60 @@ public sealed class ReviewActions(IFaceSorterStore store, IOptions<DirectoriesOp
 
         NativeFiles.FlushDirectory(folder);
         logger.ReviewApproved(destination, person, reviewedBy, row.Id);
-        return new ReviewActionResult(true, $"approved as {person}: {destination}", destination);
+        return new ReviewActionResult(ReviewOutcome.Done, $"moved to faces/{person}/{Path.GetFileName(destination)}", person, destination);
     }
 
     public async Task<ReviewActionResult> RejectAsync(long reviewId, string reviewedBy, CancellationToken cancellationToken)
     {
-        var row = await store.GetReviewItemAsync(reviewId, cancellationToken);
-        if (Undecidable(row, reviewId) is { } refusal)
+        var (row, refusal) = await PendingItemAsync(reviewId, cancellationToken);
+        if (row is null)
         {
-            return refusal;
+            return refusal!;
         }
 
-        if (!await store.RejectAsync(row!.Id, reviewedBy, cancellationToken))
+        if (!await store.RejectAsync(row.Id, reviewedBy, cancellationToken))
         {
-            return new ReviewActionResult(false, $"review item {reviewId} was decided meanwhile");
+            return new ReviewActionResult(ReviewOutcome.NotPending, $"review item {reviewId} was decided meanwhile");
         }
 
         File.Delete(row.FilePath);
         logger.ReviewRejected(row.FilePath, reviewedBy, row.Id);
-        return new ReviewActionResult(true, $"rejected and deleted: {row.FilePath}");
+        return new ReviewActionResult(ReviewOutcome.Done, $"deleted {Path.GetFileName(row.FilePath)}");
     }
 
-    private static ReviewActionResult? Undecidable(ReviewItem? row, long reviewId) => row switch
+    /// <summary>True when <paramref name="path"/> is a file inside the review folder (any depth, no escape through <c>..</c>).</summary>
+    public bool IsUnderReview(string path) => IsUnder(directories.Value.Review, path);
+
+    /// <summary>True when <paramref name="path"/> is inside the faces folder.</summary>
+    public bool IsUnderFaces(string path) => IsUnder(directories.Value.Faces, path);
+
+    private static bool IsUnder(string root, string path)
     {
-        null => new ReviewActionResult(false, $"there is no review item {reviewId}"),
-        { Action: not ReviewAction.Pending } => new ReviewActionResult(false, $"review item {reviewId} is already {row.Action.ToString().ToLowerInvariant()}"),
-        _ when !File.Exists(row.FilePath) => new ReviewActionResult(false, $"{row.FilePath} is gone; the daemon decides what became of it"),
-        _ => null,
-    };
+        var full = Path.GetFullPath(path);
+        var prefix = Path.GetFullPath(root).TrimEnd('/') + "/";
+        return full.StartsWith(prefix, StringComparison.Ordinal) && full.Length > prefix.Length;
+    }
+
+    private async Task<(ReviewItem? Item, ReviewActionResult? Refusal)> PendingItemAsync(long id, CancellationToken cancellationToken)
+    {
+        var item = await store.GetReviewItemAsync(id, cancellationToken);
+        if (item is null)
+        {
+            return (null, new ReviewActionResult(ReviewOutcome.NotFound, $"there is no review item {id}"));
+        }
+
+        if (item.Action != ReviewAction.Pending)
+        {
+            return (null, new ReviewActionResult(ReviewOutcome.NotPending, $"review item {id} was already {item.Action.ToString().ToLowerInvariant()} by {item.ReviewedBy}"));
+        }
+
+        if (!IsUnderReview(item.FilePath) || !File.Exists(item.FilePath))
+        {
+            return (null, new ReviewActionResult(ReviewOutcome.FileMissing, $"the file of review item {id} is no longer in review/ ({item.FilePath}); the daemon decides what became of it"));
+        }
+
+        return (item, null);
+    }
 
     private async Task FollowAsync(ReviewItem row, string recordedPath, string actualPath, string person, CancellationToken cancellationToken)
     {

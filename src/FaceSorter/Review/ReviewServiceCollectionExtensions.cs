@@ -25,9 +25,20 @@ public static class ReviewServiceCollectionExtensions
             return new ReviewTree(directories.Faces, directories.Review);
         });
         services.TryAddSingleton<ReviewReconciler>();
-        services.TryAddSingleton<ReviewActions>();
+        services.AddFaceSorterReviewActions();
         services.TryAddSingleton<ReviewMonitor>();
         services.AddHostedService(provider => provider.GetRequiredService<ReviewMonitor>());
+        return services;
+    }
+
+    /// <summary>
+    /// <see cref="ReviewActions"/> alone: usable by <c>run</c> (web page) and by the query-only hosts
+    /// of the CLI verbs, which have no pipeline.
+    /// </summary>
+    public static IServiceCollection AddFaceSorterReviewActions(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ReviewActions>();
         return services;
     }
 }

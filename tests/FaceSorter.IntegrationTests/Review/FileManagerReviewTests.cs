@@ -238,9 +238,9 @@ public sealed class FileManagerReviewTests : IAsyncLifetime
         await _harness.StartAsync();
         var actions = _harness.Actions();
 
-        (await actions.ApproveAsync(approved.Id, "Kim Lee", "cli", ReviewHarness.Token)).Done.Should().BeTrue();
-        (await actions.RejectAsync(rejected.Id, "cli", ReviewHarness.Token)).Done.Should().BeTrue();
-        (await actions.ApproveAsync(rejected.Id, "kim", "cli", ReviewHarness.Token)).Done.Should().BeFalse();
+        (await actions.ApproveAsync(approved.Id, "Kim Lee", "cli", ReviewHarness.Token)).Succeeded.Should().BeTrue();
+        (await actions.RejectAsync(rejected.Id, "cli", ReviewHarness.Token)).Succeeded.Should().BeTrue();
+        (await actions.ApproveAsync(rejected.Id, "kim", "cli", ReviewHarness.Token)).Succeeded.Should().BeFalse();
 
         var destination = Path.Combine(_harness.Faces, "kim_lee", "unknown_k1.jpg");
         File.Exists(destination).Should().BeTrue();

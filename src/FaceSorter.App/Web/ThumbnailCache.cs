@@ -1,0 +1,94 @@
+using System.Globalization;
+using FaceSorter.Options;
+using FaceSorter.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NetVips;
+
+namespace FaceSorter.App.Web;
+
+/// <summary>
+/// JPEG thumbnails of review files, made once with libvips (NetVips: shrink-on-load, EXIF
+/// orientation applied) and kept on disk in <c>thumbnails/</c> beside the SQLite database (or beside
+/// the review folder with PostgreSQL). The cache key holds the review id, the file's size and mtime,
+/// so a replaced file gets a fresh thumbnail. A thumbnail is written under a temporary name and
+/// renamed, so a reader never sees half a file; one is generated at a time (2 cores are shared
+/// with the sorting pipeline).
+/// </summary>
+internal sealed partial class ThumbnailCache(IOptions<DatabaseOptions> database, IOptions<DirectoriesOptions> directories, ILogger<ThumbnailCache> logger) : IDisposable
+{
+    public const int Size = 320;
+    private readonly SemaphoreSlim _gate = new(1, 1); // one libvips job at a time
+    private readonly string _folder = Path.Combine(DataFolder(database.Value, directories.Value), "thumbnails");
+
+    public string Folder => _folder;
+
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>The cached thumbnail's path, made now if missing; null when the file is not a decodable image.</summary>
+    public async Task<string?> GetAsync(ReviewItem item, CancellationToken cancellationToken)
+    {
+        var info = new FileInfo(item.FilePath);
+        if (!info.Exists)
+        {
+            return null;
+        }
+
+        var key = string.Create(CultureInfo.InvariantCulture, $"{item.Id}-{info.Length}-{info.LastWriteTimeUtc.Ticks}.jpg");
+        var path = Path.Combine(_folder, key);
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (File.Exists(path))
+            {
+                return path;
+            }
+
+            Directory.CreateDirectory(_folder);
+            var partial = path + ".partial";
+            try
+            {
+                using (var thumbnail = Image.Thumbnail(item.FilePath, Size, height: Size))
+                {
+                    thumbnail.Jpegsave(partial, q: 80, keep: Enums.ForeignKeep.None);
+                }
+
+                File.Move(partial, path, overwrite: true);
+                return path;
+            }
+            catch (VipsException exception)
+            {
+                File.Delete(partial);
+                LogThumbnailFailed(logger, exception, item.FilePath);
+                return null;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static string DataFolder(DatabaseOptions database, DirectoriesOptions directories)
+    {
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            var source = new SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
+            if (!string.IsNullOrEmpty(source) && source != ":memory:")
+            {
+                return Path.GetDirectoryName(Path.GetFullPath(source))!;
+            }
+        }
+
+        return Path.GetDirectoryName(Path.GetFullPath(directories.Review))!;
+    }
+
+    [LoggerMessage(6010, LogLevel.Warning, "No thumbnail for {FilePath}: libvips cannot decode it")]
+    private static partial void LogThumbnailFailed(ILogger logger, Exception exception, string filePath);
+}

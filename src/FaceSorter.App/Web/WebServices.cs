@@ -1,0 +1,29 @@
+using FaceSorter.Immich;
+using FaceSorter.Options;
+using FaceSorter.Pipeline;
+using FaceSorter.Review;
+using FaceSorter.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FaceSorter.App.Web;
+
+/// <summary>What the endpoints need, bound with <c>[AsParameters]</c> so each handler's signature stays short.</summary>
+internal sealed class WebServices(
+    IFaceSorterStore store,
+    ReviewActions actions,
+    SortingSettings settings,
+    ImmichOutage outage,
+    SortingPipeline pipeline,
+    ThumbnailCache thumbnails,
+    TimeProvider clock,
+    IOptions<DirectoriesOptions> directories)
+{
+    public IFaceSorterStore Store { get; } = store;
+    public ReviewActions Actions { get; } = actions;
+    public SortingSettings Settings { get; } = settings;
+    public ImmichOutage Outage { get; } = outage;
+    public SortingPipeline Pipeline { get; } = pipeline;
+    public ThumbnailCache Thumbnails { get; } = thumbnails;
+    public TimeProvider Clock { get; } = clock;
+    public IOptions<DirectoriesOptions> Directories { get; } = directories;
+}

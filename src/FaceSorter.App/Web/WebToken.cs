@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using System.Text;
+using FaceSorter.Options;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FaceSorter.App.Web;
+
+/// <summary>
+/// When <c>FaceSorter:Web:Token</c> is set (required by validation when <c>Web:Urls</c> is not
+/// loopback), every request must carry it: <c>Authorization: Bearer …</c>, <c>X-FaceSorter-Token</c>,
+/// or <c>?token=</c> (for opening the page in a browser; the page then sends the header itself).
+/// Compared in constant time. Without a token the server only listens on loopback.
+/// </summary>
+internal sealed partial class WebToken(RequestDelegate next, IOptions<WebOptions> options, ILogger<WebToken> logger)
+{
+    public const string HeaderName = "X-FaceSorter-Token";
+    private readonly byte[] _expected = Encoding.UTF8.GetBytes(options.Value.Token);
+
+    public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
+    {
+        if (_expected.Length == 0 || Matches(Presented(context.Request)))
+        {
+            await next(context);
+            return;
+        }
+
+        LogRefused(logger, context.Connection.RemoteIpAddress?.ToString() ?? "?", context.Request.Path);
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status401Unauthorized,
+                Title = "Token required",
+                Detail = $"send the FaceSorter:Web:Token as 'Authorization: Bearer <token>', as '{HeaderName}', or open the page with ?token=<token>",
+            },
+        });
+    }
+
+    private static string? Presented(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return authorization["Bearer ".Length..].Trim();
+        }
+
+        var header = request.Headers[HeaderName].ToString();
+        return header.Length > 0 ? header : request.Query["token"].ToString();
+    }
+
+    private bool Matches(string? presented) =>
+        !string.IsNullOrEmpty(presented) && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _expected);
+
+    [LoggerMessage(6001, LogLevel.Warning, "Refused a request from {RemoteAddress} to {RequestPath}: missing or wrong token")]
+    private static partial void LogRefused(ILogger logger, string remoteAddress, string requestPath);
+}

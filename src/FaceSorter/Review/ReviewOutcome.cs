@@ -1,0 +1,17 @@
+namespace FaceSorter.Review;
+
+/// <summary>How an approval or rejection of a review item ended; callers map it to an exit code or an HTTP status.</summary>
+public enum ReviewOutcome
+{
+    Done,
+    NotFound,
+
+    /// <summary>Already approved or rejected (by the file manager, the CLI or the web).</summary>
+    NotPending,
+
+    /// <summary>The person name sanitises to nothing, <c>.</c> or <c>..</c>, so it can never be a folder.</summary>
+    InvalidPerson,
+
+    /// <summary>The review file is no longer where its record says, or the record points outside <c>review/</c>.</summary>
+    FileMissing,
+}

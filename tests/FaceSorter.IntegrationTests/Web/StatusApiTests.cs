@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FaceSorter.IntegrationTests.Web.Support;
+
+namespace FaceSorter.IntegrationTests.Web;
+
+/// <summary>Status, pause/resume, rule lists, stats and the token, over real HTTP against the real host.</summary>
+public sealed class StatusApiTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
+
+    private CancellationToken Token => _timeout.Token;
+
+    public void Dispose()
+    {
+        _timeout.Dispose();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task Status_reports_sorting_immich_and_queue_depth()
+    {
+        await using var host = await WebHost.StartAsync(_folder.Path, Token);
+
+        var status = await GetJsonAsync(host, "/api/smart-download/status");
+
+        status.GetProperty("enabled").GetBoolean().Should().BeTrue();
+        status.GetProperty("immich").GetString().Should().BeOneOf("up", "down");
+        status.GetProperty("queue_depth").GetInt32().Should().BeGreaterThanOrEqualTo(0);
+        status.GetProperty("in_review").GetInt32().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Paused_sorting_survives_a_restart_and_leaves_files_in_the_drop_folder_until_resumed()
+    {
+        await using (var host = await WebHost.StartAsync(_folder.Path, Token))
+        {
+            using var disable = await host.Client.PostAsync(new Uri("/api/smart-download/disable", UriKind.Relative), null, Token);
+            (await disable.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("enabled").GetBoolean().Should().BeFalse();
+        }
+
+        await using var restarted = await WebHost.StartAsync(_folder.Path, Token);
+        (await GetJsonAsync(restarted, "/api/smart-download/status")).GetProperty("enabled").GetBoolean().Should().BeFalse();
+        var dropped = Path.Combine(restarted.Inbox, "notes.jpg");
+        await File.WriteAllTextAsync(dropped, "not an image: sorted to review/unidentified once sorting runs", Token);
+        var invalid = Path.Combine(restarted.Review, "unidentified", "invalid_notes.jpg");
+
+        // A negative check needs some waiting: ten settle times (0.2 s each) without the file moving.
+        (await Eventually.TrueAsync(() => !File.Exists(dropped), TimeSpan.FromSeconds(2), Token)).Should().BeFalse("sorting is paused");
+
+        using var enable = await restarted.Client.PostAsync(new Uri("/api/smart-download/enable", UriKind.Relative), null, Token);
+        enable.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await Eventually.TrueAsync(() => File.Exists(invalid) && !File.Exists(dropped), TimeSpan.FromSeconds(20), Token)).Should().BeTrue("sorting resumed");
+    }
+
+    [Fact]
+    public async Task Rule_lists_are_persisted_sanitised_and_bad_entries_are_refused()
+    {
+        await using (var host = await WebHost.StartAsync(_folder.Path, Token))
+        {
+            using var white = await host.Client.PutAsJsonAsync(new Uri("/api/smart-download/config/whitelist", UriKind.Relative), new[] { "Alice", "Bob Smith" }, Token);
+            white.StatusCode.Should().Be(HttpStatusCode.OK);
+            using var black = await host.Client.PutAsJsonAsync(new Uri("/api/smart-download/config/blacklist", UriKind.Relative), new { blacklist = new[] { "Mallory" } }, Token);
+            black.StatusCode.Should().Be(HttpStatusCode.OK);
+
+            using var unusable = await host.Client.PutAsJsonAsync(new Uri("/api/smart-download/config/whitelist", UriKind.Relative), new[] { "!!!" }, Token);
+            unusable.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            unusable.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+            using var wrongShape = await host.Client.PutAsJsonAsync(new Uri("/api/smart-download/config/blacklist", UriKind.Relative), new { names = 3 }, Token);
+            wrongShape.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        }
+
+        await using var restarted = await WebHost.StartAsync(_folder.Path, Token);
+        var config = await GetJsonAsync(restarted, "/api/smart-download/config");
+        config.GetProperty("whitelist").EnumerateArray().Select(entry => entry.GetString()).Should().Equal("alice", "bob_smith");
+        config.GetProperty("blacklist").EnumerateArray().Select(entry => entry.GetString()).Should().Equal("mallory");
+        config.GetProperty("min_confidence").GetDouble().Should().Be(0.6);
+    }
+
+    [Fact]
+    public async Task Stats_use_the_seed_shape_with_a_per_day_series()
+    {
+        await using var host = await WebHost.StartAsync(_folder.Path, Token);
+        await host.GivenReviewItemAsync("unidentified", "unknown_a.jpg", Token);
+
+        var today = await GetJsonAsync(host, "/api/smart-download/stats/today");
+        var summary = await GetJsonAsync(host, "/api/smart-download/stats/summary?days=5");
+
+        today.GetProperty("in_review").GetInt32().Should().Be(1);
+        today.GetProperty("days").GetInt32().Should().Be(1);
+        summary.GetProperty("auto_sorted").GetInt32().Should().Be(0);
+        summary.GetProperty("by_category").GetProperty("unidentified").GetInt32().Should().Be(1);
+        summary.GetProperty("success_rate").GetDouble().Should().Be(0);
+        summary.GetProperty("per_day").GetArrayLength().Should().Be(5);
+        summary.GetProperty("per_day")[4].GetProperty("new_in_review").GetInt32().Should().Be(1);
+    }
+
+    [Fact]
+    public async Task With_a_token_every_request_must_carry_it()
+    {
+        await using var host = await WebHost.StartAsync(_folder.Path, Token, token: "s3cret-token");
+        using var anonymous = new HttpClient { BaseAddress = host.Address };
+
+        using var refused = await anonymous.GetAsync(new Uri("/api/smart-download/status", UriKind.Relative), Token);
+        using var refusedPage = await anonymous.GetAsync(new Uri("/", UriKind.Relative), Token);
+        using var wrong = await anonymous.GetAsync(new Uri("/api/smart-download/status?token=guess", UriKind.Relative), Token);
+        using var bearer = await host.Client.GetAsync(new Uri("/api/smart-download/status", UriKind.Relative), Token);
+        using var page = await anonymous.GetAsync(new Uri("/?token=s3cret-token", UriKind.Relative), Token);
+        using var header = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/smart-download/disable", UriKind.Relative));
+        header.Headers.Add("X-FaceSorter-Token", "s3cret-token");
+        using var viaHeader = await anonymous.SendAsync(header, Token);
+
+        refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        refused.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        refusedPage.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        wrong.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        bearer.StatusCode.Should().Be(HttpStatusCode.OK);
+        page.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await page.Content.ReadAsStringAsync(Token)).Should().Contain("FaceSorter");
+        viaHeader.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    private async Task<JsonElement> GetJsonAsync(WebHost host, string url)
+    {
+        using var response = await host.Client.GetAsync(new Uri(url, UriKind.Relative), Token);
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Token));
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Token);
+    }
+}
