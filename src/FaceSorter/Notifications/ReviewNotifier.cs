@@ -45,16 +45,33 @@ public sealed partial class ReviewNotifier : BackgroundService
 
     private bool IsOn => !string.IsNullOrWhiteSpace(_options.NotifyUrl);
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Subscribed here, not in ExecuteAsync: that runs on the thread pool and would miss an outage
+        // reported between start and its first line.
+        if (IsOn && _outage is not null)
+        {
+            _outage.Changed += OnOutageChanged;
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        if (_outage is not null)
+        {
+            _outage.Changed -= OnOutageChanged;
+        }
+
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!IsOn)
         {
             return;
-        }
-
-        if (_outage is not null)
-        {
-            _outage.Changed += OnOutageChanged;
         }
 
         try
@@ -69,13 +86,6 @@ public sealed partial class ReviewNotifier : BackgroundService
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping: unsent batches are dropped; the items themselves stay in the queue.
-        }
-        finally
-        {
-            if (_outage is not null)
-            {
-                _outage.Changed -= OnOutageChanged;
-            }
         }
     }
 

@@ -124,8 +124,9 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
         TestImages.Write(daemon.Inbox, "again.jpg", content);
 
         var duplicate = Path.Combine(daemon.Review, "duplicates", "duplicate_again.jpg");
-        await Eventually.UntilAsync(() => File.Exists(duplicate), Deadline, "second is a duplicate", _timeout.Token);
-        var row = (await daemon.Store.ListReviewAsync("duplicates", null, _timeout.Token)).Single();
+        var row = (await daemon.ReviewRowsAsync(1, _timeout.Token)).Single(); // recorded after the move
+        File.Exists(duplicate).Should().BeTrue();
+        row.Category.Should().Be("duplicates");
         row.Reason.Should().Contain(first);
         _immich.Uploads.Should().ContainSingle("a duplicate is never sent to Immich");
     }
