@@ -84,6 +84,10 @@ internal static class FaceSorterHost
         else
         {
             services.AddImmichUpload();
+            if (!string.IsNullOrWhiteSpace(configuration.GetValue<string>("FaceSorter:Immich:DatabaseConnectionString")))
+            {
+                services.AddImmichGallery(); // real confidence in Upload mode too (issue 4, part 4)
+            }
         }
     }
 }

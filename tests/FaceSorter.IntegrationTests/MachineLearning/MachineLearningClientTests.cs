@@ -90,8 +90,6 @@ public sealed class MachineLearningClientTests : IAsyncLifetime, IDisposable
 
     public static TheoryData<string, Func<IResult>> OutageAnswers => new()
     {
-        { "plain 500", () => Results.Text("Internal Server Error", statusCode: 500) },
-        { "model failed to load", () => MachineLearningEmulator.Error(500, "Failed to load model buffalo_l") },
         { "503 from a proxy", () => Results.Text("<html>Bad gateway</html>", "text/html", statusCode: 503) },
         { "bad entries (our bug, not the file's)", () => MachineLearningEmulator.Error(422, "Invalid request format") },
         { "not JSON", () => Results.Text("surprise", "application/json") },
@@ -108,6 +106,18 @@ public sealed class MachineLearningClientTests : IAsyncLifetime, IDisposable
         var act = () => Client().PredictFacesAsync(new MemoryStream([1]), "a.jpg", Token);
 
         await act.Should().ThrowAsync<FaceServiceUnavailableException>(@case);
+    }
+
+    [Theory]
+    [InlineData("Internal Server Error")]
+    [InlineData("""{"detail":"Failed to load model buffalo_l"}""")]
+    public async Task A_500_that_does_not_blame_the_image_is_a_server_error_to_be_told_apart_by_the_caller(string body)
+    {
+        _emulator.Answer = _ => Results.Text(body, statusCode: 500);
+
+        var prediction = await Client().PredictFacesAsync(new MemoryStream([1]), "a.jpg", Token);
+
+        prediction.Should().BeOfType<FacePrediction.ServerError>().Which.Reason.Should().Contain("500");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using FaceSorter.Immich;
 using FaceSorter.Immich.MachineLearning;
 using FaceSorter.IntegrationTests.Support;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
@@ -98,6 +99,20 @@ public sealed class MachineLearningFaceServiceTests : IDisposable
         var check = await harness.FaceService.CheckAsync(await harness.ImageAsync("empty.jpg", Token), Token);
 
         check.Should().BeOfType<FaceCheck.Unreadable>().Which.Reason.Should().Contain("Image has zero size");
+    }
+
+    [Fact]
+    public async Task A_bare_500_for_a_file_while_the_test_image_is_read_makes_the_file_unreadable()
+    {
+        await using var harness = await MachineLearningHarness.StartAsync(PostgresImmichDatabase.V31, Token);
+        harness.Emulator.Answer = request => request.Image.AsSpan().SequenceEqual(ProbeImage.Bytes)
+            ? MachineLearningEmulator.Faces()
+            : Results.Text("Internal Server Error", statusCode: 500); // what FastAPI sends when Pillow cannot decode
+
+        var check = await harness.FaceService.CheckAsync(await harness.ImageAsync("photo.heic", Token), Token);
+
+        check.Should().BeOfType<FaceCheck.Unreadable>().Which.Reason.Should().Contain("fails on this image");
+        harness.Emulator.Requests.Should().HaveCount(2, "the file, then the test image");
     }
 
     [Fact]

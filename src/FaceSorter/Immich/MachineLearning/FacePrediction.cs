@@ -12,4 +12,10 @@ public abstract record FacePrediction
 
     /// <summary>The service says it cannot read the image.</summary>
     public sealed record Unreadable(string Reason) : FacePrediction;
+
+    /// <summary>
+    /// A 500 that does not say why: Immich's ML service answers so both when a model fails to load
+    /// and when Pillow cannot decode the image (an unhandled exception in FastAPI).
+    /// </summary>
+    public sealed record ServerError(string Reason) : FacePrediction;
 }

@@ -17,8 +17,9 @@ namespace FaceSorter.Immich.MachineLearning;
 /// so the file waits and is retried. <see cref="FacePrediction.Unreadable"/> comes back only when the
 /// service blames the image: a 400 (we always send valid entries and an image part, so a 400 means
 /// the image is empty or has no pixels), a 413, or a 422/500 whose <c>detail</c> says the image
-/// cannot be decoded (Pillow's "cannot identify image file"). A bare 500 could as well be a model
-/// that failed to load, so it counts as an outage rather than condemning the file.
+/// cannot be decoded (Pillow's "cannot identify image file"). Any other 500 is a
+/// <see cref="FacePrediction.ServerError"/>: it could be the image or a model that failed to load,
+/// and only a second request can tell (<see cref="MachineLearningFaceService"/> sends <see cref="ProbeImage"/>).
 /// </remarks>
 public sealed class MachineLearningClient
 {
@@ -105,7 +106,7 @@ public sealed class MachineLearningClient
         }
     }
 
-    private static FacePrediction.Unreadable Classify(HttpStatusCode status, string body)
+    private static FacePrediction Classify(HttpStatusCode status, string body)
     {
         var detail = Detail(body);
         var code = (int)status;
@@ -114,6 +115,11 @@ public sealed class MachineLearningClient
             || (mentionsImage && status is HttpStatusCode.UnprocessableEntity or HttpStatusCode.InternalServerError))
         {
             return new FacePrediction.Unreadable($"the ML service cannot read the image ({code}: {detail})");
+        }
+
+        if (status == HttpStatusCode.InternalServerError)
+        {
+            return new FacePrediction.ServerError($"The ML service answered {code}: {detail}");
         }
 
         throw new FaceServiceUnavailableException($"The ML service answered {code}: {detail}");

@@ -43,6 +43,11 @@ public sealed class MachineLearningFaceService : IFaceService
             prediction = await _client.PredictFacesAsync(image, request.FilePath, cancellationToken);
         }
 
+        if (prediction is FacePrediction.ServerError failed)
+        {
+            prediction = await BlameAsync(failed, cancellationToken);
+        }
+
         if (prediction is FacePrediction.Unreadable unreadable)
         {
             MachineLearningLog.Unreadable(_logger, request.FilePath, unreadable.Reason);
@@ -64,6 +69,21 @@ public sealed class MachineLearningFaceService : IFaceService
         }
 
         return new FaceCheck.Analyzed(faces);
+    }
+
+    /// <summary>
+    /// After a 500 without a reason: when the service reads <see cref="ProbeImage"/> fine, the file is
+    /// what it cannot read (a HEIC, a truncated JPEG); otherwise the service is broken and the file waits.
+    /// </summary>
+    private async Task<FacePrediction.Unreadable> BlameAsync(FacePrediction.ServerError failed, CancellationToken cancellationToken)
+    {
+        using var probe = new MemoryStream(ProbeImage.Bytes.ToArray(), writable: false);
+        if (await _client.PredictFacesAsync(probe, ProbeImage.FileName, cancellationToken) is FacePrediction.Detected)
+        {
+            return new FacePrediction.Unreadable($"the ML service fails on this image but reads a test image ({failed.Reason})");
+        }
+
+        throw new FaceServiceUnavailableException(failed.Reason);
     }
 
     private RecognizedFace Recognize(GallerySnapshot gallery, DetectedFace face)

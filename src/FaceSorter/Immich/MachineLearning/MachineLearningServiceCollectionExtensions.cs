@@ -1,6 +1,7 @@
 using FaceSorter.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -20,11 +21,7 @@ public static class MachineLearningServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddImmichMachineLearning(this IServiceCollection services)
     {
-        services.AddOptions<ImmichOptions>();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddKeyedSingleton(ImmichDatabaseKey, (provider, _) =>
-            new NpgsqlDataSourceBuilder(provider.GetRequiredService<IOptions<ImmichOptions>>().Value.DatabaseConnectionString)
-                .Build());
+        services.AddImmichGallery();
         services.AddHttpClient<MachineLearningClient>((provider, http) =>
         {
             var url = provider.GetRequiredService<IOptions<ImmichOptions>>().Value.MachineLearningUrl;
@@ -40,13 +37,29 @@ public static class MachineLearningServiceCollectionExtensions
         // handler itself recycle connections, so a recreated ML container's new address is found.
         .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton<MachineLearningFaceService>();
+        services.TryAddSingleton<IFaceService>(provider => provider.GetRequiredService<MachineLearningFaceService>());
+        return services;
+    }
+
+    /// <summary>
+    /// The named-face gallery read from Immich's database (<c>DatabaseConnectionString</c>), kept
+    /// fresh by <see cref="GalleryRefresher"/>, and <see cref="GalleryDistance"/>: what
+    /// MachineLearning mode matches against, and what gives Upload mode a real confidence.
+    /// </summary>
+    public static IServiceCollection AddImmichGallery(this IServiceCollection services)
+    {
+        services.AddOptions<ImmichOptions>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(ImmichDatabaseKey, (provider, _) =>
+            new NpgsqlDataSourceBuilder(provider.GetRequiredService<IOptions<ImmichOptions>>().Value.DatabaseConnectionString)
+                .Build());
         services.TryAddSingleton<GalleryLoader>();
         services.TryAddSingleton<Gallery>();
         services.TryAddSingleton<FaceEmbeddingReader>();
         services.TryAddSingleton<GalleryDistance>();
-        services.TryAddSingleton<MachineLearningFaceService>();
-        services.TryAddSingleton<IFaceService>(provider => provider.GetRequiredService<MachineLearningFaceService>());
-        services.AddHostedService<GalleryRefresher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GalleryRefresher>());
+
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using FaceSorter.Immich.Api;
+using FaceSorter.Immich.MachineLearning;
 using FaceSorter.Options;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,8 +10,10 @@ namespace FaceSorter.Immich.Upload;
 
 /// <summary>
 /// Upload mode (DESIGN, <c>Immich.Mode = Upload</c>): upload the file to Immich, wait for Immich's own
-/// face detection and recognition, read who the faces are. Immich stores no match distance, so the
-/// confidence is always null (IMMICH.md 4). With <c>KeepAssets: false</c> the asset is purged again,
+/// face detection and recognition, read who the faces are. Immich stores no match distance (IMMICH.md
+/// 4), so the confidence is null unless Immich's database is configured: then it is 1 − the cosine
+/// distance from the face's stored embedding to the person's nearest other face, as in
+/// MachineLearning mode, so <c>MinConfidence</c> means the same in both. With <c>KeepAssets: false</c> the asset is purged again,
 /// but only when this program created it: a "duplicate" answer means the user already had the
 /// content in Immich, and that asset is theirs.
 /// </summary>
@@ -22,6 +25,7 @@ public sealed class UploadFaceService : IFaceService
     private readonly ImmichOptions _options;
     private readonly ILogger<UploadFaceService> _logger;
     private readonly FaceJobWaiter _waiter;
+    private readonly GalleryDistance? _distance;
 
     // Assets this process created and has not purged yet. A file whose check failed half-way is
     // uploaded again on retry and then gets "duplicate" for the asset created the first time:
@@ -31,8 +35,9 @@ public sealed class UploadFaceService : IFaceService
     // The detected server version; dropped after a failure, since a restarted Immich may be another version.
     private ImmichServerVersion? _version;
 
-    public UploadFaceService(ImmichServerClient immich, IOptions<ImmichOptions> options, TimeProvider clock, ILogger<UploadFaceService> logger)
+    public UploadFaceService(ImmichServerClient immich, IOptions<ImmichOptions> options, TimeProvider clock, ILogger<UploadFaceService> logger, GalleryDistance? distance = null)
     {
+        _distance = distance;
         _immich = immich;
         _options = options.Value;
         _logger = logger;
@@ -92,13 +97,33 @@ public sealed class UploadFaceService : IFaceService
             _createdHere.TryAdd(assetId, 0);
         }
 
-        var result = await _waiter.WaitAsync(assetId, version, cancellationToken);
+        // Before the purge: the embeddings go with the asset.
+        var result = await WithConfidenceAsync(await _waiter.WaitAsync(assetId, version, cancellationToken), cancellationToken);
         if (!_options.KeepAssets)
         {
             await DeleteIfOursAsync(assetId, ours, cancellationToken);
         }
 
         return result;
+    }
+
+    private async Task<FaceCheck> WithConfidenceAsync(FaceCheck result, CancellationToken cancellationToken)
+    {
+        if (_distance is null || result is not FaceCheck.Analyzed analyzed)
+        {
+            return result;
+        }
+
+        var faces = new List<RecognizedFace>(analyzed.Faces.Count);
+        foreach (var face in analyzed.Faces)
+        {
+            var distance = face.Person is not null && Guid.TryParse(face.FaceId, out var faceId)
+                ? await _distance.GetDistanceAsync(faceId, face.Person, cancellationToken)
+                : null;
+            faces.Add(distance is { } known ? face with { Confidence = 1 - known } : face);
+        }
+
+        return analyzed with { Faces = faces };
     }
 
     /// <summary>

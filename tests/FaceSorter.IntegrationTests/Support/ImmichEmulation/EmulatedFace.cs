@@ -3,9 +3,10 @@ namespace FaceSorter.IntegrationTests.Support;
 /// <summary>
 /// A face the emulated Immich "finds" in an uploaded image, in preview pixels (IMMICH.md 2.5).
 /// <see cref="PersonName"/>: a name = a named person; <c>""</c> = a person nobody named yet (an
-/// unnamed cluster); null = no person at all (<c>person: null</c>).
+/// unnamed cluster); null = no person at all (<c>person: null</c>). <see cref="FaceId"/> pins the
+/// face's id, to match a face row seeded in an Immich-shaped database; otherwise a new one is made.
 /// </summary>
-public sealed record EmulatedFace(string? PersonName, int X1 = 400, int Y1 = 300, int X2 = 700, int Y2 = 700)
+public sealed record EmulatedFace(string? PersonName, int X1 = 400, int Y1 = 300, int X2 = 700, int Y2 = 700, string? FaceId = null)
 {
     public const int ImageWidth = 1440;
     public const int ImageHeight = 1080;

@@ -245,7 +245,7 @@ public sealed partial class ImmichEmulator
                     FileModifiedAt = form["fileModifiedAt"].ToString(),
                     DeviceAssetId = IsV3 ? null : form["deviceAssetId"].ToString(),
                     DeviceId = IsV3 ? null : form["deviceId"].ToString(),
-                    Faces = [.. faces.Select(face => (Guid.NewGuid().ToString(), face))],
+                    Faces = [.. faces.Select(face => (face.FaceId ?? Guid.NewGuid().ToString(), face))],
                     Processing = _processing.GetValueOrDefault(sha256) ?? _processing.GetValueOrDefault(AnyContent) ?? EmulatedProcessing.Instant,
                 };
                 _assets[asset.Id] = asset;

@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using FaceSorter.IntegrationTests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace FaceSorter.IntegrationTests.MachineLearning;
+
+/// <summary>
+/// The whole daemon with a real confidence: MachineLearning mode (ML emulator + an Immich-shaped
+/// PostgreSQL database, nothing uploaded) and Upload mode with <c>DatabaseConnectionString</c> set.
+/// Real watcher, real files, real SQLite store; embeddings are placed at chosen cosine distances.
+/// </summary>
+public sealed class ConfidenceSortingTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private readonly TempFolder _folder = new();
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
+    private readonly MachineLearningVectors _vectors = new(seed: 11);
+    private PostgresImmichDatabase _database = null!;
+    private Guid _owner;
+
+    private CancellationToken Token => _timeout.Token;
+
+    public async Task InitializeAsync()
+    {
+        _database = await PostgresImmichDatabase.CreateAsync(PostgresImmichDatabase.V31, Token);
+        _owner = await _database.AddUserAsync(Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        _timeout.Dispose();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task MachineLearning_mode_sorts_by_who_is_in_the_picture_with_a_real_confidence_and_uploads_nothing()
+    {
+        var alice = await _database.AddPersonAsync(_owner, "Alice", Token);
+        var bob = await _database.AddPersonAsync(_owner, "Bob", Token);
+        var aliceFace = _vectors.Random();
+        var bobFace = _vectors.Random();
+        await _database.AddFaceAsync(_owner, alice, aliceFace, Token);
+        await _database.AddFaceAsync(_owner, bob, bobFace, Token);
+        var between = _vectors.Random();
+        await _database.AddFaceAsync(_owner, alice, _vectors.AtDistance(between, 0.30), Token);
+        await _database.AddFaceAsync(_owner, bob, _vectors.AtDistance(between, 0.33), Token);
+
+        var pictures = new Dictionary<string, float[]>
+        {
+            ["clear.jpg"] = _vectors.AtDistance(aliceFace, 0.10, length: 20),
+            ["weak.jpg"] = _vectors.AtDistance(bobFace, 0.45, length: 20),
+            ["between.jpg"] = between,
+        };
+        var contents = pictures.Keys.ToDictionary(name => name, name => TestImages.Jpeg(name.Length * 31));
+        var byHash = pictures.ToDictionary(pair => Sha256(contents[pair.Key]), pair => pair.Value);
+        await using var ml = await MachineLearningEmulator.StartAsync(Token);
+        ml.Answer = request => MachineLearningEmulator.Faces(new MachineLearningEmulatorFace(byHash[Sha256(request.Image)]));
+
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, cfg =>
+        {
+            cfg["MinConfidence"] = 0.6;
+            cfg["Immich"]!["Mode"] = "MachineLearning";
+            cfg["Immich"]!["Url"] = "http://127.0.0.1:9"; // nothing listens: this mode must not need the server
+            cfg["Immich"]!["MachineLearningUrl"] = ml.BaseAddress.ToString();
+            cfg["Immich"]!["DatabaseConnectionString"] = _database.ConnectionString;
+        }, Token);
+        foreach (var (name, content) in contents)
+        {
+            TestImages.Write(daemon.Inbox, name, content);
+        }
+
+        var reviews = await daemon.ReviewRowsAsync(2, Token);
+        await Eventually.UntilAsync(() => Task.FromResult(SortedConfidence(daemon, "alice") is not null), Deadline, "clear.jpg recorded", Token);
+
+        File.Exists(Path.Combine(daemon.Faces, "alice", "clear.jpg")).Should().BeTrue();
+        SortedConfidence(daemon, "alice").Should().BeApproximately(0.90, 1e-4);
+        var weak = reviews.Should().ContainSingle(row => row.FilePath.EndsWith("lowconf_weak.jpg", StringComparison.Ordinal)).Which;
+        weak.Category.Should().Be("low_confidence");
+        weak.Confidence.Should().BeApproximately(0.55, 1e-4);
+        weak.SuggestedPerson.Should().Be("bob");
+        var ambiguous = reviews.Should().ContainSingle(row => row.FilePath.EndsWith("lowconf_between.jpg", StringComparison.Ordinal)).Which;
+        ambiguous.Reason.Should().Contain("alice").And.Contain("bob");
+        ml.Requests.Should().HaveCount(3, "each file is predicted once");
+        Directory.GetFiles(daemon.Inbox, "*", SearchOption.AllDirectories).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Upload_mode_with_immichs_database_records_the_distance_to_the_persons_other_faces()
+    {
+        var alice = await _database.AddPersonAsync(_owner, "Alice", Token);
+        var anchor = _vectors.Random();
+        await _database.AddFaceAsync(_owner, alice, anchor, Token);
+
+        // The faces Immich "recognises" in the two uploads, stored as Immich stores them.
+        var close = await _database.AddFaceAsync(_owner, alice, _vectors.AtDistance(anchor, 0.15), Token);
+        var far = await _database.AddFaceAsync(_owner, alice, _vectors.AtDistance(anchor, 0.55), Token);
+
+        await using var immich = await ImmichEmulator.StartAsync("3.1.0", Token);
+        var closeContent = TestImages.Jpeg(501);
+        var farContent = TestImages.Jpeg(502);
+        immich.SetFaces(Sha256(closeContent), EmulatedFace.Named("Alice") with { FaceId = close.ToString() });
+        immich.SetFaces(Sha256(farContent), EmulatedFace.Named("Alice") with { FaceId = far.ToString() });
+
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, cfg =>
+        {
+            cfg["MinConfidence"] = 0.6;
+            cfg["Immich"]!["Url"] = immich.Url;
+            cfg["Immich"]!["ApiKey"] = immich.ApiKey;
+            cfg["Immich"]!["DatabaseConnectionString"] = _database.ConnectionString;
+        }, Token);
+        TestImages.Write(daemon.Inbox, "close.jpg", closeContent);
+        TestImages.Write(daemon.Inbox, "far.jpg", farContent);
+
+        var review = (await daemon.ReviewRowsAsync(1, Token)).Single();
+        await Eventually.UntilAsync(() => Task.FromResult(SortedConfidence(daemon, "alice") is not null), Deadline, "close.jpg recorded", Token);
+
+        SortedConfidence(daemon, "alice").Should().BeApproximately(0.85, 1e-4, "1 − the distance to Alice's nearest other face");
+        review.FilePath.Should().EndWith(Path.Combine("low_confidence", "lowconf_far.jpg"));
+        review.Confidence.Should().BeApproximately(0.45, 1e-4);
+    }
+
+    private static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    /// <summary>The confidence recorded for the file sorted to <paramref name="person"/>, read from the SQLite file as a user would.</summary>
+    private static double? SortedConfidence(TestDaemon daemon, string person)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(Path.GetDirectoryName(daemon.Inbox)!, "facesorter.db")};Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT confidence FROM downloads WHERE person_name = $person AND auto_sorted = 1";
+        command.Parameters.AddWithValue("$person", person);
+        return command.ExecuteScalar() is double confidence ? confidence : null;
+    }
+}
