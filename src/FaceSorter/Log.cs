@@ -112,6 +112,12 @@ internal static partial class Log
     [LoggerMessage(5015, LogLevel.Error, "Review decision for {FilePath} failed; trying again at the next scan")]
     public static partial void ReviewDecisionFailed(this ILogger logger, Exception exception, string filePath);
 
+    [LoggerMessage(5016, LogLevel.Information, "Second look: {FilePath} now matches {Person} ({Detail}); suggested for review item {ReviewId}")]
+    public static partial void SecondLookMatched(this ILogger logger, string filePath, string person, string detail, long reviewId);
+
+    [LoggerMessage(5017, LogLevel.Information, "Second look over {Count} review items: {Suggested} new suggestions")]
+    public static partial void SecondLookDone(this ILogger logger, int count, int suggested);
+
     // Store: 4xxx
     [LoggerMessage(4000, LogLevel.Information, "Store ready: {Provider} at {Location} (schema version {Version})")]
     public static partial void StoreReady(this ILogger logger, string provider, string location, int version);

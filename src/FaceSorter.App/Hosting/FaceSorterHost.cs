@@ -51,7 +51,7 @@ internal static class FaceSorterHost
 
         if (purpose == Purpose.Run)
         {
-            builder.Services.AddFaceSorterReview();
+            builder.Services.AddFaceSorterReview().AddFaceSorterSecondLook();
         }
 
         if (builder is WebApplicationBuilder web)

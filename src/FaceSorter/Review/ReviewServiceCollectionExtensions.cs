@@ -32,6 +32,17 @@ public static class ReviewServiceCollectionExtensions
     }
 
     /// <summary>
+    /// The second look at pending review items (<see cref="SecondLook"/>). Needs the pipeline's
+    /// face service, outage tracker and sorting settings, so it is added after them by <c>run</c>.
+    /// </summary>
+    public static IServiceCollection AddFaceSorterSecondLook(this IServiceCollection services)
+    {
+        services.AddFaceSorterReviewActions();
+        services.AddHostedService<SecondLook>();
+        return services;
+    }
+
+    /// <summary>
     /// <see cref="ReviewActions"/> alone: usable by <c>run</c> (web page) and by the query-only hosts
     /// of the CLI verbs, which have no pipeline.
     /// </summary>

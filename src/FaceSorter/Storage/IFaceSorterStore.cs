@@ -68,6 +68,12 @@ public interface IFaceSorterStore
     /// <summary>Rejection: the row becomes <c>rejected</c> and its content is remembered as rejected. False when not pending.</summary>
     Task<bool> RejectAsync(long reviewId, string reviewedBy, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The second look found a confident match for a pending item: it becomes the row's
+    /// <c>suggested_person</c> (with its confidence). False when the row is no longer pending.
+    /// </summary>
+    Task<bool> SuggestPersonAsync(long reviewId, string person, double? confidence, CancellationToken cancellationToken);
+
     /// <summary>A review file moved within review/ (another category, or renamed): the row follows it.</summary>
     Task MoveReviewAsync(long reviewId, string newPath, string category, CancellationToken cancellationToken);
 

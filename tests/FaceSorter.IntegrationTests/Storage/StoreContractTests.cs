@@ -430,6 +430,24 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_suggestion_is_recorded_on_a_pending_row_only()
+    {
+        var store = await GivenStoreAsync();
+        var pending = await GivenInReviewAsync(store, "h1", "/review/unidentified/unknown_a.jpg", ReviewCategories.Unidentified);
+        var decided = await GivenInReviewAsync(store, "h2", "/review/unidentified/unknown_b.jpg", ReviewCategories.Unidentified);
+        await store.RejectAsync(decided, "cli", Token);
+
+        (await store.SuggestPersonAsync(pending, "alice", 0.82, Token)).Should().BeTrue();
+        (await store.SuggestPersonAsync(decided, "alice", 0.82, Token)).Should().BeFalse();
+
+        var item = await store.GetReviewItemAsync(pending, Token);
+        item!.SuggestedPerson.Should().Be("alice");
+        item.Confidence.Should().Be(0.82);
+        item.Action.Should().Be(ReviewAction.Pending);
+        (await store.GetReviewItemAsync(decided, Token))!.SuggestedPerson.Should().Be("jane_roe", "a decided row keeps what it had");
+    }
+
+    [Fact]
     public async Task Approval_is_recorded_exactly_once_with_a_downloads_row_for_the_person()
     {
         var store = await GivenStoreAsync();

@@ -285,6 +285,13 @@ public sealed class PostgresStore : IFaceSorterStore
         return decided is not null;
     }
 
+    public async Task<bool> SuggestPersonAsync(long reviewId, string person, double? confidence, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await ExecuteAsync(connection, null, "UPDATE review_queue SET suggested_person = @person, confidence = @confidence WHERE id = @id AND action = 'pending';", cancellationToken,
+            BigInt("id", reviewId), Text("person", person), Double("confidence", confidence)) == 1;
+    }
+
     public async Task MoveReviewAsync(long reviewId, string newPath, string category, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);

@@ -278,6 +278,14 @@ public sealed class SqliteStore : IFaceSorterStore
         return Task.FromResult(updated == 1);
     }
 
+    public Task<bool> SuggestPersonAsync(long reviewId, string person, double? confidence, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        var updated = Execute(connection, null, "UPDATE review_queue SET suggested_person = $person, confidence = $confidence WHERE id = $id AND action = 'pending';",
+            ("$id", reviewId), ("$person", person), ("$confidence", confidence));
+        return Task.FromResult(updated == 1);
+    }
+
     public Task MoveReviewAsync(long reviewId, string newPath, string category, CancellationToken cancellationToken)
     {
         using var connection = Open();
