@@ -52,6 +52,10 @@ internal static class FaceSorterHost
         if (purpose == Purpose.Run)
         {
             builder.Services.AddFaceSorterReview().AddFaceSorterSecondLook();
+            if (configuration.GetValue("FaceSorter:Immich:Mode", ImmichMode.Upload) == ImmichMode.MachineLearning)
+            {
+                builder.Services.AddApprovalLearning();
+            }
         }
 
         if (builder is WebApplicationBuilder web)

@@ -100,6 +100,21 @@ public interface IFaceSorterStore
     /// </summary>
     Task ReturnToReviewAsync(long downloadId, string newPath, string category, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Files the user put under a person (approvals and manual additions) whose face has not been
+    /// learned for that person yet: new ones, and ones moved to another person since.
+    /// </summary>
+    Task<IReadOnlyList<DownloadItem>> ListUnlearnedApprovalsAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Remembers the face learned from <paramref name="fileHash"/> for <paramref name="person"/>
+    /// (replacing an earlier one); an empty <paramref name="embedding"/> records that there was none.
+    /// </summary>
+    Task SetLearnedFaceAsync(string fileHash, string person, float[] embedding, CancellationToken cancellationToken);
+
+    /// <summary>The learned faces with an embedding, for the gallery.</summary>
+    Task<IReadOnlyList<LearnedFace>> ListLearnedFacesAsync(CancellationToken cancellationToken);
+
     Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken);
 
     Task SetSettingAsync(string key, string value, CancellationToken cancellationToken);

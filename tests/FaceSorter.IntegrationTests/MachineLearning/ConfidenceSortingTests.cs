@@ -87,6 +87,43 @@ public sealed class ConfidenceSortingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_approval_teaches_the_daemon_the_persons_face_so_the_next_photo_sorts_itself()
+    {
+        var alice = await _database.AddPersonAsync(_owner, "Alice", Token);
+        await _database.AddFaceAsync(_owner, alice, _vectors.Random(), Token);
+        var carol = _vectors.Random(); // nobody in Immich has this face
+        var first = TestImages.Jpeg(601);
+        var second = TestImages.Jpeg(602);
+        var byHash = new Dictionary<string, float[]>
+        {
+            [Sha256(first)] = _vectors.AtDistance(carol, 0.05, length: 12),
+            [Sha256(second)] = _vectors.AtDistance(carol, 0.10, length: 15),
+        };
+        await using var ml = await MachineLearningEmulator.StartAsync(Token);
+        ml.Answer = request => MachineLearningEmulator.Faces(new MachineLearningEmulatorFace(byHash[Sha256(request.Image)]));
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, cfg =>
+        {
+            cfg["Immich"]!["Mode"] = "MachineLearning";
+            cfg["Immich"]!["MachineLearningUrl"] = ml.BaseAddress.ToString();
+            cfg["Immich"]!["DatabaseConnectionString"] = _database.ConnectionString;
+        }, Token);
+
+        TestImages.Write(daemon.Inbox, "first.jpg", first);
+        var unknown = (await daemon.ReviewRowsAsync(1, Token)).Single();
+        unknown.FilePath.Should().EndWith(Path.Combine("unidentified", "unknown_first.jpg"));
+        Directory.CreateDirectory(Path.Combine(daemon.Faces, "carol"));
+        File.Move(unknown.FilePath, Path.Combine(daemon.Faces, "carol", "first.jpg")); // the user approves in the file manager
+        await Eventually.UntilAsync(() => Task.FromResult(LearnedPeople(daemon).Contains("carol")), Deadline, "carol's face learned from the approval", Token);
+
+        TestImages.Write(daemon.Inbox, "second.jpg", second);
+
+        await Eventually.UntilAsync(() => Task.FromResult(SortedConfidence(daemon, "carol") is not null), Deadline, "second.jpg sorted to carol", Token);
+        File.Exists(Path.Combine(daemon.Faces, "carol", "second.jpg")).Should().BeTrue();
+        SortedConfidence(daemon, "carol").Should().BeGreaterThan(0.8);
+        _database.Should().NotBeNull("Immich's database was never written to: it still has no Carol");
+    }
+
+    [Fact]
     public async Task Upload_mode_with_immichs_database_records_the_distance_to_the_persons_other_faces()
     {
         var alice = await _database.AddPersonAsync(_owner, "Alice", Token);
@@ -122,6 +159,22 @@ public sealed class ConfidenceSortingTests : IAsyncLifetime
     }
 
     private static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    private static List<string> LearnedPeople(TestDaemon daemon)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(Path.GetDirectoryName(daemon.Inbox)!, "facesorter.db")};Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT person_name FROM learned_faces WHERE length(embedding) > 0";
+        using var reader = command.ExecuteReader();
+        var people = new List<string>();
+        while (reader.Read())
+        {
+            people.Add(reader.GetString(0));
+        }
+
+        return people;
+    }
 
     /// <summary>The confidence recorded for the file sorted to <paramref name="person"/>, read from the SQLite file as a user would.</summary>
     private static double? SortedConfidence(TestDaemon daemon, string person)

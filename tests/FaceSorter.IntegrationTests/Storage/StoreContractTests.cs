@@ -430,6 +430,30 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Approved_content_is_listed_until_its_face_is_learned_for_that_person()
+    {
+        var store = await GivenStoreAsync();
+        var approved = await GivenInReviewAsync(store, "h1", "/review/unidentified/unknown_a.jpg", ReviewCategories.Unidentified);
+        await store.ApproveAsync(approved, "carol", "/faces/carol/a.jpg", "file-manager", Token);
+        await store.AddManualDownloadAsync("/faces/dave/b.jpg", "dave", "h2", Token);
+        await GivenSortedAsync(store, "h3", "/in/c.jpg", "/faces/erin/c.jpg");
+
+        (await store.ListUnlearnedApprovalsAsync(10, Token)).Select(item => (item.FileHash, item.PersonName))
+            .Should().Equal([("h1", "carol"), ("h2", "dave")], "sorted files taught nothing new");
+
+        await store.SetLearnedFaceAsync("h1", "carol", [0.5f, -1.25f, 3f], Token);
+        await store.SetLearnedFaceAsync("h2", "dave", [], Token);
+
+        (await store.ListUnlearnedApprovalsAsync(10, Token)).Should().BeEmpty();
+        var learned = (await store.ListLearnedFacesAsync(Token)).Should().ContainSingle("an empty embedding means nothing was learned").Which;
+        learned.Should().BeEquivalentTo(new LearnedFace("h1", "carol", [0.5f, -1.25f, 3f]));
+
+        var download = (await store.ListDownloadsAsync("h1", Token)).Single();
+        await store.MoveDownloadAsync(download.Id, "/faces/frank/a.jpg", "frank", Token);
+        (await store.ListUnlearnedApprovalsAsync(10, Token)).Should().ContainSingle().Which.PersonName.Should().Be("frank", "a correction is learned again");
+    }
+
+    [Fact]
     public async Task A_suggestion_is_recorded_on_a_pending_row_only()
     {
         var store = await GivenStoreAsync();

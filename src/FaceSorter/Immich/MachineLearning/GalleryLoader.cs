@@ -2,6 +2,7 @@ using System.Data;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using FaceSorter.Storage;
 using Npgsql;
 
 namespace FaceSorter.Immich.MachineLearning;
@@ -9,19 +10,24 @@ namespace FaceSorter.Immich.MachineLearning;
 /// <summary>
 /// Reads the named faces from Immich's database into a new <see cref="GallerySnapshot"/>. The layout
 /// is detected on every load, so an Immich upgrade while the daemon runs (say v3.1 → v3.2) is followed.
+/// The faces learned from the user's approvals (FaceSorter's own store) are added as references of
+/// their person, next to Immich's.
 /// </summary>
 public sealed class GalleryLoader
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<GalleryLoader> _logger;
+    private readonly IFaceSorterStore? _store;
     private ImmichSchema? _lastSchema;
 
     public GalleryLoader(
         [FromKeyedServices(MachineLearningServiceCollectionExtensions.ImmichDatabaseKey)] NpgsqlDataSource dataSource,
         TimeProvider timeProvider,
-        ILogger<GalleryLoader> logger)
+        ILogger<GalleryLoader> logger,
+        IFaceSorterStore? store = null)
     {
+        _store = store;
         _dataSource = dataSource;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -49,7 +55,8 @@ public sealed class GalleryLoader
             count = (int)(await countCommand.ExecuteScalarAsync(cancellationToken))!;
         }
 
-        var builder = new GalleryBuilder(count, _timeProvider);
+        var learned = _store is null ? [] : await _store.ListLearnedFacesAsync(cancellationToken);
+        var builder = new GalleryBuilder(count + learned.Count, _timeProvider);
         await using (var command = new NpgsqlCommand(sql, connection, transaction))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -64,6 +71,11 @@ public sealed class GalleryLoader
         }
 
         await transaction.CommitAsync(cancellationToken);
+        foreach (var face in learned)
+        {
+            builder.Add(LearnedPersonId, face.PersonName, LearnedFaceId(face.FileHash), face.Embedding);
+        }
+
         if (builder.SkippedForName > 0)
         {
             MachineLearningLog.GalleryFacesSkipped(_logger, builder.SkippedForName, "the person's name has no letters or digits to make a folder of");
@@ -75,7 +87,14 @@ public sealed class GalleryLoader
         }
 
         var snapshot = builder.Build();
-        MachineLearningLog.GalleryLoaded(_logger, snapshot.People.Count, snapshot.Count, _timeProvider.GetElapsedTime(started));
+        MachineLearningLog.GalleryLoaded(_logger, snapshot.People.Count, snapshot.Count, learned.Count, _timeProvider.GetElapsedTime(started));
         return snapshot;
     }
+
+    /// <summary>The person id of a learned face whose person Immich does not know (yet).</summary>
+    public const string LearnedPersonId = "learned";
+
+    /// <summary>A stable id for a learned face: the first 128 bits of its content's SHA-256.</summary>
+    private static Guid LearnedFaceId(string fileHash) =>
+        fileHash.Length >= 32 && Guid.TryParseExact(fileHash[..32], "N", out var id) ? id : Guid.Empty;
 }

@@ -11,8 +11,17 @@ internal static partial class MachineLearningLog
     [LoggerMessage(3101, LogLevel.Information, "Immich database layout {Layout} detected ({Found})")]
     public static partial void SchemaDetected(ILogger logger, ImmichLayout layout, string found);
 
-    [LoggerMessage(3102, LogLevel.Information, "Gallery loaded: {People} named people, {Faces} faces in {Elapsed}")]
-    public static partial void GalleryLoaded(ILogger logger, int people, int faces, TimeSpan elapsed);
+    [LoggerMessage(3102, LogLevel.Information, "Gallery loaded: {People} named people, {Faces} faces ({Learned} of them learned from approvals) in {Elapsed}")]
+    public static partial void GalleryLoaded(ILogger logger, int people, int faces, int learned, TimeSpan elapsed);
+
+    [LoggerMessage(3107, LogLevel.Information, "Learned {Person}'s face from {FilePath}")]
+    public static partial void FaceLearned(ILogger logger, string person, string filePath);
+
+    [LoggerMessage(3108, LogLevel.Information, "Nothing to learn from {FilePath} for {Person}: {Reason}")]
+    public static partial void NothingToLearn(ILogger logger, string filePath, string person, string reason);
+
+    [LoggerMessage(3109, LogLevel.Warning, "Learning from approvals paused: {Reason}; trying again later")]
+    public static partial void LearningPaused(ILogger logger, string reason);
 
     [LoggerMessage(3103, LogLevel.Warning, "Gallery could not be loaded from Immich's database; retrying in {RetryIn}")]
     public static partial void GalleryLoadFailed(ILogger logger, Exception exception, TimeSpan retryIn);

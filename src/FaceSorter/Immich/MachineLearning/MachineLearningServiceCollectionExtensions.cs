@@ -43,6 +43,16 @@ public static class MachineLearningServiceCollectionExtensions
     }
 
     /// <summary>
+    /// Learning from the user's approvals (<see cref="ApprovalLearner"/>), for the daemon in
+    /// MachineLearning mode. Needs the store and <see cref="AddImmichMachineLearning"/>.
+    /// </summary>
+    public static IServiceCollection AddApprovalLearning(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ApprovalLearner>());
+        return services;
+    }
+
+    /// <summary>
     /// The named-face gallery read from Immich's database (<c>DatabaseConnectionString</c>), kept
     /// fresh by <see cref="GalleryRefresher"/>, and <see cref="GalleryDistance"/>: what
     /// MachineLearning mode matches against, and what gives Upload mode a real confidence.

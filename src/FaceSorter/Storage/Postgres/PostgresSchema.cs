@@ -90,5 +90,14 @@ internal static class PostgresSchema
         CREATE INDEX ix_downloads_path ON downloads(file_path);
         CREATE INDEX ix_review_path ON review_queue(file_path);
         """,
+        // 3: learning from approvals (issue 5, part 7): the face of each approved content, as a named
+        // reference for its person. An empty embedding means "looked, nothing to learn".
+        """
+        CREATE TABLE learned_faces(
+            file_hash text PRIMARY KEY,
+            person_name text NOT NULL,
+            embedding real[] NOT NULL,
+            learned_at text COLLATE "C" NOT NULL);
+        """,
     ];
 }

@@ -306,6 +306,48 @@ public sealed class PostgresStore : IFaceSorterStore
             SELECT id, file_path, file_hash, person_name, auto_sorted, source FROM downloads
             WHERE @hash::text IS NULL OR file_hash = @hash ORDER BY id;
             """, Text("hash", fileHash));
+        return await ReadDownloadsAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<DownloadItem>> ListUnlearnedApprovalsAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, """
+            SELECT d.id, d.file_path, d.file_hash, d.person_name, d.auto_sorted, d.source FROM downloads d
+            LEFT JOIN learned_faces l ON l.file_hash = d.file_hash
+            WHERE d.auto_sorted = 0 AND d.file_hash IS NOT NULL AND d.person_name IS NOT NULL
+              AND (l.file_hash IS NULL OR l.person_name <> d.person_name)
+            ORDER BY d.id LIMIT @limit;
+            """, Integer("limit", limit));
+        return await ReadDownloadsAsync(command, cancellationToken);
+    }
+
+    public async Task SetLearnedFaceAsync(string fileHash, string person, float[] embedding, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await ExecuteAsync(connection, null, """
+            INSERT INTO learned_faces(file_hash, person_name, embedding, learned_at) VALUES (@hash, @person, @embedding, @now)
+            ON CONFLICT(file_hash) DO UPDATE SET person_name = excluded.person_name, embedding = excluded.embedding, learned_at = excluded.learned_at;
+            """, cancellationToken,
+            Text("hash", fileHash), Text("person", person), new NpgsqlParameter("embedding", NpgsqlDbType.Array | NpgsqlDbType.Real) { Value = embedding }, Text("now", Now()));
+    }
+
+    public async Task<IReadOnlyList<LearnedFace>> ListLearnedFacesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT file_hash, person_name, embedding FROM learned_faces WHERE cardinality(embedding) > 0 ORDER BY file_hash;");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var faces = new List<LearnedFace>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            faces.Add(new LearnedFace(reader.GetString(0), reader.GetString(1), await reader.GetFieldValueAsync<float[]>(2, cancellationToken)));
+        }
+
+        return faces;
+    }
+
+    private static async Task<List<DownloadItem>> ReadDownloadsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var items = new List<DownloadItem>();
         while (await reader.ReadAsync(cancellationToken))

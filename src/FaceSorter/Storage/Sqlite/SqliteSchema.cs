@@ -75,5 +75,14 @@ internal static class SqliteSchema
         CREATE INDEX ix_downloads_path ON downloads(file_path);
         CREATE INDEX ix_review_path ON review_queue(file_path);
         """,
+        // 3: learning from approvals (issue 5, part 7): the face of each approved content, as a named
+        // reference for its person. An empty embedding means "looked, nothing to learn".
+        """
+        CREATE TABLE learned_faces(
+            file_hash TEXT PRIMARY KEY,
+            person_name TEXT NOT NULL,
+            embedding BLOB NOT NULL,
+            learned_at TEXT NOT NULL);
+        """,
     ];
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Data;
 using FaceSorter.Decisions;
 using Microsoft.Data.Sqlite;
@@ -300,6 +301,49 @@ public sealed class SqliteStore : IFaceSorterStore
             SELECT id, file_path, file_hash, person_name, auto_sorted, source FROM downloads
             WHERE $hash IS NULL OR file_hash = $hash ORDER BY id;
             """, ("$hash", fileHash));
+        return Task.FromResult<IReadOnlyList<DownloadItem>>(ReadDownloads(command));
+    }
+
+    public Task<IReadOnlyList<DownloadItem>> ListUnlearnedApprovalsAsync(int limit, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, """
+            SELECT d.id, d.file_path, d.file_hash, d.person_name, d.auto_sorted, d.source FROM downloads d
+            LEFT JOIN learned_faces l ON l.file_hash = d.file_hash
+            WHERE d.auto_sorted = 0 AND d.file_hash IS NOT NULL AND d.person_name IS NOT NULL
+              AND (l.file_hash IS NULL OR l.person_name <> d.person_name)
+            ORDER BY d.id LIMIT $limit;
+            """, ("$limit", limit));
+        return Task.FromResult<IReadOnlyList<DownloadItem>>(ReadDownloads(command));
+    }
+
+    public Task SetLearnedFaceAsync(string fileHash, string person, float[] embedding, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        Execute(connection, null, """
+            INSERT INTO learned_faces(file_hash, person_name, embedding, learned_at) VALUES ($hash, $person, $embedding, $now)
+            ON CONFLICT(file_hash) DO UPDATE SET person_name = excluded.person_name, embedding = excluded.embedding, learned_at = excluded.learned_at;
+            """, ("$hash", fileHash), ("$person", person), ("$embedding", MemoryMarshal.AsBytes(embedding.AsSpan()).ToArray()), ("$now", Now()));
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<LearnedFace>> ListLearnedFacesAsync(CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, "SELECT file_hash, person_name, embedding FROM learned_faces WHERE length(embedding) > 0 ORDER BY file_hash;");
+        using var reader = command.ExecuteReader();
+        var faces = new List<LearnedFace>();
+        while (reader.Read())
+        {
+            var bytes = (byte[])reader.GetValue(2);
+            faces.Add(new LearnedFace(reader.GetString(0), reader.GetString(1), MemoryMarshal.Cast<byte, float>(bytes).ToArray()));
+        }
+
+        return Task.FromResult<IReadOnlyList<LearnedFace>>(faces);
+    }
+
+    private static List<DownloadItem> ReadDownloads(SqliteCommand command)
+    {
         using var reader = command.ExecuteReader();
         var items = new List<DownloadItem>();
         while (reader.Read())
@@ -313,7 +357,7 @@ public sealed class SqliteStore : IFaceSorterStore
                 reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
 
-        return Task.FromResult<IReadOnlyList<DownloadItem>>(items);
+        return items;
     }
 
     public Task MoveDownloadAsync(long downloadId, string newPath, string person, CancellationToken cancellationToken)
