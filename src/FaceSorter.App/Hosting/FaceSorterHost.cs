@@ -56,6 +56,11 @@ internal static class FaceSorterHost
             {
                 builder.Services.AddApprovalLearning();
             }
+
+            if (configuration.GetValue("FaceSorter:Immich:AssignApprovals", false))
+            {
+                builder.Services.AddApprovalAssignment();
+            }
         }
 
         if (builder is WebApplicationBuilder web)

@@ -151,6 +151,64 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
         };
     }
 
+    /// <summary>
+    /// <c>POST /assets/bulk-upload-check</c>: the id of the user's live (not trashed) asset with this
+    /// SHA-1 (hex), or null when Immich does not have the content.
+    /// </summary>
+    public async Task<string?> FindAssetAsync(string sha1Hex, CancellationToken cancellationToken)
+    {
+        const string what = "POST /api/assets/bulk-upload-check";
+        using var response = await SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Post, "api/assets/bulk-upload-check")
+            {
+                Content = JsonContent.Create(new { assets = new[] { new { id = sha1Hex, checksum = sha1Hex } } }, options: Json),
+            },
+            what,
+            idempotent: true,
+            cancellationToken);
+        var check = await ReadJsonAsync<BulkUploadCheckDto>(response, what, cancellationToken);
+        return check.Results.FirstOrDefault() is { Action: "reject", Reason: "duplicate", AssetId: { } assetId, IsTrashed: not true } ? assetId : null;
+    }
+
+    /// <summary><c>GET /people</c>, every page, hidden people included.</summary>
+    public async Task<List<PersonDto>> GetPeopleAsync(CancellationToken cancellationToken)
+    {
+        var people = new List<PersonDto>();
+        for (var page = 1; ; page++)
+        {
+            var batch = await GetJsonAsync<PeoplePageDto>(string.Create(CultureInfo.InvariantCulture, $"api/people?page={page}&size=1000&withHidden=true"), cancellationToken);
+            people.AddRange(batch.People);
+            if (!batch.HasNextPage || batch.People.Count == 0)
+            {
+                return people;
+            }
+        }
+    }
+
+    /// <summary><c>POST /people</c> <c>{name}</c> → the new person.</summary>
+    public async Task<PersonDto> CreatePersonAsync(string name, CancellationToken cancellationToken)
+    {
+        const string what = "POST /api/people";
+        using var response = await SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Post, "api/people") { Content = JsonContent.Create(new { name }, options: Json) },
+            what,
+            idempotent: false,
+            cancellationToken);
+        return await ReadJsonAsync<PersonDto>(response, what, cancellationToken);
+    }
+
+    /// <summary><c>PUT /faces/{personId}</c> <c>{id: faceId}</c>: the path names the person (IMMICH.md 2.5).</summary>
+    public async Task AssignFaceAsync(string personId, string faceId, CancellationToken cancellationToken)
+    {
+        const string what = "PUT /api/faces/{personId}";
+        using var response = await SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Put, "api/faces/" + Uri.EscapeDataString(personId)) { Content = JsonContent.Create(new { id = faceId }, options: Json) },
+            what,
+            idempotent: true,
+            cancellationToken);
+        await EnsureSuccessAsync(response, what, cancellationToken);
+    }
+
     /// <summary><c>DELETE /assets</c> <c>{ids, force}</c> → 204; <c>force: true</c> purges at once instead of trashing.</summary>
     public async Task DeleteAssetsAsync(IReadOnlyCollection<string> assetIds, bool force, CancellationToken cancellationToken)
     {

@@ -21,6 +21,14 @@ public static class ImmichServiceCollectionExtensions
         return services;
     }
 
+    /// <summary><c>Immich:AssignApprovals</c>: tell Immich about the user's approvals (<see cref="ApprovalAssigner"/>). Needs the store.</summary>
+    public static IServiceCollection AddApprovalAssignment(this IServiceCollection services)
+    {
+        services.AddImmichServerClient();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, ApprovalAssigner>());
+        return services;
+    }
+
     /// <summary>
     /// The REST client alone (also what <c>doctor</c> needs). The face service is a singleton that
     /// keeps its client, so the handler is not rotated by the factory; pooled connections are

@@ -115,6 +115,12 @@ public interface IFaceSorterStore
     /// <summary>The learned faces with an embedding, for the gallery.</summary>
     Task<IReadOnlyList<LearnedFace>> ListLearnedFacesAsync(CancellationToken cancellationToken);
 
+    /// <summary>Like <see cref="ListUnlearnedApprovalsAsync"/>, for the approvals not yet told to Immich (<c>Immich:AssignApprovals</c>).</summary>
+    Task<IReadOnlyList<DownloadItem>> ListUnassignedApprovalsAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Records that the approval of <paramref name="fileHash"/> as <paramref name="person"/> was handled, and how.</summary>
+    Task SetAssignmentAsync(string fileHash, string person, string outcome, CancellationToken cancellationToken);
+
     Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken);
 
     Task SetSettingAsync(string key, string value, CancellationToken cancellationToken);

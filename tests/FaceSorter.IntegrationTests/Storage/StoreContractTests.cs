@@ -451,6 +451,9 @@ public abstract class StoreContractTests : IAsyncLifetime
         var download = (await store.ListDownloadsAsync("h1", Token)).Single();
         await store.MoveDownloadAsync(download.Id, "/faces/frank/a.jpg", "frank", Token);
         (await store.ListUnlearnedApprovalsAsync(10, Token)).Should().ContainSingle().Which.PersonName.Should().Be("frank", "a correction is learned again");
+
+        await store.SetAssignmentAsync("h2", "dave", "told", Token);
+        (await store.ListUnassignedApprovalsAsync(10, Token)).Select(item => item.FileHash).Should().Equal(["h1"], "telling Immich is tracked apart from learning");
     }
 
     [Fact]

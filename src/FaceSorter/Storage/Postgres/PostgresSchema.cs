@@ -99,5 +99,13 @@ internal static class PostgresSchema
             embedding real[] NOT NULL,
             learned_at text COLLATE "C" NOT NULL);
         """,
+        // 4: Immich.AssignApprovals (issue 5, part 7): which approvals have been told to Immich, and how it went.
+        """
+        CREATE TABLE immich_assignments(
+            file_hash text PRIMARY KEY,
+            person_name text NOT NULL,
+            outcome text NOT NULL,
+            assigned_at text COLLATE "C" NOT NULL);
+        """,
     ];
 }

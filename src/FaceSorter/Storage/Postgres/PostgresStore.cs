@@ -309,14 +309,30 @@ public sealed class PostgresStore : IFaceSorterStore
         return await ReadDownloadsAsync(command, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<DownloadItem>> ListUnlearnedApprovalsAsync(int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DownloadItem>> ListUnlearnedApprovalsAsync(int limit, CancellationToken cancellationToken) =>
+        await ListApprovalsNotInAsync("learned_faces", limit, cancellationToken);
+
+    public async Task<IReadOnlyList<DownloadItem>> ListUnassignedApprovalsAsync(int limit, CancellationToken cancellationToken) =>
+        await ListApprovalsNotInAsync("immich_assignments", limit, cancellationToken);
+
+    public async Task SetAssignmentAsync(string fileHash, string person, string outcome, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, null, """
+        await ExecuteAsync(connection, null, """
+            INSERT INTO immich_assignments(file_hash, person_name, outcome, assigned_at) VALUES (@hash, @person, @outcome, @now)
+            ON CONFLICT(file_hash) DO UPDATE SET person_name = excluded.person_name, outcome = excluded.outcome, assigned_at = excluded.assigned_at;
+            """, cancellationToken, Text("hash", fileHash), Text("person", person), Text("outcome", outcome), Text("now", Now()));
+    }
+
+    /// <summary>Files the user put under a person whose content has no row for that person in <paramref name="doneTable"/> (a constant).</summary>
+    private async Task<List<DownloadItem>> ListApprovalsNotInAsync(string doneTable, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, $"""
             SELECT d.id, d.file_path, d.file_hash, d.person_name, d.auto_sorted, d.source FROM downloads d
-            LEFT JOIN learned_faces l ON l.file_hash = d.file_hash
+            LEFT JOIN {doneTable} done ON done.file_hash = d.file_hash
             WHERE d.auto_sorted = 0 AND d.file_hash IS NOT NULL AND d.person_name IS NOT NULL
-              AND (l.file_hash IS NULL OR l.person_name <> d.person_name)
+              AND (done.file_hash IS NULL OR done.person_name <> d.person_name)
             ORDER BY d.id LIMIT @limit;
             """, Integer("limit", limit));
         return await ReadDownloadsAsync(command, cancellationToken);

@@ -84,5 +84,13 @@ internal static class SqliteSchema
             embedding BLOB NOT NULL,
             learned_at TEXT NOT NULL);
         """,
+        // 4: Immich.AssignApprovals (issue 5, part 7): which approvals have been told to Immich, and how it went.
+        """
+        CREATE TABLE immich_assignments(
+            file_hash TEXT PRIMARY KEY,
+            person_name TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            assigned_at TEXT NOT NULL);
+        """,
     ];
 }

@@ -304,17 +304,34 @@ public sealed class SqliteStore : IFaceSorterStore
         return Task.FromResult<IReadOnlyList<DownloadItem>>(ReadDownloads(command));
     }
 
-    public Task<IReadOnlyList<DownloadItem>> ListUnlearnedApprovalsAsync(int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DownloadItem>> ListUnlearnedApprovalsAsync(int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<DownloadItem>>(ListApprovalsNotIn("learned_faces", limit));
+
+    public Task<IReadOnlyList<DownloadItem>> ListUnassignedApprovalsAsync(int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<DownloadItem>>(ListApprovalsNotIn("immich_assignments", limit));
+
+    public Task SetAssignmentAsync(string fileHash, string person, string outcome, CancellationToken cancellationToken)
     {
         using var connection = Open();
-        using var command = Command(connection, null, """
+        Execute(connection, null, """
+            INSERT INTO immich_assignments(file_hash, person_name, outcome, assigned_at) VALUES ($hash, $person, $outcome, $now)
+            ON CONFLICT(file_hash) DO UPDATE SET person_name = excluded.person_name, outcome = excluded.outcome, assigned_at = excluded.assigned_at;
+            """, ("$hash", fileHash), ("$person", person), ("$outcome", outcome), ("$now", Now()));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Files the user put under a person whose content has no row for that person in <paramref name="doneTable"/> (a constant).</summary>
+    private List<DownloadItem> ListApprovalsNotIn(string doneTable, int limit)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, $"""
             SELECT d.id, d.file_path, d.file_hash, d.person_name, d.auto_sorted, d.source FROM downloads d
-            LEFT JOIN learned_faces l ON l.file_hash = d.file_hash
+            LEFT JOIN {doneTable} done ON done.file_hash = d.file_hash
             WHERE d.auto_sorted = 0 AND d.file_hash IS NOT NULL AND d.person_name IS NOT NULL
-              AND (l.file_hash IS NULL OR l.person_name <> d.person_name)
+              AND (done.file_hash IS NULL OR done.person_name <> d.person_name)
             ORDER BY d.id LIMIT $limit;
             """, ("$limit", limit));
-        return Task.FromResult<IReadOnlyList<DownloadItem>>(ReadDownloads(command));
+        return ReadDownloads(command);
     }
 
     public Task SetLearnedFaceAsync(string fileHash, string person, float[] embedding, CancellationToken cancellationToken)

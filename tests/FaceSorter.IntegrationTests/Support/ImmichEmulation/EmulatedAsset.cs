@@ -20,7 +20,7 @@ public sealed class EmulatedAsset
 
     public string? DeviceId { get; init; }
 
-    public required IReadOnlyList<(string FaceId, EmulatedFace Face)> Faces { get; init; }
+    public required IReadOnlyList<(string FaceId, EmulatedFace Face)> Faces { get; set; }
 
     public required EmulatedProcessing Processing { get; init; }
 

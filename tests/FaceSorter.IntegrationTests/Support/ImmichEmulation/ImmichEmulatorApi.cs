@@ -51,6 +51,10 @@ public sealed partial class ImmichEmulator
         app.MapDelete("/api/assets", DeleteAsync);
         app.MapGet("/api/assets/{id}", context => AssetAsync(context, (string)context.Request.RouteValues["id"]!));
         app.MapGet("/api/faces", FacesAsync);
+        app.MapPut("/api/faces/{personId}", context => ReassignFaceAsync(context, (string)context.Request.RouteValues["personId"]!));
+        app.MapPost("/api/assets/bulk-upload-check", BulkUploadCheckAsync);
+        app.MapGet("/api/people", PeopleAsync);
+        app.MapPost("/api/people", CreatePersonAsync);
         app.MapGet("/api/jobs", context => AdminOnlyAsync(context, JobsJson));
         if (Major > 2 || (Major == 2 && Minor >= 4))
         {

@@ -1,0 +1,9 @@
+namespace FaceSorter.Immich.Api;
+
+/// <summary><c>PeopleResponseDto</c> from <c>GET /people</c> (IMMICH.md 2.6).</summary>
+public sealed class PeoplePageDto
+{
+    public required List<PersonDto> People { get; init; }
+
+    public bool HasNextPage { get; init; }
+}

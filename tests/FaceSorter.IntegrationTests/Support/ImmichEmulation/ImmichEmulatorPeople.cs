@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using FaceSorter.Decisions;
+using Microsoft.AspNetCore.Http;
+
+namespace FaceSorter.IntegrationTests.Support;
+
+/// <summary>
+/// People routes (IMMICH.md 2.5, 2.6): <c>POST /assets/bulk-upload-check</c>, <c>GET /people</c>
+/// (only people with a face on a live asset), <c>POST /people</c> (a new person, invisible in the list
+/// until it has a face) and <c>PUT /faces/{personId}</c> <c>{id: faceId}</c> (the path names the person).
+/// </summary>
+public sealed partial class ImmichEmulator
+{
+    private readonly List<(string Id, string Name)> _createdPeople = [];
+
+    /// <summary>Every face reassignment, as (face id, person name).</summary>
+    public IReadOnlyList<(string FaceId, string Person)> Reassignments
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _reassignments];
+            }
+        }
+    }
+
+    private readonly List<(string FaceId, string Person)> _reassignments = [];
+
+    private async Task BulkUploadCheckAsync(HttpContext context)
+    {
+        var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        var results = new JsonArray();
+        foreach (var entry in body?["assets"]?.AsArray() ?? [])
+        {
+            var id = entry!["id"]!.GetValue<string>();
+            var checksum = ToBase64Checksum(entry["checksum"]!.GetValue<string>());
+            EmulatedAsset? existing;
+            lock (_lock)
+            {
+                existing = _assets.Values.FirstOrDefault(asset => !asset.IsPurged && asset.Checksum == checksum);
+            }
+
+            results.Add(existing is null
+                ? new JsonObject { ["id"] = id, ["action"] = "accept" }
+                : new JsonObject { ["id"] = id, ["action"] = "reject", ["reason"] = "duplicate", ["assetId"] = existing.Id, ["isTrashed"] = existing.IsTrashed });
+        }
+
+        await WriteJsonAsync(context, 200, new JsonObject { ["results"] = results });
+    }
+
+    private async Task PeopleAsync(HttpContext context)
+    {
+        JsonArray people;
+        lock (_lock)
+        {
+            var named = _assets.Values.Where(asset => !asset.IsTrashed)
+                .SelectMany(asset => asset.Faces)
+                .Select(face => face.Face.PersonName)
+                .Where(name => !string.IsNullOrEmpty(name))
+                .Distinct(StringComparer.Ordinal);
+            people = new JsonArray([.. named.Select(name => (JsonNode)PersonJson(name!))]);
+        }
+
+        await WriteJsonAsync(context, 200, new JsonObject { ["people"] = people, ["total"] = people.Count, ["hidden"] = 0, ["hasNextPage"] = false });
+    }
+
+    private async Task CreatePersonAsync(HttpContext context)
+    {
+        var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        var name = body?["name"]?.GetValue<string>() ?? "";
+        JsonObject person;
+        lock (_lock)
+        {
+            var id = Guid.NewGuid().ToString();
+            _createdPeople.Add((id, name));
+            _personIds.TryAdd(name, id);
+            person = PersonJson(name);
+            person["id"] = id;
+        }
+
+        await WriteJsonAsync(context, 201, person);
+    }
+
+    private async Task ReassignFaceAsync(HttpContext context, string personId)
+    {
+        var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        var faceId = body?["id"]?.GetValue<string>();
+        JsonObject? person = null;
+        lock (_lock)
+        {
+            var name = _personIds.FirstOrDefault(pair => pair.Value == personId).Key
+                ?? _createdPeople.FirstOrDefault(created => created.Id == personId).Name;
+            var asset = _assets.Values.FirstOrDefault(candidate => !candidate.IsPurged && candidate.Faces.Any(face => face.FaceId == faceId));
+            if (name is not null && asset is not null)
+            {
+                asset.Faces = [.. asset.Faces.Select(face => face.FaceId == faceId ? (face.FaceId, face.Face with { PersonName = name }) : face)];
+                _reassignments.Add((faceId!, PersonName.Sanitize(name) ?? name));
+                person = PersonJson(name);
+            }
+        }
+
+        if (person is null)
+        {
+            await WriteErrorAsync(context, 400, "Not found or no person.reassign access");
+            return;
+        }
+
+        await WriteJsonAsync(context, 200, person);
+    }
+
+    /// <summary>Immich takes the SHA-1 as 40 hex characters or 28 base64 ones (IMMICH.md 2.3).</summary>
+    private static string ToBase64Checksum(string checksum) =>
+        checksum.Length == 40 ? Convert.ToBase64String(Convert.FromHexString(checksum)) : checksum;
+}
