@@ -18,6 +18,13 @@ public sealed class DropFolderMonitor : BackgroundService
 {
     private static readonly TimeSpan DueButStillWritingRecheck = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ScanProgressCheck = TimeSpan.FromMilliseconds(50);
+
+    // A burst of events (thousands of files dropped at once) wakes the loop for every event, and each
+    // round walks all tracked files and maybe /proc: rounds are at least this far apart, and a /proc
+    // scan this recent is reused. Both are far below SettleTime, which is what makes a file due.
+    private static readonly TimeSpan MinRoundGap = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan WriterScanReuse = TimeSpan.FromMilliseconds(100);
+    private (DateTimeOffset At, HashSet<string> Paths)? _writerScan;
     private readonly Dictionary<string, TrackedFile> _tracked = new(StringComparer.Ordinal);
     private readonly PathHints _hints = new();
     private readonly SortingPipeline _pipeline;
@@ -116,11 +123,18 @@ public sealed class DropFolderMonitor : BackgroundService
                     Observe(path, now, namedByEvent: true);
                 }
 
+                var roundStarted = _clock.GetTimestamp();
                 await HandOverFinishedAsync(stoppingToken);
                 if (_mode.ScanOnce && ScanIsDone())
                 {
                     _lifetime.StopApplication();
                     return;
+                }
+
+                var gap = MinRoundGap - _clock.GetElapsedTime(roundStarted);
+                if (gap > TimeSpan.Zero)
+                {
+                    await Task.Delay(gap, _clock, stoppingToken);
                 }
 
                 await WaitForWorkAsync(nextRescan, stoppingToken);
@@ -193,8 +207,14 @@ public sealed class DropFolderMonitor : BackgroundService
             return;
         }
 
-        var openForWriting = _writers.FindOpenForWriting(_inbox);
-        WarnOnceIfWriterCheckIsPartial();
+        if (_writerScan is not { } scan || now - scan.At >= WriterScanReuse)
+        {
+            scan = (now, _writers.FindOpenForWriting(_inbox));
+            _writerScan = scan;
+            WarnOnceIfWriterCheckIsPartial();
+        }
+
+        var openForWriting = scan.Paths;
         foreach (var file in due)
         {
             var hasCompanion = DownloadNames.CompanionsOf(file.Path).Any(File.Exists);

@@ -29,6 +29,8 @@ public sealed partial class ImmichEmulator : IAsyncDisposable
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, EmulatedAsset> _assets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EmulatedAsset> _assetsByChecksum = new(StringComparer.Ordinal);
+    private readonly HashSet<EmulatedAsset> _inProgress = [];
     private readonly Dictionary<string, EmulatedFace[]> _faces = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, EmulatedProcessing> _processing = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _personIds = new(StringComparer.Ordinal);
@@ -179,6 +181,7 @@ public sealed partial class ImmichEmulator : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(2)); // StopAsync must not wait out a "slow" answer
+        builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(options => options.MemoryBufferThreshold = 8 * 1024 * 1024); // uploads in memory, not in temp files
         builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_port}"));
         var app = builder.Build();
         MapApi(app);

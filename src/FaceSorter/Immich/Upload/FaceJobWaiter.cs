@@ -9,8 +9,8 @@ namespace FaceSorter.Immich.Upload;
 /// Waits for Immich's own face jobs on one asset, then reads its faces (IMMICH.md 2.7 and 7).
 /// <c>GET /faces?id=</c> first lists detected faces with <c>person: null</c>; recognition names them
 /// later. There is no per-asset status in the API, so the rule is: the face queues (and the
-/// metadata and thumbnail queues upstream) are idle and the faces read after that are the same as
-/// the poll before. The queues are read before the faces, so faces read after an idle answer
+/// metadata and thumbnail queues upstream) are idle and, when no face was found, the faces read
+/// after that are the same as the poll before. The queues are read before the faces, so faces read after an idle answer
 /// already hold what the finished jobs wrote. Polls back off from 250 ms to 5 s on the injected
 /// clock. At <c>FaceWaitTimeout</c> it decides on what it has and says so in the note.
 /// Without an admin key the queues are unreadable (401/403): it then waits until the faces are
@@ -47,7 +47,13 @@ internal sealed class FaceJobWaiter(ImmichServerClient immich, TimeProvider cloc
 
             string? note = null;
             var elapsed = clock.GetElapsedTime(started);
-            var settled = QueuesUnreadable ? unchanged >= UnchangedPollsWithoutQueues : busy is null && unchanged >= 1;
+            // Faces read after an idle answer are final: detection queues the recognition jobs before
+            // it completes, so once faces exist an idle queue means recognition ran too. No faces
+            // could still mean "not detected yet" (the chain upstream queues its next job only
+            // after completing), so that is confirmed by a second, unchanged poll.
+            var settled = QueuesUnreadable
+                ? unchanged >= UnchangedPollsWithoutQueues
+                : busy is null && (faces.Count > 0 || unchanged >= 1);
             if (!settled && elapsed < timeout)
             {
                 var left = timeout - elapsed;

@@ -38,7 +38,7 @@ public sealed partial class ImmichEmulator
             EmulatedAsset? existing;
             lock (_lock)
             {
-                existing = _assets.Values.FirstOrDefault(asset => !asset.IsPurged && asset.Checksum == checksum);
+                existing = LiveAssetWithChecksum(checksum);
             }
 
             results.Add(existing is null
@@ -108,6 +108,10 @@ public sealed partial class ImmichEmulator
 
         await WriteJsonAsync(context, 200, person);
     }
+
+    /// <summary>The user's asset with this base64 SHA-1 that is not purged, if any (call under the lock).</summary>
+    private EmulatedAsset? LiveAssetWithChecksum(string checksum) =>
+        _assetsByChecksum.TryGetValue(checksum, out var asset) && !asset.IsPurged ? asset : null;
 
     /// <summary>Immich takes the SHA-1 as 40 hex characters or 28 base64 ones (IMMICH.md 2.3).</summary>
     private static string ToBase64Checksum(string checksum) =>
