@@ -3,6 +3,14 @@ using FaceSorter.App.Cli;
 using FaceSorter.App.Hosting;
 using Log = Serilog.Log;
 
+// A verb's result (text or --json) is the only thing on stdout, so it can be piped; log lines go to
+// stderr. The daemon (`run`) logs to stdout as usual, for journald and a terminal.
+var results = Console.Out;
+if (args.FirstOrDefault() is { } verb && verb != "run" && !verb.StartsWith('-'))
+{
+    Console.SetOut(Console.Error);
+}
+
 LoggingSetup.StartBootstrapLogger();
 try
 {
@@ -18,7 +26,7 @@ try
 
     // The host handles SIGINT/SIGTERM itself and drains the pipeline: System.CommandLine must not
     // end the process after its default grace, nor swallow start-up errors.
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false, Output = results });
 }
 catch (Exception exception) when (StartupErrors.Describe(exception) is { } problem)
 {

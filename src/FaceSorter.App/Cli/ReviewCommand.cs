@@ -31,7 +31,7 @@ internal static class ReviewCommand
         {
             using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterHost.Purpose.Query, quiet: true);
             var actions = await ActionsAsync(host, cancellationToken);
-            return await ReportAsync(await actions.ApproveAsync(parse.GetValue(id), parse.GetValue(person)!, ReviewedByCli, cancellationToken));
+            return await ReportAsync(parse, await actions.ApproveAsync(parse.GetValue(id), parse.GetValue(person)!, ReviewedByCli, cancellationToken));
         });
         return command;
     }
@@ -45,7 +45,7 @@ internal static class ReviewCommand
         {
             using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterHost.Purpose.Query, quiet: true);
             var actions = await ActionsAsync(host, cancellationToken);
-            return await ReportAsync(await actions.RejectAsync(parse.GetValue(id), ReviewedByCli, cancellationToken));
+            return await ReportAsync(parse, await actions.RejectAsync(parse.GetValue(id), ReviewedByCli, cancellationToken));
         });
         return command;
     }
@@ -58,11 +58,11 @@ internal static class ReviewCommand
         return ActivatorUtilities.CreateInstance<ReviewActions>(host.Services);
     }
 
-    private static async Task<int> ReportAsync(ReviewActionResult result)
+    private static async Task<int> ReportAsync(ParseResult parse, ReviewActionResult result)
     {
         if (result.Succeeded)
         {
-            await Console.Out.WriteLineAsync(result.Message);
+            await parse.InvocationConfiguration.Output.WriteLineAsync(result.Message);
             return 0;
         }
 
@@ -91,16 +91,16 @@ internal static class ReviewCommand
             var items = await store.ListReviewAsync(only, null, cancellationToken);
             if (parse.GetValue(CommonOptions.Json))
             {
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(items.Select(ReviewJson.From)));
+                await parse.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(items.Select(ReviewJson.From)));
             }
             else
             {
                 foreach (var item in items)
                 {
-                    await Console.Out.WriteLineAsync($"{item.Id,6}  {item.Action.ToString().ToLowerInvariant(),-8}  {item.Category,-16}  {item.FilePath}  ({item.Reason})");
+                    await parse.InvocationConfiguration.Output.WriteLineAsync($"{item.Id,6}  {item.Action.ToString().ToLowerInvariant(),-8}  {item.Category,-16}  {item.FilePath}  ({item.Reason})");
                 }
 
-                await Console.Out.WriteLineAsync($"{items.Count} items");
+                await parse.InvocationConfiguration.Output.WriteLineAsync($"{items.Count} items");
             }
 
             return 0;

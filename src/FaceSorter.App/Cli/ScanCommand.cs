@@ -18,12 +18,13 @@ internal static class ScanCommand
         {
             var json = parse.GetValue(CommonOptions.Json);
             using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterHost.Purpose.Scan, quiet: json);
-            await host.RunAsync(cancellationToken);
+            // Resolved before the run: RunAsync disposes the host when it ends.
             var summary = host.Services.GetRequiredService<RunSummary>();
             var ledger = host.Services.GetRequiredService<FaceSorter.Watching.DropFolderMonitor>();
+            await host.RunAsync(cancellationToken);
             if (json)
             {
-                await Console.Out.WriteLineAsync(JsonSerializer.Serialize(new
+                await parse.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(new
                 {
                     sorted = summary.Finished,
                     failed = summary.Failed,
@@ -33,10 +34,10 @@ internal static class ScanCommand
             }
             else
             {
-                await Console.Out.WriteLineAsync($"Sorted {summary.Finished} files, {summary.Failed} failed (they stay in the drop folder), {ledger.Waiting} still downloading.");
+                await parse.InvocationConfiguration.Output.WriteLineAsync($"Sorted {summary.Finished} files, {summary.Failed} failed (they stay in the drop folder), {ledger.Waiting} still downloading.");
                 foreach (var (destination, count) in summary.ByDestination)
                 {
-                    await Console.Out.WriteLineAsync($"  {destination,-30} {count,6}");
+                    await parse.InvocationConfiguration.Output.WriteLineAsync($"  {destination,-30} {count,6}");
                 }
             }
 

@@ -22,7 +22,7 @@ internal static class StatsCommand
             var store = host.Services.GetRequiredService<IFaceSorterStore>();
             await store.MigrateAsync(cancellationToken);
             var stats = await store.GetStatsAsync(parse.GetValue(days), host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
-            await Console.Out.WriteLineAsync(parse.GetValue(CommonOptions.Json) ? ToJson(stats) : ToText(stats));
+            await parse.InvocationConfiguration.Output.WriteLineAsync(parse.GetValue(CommonOptions.Json) ? ToJson(stats) : ToText(stats));
             return 0;
         });
         return command;

@@ -1,3 +1,4 @@
+using FaceSorter.Diagnostics;
 using FaceSorter.Immich;
 using FaceSorter.Immich.MachineLearning;
 using FaceSorter.Options;
@@ -13,8 +14,8 @@ namespace FaceSorter.App.Hosting;
 
 /// <summary>
 /// The one host composition, shared by every verb: <c>run</c> gets the watchers, the pipeline and
-/// (when <c>Web:Enabled</c>) the web server; <c>scan</c> the pipeline in one-shot mode; the other
-/// verbs only the options and the store.
+/// (when <c>Web:Enabled</c>) the web server; <c>scan</c> the pipeline in one-shot mode; <c>doctor</c>
+/// the checks; the other verbs only the options and the store.
 /// </summary>
 internal static class FaceSorterHost
 {
@@ -23,6 +24,7 @@ internal static class FaceSorterHost
         Run,
         Scan,
         Query,
+        Doctor,
     }
 
     public static IHost Build(string? configPath, Purpose purpose, bool quiet = false)
@@ -43,7 +45,13 @@ internal static class FaceSorterHost
         builder.Services.AddSystemd();
 
         builder.Services.AddFaceSorterOptions(location).AddFaceSorterStore();
-        if (purpose != Purpose.Query)
+        if (purpose == Purpose.Doctor)
+        {
+            builder.Services.AddFaceSorterDoctor(
+                configuration.GetValue("FaceSorter:Immich:Mode", ImmichMode.Upload),
+                !string.IsNullOrWhiteSpace(configuration.GetValue<string>("FaceSorter:Immich:DatabaseConnectionString")));
+        }
+        else if (purpose != Purpose.Query)
         {
             builder.Services.AddFaceSorterPipeline(purpose == Purpose.Scan ? RunMode.Scan : RunMode.Daemon);
             builder.Services.AddFaceService(configuration);

@@ -7,23 +7,9 @@ namespace FaceSorter.IntegrationTests.Review;
 /// <c>Immich:AssignApprovals</c> in the real daemon: an approval in the file manager is told to the
 /// emulated Immich by assigning the asset's own face to the person (found by name, or created).
 /// </summary>
-public sealed class ApprovalAssignmentTests : IAsyncLifetime
+public sealed class ApprovalAssignmentTests : EmulatedImmichTest
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-    private readonly TempFolder _folder = new();
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
-    private ImmichEmulator _immich = null!;
-
-    private CancellationToken Token => _timeout.Token;
-
-    public async Task InitializeAsync() => _immich = await ImmichEmulator.StartAsync("3.1.0", Token);
-
-    public async Task DisposeAsync()
-    {
-        await _immich.DisposeAsync();
-        _timeout.Dispose();
-        _folder.Dispose();
-    }
 
     [Fact]
     public async Task Approvals_are_assigned_to_an_existing_person_by_name_or_to_a_new_one()
@@ -31,13 +17,13 @@ public sealed class ApprovalAssignmentTests : IAsyncLifetime
         var known = TestImages.Jpeg(801);
         var stranger = TestImages.Jpeg(802);
         var alicePhoto = TestImages.Jpeg(803);
-        _immich.SetFaces(Sha256(alicePhoto), EmulatedFace.Named("Alice Smith"));
-        _immich.SetFaces(Sha256(known), EmulatedFace.InUnnamedPerson());
-        _immich.SetFaces(Sha256(stranger), EmulatedFace.WithoutPerson());
-        await using var daemon = await TestDaemon.StartAsync(_folder.Path, cfg =>
+        Immich.SetFaces(Sha256(alicePhoto), EmulatedFace.Named("Alice Smith"));
+        Immich.SetFaces(Sha256(known), EmulatedFace.InUnnamedPerson());
+        Immich.SetFaces(Sha256(stranger), EmulatedFace.WithoutPerson());
+        await using var daemon = await TestDaemon.StartAsync(Folder.Path, cfg =>
         {
-            cfg["Immich"]!["Url"] = _immich.Url;
-            cfg["Immich"]!["ApiKey"] = _immich.ApiKey;
+            cfg["Immich"]!["Url"] = Immich.Url;
+            cfg["Immich"]!["ApiKey"] = Immich.ApiKey;
             cfg["Immich"]!["AssignApprovals"] = true;
         }, Token);
         TestImages.Write(daemon.Inbox, "alice.jpg", alicePhoto);
@@ -49,10 +35,10 @@ public sealed class ApprovalAssignmentTests : IAsyncLifetime
         MoveInto(daemon, rows.Single(row => row.FilePath.EndsWith("unknown_known.jpg", StringComparison.Ordinal)).FilePath, "alice_smith");
         MoveInto(daemon, rows.Single(row => row.FilePath.EndsWith("unknown_stranger.jpg", StringComparison.Ordinal)).FilePath, "zoe");
 
-        await Eventually.UntilAsync(() => _immich.Reassignments.Count == 2, Deadline, "both approvals told to Immich", Token);
-        _immich.Reassignments.Select(assignment => assignment.Person).Should().BeEquivalentTo(["alice_smith", "zoe"]);
-        _immich.CountRequests("POST", "/api/people").Should().Be(1, "Alice Smith was found by name; only Zoe was created");
-        _immich.Uploads.Should().HaveCount(3, "the approved files were found by checksum, not uploaded again");
+        await Eventually.UntilAsync(() => Immich.Reassignments.Count == 2, Deadline, "both approvals told to Immich", Token);
+        Immich.Reassignments.Select(assignment => assignment.Person).Should().BeEquivalentTo(["alice_smith", "zoe"]);
+        Immich.CountRequests("POST", "/api/people").Should().Be(1, "Alice Smith was found by name; only Zoe was created");
+        Immich.Uploads.Should().HaveCount(3, "the approved files were found by checksum, not uploaded again");
     }
 
     private static void MoveInto(TestDaemon daemon, string reviewPath, string person)

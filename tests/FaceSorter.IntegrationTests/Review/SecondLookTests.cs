@@ -9,23 +9,9 @@ namespace FaceSorter.IntegrationTests.Review;
 /// was named in it is asked about again once Immich knows the person (the emulator names the face
 /// from then on; KeepAssets false, so the re-check uploads it afresh as Immich would re-detect it).
 /// </summary>
-public sealed class SecondLookTests : IAsyncLifetime
+public sealed class SecondLookTests : EmulatedImmichTest
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-    private readonly TempFolder _folder = new();
-    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
-    private ImmichEmulator _immich = null!;
-
-    private CancellationToken Token => _timeout.Token;
-
-    public async Task InitializeAsync() => _immich = await ImmichEmulator.StartAsync("3.1.0", Token);
-
-    public async Task DisposeAsync()
-    {
-        await _immich.DisposeAsync();
-        _timeout.Dispose();
-        _folder.Dispose();
-    }
 
     [Fact]
     public async Task A_person_named_later_becomes_the_suggestion_and_the_file_stays_for_the_user()
@@ -62,11 +48,11 @@ public sealed class SecondLookTests : IAsyncLifetime
     {
         var content = TestImages.Jpeg(707);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
-        _immich.SetFaces(sha256, EmulatedFace.WithoutPerson());
-        var daemon = await TestDaemon.StartAsync(_folder.Path, cfg =>
+        Immich.SetFaces(sha256, EmulatedFace.WithoutPerson());
+        var daemon = await TestDaemon.StartAsync(Folder.Path, cfg =>
         {
-            cfg["Immich"]!["Url"] = _immich.Url;
-            cfg["Immich"]!["ApiKey"] = _immich.ApiKey;
+            cfg["Immich"]!["Url"] = Immich.Url;
+            cfg["Immich"]!["ApiKey"] = Immich.ApiKey;
             cfg["Immich"]!["KeepAssets"] = false;
             cfg["Review"]!["RecheckInterval"] = "00:00:01";
             cfg["Review"]!["AutoMoveOnRecheck"] = autoMove;
@@ -76,7 +62,7 @@ public sealed class SecondLookTests : IAsyncLifetime
         item.FilePath.Should().Be(Path.Combine(daemon.Review, "unidentified", "unknown_face.jpg"));
 
         // Immich's recognition has since put the face into a person the user named.
-        _immich.SetFaces(sha256, EmulatedFace.Named("Alice"));
+        Immich.SetFaces(sha256, EmulatedFace.Named("Alice"));
         return (daemon, item);
     }
 }

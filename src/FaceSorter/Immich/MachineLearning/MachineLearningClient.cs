@@ -50,6 +50,9 @@ public sealed class MachineLearningClient
     }.ToJsonString();
 
     /// <summary>True when the service answers <c>pong</c>.</summary>
+    /// <summary>The service's address as configured, for messages.</summary>
+    public Uri? BaseAddress => _http.BaseAddress;
+
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(_options.RequestTimeout, _timeProvider);

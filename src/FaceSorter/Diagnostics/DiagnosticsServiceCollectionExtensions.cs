@@ -1,0 +1,41 @@
+using FaceSorter.Immich;
+using FaceSorter.Immich.MachineLearning;
+using FaceSorter.Options;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace FaceSorter.Diagnostics;
+
+public static class DiagnosticsServiceCollectionExtensions
+{
+    /// <summary>
+    /// <see cref="Doctor"/> and the checks the configured mode needs: the ML checks in MachineLearning
+    /// mode, the database checks when <c>DatabaseConnectionString</c> is set. Expects the options and
+    /// the store from the host.
+    /// </summary>
+    public static IServiceCollection AddFaceSorterDoctor(this IServiceCollection services, ImmichMode mode, bool hasImmichDatabase)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddImmichServerClient();
+        services.TryAddSingleton(provider => new StoreCheck(
+            provider.GetRequiredService<Storage.IFaceSorterStore>(),
+            provider.GetRequiredService<IOptions<DatabaseOptions>>().Value,
+            provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ImmichServerChecks>();
+        if (mode == ImmichMode.MachineLearning)
+        {
+            services.AddImmichMachineLearning();
+            services.TryAddSingleton<MachineLearningChecks>();
+        }
+
+        if (hasImmichDatabase)
+        {
+            services.AddImmichGallery();
+            services.TryAddSingleton<ImmichDatabaseChecks>();
+        }
+
+        services.TryAddSingleton<Doctor>();
+        return services;
+    }
+}

@@ -1,0 +1,38 @@
+using FaceSorter.Options;
+using Microsoft.Extensions.Options;
+
+namespace FaceSorter.Diagnostics;
+
+/// <summary>
+/// <c>facesorter doctor</c>: every check that matters for the configured mode, in the order a user
+/// would fix things (folders, store, Immich server, ML service, Immich's database). A part the mode
+/// does not use is listed as skipped, so the user sees it was not forgotten.
+/// </summary>
+public sealed class Doctor(
+    IOptions<DirectoriesOptions> directories,
+    IOptions<ImmichOptions> immich,
+    StoreCheck store,
+    ImmichServerChecks server,
+    MachineLearningChecks? machineLearning = null,
+    ImmichDatabaseChecks? database = null)
+{
+    public async Task<IReadOnlyList<DoctorCheck>> RunAsync(CancellationToken cancellationToken)
+    {
+        var options = immich.Value;
+        var checks = new List<DoctorCheck>(FolderChecks.Run(directories.Value)) { await store.RunAsync(cancellationToken) };
+        var usesServer = options.Mode == ImmichMode.Upload || options.AssignApprovals;
+        checks.AddRange(usesServer
+            ? await server.RunAsync(cancellationToken)
+            : [DoctorCheck.Skipped("Immich server", "not used in MachineLearning mode (nothing is uploaded)")]);
+        checks.AddRange(machineLearning is not null
+            ? await machineLearning.RunAsync(cancellationToken)
+            : [DoctorCheck.Skipped("ML service", "not used in Upload mode (Immich runs it itself)")]);
+        checks.AddRange(database is not null
+            ? await database.RunAsync(cancellationToken)
+            : [DoctorCheck.Skipped("Immich database", $"{ImmichOptions.Section}:DatabaseConnectionString is not set: confidence is unknown in Upload mode")]);
+        return checks;
+    }
+
+    /// <summary>True when nothing blocks sorting.</summary>
+    public static bool AllPassed(IEnumerable<DoctorCheck> checks) => checks.All(check => check.Status != CheckStatus.Failed);
+}

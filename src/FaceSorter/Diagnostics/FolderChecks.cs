@@ -1,0 +1,109 @@
+using FaceSorter.Options;
+using FaceSorter.Watching;
+
+namespace FaceSorter.Diagnostics;
+
+/// <summary>The three folders: there (or creatable), writable, and whether moves between them are renames.</summary>
+public static class FolderChecks
+{
+    public static IEnumerable<DoctorCheck> Run(DirectoriesOptions directories)
+    {
+        var folders = new[] { ("Inbox", directories.Inbox), ("Faces", directories.Faces), ("Review", directories.Review) };
+        foreach (var (key, path) in folders)
+        {
+            yield return Writable(key, path);
+        }
+
+        yield return SameFilesystem(folders);
+    }
+
+    private static DoctorCheck Writable(string key, string path)
+    {
+        var name = $"Folder {key}";
+        var setting = $"{DirectoriesOptions.Section}:{key}";
+        var file = FileOnTheWay(path);
+        if (file is not null)
+        {
+            return DoctorCheck.Failed(name, file == path ? $"{path} is a file, not a folder" : $"{path} cannot be created: {file} is a file", $"point {setting} at a folder");
+        }
+
+        var existing = NearestExisting(path);
+        if (existing is null)
+        {
+            return DoctorCheck.Failed(name, $"no part of {path} exists", $"set {setting} to a folder on a mounted disk");
+        }
+
+        if (!CanWrite(existing, out var why))
+        {
+            return DoctorCheck.Failed(name, $"{existing} is not writable ({why})", $"give the user running FaceSorter write access to {existing}, or change {setting}");
+        }
+
+        return existing == path
+            ? DoctorCheck.Ok(name, $"{path} is writable")
+            : DoctorCheck.Warning(name, $"{path} does not exist yet; it is created when the daemon starts", "nothing to do, or create it now");
+    }
+
+    private static DoctorCheck SameFilesystem((string Key, string Path)[] folders)
+    {
+        var devices = folders
+            .Select(folder => (folder.Key, Device: NearestExisting(folder.Path) is { } existing ? FileIdentity.Of(existing)?.Device : null))
+            .Where(folder => folder.Device is not null)
+            .ToList();
+        var distinct = devices.Select(folder => folder.Device).Distinct().Count();
+        if (distinct <= 1)
+        {
+            return DoctorCheck.Ok("Same filesystem", "Inbox, Faces and Review share a filesystem: every move is a rename");
+        }
+
+        var groups = string.Join("; ", devices.GroupBy(folder => folder.Device).Select(group => string.Join(", ", group.Select(folder => folder.Key))));
+        return DoctorCheck.Warning(
+            "Same filesystem",
+            $"the folders are on {distinct} filesystems ({groups}): moves between them are copies (verified, then the original removed)",
+            "put them on one disk for instant moves, or leave it: copies are safe but slower and need free space");
+    }
+
+    private static string? FileOnTheWay(string path)
+    {
+        for (var current = Path.GetFullPath(path); current is not null; current = Path.GetDirectoryName(current))
+        {
+            if (File.Exists(current))
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? NearestExisting(string path)
+    {
+        for (var current = Path.GetFullPath(path); current is not null; current = Path.GetDirectoryName(current))
+        {
+            if (Directory.Exists(current))
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool CanWrite(string folder, out string why)
+    {
+        var probe = Path.Combine(folder, $".facesorter-doctor-{Guid.NewGuid():N}");
+        try
+        {
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            why = "";
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            why = exception.Message;
+            return false;
+        }
+    }
+}

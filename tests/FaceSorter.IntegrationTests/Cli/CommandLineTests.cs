@@ -1,0 +1,145 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FaceSorter.IntegrationTests.Support;
+
+namespace FaceSorter.IntegrationTests.Cli;
+
+/// <summary>
+/// The published <c>facesorter</c> verbs as a user runs them: <c>doctor</c> against the Immich and ML
+/// emulators and a real PostgreSQL, the <c>--json</c> contracts of DESIGN, and a config error.
+/// </summary>
+public sealed class CommandLineTests : EmulatedImmichTest
+{
+    public CommandLineTests()
+        : base(TimeSpan.FromMinutes(3))
+    {
+    }
+
+    [Fact]
+    public async Task Doctor_passes_in_upload_mode_against_a_working_immich_and_says_so_in_json()
+    {
+        var config = Config(cfg => cfg["Immich"]!["ApiKey"] = Immich.ApiKey);
+
+        var run = await CliRun.RunAsync(config, Token, "doctor", "--json");
+
+        run.ExitCode.Should().Be(0, run.Stdout + run.Stderr);
+        var report = JsonNode.Parse(run.Stdout)!;
+        report["ok"]!.GetValue<bool>().Should().BeTrue();
+        var checks = report["checks"]!.AsArray().ToDictionary(check => check!["name"]!.GetValue<string>(), check => check!);
+        checks["Immich server"]!["status"]!.GetValue<string>().Should().Be("ok");
+        checks["Immich server"]!["detail"]!.GetValue<string>().Should().Contain("v3.1.0");
+        checks["Immich API key"]!["status"]!.GetValue<string>().Should().Be("ok");
+        checks["Store"]!["status"]!.GetValue<string>().Should().Be("ok");
+        checks["ML service"]!["status"]!.GetValue<string>().Should().Be("skipped");
+        checks.Keys.Should().Contain(["Folder Inbox", "Folder Faces", "Folder Review", "Same filesystem", "Immich database"]);
+    }
+
+    [Fact]
+    public async Task Doctor_fails_on_a_wrong_api_key_and_names_the_key_to_fix()
+    {
+        var config = Config(cfg => cfg["Immich"]!["ApiKey"] = "not-a-key");
+
+        var run = await CliRun.RunAsync(config, Token, "doctor");
+
+        run.ExitCode.Should().Be(1);
+        run.Stdout.Should().Contain("FAIL  Immich API key").And.Contain("FaceSorter:Immich:ApiKey").And.Contain("Something blocks sorting");
+    }
+
+    [Fact]
+    public async Task Doctor_fails_when_immich_is_unreachable_or_a_folder_cannot_exist()
+    {
+        var blocker = Path.Combine(Folder.Path, "a-file");
+        await File.WriteAllTextAsync(blocker, "not a folder", Token);
+        var config = Config(cfg =>
+        {
+            cfg["Immich"]!["Url"] = "http://127.0.0.1:9";
+            cfg["Directories"]!["Inbox"] = Path.Combine(blocker, "inbox");
+        });
+
+        var run = await CliRun.RunAsync(config, Token, "doctor");
+
+        run.ExitCode.Should().Be(1);
+        run.Stdout.Should().Contain("FAIL  Immich server").And.Contain("http://127.0.0.1:9").And.Contain("FaceSorter:Immich:Url");
+        run.Stdout.Should().Contain("FAIL  Folder Inbox").And.Contain($"{blocker} is a file").And.Contain("FaceSorter:Directories:Inbox");
+    }
+
+    [Fact]
+    public async Task Doctor_in_machine_learning_mode_checks_the_service_with_a_test_image_and_counts_the_named_faces()
+    {
+        await using var database = await PostgresImmichDatabase.CreateAsync(PostgresImmichDatabase.V31, Token);
+        var owner = await database.AddUserAsync(Token);
+        var alice = await database.AddPersonAsync(owner, "Alice", Token);
+        var vectors = new MachineLearningVectors();
+        await database.AddFaceAsync(owner, alice, vectors.Random(), Token);
+        await database.AddFaceAsync(owner, alice, vectors.Random(), Token);
+        await using var ml = await MachineLearningEmulator.StartAsync(Token);
+        var config = Config(cfg =>
+        {
+            cfg["Immich"]!["Mode"] = "MachineLearning";
+            cfg["Immich"]!["MachineLearningUrl"] = ml.BaseAddress.ToString();
+            cfg["Immich"]!["DatabaseConnectionString"] = database.ConnectionString;
+        });
+
+        var run = await CliRun.RunAsync(config, Token, "doctor");
+
+        run.ExitCode.Should().Be(0, run.Stdout + run.Stderr);
+        run.Stdout.Should().Contain("ok    ML service").And.Contain("read a test image");
+        run.Stdout.Should().Contain("layout Singular");
+        run.Stdout.Should().Contain("1 named people, 2 faces");
+        run.Stdout.Should().Contain("skip  Immich server");
+        ml.Requests.Should().ContainSingle("one test predict").Which.Entries.Should().Contain("facial-recognition");
+    }
+
+    [Fact]
+    public async Task Stats_and_review_list_print_the_design_json_and_review_approve_moves_the_file()
+    {
+        var content = TestImages.Jpeg(901);
+        Immich.SetFaces(Convert.ToHexStringLower(SHA256.HashData(content)), EmulatedFace.WithoutPerson());
+        var config = Config(cfg => cfg["Immich"]!["ApiKey"] = Immich.ApiKey);
+        var inbox = Path.Combine(Folder.Path, "data", "temp_downloads");
+        TestImages.Write(inbox, "someone.jpg", content);
+
+        var scan = await CliRun.RunAsync(config, Token, "scan", "--json");
+        scan.ExitCode.Should().Be(0, scan.Stdout + scan.Stderr);
+        var summary = JsonNode.Parse(scan.Stdout)!; // stdout holds only the result; log lines go to stderr
+        summary["sorted"]!.GetValue<int>().Should().Be(1);
+        summary["by_destination"]!["review/unidentified"]!.GetValue<int>().Should().Be(1);
+
+        var list = await CliRun.RunAsync(config, Token, "review", "list", "--json");
+        list.ExitCode.Should().Be(0, list.Stderr);
+        var item = JsonNode.Parse(list.Stdout)!.AsArray().Should().ContainSingle().Subject!;
+        item["category"]!.GetValue<string>().Should().Be("unidentified");
+        var id = item["id"]!.GetValue<long>();
+
+        var approve = await CliRun.RunAsync(config, Token, "review", "approve", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "Zoe Doe");
+        approve.ExitCode.Should().Be(0, approve.Stdout + approve.Stderr);
+        File.Exists(Path.Combine(Folder.Path, "data", "faces", "zoe_doe", "unknown_someone.jpg")).Should().BeTrue();
+
+        var stats = await CliRun.RunAsync(config, Token, "stats", "--json");
+        stats.ExitCode.Should().Be(0, stats.Stderr);
+        using var json = JsonDocument.Parse(stats.Stdout);
+        json.RootElement.EnumerateObject().Select(property => property.Name).Should().Contain(["auto_sorted", "in_review", "by_person", "by_category", "success_rate"]);
+        json.RootElement.GetProperty("in_review").GetInt32().Should().Be(0, "the only item was approved");
+    }
+
+    [Fact]
+    public async Task A_bad_config_value_stops_every_verb_with_exit_code_2_naming_the_key()
+    {
+        var config = Config(cfg => cfg["MinConfidence"] = 2);
+
+        foreach (var verb in new[] { "doctor", "stats" })
+        {
+            var run = await CliRun.RunAsync(config, Token, verb);
+            run.ExitCode.Should().Be(2, verb);
+            (run.Stdout + run.Stderr).Should().Contain("FaceSorter:MinConfidence", verb);
+        }
+    }
+
+    private string Config(Action<JsonObject> configure) =>
+        TestConfig.Write(Folder.Path, cfg =>
+        {
+            cfg["Immich"]!["Url"] = Immich.Url;
+            configure(cfg);
+        });
+}
