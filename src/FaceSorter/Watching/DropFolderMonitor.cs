@@ -265,7 +265,9 @@ public sealed class DropFolderMonitor : BackgroundService
             delay = DueButStillWritingRecheck; // due files are still open for writing or have a companion
         }
 
-        if (_mode.ScanOnce && _ledger.InFlightCount > 0 && delay > ScanProgressCheck)
+        // A one-shot scan looks again soon whatever it saw: the last file may finish right after
+        // ScanIsDone looked, and no event would wake a wait until the next rescan.
+        if (_mode.ScanOnce && delay > ScanProgressCheck)
         {
             delay = ScanProgressCheck;
         }

@@ -5,6 +5,8 @@ namespace FaceSorter.IntegrationTests.Support;
 /// <summary>One run of a verb of the published app, as a user types it: exit code, stdout and stderr apart.</summary>
 public sealed record CliRun(int ExitCode, string Stdout, string Stderr)
 {
+    private static readonly TimeSpan VerbDeadline = TimeSpan.FromSeconds(60);
+
     public static async Task<CliRun> RunAsync(string configPath, CancellationToken cancellationToken, params string[] arguments)
     {
         var start = new ProcessStartInfo(await PublishedApp.ExecutableAsync(cancellationToken))
@@ -19,9 +21,21 @@ public sealed record CliRun(int ExitCode, string Stdout, string Stderr)
         }
 
         using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(VerbDeadline);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            throw new TimeoutException($"facesorter {string.Join(' ', arguments)} did not exit within {VerbDeadline}; it printed:{Environment.NewLine}{await stdout}{await stderr}");
+        }
+
         return new CliRun(process.ExitCode, await stdout, await stderr);
     }
 }
