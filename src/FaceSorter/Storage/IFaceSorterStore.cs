@@ -20,7 +20,11 @@ public interface IFaceSorterStore
     /// </summary>
     Task<ContentClaim> ClaimContentAsync(string fileHash, string path, CancellationToken cancellationToken);
 
-    /// <summary>Gives up a claim that is still only claimed by <paramref name="path"/> (the file never got sorted).</summary>
+    /// <summary>
+    /// Gives up a claim that is still only claimed by <paramref name="path"/> (the file never got
+    /// sorted). A claim whose file is being moved right now is kept: the file is gone from the drop
+    /// folder only because its move is under way, and its record follows.
+    /// </summary>
     Task ReleaseClaimAsync(string fileHash, string path, CancellationToken cancellationToken);
 
     /// <summary>Journals the intent to move files before any of them is moved; returns one id per move.</summary>

@@ -457,6 +457,19 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_claim_whose_file_is_being_moved_is_not_released()
+    {
+        var store = await GivenStoreAsync();
+        (await store.ClaimContentAsync("h1", "/in/a.jpg", Token)).IsOriginal.Should().BeTrue();
+        await store.BeginMovesAsync([new PlannedMove("/in/a.jpg", "/faces/alice/a.jpg", SortedOutcome("h1", "alice"))], Token);
+
+        // A copy finds /in/a.jpg gone (renamed a moment ago, not yet recorded) and tries to take the content.
+        await store.ReleaseClaimAsync("h1", "/in/a.jpg", Token);
+
+        (await store.ClaimContentAsync("h1", "/in/copy.jpg", Token)).IsOriginal.Should().BeFalse("the first file is still its content's original");
+    }
+
+    [Fact]
     public async Task A_suggestion_is_recorded_on_a_pending_row_only()
     {
         var store = await GivenStoreAsync();

@@ -91,7 +91,10 @@ public sealed class PostgresStore : IFaceSorterStore
     public async Task ReleaseClaimAsync(string fileHash, string path, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await ExecuteAsync(connection, null, "DELETE FROM contents WHERE file_hash = @hash AND first_path = @path AND state = 'claimed';", cancellationToken,
+        await ExecuteAsync(connection, null, """
+            DELETE FROM contents WHERE file_hash = @hash AND first_path = @path AND state = 'claimed'
+              AND NOT EXISTS (SELECT 1 FROM move_journal WHERE state = 'moving' AND source_path = @path);
+            """, cancellationToken,
             Text("hash", fileHash), Text("path", path));
     }
 

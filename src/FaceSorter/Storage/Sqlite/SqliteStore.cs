@@ -89,7 +89,10 @@ public sealed class SqliteStore : IFaceSorterStore
     public Task ReleaseClaimAsync(string fileHash, string path, CancellationToken cancellationToken)
     {
         using var connection = Open();
-        Execute(connection, null, "DELETE FROM contents WHERE file_hash = $hash AND first_path = $path AND state = 'claimed';", ("$hash", fileHash), ("$path", path));
+        Execute(connection, null, """
+            DELETE FROM contents WHERE file_hash = $hash AND first_path = $path AND state = 'claimed'
+              AND NOT EXISTS (SELECT 1 FROM move_journal WHERE state = 'moving' AND source_path = $path);
+            """, ("$hash", fileHash), ("$path", path));
         return Task.CompletedTask;
     }
 
