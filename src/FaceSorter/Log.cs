@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(1006, LogLevel.Information, "Sorting is paused; {Count} files wait in the drop folder")]
     public static partial void SortingPaused(this ILogger logger, int count);
 
+    [LoggerMessage(1007, LogLevel.Warning, "{FilePath} stays in the drop folder: {Reason}")]
+    public static partial void LinkHeld(this ILogger logger, string filePath, string reason);
+
     // Pipeline: 2xxx
     [LoggerMessage(2000, LogLevel.Information, "{FilePath} -> {Destination} ({Reason})")]
     public static partial void FileSorted(this ILogger logger, string filePath, string destination, string reason);

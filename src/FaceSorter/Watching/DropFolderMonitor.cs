@@ -1,6 +1,7 @@
 using FaceSorter.Options;
 using FaceSorter.Pipeline;
 using FaceSorter.Settling;
+using FaceSorter.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,13 @@ public sealed class DropFolderMonitor : BackgroundService
     private static readonly TimeSpan MinRoundGap = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan WriterScanReuse = TimeSpan.FromMilliseconds(100);
     private (DateTimeOffset At, HashSet<string> Paths)? _writerScan;
+
+    // Symbolic links are not followed (the target may be anywhere, and moving the link would not move
+    // the picture): each stays where it is, recorded once as held with this reason.
+    private const string LinkReason = "it is a symbolic link; FaceSorter sorts only regular files: move or copy the file itself into the drop folder";
+    private readonly HashSet<string> _reportedLinks = new(StringComparer.Ordinal);
+    private readonly List<string> _linksToHold = [];
+    private readonly IFaceSorterStore _store;
     private readonly Dictionary<string, TrackedFile> _tracked = new(StringComparer.Ordinal);
     private readonly PathHints _hints = new();
     private readonly SortingPipeline _pipeline;
@@ -45,6 +53,7 @@ public sealed class DropFolderMonitor : BackgroundService
         InboxLedger ledger,
         SortingSettings settings,
         OpenWriterProbe writers,
+        IFaceSorterStore store,
         TimeProvider clock,
         RunMode mode,
         IHostApplicationLifetime lifetime,
@@ -56,6 +65,7 @@ public sealed class DropFolderMonitor : BackgroundService
         _ledger = ledger;
         _settings = settings;
         _writers = writers;
+        _store = store;
         _clock = clock;
         _mode = mode;
         _lifetime = lifetime;
@@ -124,6 +134,7 @@ public sealed class DropFolderMonitor : BackgroundService
                 }
 
                 var roundStarted = _clock.GetTimestamp();
+                await HoldLinksAsync(stoppingToken);
                 await HandOverFinishedAsync(stoppingToken);
                 if (_mode.ScanOnce && ScanIsDone())
                 {
@@ -181,6 +192,11 @@ public sealed class DropFolderMonitor : BackgroundService
         if (!info.Exists || info.LinkTarget is not null)
         {
             _tracked.Remove(path);
+            if (info.LinkTarget is not null && _reportedLinks.Add(path))
+            {
+                _linksToHold.Add(path);
+            }
+
             return;
         }
 
@@ -191,6 +207,17 @@ public sealed class DropFolderMonitor : BackgroundService
 
         _tracked.TryGetValue(path, out var known);
         _tracked[path] = SettleRule.Observe(known, path, info.Length, info.LastWriteTimeUtc, now, namedByEvent);
+    }
+
+    private async Task HoldLinksAsync(CancellationToken stoppingToken)
+    {
+        foreach (var link in _linksToHold)
+        {
+            _logger.LinkHeld(link, LinkReason);
+            await _store.HoldAsync(link, LinkReason, stoppingToken);
+        }
+
+        _linksToHold.Clear();
     }
 
     private async Task HandOverFinishedAsync(CancellationToken stoppingToken)

@@ -41,6 +41,24 @@ public sealed class DownloadSettlingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_symbolic_link_stays_in_the_drop_folder_with_a_recorded_reason_and_its_target_is_untouched()
+    {
+        var target = _folder.Combine("elsewhere.txt");
+        await File.WriteAllTextAsync(target, "the user's own file", _timeout.Token);
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, null, _timeout.Token);
+        var link = Path.Combine(daemon.Inbox, "link.jpg");
+        File.CreateSymbolicLink(link, target);
+        await File.WriteAllTextAsync(Path.Combine(daemon.Inbox, "plain.txt"), "not an image", _timeout.Token);
+
+        await daemon.ReviewRowsAsync(1, _timeout.Token); // the regular file beside it went its way
+        await Eventually.UntilAsync(async () => (await daemon.Store.GetHeldFilesAsync(_timeout.Token)).Any(held => held.FilePath == link), Deadline, "the link recorded as held", _timeout.Token);
+
+        (await daemon.Store.GetHeldFilesAsync(_timeout.Token)).Single(held => held.FilePath == link).Reason.Should().Contain("symbolic link");
+        new FileInfo(link).LinkTarget.Should().Be(target, "the link stays where the user put it");
+        (await File.ReadAllTextAsync(target, _timeout.Token)).Should().Be("the user's own file");
+    }
+
+    [Fact]
     public async Task A_file_still_open_for_writing_is_left_alone_until_it_is_closed()
     {
         await using var daemon = await TestDaemon.StartAsync(_folder.Path, null, _timeout.Token);
