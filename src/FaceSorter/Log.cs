@@ -33,7 +33,7 @@ internal static partial class Log
     public static partial void SortingPaused(this ILogger logger, int count);
 
     [LoggerMessage(1007, LogLevel.Warning, "{FilePath} stays in the drop folder: {Reason}")]
-    public static partial void LinkHeld(this ILogger logger, string filePath, string reason);
+    public static partial void IrregularFileHeld(this ILogger logger, string filePath, string reason);
 
     // Pipeline: 2xxx
     [LoggerMessage(2000, LogLevel.Information, "{FilePath} -> {Destination} ({Reason})")]

@@ -28,10 +28,12 @@ public sealed class DropFolderMonitor : BackgroundService
     private (DateTimeOffset At, HashSet<string> Paths)? _writerScan;
 
     // Symbolic links are not followed (the target may be anywhere, and moving the link would not move
-    // the picture): each stays where it is, recorded once as held with this reason.
+    // the picture), and FIFOs, sockets and devices are not opened (a FIFO would block the hash stage):
+    // each stays where it is, recorded once as held with a reason.
     private const string LinkReason = "it is a symbolic link; FaceSorter sorts only regular files: move or copy the file itself into the drop folder";
-    private readonly HashSet<string> _reportedLinks = new(StringComparer.Ordinal);
-    private readonly List<string> _linksToHold = [];
+    private const string SpecialReason = "it is not a regular file (a FIFO, socket or device); FaceSorter sorts only regular files";
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private readonly List<(string Path, string Reason)> _toHold = [];
     private readonly IFaceSorterStore _store;
     private readonly Dictionary<string, TrackedFile> _tracked = new(StringComparer.Ordinal);
     private readonly PathHints _hints = new();
@@ -134,7 +136,7 @@ public sealed class DropFolderMonitor : BackgroundService
                 }
 
                 var roundStarted = _clock.GetTimestamp();
-                await HoldLinksAsync(stoppingToken);
+                await HoldIrregularAsync(stoppingToken);
                 await HandOverFinishedAsync(stoppingToken);
                 if (_mode.ScanOnce && ScanIsDone())
                 {
@@ -189,12 +191,19 @@ public sealed class DropFolderMonitor : BackgroundService
         }
 
         var info = new FileInfo(path);
-        if (!info.Exists || info.LinkTarget is not null)
+        if (!info.Exists)
         {
             _tracked.Remove(path);
-            if (info.LinkTarget is not null && _reportedLinks.Add(path))
+            return;
+        }
+
+        var notRegular = info.LinkTarget is not null ? LinkReason : FileIdentity.IsRegularFile(path) ? null : SpecialReason;
+        if (notRegular is not null)
+        {
+            _tracked.Remove(path);
+            if (_reported.Add(path))
             {
-                _linksToHold.Add(path);
+                _toHold.Add((path, notRegular));
             }
 
             return;
@@ -209,15 +218,15 @@ public sealed class DropFolderMonitor : BackgroundService
         _tracked[path] = SettleRule.Observe(known, path, info.Length, info.LastWriteTimeUtc, now, namedByEvent);
     }
 
-    private async Task HoldLinksAsync(CancellationToken stoppingToken)
+    private async Task HoldIrregularAsync(CancellationToken stoppingToken)
     {
-        foreach (var link in _linksToHold)
+        foreach (var (path, reason) in _toHold)
         {
-            _logger.LinkHeld(link, LinkReason);
-            await _store.HoldAsync(link, LinkReason, stoppingToken);
+            _logger.IrregularFileHeld(path, reason);
+            await _store.HoldAsync(path, reason, stoppingToken);
         }
 
-        _linksToHold.Clear();
+        _toHold.Clear();
     }
 
     private async Task HandOverFinishedAsync(CancellationToken stoppingToken)

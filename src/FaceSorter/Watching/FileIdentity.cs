@@ -23,6 +23,24 @@ internal static partial class FileIdentity
         }
     }
 
+    /// <summary>
+    /// False for a FIFO, socket or device (opening a FIFO to hash it would wait for a writer forever)
+    /// and for a symbolic link itself; true for a regular file or when the type cannot be read.
+    /// </summary>
+    public static bool IsRegularFile(string path)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        // AT_SYMLINK_NOFOLLOW (0x100), STATX_TYPE (0x1); stx_mode is the u16 at offset 28.
+        if (StatX(-100, path, 0x100, 0x1, ref MemoryMarshal.GetReference(buffer)) != 0)
+        {
+            return true;
+        }
+
+        const int typeMask = 0xF000; // S_IFMT
+        const int regular = 0x8000;  // S_IFREG
+        return (BitConverter.ToUInt16(buffer[28..30]) & typeMask) == regular;
+    }
+
     private static int Stat(string path, out ulong device, out ulong inode)
     {
         Span<byte> buffer = stackalloc byte[256];

@@ -59,6 +59,27 @@ public sealed class DownloadSettlingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_fifo_is_held_with_a_reason_and_does_not_block_the_files_after_it()
+    {
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, null, _timeout.Token);
+        var fifo = Path.Combine(daemon.Inbox, "pipe.jpg");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync(_timeout.Token);
+            mkfifo.ExitCode.Should().Be(0);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(daemon.Inbox, $"after{i}.txt"), "not an image", _timeout.Token);
+        }
+
+        await daemon.ReviewRowsAsync(3, _timeout.Token);
+        await Eventually.UntilAsync(async () => (await daemon.Store.GetHeldFilesAsync(_timeout.Token)).Any(held => held.FilePath == fifo), Deadline, "the FIFO recorded as held", _timeout.Token);
+        (await daemon.Store.GetHeldFilesAsync(_timeout.Token)).Single(held => held.FilePath == fifo).Reason.Should().Contain("not a regular file");
+    }
+
+    [Fact]
     public async Task A_file_still_open_for_writing_is_left_alone_until_it_is_closed()
     {
         await using var daemon = await TestDaemon.StartAsync(_folder.Path, null, _timeout.Token);
