@@ -35,6 +35,12 @@ public sealed class DropFolderMonitor : BackgroundService
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private readonly List<(string Path, string Reason)> _toHold = [];
     private readonly IFaceSorterStore _store;
+
+    // Paths that changed while their previous file was still in the pipeline (a new download under
+    // the same name right after the first was moved, before its record): looked at again once that
+    // file is done, or the new file would wait for the next rescan.
+    private readonly HashSet<string> _changedInFlight = new(StringComparer.Ordinal);
+    private static readonly TimeSpan InFlightRecheck = TimeSpan.FromMilliseconds(50);
     private readonly Dictionary<string, TrackedFile> _tracked = new(StringComparer.Ordinal);
     private readonly PathHints _hints = new();
     private readonly SortingPipeline _pipeline;
@@ -135,6 +141,12 @@ public sealed class DropFolderMonitor : BackgroundService
                     Observe(path, now, namedByEvent: true);
                 }
 
+                foreach (var path in _changedInFlight.Where(path => !_ledger.IsInFlight(path)).ToList())
+                {
+                    _changedInFlight.Remove(path);
+                    Observe(path, now, namedByEvent: true);
+                }
+
                 var roundStarted = _clock.GetTimestamp();
                 await HoldIrregularAsync(stoppingToken);
                 await HandOverFinishedAsync(stoppingToken);
@@ -185,8 +197,14 @@ public sealed class DropFolderMonitor : BackgroundService
 
     private void Observe(string path, DateTimeOffset now, bool namedByEvent)
     {
-        if (DownloadNames.IsTemporary(Path.GetFileName(path)) || _ledger.IsInFlight(path))
+        if (DownloadNames.IsTemporary(Path.GetFileName(path)))
         {
+            return;
+        }
+
+        if (_ledger.IsInFlight(path))
+        {
+            _changedInFlight.Add(path);
             return;
         }
 
@@ -299,6 +317,11 @@ public sealed class DropFolderMonitor : BackgroundService
         if (delay <= TimeSpan.Zero)
         {
             delay = DueButStillWritingRecheck; // due files are still open for writing or have a companion
+        }
+
+        if (_changedInFlight.Count > 0 && delay > InFlightRecheck)
+        {
+            delay = InFlightRecheck;
         }
 
         // A one-shot scan looks again soon whatever it saw: the last file may finish right after
