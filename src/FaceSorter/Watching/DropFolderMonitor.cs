@@ -133,7 +133,7 @@ public sealed class DropFolderMonitor : BackgroundService
 
                 if (rescan)
                 {
-                    Scan(now);
+                    await ForgetVanishedHoldsAsync(Scan(now), stoppingToken);
                 }
 
                 foreach (var path in paths)
@@ -177,7 +177,8 @@ public sealed class DropFolderMonitor : BackgroundService
         return new TreeWatcher(_inbox, NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size, _hints, _logger);
     }
 
-    private void Scan(DateTimeOffset now)
+    /// <summary>Looks at every file in the drop folder; returns the paths seen.</summary>
+    private HashSet<string> Scan(DateTimeOffset now)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0, ReturnSpecialDirectories = false };
@@ -192,7 +193,21 @@ public sealed class DropFolderMonitor : BackgroundService
             _tracked.Remove(gone);
         }
 
+        _reported.IntersectWith(seen); // a link or FIFO made again under the same name is held again
         _logger.Scanned(_inbox, seen.Count);
+        return seen;
+    }
+
+    /// <summary>A held file the user has since removed from the drop folder is no longer held.</summary>
+    private async Task ForgetVanishedHoldsAsync(HashSet<string> seen, CancellationToken stoppingToken)
+    {
+        foreach (var held in await _store.GetHeldFilesAsync(stoppingToken))
+        {
+            if (!seen.Contains(held.FilePath) && !_ledger.IsInFlight(held.FilePath) && held.FilePath.StartsWith(_inbox + "/", StringComparison.Ordinal))
+            {
+                await _store.ReleaseHoldAsync(held.FilePath, stoppingToken);
+            }
+        }
     }
 
     private void Observe(string path, DateTimeOffset now, bool namedByEvent)

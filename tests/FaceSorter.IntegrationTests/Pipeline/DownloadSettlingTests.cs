@@ -59,6 +59,19 @@ public sealed class DownloadSettlingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_held_file_the_user_removes_is_no_longer_held_after_the_next_scan()
+    {
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, cfg => cfg["RescanInterval"] = "00:00:01", _timeout.Token);
+        var link = Path.Combine(daemon.Inbox, "link.jpg");
+        File.CreateSymbolicLink(link, _folder.Combine("nowhere.jpg"));
+        await Eventually.UntilAsync(async () => (await daemon.Store.GetHeldFilesAsync(_timeout.Token)).Any(held => held.FilePath == link), Deadline, "held", _timeout.Token);
+
+        File.Delete(link);
+
+        await Eventually.UntilAsync(async () => (await daemon.Store.GetHeldFilesAsync(_timeout.Token)).Count == 0, Deadline, "no longer held", _timeout.Token);
+    }
+
+    [Fact]
     public async Task A_fifo_is_held_with_a_reason_and_does_not_block_the_files_after_it()
     {
         await using var daemon = await TestDaemon.StartAsync(_folder.Path, null, _timeout.Token);
