@@ -139,7 +139,7 @@ public sealed class MachineLearningClientTests : IAsyncLifetime, IDisposable
         var client = Client(options => options.RequestTimeout = TimeSpan.FromSeconds(30), time);
 
         var predicting = client.PredictFacesAsync(new MemoryStream([1]), "a.jpg", Token);
-        await Until(() => !_emulator.Requests.IsEmpty);
+        await Eventually.UntilAsync(() => !_emulator.Requests.IsEmpty, TimeSpan.FromSeconds(10), "the request reached the service", Token);
         predicting.IsCompleted.Should().BeFalse();
         time.Advance(TimeSpan.FromSeconds(30));
 
@@ -157,14 +157,6 @@ public sealed class MachineLearningClientTests : IAsyncLifetime, IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private async Task Until(Func<bool> condition)
-    {
-        while (!condition())
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(5), Token);
-        }
     }
 
     private MachineLearningClient Client(Action<ImmichOptions>? configure = null, TimeProvider? time = null, Uri? baseAddress = null)

@@ -38,7 +38,7 @@ public sealed class MachineLearningFaceServiceTests : IDisposable
         {
             await new NpgsqlCommand("LOCK TABLE person IN ACCESS EXCLUSIVE MODE", locker, transaction).ExecuteNonQueryAsync(Token);
             refreshing = harness.Gallery.RefreshAsync(Token);
-            await Until(async () => await WaitingLocksAsync(db) > 0);
+            await Eventually.UntilAsync(async () => await WaitingLocksAsync(db) > 0, TimeSpan.FromSeconds(10), "the refresh waits for the lock", Token);
 
             var during = await harness.FaceService.CheckAsync(await harness.ImageAsync("during.jpg", Token), Token);
 
@@ -64,23 +64,27 @@ public sealed class MachineLearningFaceServiceTests : IDisposable
         var refresher = harness.Services.GetServices<IHostedService>().OfType<GalleryRefresher>().Single();
 
         await refresher.StartAsync(Token);
-        await Until(() => Task.FromResult(harness.Gallery.Current is not null));
+        await Eventually.UntilAsync(() => harness.Gallery.Current is not null, TimeSpan.FromSeconds(10), "the first load", Token);
         await db.AddFaceAsync(owner, await db.AddPersonAsync(owner, "Bob", Token), _vectors.Random(), Token);
 
         // Drive the clock a minute at a time until Bob appears. The refresher may register its
         // delay a moment after the first load, so it can take more than ten minutes, never fewer.
         var minutes = 0;
-        await Until(() =>
-        {
-            if (harness.Gallery.Current!.People.Count == 2)
+        await Eventually.UntilAsync(
+            () =>
             {
-                return Task.FromResult(true);
-            }
+                if (harness.Gallery.Current!.People.Count == 2)
+                {
+                    return true;
+                }
 
-            time.Advance(TimeSpan.FromMinutes(1));
-            minutes++;
-            return Task.FromResult(false);
-        });
+                time.Advance(TimeSpan.FromMinutes(1));
+                minutes++;
+                return false;
+            },
+            TimeSpan.FromSeconds(20),
+            "Bob appears after a refresh",
+            Token);
         await refresher.StopAsync(Token);
 
         minutes.Should().BeGreaterThanOrEqualTo(10);
@@ -130,13 +134,5 @@ public sealed class MachineLearningFaceServiceTests : IDisposable
     {
         await using var command = db.DataSource.CreateCommand("SELECT count(*) FROM pg_locks WHERE NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private async Task Until(Func<Task<bool>> condition)
-    {
-        while (!await condition())
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(10), Token);
-        }
     }
 }

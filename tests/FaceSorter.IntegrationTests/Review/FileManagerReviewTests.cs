@@ -1,5 +1,6 @@
 using FaceSorter.Decisions;
 using FaceSorter.Hashing;
+using FaceSorter.IntegrationTests.Support;
 using FaceSorter.Storage;
 
 namespace FaceSorter.IntegrationTests.Review;
@@ -122,10 +123,11 @@ public sealed class FileManagerReviewTests : IAsyncLifetime
             + $"    if i % 2 == 0: os.rename(src, '{_harness.Faces}/dave/unknown_%04d.jpg' % i)\n    else: os.remove(src)\n";
         await ReviewHarness.RunAsync("python3", "-c", script);
 
-        await ReviewHarness.WaitUntilAsync(
+        await Eventually.UntilAsync(
             async () => (await _harness.Store.ListReviewAsync(null, ReviewAction.Pending, ReviewHarness.Token)).Count == 0,
+            TimeSpan.FromSeconds(30),
             "all 500 to be decided",
-            TimeSpan.FromSeconds(30));
+            ReviewHarness.Token);
         var rows = (await _harness.Store.ListReviewAsync(null, null, ReviewHarness.Token)).ToDictionary(row => row.Id);
         for (var i = 0; i < files.Count; i++)
         {
@@ -172,7 +174,7 @@ public sealed class FileManagerReviewTests : IAsyncLifetime
         rejected.Should().BeEquivalentTo(new { Action = ReviewAction.Rejected, ReviewedBy = "file-manager", FilePath = deleted.Path });
         var moved = await _harness.WaitForRowAsync(recategorised.Id, row => row.Category == ReviewCategories.LowConfidence, "the category move");
         moved.Should().BeEquivalentTo(new { Action = ReviewAction.Pending, ReviewedBy = (string?)null, FilePath = Path.Combine(_harness.Review, ReviewCategories.LowConfidence, "maybe.jpg") });
-        await ReviewHarness.WaitUntilAsync(async () => (await _harness.Store.ListDownloadsAsync(manualHash, ReviewHarness.Token)).Count == 1, "the manual addition");
+        await Eventually.UntilAsync(async () => (await _harness.Store.ListDownloadsAsync(manualHash, ReviewHarness.Token)).Count == 1, TimeSpan.FromSeconds(15), "the manual addition", ReviewHarness.Token);
         (await _harness.Store.ListDownloadsAsync(manualHash, ReviewHarness.Token)).Single()
             .Should().BeEquivalentTo(new { FilePath = manual, PersonName = "frank", AutoSorted = false });
     }
@@ -195,7 +197,7 @@ public sealed class FileManagerReviewTests : IAsyncLifetime
 
         var atIvy = Path.Combine(_harness.Faces, "ivy", "ivy1.jpg");
         await ReviewHarness.RunAsync("sh", "-c", $"mkdir \"{Path.GetDirectoryName(atIvy)}\" && mv \"{atHana}\" \"{atIvy}\"");
-        await ReviewHarness.WaitUntilAsync(async () => (await _harness.Store.ListDownloadsAsync(file.Hash, ReviewHarness.Token)).Single().PersonName == "ivy", "the correction");
+        await Eventually.UntilAsync(async () => (await _harness.Store.ListDownloadsAsync(file.Hash, ReviewHarness.Token)).Single().PersonName == "ivy", TimeSpan.FromSeconds(15), "the correction", ReviewHarness.Token);
         (await _harness.Store.ListDownloadsAsync(file.Hash, ReviewHarness.Token)).Single().FilePath.Should().Be(atIvy);
         (await _harness.RowAsync(file.Id)).Should().BeEquivalentTo(new { Action = ReviewAction.Approved, FilePath = atIvy, SuggestedPerson = "ivy" });
         (await _harness.Store.GetStatsAsync(1, TimeProvider.System.GetUtcNow(), ReviewHarness.Token)).Corrections.Should().Be(1);
@@ -222,7 +224,7 @@ public sealed class FileManagerReviewTests : IAsyncLifetime
         await ReviewHarness.RunAsync("mv", ours, ownDestination);
         await ReviewHarness.RunAsync("mv", outside, Path.Combine(_harness.Faces, "judy") + "/");
 
-        await ReviewHarness.WaitUntilAsync(async () => (await _harness.Store.ListDownloadsAsync(hash, ReviewHarness.Token)).Count == 1, "the manual addition");
+        await Eventually.UntilAsync(async () => (await _harness.Store.ListDownloadsAsync(hash, ReviewHarness.Token)).Count == 1, TimeSpan.FromSeconds(15), "the manual addition", ReviewHarness.Token);
         (await _harness.Store.ListDownloadsAsync(hash, ReviewHarness.Token)).Single()
             .Should().BeEquivalentTo(new { FilePath = Path.Combine(_harness.Faces, "judy", "beach.jpg"), PersonName = "judy", AutoSorted = false });
         (await _harness.Store.ListDownloadsAsync(ourHash, ReviewHarness.Token)).Should().BeEmpty("the daemon's own moves are recorded by the pipeline, not read as the user's");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using FaceSorter.Decisions;
 using FaceSorter.Hashing;
+using FaceSorter.IntegrationTests.Support;
 using FaceSorter.Moving;
 using FaceSorter.Options;
 using FaceSorter.Review;
@@ -122,23 +123,8 @@ public sealed class ReviewHarness : IAsyncDisposable
     public async Task<ReviewItem> WaitForRowAsync(long id, Func<ReviewItem, bool> condition, string what, TimeSpan? timeout = null)
     {
         ReviewItem? row = null;
-        await WaitUntilAsync(async () => (row = await RowAsync(id)) is { } found && condition(found), what, timeout);
+        await Eventually.UntilAsync(async () => (row = await RowAsync(id)) is { } found && condition(found), timeout ?? TimeSpan.FromSeconds(15), what, Token);
         return row!;
-    }
-
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = Stopwatch.StartNew();
-        var limit = timeout ?? TimeSpan.FromSeconds(15);
-        while (!await condition())
-        {
-            if (deadline.Elapsed > limit)
-            {
-                throw new TimeoutException($"waited {limit.TotalSeconds:0.#} s for {what}");
-            }
-
-            await Task.Delay(20);
-        }
     }
 
     /// <summary>Runs a real tool (mv, gio, python3, mount) and fails with its output if it fails.</summary>

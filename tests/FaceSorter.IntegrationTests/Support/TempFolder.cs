@@ -15,6 +15,11 @@ public sealed class TempFolder : IDisposable
 
     public void Dispose()
     {
+        if (Environment.GetEnvironmentVariable("FACESORTER_KEEP_TEMP") == "1")
+        {
+            return; // kept for reading a host's log and files after a failure
+        }
+
         try
         {
             Directory.Delete(Path, recursive: true);

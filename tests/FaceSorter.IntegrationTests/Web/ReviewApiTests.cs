@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using FaceSorter.IntegrationTests.Support;
 using FaceSorter.IntegrationTests.Web.Support;
 using FaceSorter.Storage;
 

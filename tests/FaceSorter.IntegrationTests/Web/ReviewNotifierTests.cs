@@ -1,4 +1,5 @@
 using FaceSorter.Immich;
+using FaceSorter.IntegrationTests.Support;
 using FaceSorter.IntegrationTests.Web.Support;
 using FaceSorter.Notifications;
 using FaceSorter.Options;
@@ -57,11 +58,11 @@ public sealed class ReviewNotifierTests : IDisposable
 
         outage.ReportFailure("connection refused");
         outage.ReportFailure("connection refused");
-        (await Eventually.TrueAsync(() => { _clock.Advance(TimeSpan.FromSeconds(15)); return receiver.Messages.Count == 1; }, TimeSpan.FromSeconds(10), Token)).Should().BeTrue();
+        await Eventually.UntilAsync(() => { _clock.Advance(TimeSpan.FromSeconds(15)); return receiver.Messages.Count == 1; }, TimeSpan.FromSeconds(10), "the outage announced", Token);
         receiver.Messages.Single().Should().Contain("Immich is down (connection refused)");
 
         outage.ReportSuccess();
-        (await Eventually.TrueAsync(() => { _clock.Advance(TimeSpan.FromSeconds(15)); return receiver.Messages.Count == 2; }, TimeSpan.FromSeconds(10), Token)).Should().BeTrue();
+        await Eventually.UntilAsync(() => { _clock.Advance(TimeSpan.FromSeconds(15)); return receiver.Messages.Count == 2; }, TimeSpan.FromSeconds(10), "the recovery announced", Token);
         receiver.Messages.Last().Should().Contain("Immich is back");
         await notifier.StopAsync(Token);
     }

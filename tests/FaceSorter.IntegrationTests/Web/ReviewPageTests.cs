@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using FaceSorter.IntegrationTests.Support;
 using FaceSorter.IntegrationTests.Web.Support;
 using FaceSorter.Storage;
 using Microsoft.Playwright;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using FaceSorter.IntegrationTests.Support;
 using FaceSorter.IntegrationTests.Web.Support;
 
 namespace FaceSorter.IntegrationTests.Web;
@@ -48,11 +49,11 @@ public sealed class StatusApiTests : IDisposable
         var invalid = Path.Combine(restarted.Review, "unidentified", "invalid_notes.jpg");
 
         // A negative check needs some waiting: ten settle times (0.2 s each) without the file moving.
-        (await Eventually.TrueAsync(() => !File.Exists(dropped), TimeSpan.FromSeconds(2), Token)).Should().BeFalse("sorting is paused");
+        await Eventually.HoldsForAsync(() => File.Exists(dropped), TimeSpan.FromSeconds(2), "sorting is paused", Token);
 
         using var enable = await restarted.Client.PostAsync(new Uri("/api/smart-download/enable", UriKind.Relative), null, Token);
         enable.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await Eventually.TrueAsync(() => File.Exists(invalid) && !File.Exists(dropped), TimeSpan.FromSeconds(20), Token)).Should().BeTrue("sorting resumed");
+        await Eventually.UntilAsync(() => File.Exists(invalid) && !File.Exists(dropped), TimeSpan.FromSeconds(20), "sorting resumed", Token);
     }
 
     [Fact]
