@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FaceSorter.IntegrationTests.Review;
+using FaceSorter.IntegrationTests.Support;
 using FaceSorter.Storage;
 
 namespace FaceSorter.Benchmarks;
@@ -22,10 +23,10 @@ internal static class ReviewBenchmark
         var clock = Stopwatch.StartNew();
         await ReviewHarness.RunAsync("sh", "-c", $"mv \"{harness.Review}\"/unidentified/*.jpg \"{person}/\"");
         var moved = clock.Elapsed;
-        await ReviewHarness.WaitUntilAsync(
+        await Eventually.UntilAsync(
             async () => (await harness.Store.ListReviewAsync(null, ReviewAction.Pending, CancellationToken.None)).Count == 0,
-            $"{count} approvals",
-            TimeSpan.FromSeconds(60));
+            TimeSpan.FromSeconds(60),
+            $"{count} approvals");
         var recorded = clock.Elapsed;
 
         var wrong = (await harness.Store.ListReviewAsync(null, null, CancellationToken.None))

@@ -211,7 +211,7 @@ public sealed class PostgresStore : IFaceSorterStore
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = Command(connection, null, $"""
-            {ReviewColumns}
+            {StoreRows.ReviewColumns}
             WHERE (@category IS NULL OR category = @category) AND (@action IS NULL OR action = @action)
             ORDER BY id;
             """, Text("category", category), Text("action", action?.ToString().ToLowerInvariant()));
@@ -221,21 +221,21 @@ public sealed class PostgresStore : IFaceSorterStore
     public async Task<ReviewItem?> GetReviewItemAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, null, $"{ReviewColumns} WHERE id = @id;", BigInt("id", id));
+        await using var command = Command(connection, null, $"{StoreRows.ReviewColumns} WHERE id = @id;", BigInt("id", id));
         return (await ReadReviewItemsAsync(command, cancellationToken)).FirstOrDefault();
     }
 
     public async Task<ReviewItem?> FindReviewByPathAsync(string path, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, null, $"{ReviewColumns} WHERE file_path = @path ORDER BY id DESC LIMIT 1;", Text("path", path));
+        await using var command = Command(connection, null, $"{StoreRows.ReviewColumns} WHERE file_path = @path ORDER BY id DESC LIMIT 1;", Text("path", path));
         return (await ReadReviewItemsAsync(command, cancellationToken)).FirstOrDefault();
     }
 
     public async Task<IReadOnlyList<ReviewItem>> FindReviewByHashAsync(string fileHash, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, null, $"{ReviewColumns} WHERE file_hash = @hash ORDER BY id DESC;", Text("hash", fileHash));
+        await using var command = Command(connection, null, $"{StoreRows.ReviewColumns} WHERE file_hash = @hash ORDER BY id DESC;", Text("hash", fileHash));
         return await ReadReviewItemsAsync(command, cancellationToken);
     }
 
@@ -371,8 +371,7 @@ public sealed class PostgresStore : IFaceSorterStore
         var items = new List<DownloadItem>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var (path, hash, person, autoSorted, source) = ReadDownloadRow(reader, 1);
-            items.Add(new DownloadItem(reader.GetInt64(0), path, hash, person, autoSorted, source));
+            items.Add(StoreRows.DownloadItem(reader));
         }
 
         return items;
@@ -480,12 +479,6 @@ public sealed class PostgresStore : IFaceSorterStore
             Text("key", key), Text("value", value));
     }
 
-    private const string ReviewColumns = """
-        SELECT id, file_path, category, file_hash, reason, faces_detected, suggested_person, created_at,
-               reviewed_at, reviewed_by, action, source, confidence
-        FROM review_queue
-        """;
-
     /// <summary>The row a pending-to-decided update touched, or null when it was not pending (decided before).</summary>
     private static async Task<(string? FileHash, string? Source, string Category, string FilePath)?> DecideAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
@@ -507,28 +500,12 @@ public sealed class PostgresStore : IFaceSorterStore
         var items = new List<ReviewItem>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            items.Add(ReadReviewItem(reader));
+            // Synchronous getters on a row already buffered by ReadAsync (default access): no I/O.
+            items.Add(StoreRows.ReviewItem(reader));
         }
 
         return items;
     }
-
-    // Synchronous getters on a row already buffered by ReadAsync (the default, non-sequential
-    // access): they do no I/O.
-    private static ReviewItem ReadReviewItem(NpgsqlDataReader reader) => new(
-        reader.GetInt64(0),
-        reader.GetString(1),
-        reader.GetString(2),
-        reader.IsDBNull(3) ? null : reader.GetString(3),
-        reader.IsDBNull(4) ? null : reader.GetString(4),
-        reader.GetInt32(5),
-        reader.IsDBNull(6) ? null : reader.GetString(6),
-        Timestamps.Parse(reader.GetString(7)),
-        reader.IsDBNull(8) ? null : Timestamps.Parse(reader.GetString(8)),
-        reader.IsDBNull(9) ? null : reader.GetString(9),
-        Enum.Parse<ReviewAction>(reader.GetString(10), ignoreCase: true),
-        reader.IsDBNull(11) ? null : reader.GetString(11),
-        reader.IsDBNull(12) ? null : reader.GetDouble(12));
 
     private static async Task InsertRecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OutcomeRecord outcome, string finalPath, string now, CancellationToken cancellationToken)
     {

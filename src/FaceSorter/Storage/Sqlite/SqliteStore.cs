@@ -204,7 +204,7 @@ public sealed class SqliteStore : IFaceSorterStore
     {
         using var connection = Open();
         using var command = Command(connection, null, $"""
-            {ReviewColumns}
+            {StoreRows.ReviewColumns}
             WHERE ($category IS NULL OR category = $category) AND ($action IS NULL OR action = $action)
             ORDER BY id;
             """, ("$category", category), ("$action", action?.ToString().ToLowerInvariant()));
@@ -214,21 +214,21 @@ public sealed class SqliteStore : IFaceSorterStore
     public Task<ReviewItem?> GetReviewItemAsync(long id, CancellationToken cancellationToken)
     {
         using var connection = Open();
-        using var command = Command(connection, null, $"{ReviewColumns} WHERE id = $id;", ("$id", id));
+        using var command = Command(connection, null, $"{StoreRows.ReviewColumns} WHERE id = $id;", ("$id", id));
         return Task.FromResult(ReadReviewItems(command).FirstOrDefault());
     }
 
     public Task<ReviewItem?> FindReviewByPathAsync(string path, CancellationToken cancellationToken)
     {
         using var connection = Open();
-        using var command = Command(connection, null, $"{ReviewColumns} WHERE file_path = $path ORDER BY id DESC LIMIT 1;", ("$path", path));
+        using var command = Command(connection, null, $"{StoreRows.ReviewColumns} WHERE file_path = $path ORDER BY id DESC LIMIT 1;", ("$path", path));
         return Task.FromResult(ReadReviewItems(command).FirstOrDefault());
     }
 
     public Task<IReadOnlyList<ReviewItem>> FindReviewByHashAsync(string fileHash, CancellationToken cancellationToken)
     {
         using var connection = Open();
-        using var command = Command(connection, null, $"{ReviewColumns} WHERE file_hash = $hash ORDER BY id DESC;", ("$hash", fileHash));
+        using var command = Command(connection, null, $"{StoreRows.ReviewColumns} WHERE file_hash = $hash ORDER BY id DESC;", ("$hash", fileHash));
         return Task.FromResult<IReadOnlyList<ReviewItem>>(ReadReviewItems(command));
     }
 
@@ -368,13 +368,7 @@ public sealed class SqliteStore : IFaceSorterStore
         var items = new List<DownloadItem>();
         while (reader.Read())
         {
-            items.Add(new DownloadItem(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.GetInt32(4) == 1,
-                reader.IsDBNull(5) ? null : reader.GetString(5)));
+            items.Add(StoreRows.DownloadItem(reader));
         }
 
         return items;
@@ -480,32 +474,13 @@ public sealed class SqliteStore : IFaceSorterStore
         return Task.CompletedTask;
     }
 
-    private const string ReviewColumns = """
-        SELECT id, file_path, category, file_hash, reason, faces_detected, suggested_person, created_at,
-               reviewed_at, reviewed_by, action, source, confidence
-        FROM review_queue
-        """;
-
     private static List<ReviewItem> ReadReviewItems(SqliteCommand command)
     {
         using var reader = command.ExecuteReader();
         var items = new List<ReviewItem>();
         while (reader.Read())
         {
-            items.Add(new ReviewItem(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.GetInt32(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                Timestamps.Parse(reader.GetString(7)),
-                reader.IsDBNull(8) ? null : Timestamps.Parse(reader.GetString(8)),
-                reader.IsDBNull(9) ? null : reader.GetString(9),
-                Enum.Parse<ReviewAction>(reader.GetString(10), ignoreCase: true),
-                reader.IsDBNull(11) ? null : reader.GetString(11),
-                reader.IsDBNull(12) ? null : reader.GetDouble(12)));
+            items.Add(StoreRows.ReviewItem(reader));
         }
 
         return items;

@@ -1,0 +1,41 @@
+using System.Data.Common;
+
+namespace FaceSorter.Storage;
+
+/// <summary>
+/// The row shapes both stores read, in one place: the same columns in the same order make the
+/// same records, whichever provider's reader holds the row.
+/// </summary>
+internal static class StoreRows
+{
+    public const string ReviewColumns = """
+        SELECT id, file_path, category, file_hash, reason, faces_detected, suggested_person, created_at,
+               reviewed_at, reviewed_by, action, source, confidence
+        FROM review_queue
+        """;
+
+    /// <summary>A row of <see cref="ReviewColumns"/>.</summary>
+    public static ReviewItem ReviewItem(DbDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.IsDBNull(3) ? null : reader.GetString(3),
+        reader.IsDBNull(4) ? null : reader.GetString(4),
+        reader.GetInt32(5),
+        reader.IsDBNull(6) ? null : reader.GetString(6),
+        Timestamps.Parse(reader.GetString(7)),
+        reader.IsDBNull(8) ? null : Timestamps.Parse(reader.GetString(8)),
+        reader.IsDBNull(9) ? null : reader.GetString(9),
+        Enum.Parse<ReviewAction>(reader.GetString(10), ignoreCase: true),
+        reader.IsDBNull(11) ? null : reader.GetString(11),
+        reader.IsDBNull(12) ? null : reader.GetDouble(12));
+
+    /// <summary>A row of <c>id, file_path, file_hash, person_name, auto_sorted, source</c> from <c>downloads</c>.</summary>
+    public static DownloadItem DownloadItem(DbDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetString(1),
+        reader.IsDBNull(2) ? null : reader.GetString(2),
+        reader.IsDBNull(3) ? null : reader.GetString(3),
+        reader.GetInt32(4) == 1,
+        reader.IsDBNull(5) ? null : reader.GetString(5));
+}
