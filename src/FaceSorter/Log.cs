@@ -121,6 +121,12 @@ internal static partial class Log
     [LoggerMessage(5017, LogLevel.Information, "Second look over {Count} review items: {Suggested} new suggestions")]
     public static partial void SecondLookDone(this ILogger logger, int count, int suggested);
 
+    [LoggerMessage(5018, LogLevel.Warning, "{What} paused: {Reason}; trying again later")]
+    public static partial void FollowUpPaused(this ILogger logger, string what, string reason);
+
+    [LoggerMessage(5019, LogLevel.Error, "{What} failed; trying again in {RetryIn}")]
+    public static partial void FollowUpFailed(this ILogger logger, Exception exception, string what, TimeSpan retryIn);
+
     // Store: 4xxx
     [LoggerMessage(4000, LogLevel.Information, "Store ready: {Provider} at {Location} (schema version {Version})")]
     public static partial void StoreReady(this ILogger logger, string provider, string location, int version);

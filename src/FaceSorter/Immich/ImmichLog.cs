@@ -47,6 +47,4 @@ internal static partial class ImmichLog
     [LoggerMessage(3020, LogLevel.Information, "Approval of {FilePath} as {Person} told to Immich: {Outcome}")]
     public static partial void ApprovalAssigned(this ILogger logger, string filePath, string person, string outcome);
 
-    [LoggerMessage(3021, LogLevel.Warning, "Telling Immich about approvals paused: {Reason}; trying again later")]
-    public static partial void AssignmentPaused(this ILogger logger, string reason);
 }

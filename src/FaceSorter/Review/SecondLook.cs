@@ -4,7 +4,6 @@ using FaceSorter.Immich.MachineLearning;
 using FaceSorter.Options;
 using FaceSorter.Pipeline;
 using FaceSorter.Storage;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -27,35 +26,29 @@ public sealed class SecondLook(
     IOptions<ReviewOptions> options,
     TimeProvider clock,
     ILogger<SecondLook> logger,
-    Gallery? gallery = null) : BackgroundService
+    Gallery? gallery = null) : FollowUpService(Period(options.Value.RecheckInterval), clock, logger)
 {
     public const string ReviewedBy = "recheck";
 
     private static readonly TimeSpan GalleryCheck = TimeSpan.FromMinutes(1);
     private static readonly string[] Rechecked = [ReviewCategories.Unidentified, ReviewCategories.LowConfidence];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private DateTimeOffset _nextRound = clock.GetUtcNow() + options.Value.RecheckInterval;
+    private int? _galleryFaces = gallery?.Current?.Count;
+
+    protected override string What => "Second look at review items";
+
+    /// <summary>Ticks at the recheck interval, or every minute to notice a grown gallery sooner.</summary>
+    private static TimeSpan Period(TimeSpan interval) => interval < GalleryCheck ? interval : GalleryCheck;
+
+    protected override async Task RunRoundAsync(CancellationToken cancellationToken)
     {
-        var interval = options.Value.RecheckInterval;
-        using var timer = new PeriodicTimer(interval < GalleryCheck ? interval : GalleryCheck, clock);
-        var nextRound = clock.GetUtcNow() + interval;
-        var galleryFaces = gallery?.Current?.Count;
-        try
+        var grown = gallery?.Current?.Count > _galleryFaces;
+        _galleryFaces = gallery?.Current?.Count ?? _galleryFaces;
+        if (grown || Clock.GetUtcNow() >= _nextRound)
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                var grown = gallery?.Current?.Count > galleryFaces;
-                galleryFaces = gallery?.Current?.Count ?? galleryFaces;
-                if (grown || clock.GetUtcNow() >= nextRound)
-                {
-                    await LookAgainAsync(stoppingToken);
-                    nextRound = clock.GetUtcNow() + interval;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: a round in progress has recorded what it found so far.
+            await LookAgainAsync(cancellationToken);
+            _nextRound = Clock.GetUtcNow() + options.Value.RecheckInterval;
         }
     }
 

@@ -1,6 +1,6 @@
 using FaceSorter.Options;
+using FaceSorter.Review;
 using FaceSorter.Storage;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -20,34 +20,18 @@ public sealed class ApprovalLearner(
     Gallery gallery,
     IOptions<ImmichOptions> options,
     TimeProvider clock,
-    ILogger<ApprovalLearner> logger) : BackgroundService
+    ILogger<ApprovalLearner> logger) : FollowUpService(Interval, clock, logger)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
     private const int BatchSize = 50;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string What => "Learning from approvals";
+
+    protected override async Task RunRoundAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Interval, clock);
-        try
+        if (await LearnAsync(cancellationToken) > 0)
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    if (await LearnAsync(stoppingToken) > 0)
-                    {
-                        await gallery.RefreshAsync(stoppingToken);
-                    }
-                }
-                catch (FaceServiceUnavailableException exception)
-                {
-                    MachineLearningLog.LearningPaused(logger, exception.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: what is not learned yet is found again at the next start.
+            await gallery.RefreshAsync(cancellationToken);
         }
     }
 

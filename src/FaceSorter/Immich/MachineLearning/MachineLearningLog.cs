@@ -20,8 +20,6 @@ internal static partial class MachineLearningLog
     [LoggerMessage(3108, LogLevel.Information, "Nothing to learn from {FilePath} for {Person}: {Reason}")]
     public static partial void NothingToLearn(ILogger logger, string filePath, string person, string reason);
 
-    [LoggerMessage(3109, LogLevel.Warning, "Learning from approvals paused: {Reason}; trying again later")]
-    public static partial void LearningPaused(ILogger logger, string reason);
 
     [LoggerMessage(3103, LogLevel.Warning, "Gallery could not be loaded from Immich's database; retrying in {RetryIn}")]
     public static partial void GalleryLoadFailed(ILogger logger, Exception exception, TimeSpan retryIn);

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using FaceSorter.Decisions;
+using FaceSorter.Review;
 using FaceSorter.Storage;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FaceSorter.Immich.Upload;
@@ -15,33 +15,15 @@ namespace FaceSorter.Immich.Upload;
 /// (IMMICH.md 7). What happened is recorded per content, so each approval is handled once; an
 /// outage leaves the rest for the next round.
 /// </summary>
-public sealed class ApprovalAssigner(IFaceSorterStore store, ImmichServerClient immich, TimeProvider clock, ILogger<ApprovalAssigner> logger) : BackgroundService
+public sealed class ApprovalAssigner(IFaceSorterStore store, ImmichServerClient immich, TimeProvider clock, ILogger<ApprovalAssigner> logger)
+    : FollowUpService(Interval, clock, logger)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
     private const int BatchSize = 50;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await AssignAsync(stoppingToken);
-                }
-                catch (FaceServiceUnavailableException exception)
-                {
-                    logger.AssignmentPaused(exception.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: what is not told yet is found again at the next start.
-        }
-    }
+    protected override string What => "Telling Immich about approvals";
+
+    protected override Task RunRoundAsync(CancellationToken cancellationToken) => AssignAsync(cancellationToken);
 
     /// <exception cref="FaceServiceUnavailableException">Immich cannot be asked now.</exception>
     internal async Task AssignAsync(CancellationToken cancellationToken)
