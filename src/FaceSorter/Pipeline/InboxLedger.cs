@@ -13,8 +13,12 @@ public sealed class InboxLedger
 
     public int InFlightCount => _inFlight.Count;
 
-    /// <summary>Raised with a path that must go back to the settle rule.</summary>
-    public event Action<string>? Requeued;
+    /// <summary>
+    /// Raised with a path that is no longer in the pipeline (sorted, failed or sent back): the monitor
+    /// looks at it again (a new download under the same name, a file to settle again) and a one-shot
+    /// scan learns that its last file is done.
+    /// </summary>
+    public event Action<string>? Released;
 
     public bool IsInFlight(string path) => _inFlight.ContainsKey(path);
 
@@ -35,13 +39,17 @@ public sealed class InboxLedger
     }
 
     /// <summary>The file left the drop folder (moved) or vanished.</summary>
-    public void Finish(string path) => _inFlight.TryRemove(path, out _);
+    public void Finish(string path)
+    {
+        _inFlight.TryRemove(path, out _);
+        Released?.Invoke(path);
+    }
 
     /// <summary>The file changed under us or must be tried again: it goes back to the settle rule.</summary>
     public void Requeue(string path)
     {
         _inFlight.TryRemove(path, out _);
-        Requeued?.Invoke(path);
+        Released?.Invoke(path);
     }
 
     /// <summary>The file stays in the drop folder with a recorded reason until it changes.</summary>
@@ -49,6 +57,7 @@ public sealed class InboxLedger
     {
         _failed[file.Path] = (file.Length, file.LastWriteUtc);
         _inFlight.TryRemove(file.Path, out _);
+        Released?.Invoke(file.Path);
     }
 
     public bool HasFailedUnchanged(string path, long length, DateTime lastWriteUtc) =>

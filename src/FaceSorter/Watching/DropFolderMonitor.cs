@@ -18,7 +18,6 @@ namespace FaceSorter.Watching;
 public sealed class DropFolderMonitor : BackgroundService
 {
     private static readonly TimeSpan DueButStillWritingRecheck = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan ScanProgressCheck = TimeSpan.FromMilliseconds(50);
 
     // A burst of events (thousands of files dropped at once) wakes the loop for every event, and each
     // round walks all tracked files and maybe /proc: rounds are at least this far apart, and a /proc
@@ -35,12 +34,6 @@ public sealed class DropFolderMonitor : BackgroundService
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private readonly List<(string Path, string Reason)> _toHold = [];
     private readonly IFaceSorterStore _store;
-
-    // Paths that changed while their previous file was still in the pipeline (a new download under
-    // the same name right after the first was moved, before its record): looked at again once that
-    // file is done, or the new file would wait for the next rescan.
-    private readonly HashSet<string> _changedInFlight = new(StringComparer.Ordinal);
-    private static readonly TimeSpan InFlightRecheck = TimeSpan.FromMilliseconds(50);
     private readonly Dictionary<string, TrackedFile> _tracked = new(StringComparer.Ordinal);
     private readonly PathHints _hints = new();
     private readonly SortingPipeline _pipeline;
@@ -81,7 +74,7 @@ public sealed class DropFolderMonitor : BackgroundService
         _rescanInterval = sorting.Value.RescanInterval;
         _rule = new SettleRule(sorting.Value.SettleTime, sorting.Value.EmptyFileTimeout);
         _logger = logger;
-        ledger.Requeued += _hints.Add;
+        ledger.Released += _hints.Add;
         settings.Changed += _hints.RequestRescan;
     }
 
@@ -138,12 +131,6 @@ public sealed class DropFolderMonitor : BackgroundService
 
                 foreach (var path in paths)
                 {
-                    Observe(path, now, namedByEvent: true);
-                }
-
-                foreach (var path in _changedInFlight.Where(path => !_ledger.IsInFlight(path)).ToList())
-                {
-                    _changedInFlight.Remove(path);
                     Observe(path, now, namedByEvent: true);
                 }
 
@@ -219,8 +206,7 @@ public sealed class DropFolderMonitor : BackgroundService
 
         if (_ledger.IsInFlight(path))
         {
-            _changedInFlight.Add(path);
-            return;
+            return; // looked at again when the pipeline releases it (InboxLedger.Released)
         }
 
         var info = new FileInfo(path);
@@ -332,18 +318,6 @@ public sealed class DropFolderMonitor : BackgroundService
         if (delay <= TimeSpan.Zero)
         {
             delay = DueButStillWritingRecheck; // due files are still open for writing or have a companion
-        }
-
-        if (_changedInFlight.Count > 0 && delay > InFlightRecheck)
-        {
-            delay = InFlightRecheck;
-        }
-
-        // A one-shot scan looks again soon whatever it saw: the last file may finish right after
-        // ScanIsDone looked, and no event would wake a wait until the next rescan.
-        if (_mode.ScanOnce && delay > ScanProgressCheck)
-        {
-            delay = ScanProgressCheck;
         }
 
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
