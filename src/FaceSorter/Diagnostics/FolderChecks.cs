@@ -21,16 +21,17 @@ public static class FolderChecks
     {
         var name = $"Folder {key}";
         var setting = $"{DirectoriesOptions.Section}:{key}";
-        var file = FileOnTheWay(path);
-        if (file is not null)
-        {
-            return DoctorCheck.Failed(name, file == path ? $"{path} is a file, not a folder" : $"{path} cannot be created: {file} is a file", $"point {setting} at a folder");
-        }
-
-        var existing = NearestExisting(path);
+        // Going up from the folder, the first thing that exists decides: a folder to create it in, or
+        // a file in the way.
+        var existing = FirstExisting(path);
         if (existing is null)
         {
             return DoctorCheck.Failed(name, $"no part of {path} exists", $"set {setting} to a folder on a mounted disk");
+        }
+
+        if (File.Exists(existing))
+        {
+            return DoctorCheck.Failed(name, existing == path ? $"{path} is a file, not a folder" : $"{path} cannot be created: {existing} is a file", $"point {setting} at a folder");
         }
 
         if (!CanWrite(existing, out var why))
@@ -46,7 +47,7 @@ public static class FolderChecks
     private static DoctorCheck SameFilesystem((string Key, string Path)[] folders)
     {
         var devices = folders
-            .Select(folder => (folder.Key, Device: NearestExisting(folder.Path) is { } existing ? FileIdentity.Of(existing)?.Device : null))
+            .Select(folder => (folder.Key, Device: FirstExisting(folder.Path) is { } existing ? FileIdentity.Of(existing)?.Device : null))
             .Where(folder => folder.Device is not null)
             .ToList();
         var distinct = devices.Select(folder => folder.Device).Distinct().Count();
@@ -62,24 +63,11 @@ public static class FolderChecks
             "put them on one disk for instant moves, or leave it: copies are safe but slower and need free space");
     }
 
-    private static string? FileOnTheWay(string path)
+    private static string? FirstExisting(string path)
     {
         for (var current = Path.GetFullPath(path); current is not null; current = Path.GetDirectoryName(current))
         {
-            if (File.Exists(current))
-            {
-                return current;
-            }
-        }
-
-        return null;
-    }
-
-    private static string? NearestExisting(string path)
-    {
-        for (var current = Path.GetFullPath(path); current is not null; current = Path.GetDirectoryName(current))
-        {
-            if (Directory.Exists(current))
+            if (Path.Exists(current))
             {
                 return current;
             }

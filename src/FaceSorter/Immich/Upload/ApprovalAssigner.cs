@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using FaceSorter.Decisions;
 using FaceSorter.Review;
 using FaceSorter.Storage;
@@ -42,10 +41,7 @@ public sealed class ApprovalAssigner(IFaceSorterStore store, ImmichServerClient 
         string sha1;
         try
         {
-            await using var stream = new FileStream(item.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, FileOptions.Asynchronous);
-#pragma warning disable CA5350 // Immich identifies content by SHA-1 (IMMICH.md 2.3); not used for security.
-            sha1 = Convert.ToHexStringLower(await SHA1.HashDataAsync(stream, cancellationToken));
-#pragma warning restore CA5350
+            sha1 = await ImmichChecksum.OfFileAsync(item.FilePath, cancellationToken);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

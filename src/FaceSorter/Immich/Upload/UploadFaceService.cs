@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using FaceSorter.Immich.Api;
 using FaceSorter.Immich.MachineLearning;
 using FaceSorter.Options;
@@ -152,14 +151,7 @@ public sealed class UploadFaceService : IFaceService
 
     private static async Task<AssetUpload> PrepareUploadAsync(FaceCheckRequest request, CancellationToken cancellationToken)
     {
-        string sha1;
-        await using (var stream = new FileStream(request.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 81920, useAsync: true))
-        {
-            // Immich's duplicate check (x-immich-checksum, IMMICH.md 2.3) is SHA-1; not used for security.
-#pragma warning disable CA5350
-            sha1 = Convert.ToHexStringLower(await SHA1.HashDataAsync(stream, cancellationToken));
-#pragma warning restore CA5350
-        }
+        var sha1 = await ImmichChecksum.OfFileAsync(request.FilePath, cancellationToken); // Immich's duplicate check
 
         var file = new FileInfo(request.FilePath);
         var modified = file.LastWriteTimeUtc;
