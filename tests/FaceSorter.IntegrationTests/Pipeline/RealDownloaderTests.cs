@@ -63,7 +63,7 @@ public sealed class RealDownloaderTests : IAsyncLifetime
         sawPartialFile.Should().BeTrue("the download was slow enough to be seen in progress");
 
         var sorted = Path.Combine(daemon.Faces, "alice", "photo.jpg");
-        await Eventually.UntilAsync(() => File.Exists(sorted), TimeSpan.FromSeconds(20), "sorted after the download finished", _timeout.Token);
+        await daemon.UntilSortedAsync(sorted, "sorted after the download finished", _timeout.Token);
         (await File.ReadAllBytesAsync(sorted, _timeout.Token)).Should().Equal(_content, "the complete file was sorted");
         _immich.Uploads.Should().ContainSingle("sorted exactly once");
         (await daemon.Store.ListReviewAsync(null, null, _timeout.Token)).Should().BeEmpty();

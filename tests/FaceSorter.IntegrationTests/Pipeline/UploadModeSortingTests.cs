@@ -56,7 +56,7 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
         TestImages.Write(Path.Combine(daemon.Inbox, "instagram"), "pic.jpg", content);
 
         var sorted = Path.Combine(daemon.Faces, "alice_smith", "pic.jpg");
-        await Eventually.UntilAsync(() => File.Exists(sorted), Deadline, "sorted into faces/alice_smith", _timeout.Token);
+        await daemon.UntilSortedAsync(sorted, "sorted into faces/alice_smith", _timeout.Token);
         var stats = await daemon.Store.GetStatsAsync(7, TimeProvider.System.GetUtcNow().AddMinutes(1), _timeout.Token);
         stats.AutoSorted.Should().Be(1);
         stats.ByPerson.Should().Equal(new Dictionary<string, int> { ["alice_smith"] = 1 });
@@ -87,7 +87,7 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
 
         foreach (var (_, _, expected) in cases)
         {
-            await Eventually.UntilAsync(() => File.Exists(Path.Combine(daemon.Review, expected)), Deadline, expected, _timeout.Token);
+            await daemon.UntilSortedAsync(Path.Combine(daemon.Review, expected), expected, _timeout.Token);
         }
 
         // The record is written right after the move, in the same batch.
@@ -107,7 +107,7 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
 
         TestImages.Write(daemon.Inbox, "bob.jpg", content);
 
-        await Eventually.UntilAsync(() => File.Exists(Path.Combine(daemon.Review, "unidentified", "notwhitelisted_bob.jpg")), Deadline, "not whitelisted", _timeout.Token);
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Review, "unidentified", "notwhitelisted_bob.jpg"), "not whitelisted", _timeout.Token);
         (await daemon.Store.ListReviewAsync(null, null, _timeout.Token)).Single().SuggestedPerson.Should().Be("bob");
     }
 
@@ -119,7 +119,7 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
         _immich.SetFaces(Sha256(content), EmulatedFace.Named("Alice"));
         TestImages.Write(daemon.Inbox, "first.jpg", content);
         var first = Path.Combine(daemon.Faces, "alice", "first.jpg");
-        await Eventually.UntilAsync(() => File.Exists(first), Deadline, "first sorted", _timeout.Token);
+        await daemon.UntilSortedAsync(first, "first sorted", _timeout.Token);
 
         TestImages.Write(daemon.Inbox, "again.jpg", content);
 
@@ -158,7 +158,7 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
 
         TestImages.Write(daemon.Inbox, "late.jpg", content);
 
-        await Eventually.UntilAsync(() => File.Exists(Path.Combine(daemon.Faces, "carol", "late.jpg")), Deadline, "sorted once named", _timeout.Token);
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Faces, "carol", "late.jpg"), "sorted once named", _timeout.Token);
     }
 
     [Fact]
@@ -177,8 +177,8 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
 
         await _immich.StartAgainAsync(_timeout.Token);
 
-        await Eventually.UntilAsync(() => File.Exists(Path.Combine(daemon.Faces, "dave", "waiting.jpg")), Deadline, "sorted after the outage", _timeout.Token);
-        await Eventually.UntilAsync(() => File.Exists(Path.Combine(daemon.Review, "unidentified", "noface_waiting2.jpg")), Deadline, "the other one too", _timeout.Token);
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Faces, "dave", "waiting.jpg"), "sorted after the outage", _timeout.Token);
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Review, "unidentified", "noface_waiting2.jpg"), "the other one too", _timeout.Token);
         (await daemon.Store.GetHeldFilesAsync(_timeout.Token)).Should().BeEmpty("an outage is not a failure of the file");
     }
 
@@ -201,7 +201,7 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
 
         TestImages.Write(daemon.Inbox, "flaky.jpg", content);
 
-        await Eventually.UntilAsync(() => File.Exists(Path.Combine(daemon.Faces, "erin", "flaky.jpg")), Deadline, "sorted after retries", _timeout.Token);
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Faces, "erin", "flaky.jpg"), "sorted after retries", _timeout.Token);
         (await daemon.Store.ListReviewAsync(null, null, _timeout.Token)).Should().BeEmpty();
     }
 }

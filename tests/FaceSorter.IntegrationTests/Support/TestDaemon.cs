@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using FaceSorter.App.Hosting;
 using FaceSorter.Options;
+using FaceSorter.Pipeline;
 using FaceSorter.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -20,7 +21,10 @@ public sealed class TestDaemon : IAsyncDisposable
         Faces = directories.Faces;
         Review = directories.Review;
         Store = host.Services.GetRequiredService<IFaceSorterStore>();
+        _ledger = host.Services.GetRequiredService<InboxLedger>();
     }
+
+    private readonly InboxLedger _ledger;
 
     public IHost Host { get; }
 
@@ -54,6 +58,14 @@ public sealed class TestDaemon : IAsyncDisposable
         await Eventually.UntilAsync(async () => (await Store.ListReviewAsync(null, null, cancellationToken)).Count >= count, TimeSpan.FromSeconds(20), $"{count} review rows", cancellationToken);
         return await Store.ListReviewAsync(null, null, cancellationToken);
     }
+
+    /// <summary>
+    /// Waits until <paramref name="path"/> exists and the pipeline holds no file. A file appears at its
+    /// destination before its record is committed (the record completes the move's batch); the pipeline
+    /// lets go of the file only after that, so a store read after this wait sees the record.
+    /// </summary>
+    public Task UntilSortedAsync(string path, string what, CancellationToken cancellationToken) =>
+        Eventually.UntilAsync(() => File.Exists(path) && _ledger.InFlightCount == 0, TimeSpan.FromSeconds(30), what, cancellationToken);
 
     public async Task StopAsync()
     {
