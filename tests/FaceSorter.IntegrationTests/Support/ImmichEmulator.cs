@@ -71,8 +71,8 @@ public sealed partial class ImmichEmulator : IAsyncDisposable
 
     /// <summary>
     /// What <c>GET /api/server/media-types</c> answers and uploads are judged by (by the file name's
-    /// extension, as Immich does): v2.7.5's lists as a real server answered them (IMMICH.md 11.1),
-    /// plus <c>.mpo</c> from v3 on (11.6). Replace it to emulate a server that accepts less or more.
+    /// extension, as Immich does): v2.7.5's lists as a real server answered them,
+    /// plus <c>.mpo</c> from v3 on (docs/media-types.md). Replace it to emulate a server that accepts less or more.
     /// </summary>
     public EmulatedMediaTypes MediaTypes { get; set; }
 

@@ -3,7 +3,7 @@ namespace FaceSorter.IntegrationTests.Support;
 /// <summary>The answer of <c>GET /api/server/media-types</c>: extensions with their dots, per kind.</summary>
 public sealed record EmulatedMediaTypes(IReadOnlyList<string> Image, IReadOnlyList<string> Video, IReadOnlyList<string> Sidecar)
 {
-    /// <summary>Exactly what a real v2.7.5 server answered (IMMICH.md 11.1), in its order.</summary>
+    /// <summary>Exactly what a real v2.7.5 server answered (docs/media-types.md), in its order.</summary>
     public static readonly EmulatedMediaTypes V2_7_5 = new(
         [
             ".avif", ".bmp", ".gif", ".jpeg", ".jpg", ".png", ".webp", ".3fr", ".ari", ".arw", ".cap", ".cin", ".cr2", ".cr3", ".crw",

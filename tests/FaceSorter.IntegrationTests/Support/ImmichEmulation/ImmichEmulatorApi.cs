@@ -127,7 +127,7 @@ public sealed partial class ImmichEmulator
         ["sidecar"] = new JsonArray([.. MediaTypes.Sidecar.Select(extension => (JsonNode)extension)]),
     };
 
-    /// <summary>IMMICH.md 11.1: the key's own record (the official CLI asks it on <c>login</c>).</summary>
+    /// <summary>The key's own record (the official CLI asks it on <c>login</c>).</summary>
     private JsonObject ApiKeyJson() => new()
     {
         ["id"] = ApiKeyId,
@@ -198,7 +198,7 @@ public sealed partial class ImmichEmulator
     private async Task UploadAsync(HttpContext context, IFormCollection form, IFormFile? file)
     {
         // Immich's canUploadFile runs as multer reads the file part, before the form is validated,
-        // and goes by the part's file name alone (IMMICH.md 11.1): a non-image named .jpg is taken.
+        // and goes by the part's file name alone (docs/media-types.md): a non-image named .jpg is taken.
         if (file is not null && !MediaTypes.AcceptsAsset(file.FileName))
         {
             await WriteErrorAsync(context, 400, $"Unsupported file type {file.FileName}");
@@ -586,7 +586,7 @@ public sealed partial class ImmichEmulator
     /// <summary>
     /// Null when every part's <c>name</c> (and <c>filename</c>, when given) is a quoted string, as RFC
     /// 7578 4.2 writes them; else the complaint. Immich's multer would take a bare token, but a
-    /// strict WHATWG parser (undici's <c>FormData</c>) refuses it (IMMICH.md 11.4), and the emulator
+    /// strict WHATWG parser (undici's <c>FormData</c>) refuses it (docs/media-types.md), and the emulator
     /// is the strict one so the tests catch a client that sends bare names.
     /// </summary>
     private static async Task<string?> MalformedPartAsync(HttpRequest request, CancellationToken cancellationToken)
