@@ -57,8 +57,10 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
 
         var sorted = Path.Combine(daemon.Faces, "alice_smith", "pic.jpg");
         await Eventually.UntilAsync(() => File.Exists(sorted), Deadline, "sorted into faces/alice_smith", _timeout.Token);
+
+        // The record follows the move within its batch.
+        await Eventually.UntilAsync(async () => (await daemon.Store.GetStatsAsync(7, TimeProvider.System.GetUtcNow().AddMinutes(1), _timeout.Token)).AutoSorted == 1, Deadline, "recorded", _timeout.Token);
         var stats = await daemon.Store.GetStatsAsync(7, TimeProvider.System.GetUtcNow().AddMinutes(1), _timeout.Token);
-        stats.AutoSorted.Should().Be(1);
         stats.ByPerson.Should().Equal(new Dictionary<string, int> { ["alice_smith"] = 1 });
         File.Exists(Path.Combine(daemon.Inbox, "instagram", "pic.jpg")).Should().BeFalse();
         _immich.Uploads.Should().ContainSingle();
