@@ -14,6 +14,13 @@ public abstract record FaceCheck
 
     /// <summary>The service could not decode the file: DESIGN rule 0, <c>invalid_</c>.</summary>
     public sealed record Unreadable(string Reason) : FaceCheck;
+
+    /// <summary>
+    /// Not sent: by its leading bytes the file is of a type the service does not take (Immich's
+    /// media types, or a video in MachineLearning mode); <paramref name="Reason"/> names the type.
+    /// DESIGN rule 0, <c>invalid_</c>.
+    /// </summary>
+    public sealed record NotAccepted(string Reason) : FaceCheck;
 }
 
 /// <summary>A face box in the image's pixels (Immich may report values outside the image).</summary>

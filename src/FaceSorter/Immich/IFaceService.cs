@@ -9,7 +9,9 @@ namespace FaceSorter.Immich;
 /// An implementation throws <see cref="FaceServiceUnavailableException"/> when the service cannot
 /// answer right now (unreachable, 5xx, timeout, garbage); the pipeline then keeps the file in the
 /// drop folder and retries. It returns <see cref="FaceCheck.Unreadable"/> only when the service
-/// says the file itself is not a readable image.
+/// says the file itself is not a readable image, and <see cref="FaceCheck.NotAccepted"/> when it
+/// does not send the file at all because its type (<see cref="Media.MediaTypes"/>) is not one the
+/// service takes.
 /// </remarks>
 public interface IFaceService
 {

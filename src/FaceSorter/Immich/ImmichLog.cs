@@ -44,6 +44,15 @@ internal static partial class ImmichLog
     [LoggerMessage(3011, LogLevel.Debug, "GET /api/queues is missing on Immich {Version}; reading GET /api/jobs instead")]
     public static partial void QueuesEndpointMissing(this ILogger logger, string version);
 
+    [LoggerMessage(3050, LogLevel.Debug, "Immich {Version} accepts these extensions: {Extensions}")]
+    public static partial void MediaTypesRead(this ILogger logger, string version, string extensions);
+
+    [LoggerMessage(3051, LogLevel.Warning, "Immich at {Url} ({Version}) does not list its media types; deciding by FaceSorter's built-in copy of v2.7.5's list")]
+    public static partial void MediaTypesNotListed(this ILogger logger, string url, string version);
+
+    [LoggerMessage(3052, LogLevel.Debug, "Not sending {FilePath} to Immich: {Reason}")]
+    public static partial void NotSent(this ILogger logger, string filePath, string reason);
+
     [LoggerMessage(3020, LogLevel.Information, "Approval of {FilePath} as {Person} told to Immich: {Outcome}")]
     public static partial void ApprovalAssigned(this ILogger logger, string filePath, string person, string outcome);
 

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FaceSorter.Immich.Api;
+using FaceSorter.Immich.Upload;
 using FaceSorter.Options;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -57,6 +58,14 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
         return new ImmichServerVersion(version.Major, version.Minor, version.Patch, version.Prerelease);
     }
 
+    /// <summary>
+    /// <c>GET /server/media-types</c> (v1.113+; <c>/server-info/media-types</c> before): the extensions
+    /// the server accepts for upload. Null when the server has neither path.
+    /// </summary>
+    internal async Task<ServerMediaTypesDto?> GetMediaTypesAsync(CancellationToken cancellationToken) =>
+        await GetJsonOrNotFoundAsync<ServerMediaTypesDto>("api/server/media-types", cancellationToken)
+            ?? await GetJsonOrNotFoundAsync<ServerMediaTypesDto>("api/server-info/media-types", cancellationToken);
+
     /// <summary><c>GET /users/me</c>: who the API key belongs to, and whether that user is an admin.</summary>
     public Task<ImmichUser> GetMyUserAsync(CancellationToken cancellationToken) =>
         GetJsonAsync<ImmichUser>("api/users/me", cancellationToken);
@@ -103,7 +112,9 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
     /// <summary>
     /// <c>POST /assets</c> (IMMICH.md 2.3): multipart with the file last, <c>x-immich-checksum</c>,
     /// and <c>deviceAssetId</c>/<c>deviceId</c> for v2 (v3 strips them). Never <c>duration</c>: v3
-    /// wants ms and answers a v2-style string with 400; a photo has none.
+    /// wants ms and answers a v2-style string with 400; a photo has none. The parts' names are
+    /// quoted (<see cref="FormParts"/>); <see cref="AssetUpload.FileName"/> goes in the
+    /// <c>filename</c> field as it is and, as ASCII, in the file part's header.
     /// </summary>
     public async Task<AssetUploadResult> UploadAsync(AssetUpload upload, CancellationToken cancellationToken)
     {
@@ -112,17 +123,15 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
         using var response = await SendAsync(
             () =>
             {
-                var form = new MultipartFormDataContent
-                {
-                    { new StringContent(upload.DeviceAssetId), "deviceAssetId" },
-                    { new StringContent(upload.DeviceId), "deviceId" },
-                    { new StringContent(IsoUtc(upload.FileCreatedAtUtc)), "fileCreatedAt" },
-                    { new StringContent(IsoUtc(upload.FileModifiedAtUtc)), "fileModifiedAt" },
-                    { new StringContent(upload.FileName), "filename" },
-                };
+                var form = new MultipartFormDataContent();
+                form.AddPart(new StringContent(upload.DeviceAssetId), "deviceAssetId");
+                form.AddPart(new StringContent(upload.DeviceId), "deviceId");
+                form.AddPart(new StringContent(IsoUtc(upload.FileCreatedAtUtc)), "fileCreatedAt");
+                form.AddPart(new StringContent(IsoUtc(upload.FileModifiedAtUtc)), "fileModifiedAt");
+                form.AddPart(new StringContent(upload.FileName), "filename");
                 var content = new StreamContent(file);
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-                form.Add(content, "assetData", upload.FileName);
+                form.AddPart(content, "assetData", UploadFileName.Ascii(upload.FileName));
                 var request = new HttpRequestMessage(HttpMethod.Post, "api/assets") { Content = form };
                 request.Headers.Add("x-immich-checksum", upload.Sha1Hex);
                 return request;

@@ -165,6 +165,7 @@ public sealed class SortingPipeline : BackgroundService
         {
             FaceCheck.Analyzed analyzed => item.WithFaces(analyzed),
             FaceCheck.Unreadable unreadable => item with { Input = DecisionInput.Invalid($"Immich cannot read it: {unreadable.Reason}") },
+            FaceCheck.NotAccepted notAccepted => item with { Input = DecisionInput.Invalid(notAccepted.Reason) },
             _ => throw new InvalidOperationException($"unknown face check result {check}"),
         };
         if (next.AssetNote is { } note)

@@ -167,7 +167,7 @@ public sealed class UploadFaceServiceTests : IDisposable
     [Theory]
     [InlineData("2.7.5")]
     [InlineData("3.1.0")]
-    public async Task A_file_immich_does_not_take_as_an_image_is_unreadable(string version)
+    public async Task A_file_of_no_known_type_is_not_sent(string version)
     {
         await using var immich = await ImmichEmulator.StartAsync(version, Ct);
         await using var service = GivenService(immich);
@@ -175,8 +175,50 @@ public sealed class UploadFaceServiceTests : IDisposable
 
         var result = await service.Faces.CheckAsync(notAnImage, Ct);
 
-        result.Should().BeOfType<FaceCheck.Unreadable>().Which.Reason.Should().Contain("Unsupported file type");
-        immich.Assets.Should().BeEmpty();
+        result.Should().BeOfType<FaceCheck.NotAccepted>().Which.Reason.Should().Contain("not an image");
+        immich.Uploads.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_type_missing_from_the_servers_media_types_is_not_sent_and_the_reason_names_it()
+    {
+        await using var immich = await ImmichEmulator.StartAsync("2.7.5", Ct);
+        immich.MediaTypes = immich.MediaTypes with { Image = [.. immich.MediaTypes.Image.Where(extension => extension != ".webp")] };
+        await using var service = GivenService(immich);
+
+        var result = await service.Faces.CheckAsync(GivenFile("pic.webp", TestImages.WebP(Interlocked.Increment(ref _seed))), Ct);
+
+        result.Should().BeOfType<FaceCheck.NotAccepted>().Which.Reason.Should().Be("a WebP image: Immich does not accept .webp (per Immich v2.7.5's media types)");
+        immich.Uploads.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_refusal_by_the_server_itself_is_unreadable_and_quotes_the_server()
+    {
+        await using var immich = await ImmichEmulator.StartAsync("2.7.5", Ct);
+        await using var service = GivenService(immich);
+        await service.Faces.CheckAsync(GivenImage(), Ct); // reads the list, which still has .jpg
+        immich.MediaTypes = immich.MediaTypes with { Image = [.. immich.MediaTypes.Image.Where(extension => extension != ".jpg")] };
+
+        var result = await service.Faces.CheckAsync(GivenFile("late.jpg", TestImages.Jpeg(Interlocked.Increment(ref _seed))), Ct);
+
+        result.Should().BeOfType<FaceCheck.Unreadable>().Which.Reason.Should().Be("Immich refused the upload: Unsupported file type late.jpg");
+    }
+
+    [Fact]
+    public async Task The_media_types_are_read_again_whenever_the_version_is()
+    {
+        await using var immich = await ImmichEmulator.StartAsync("3.1.0", Ct);
+        await using var service = GivenService(immich);
+        await service.Faces.CheckAsync(GivenImage(), Ct);
+        immich.Fail("POST /api/assets", times: 1, status: 503);
+        var failed = () => service.Faces.CheckAsync(GivenImage(), Ct);
+        await failed.Should().ThrowAsync<FaceServiceUnavailableException>();
+
+        await service.Faces.CheckAsync(GivenImage(), Ct);
+
+        immich.CountRequests("GET", "/api/server/version").Should().Be(2);
+        immich.CountRequests("GET", "/api/server/media-types").Should().Be(2);
     }
 
     [Theory]
@@ -264,7 +306,8 @@ public sealed class UploadFaceServiceTests : IDisposable
 
         await service.Faces.CheckAsync(GivenFile("photo.jpg_large", TestImages.Jpeg(Interlocked.Increment(ref _seed))), Ct);
 
-        immich.Uploads.Single().Fields["filename"].Should().Be("photo.jpg_large.jpg");
+        immich.Uploads.Single().Fields["filename"].Should().Be("photo.jpg");
+        immich.Uploads.Single().FileName.Should().Be("photo.jpg");
     }
 
     [Theory]

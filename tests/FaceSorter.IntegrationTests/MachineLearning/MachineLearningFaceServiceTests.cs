@@ -52,6 +52,19 @@ public sealed class MachineLearningFaceServiceTests : IDisposable
         after.Should().BeOfType<FaceCheck.Analyzed>().Which.Faces.Select(f => f.Person).Should().Equal("Alice", "Bob");
     }
 
+    [Theory]
+    [InlineData("clip.mp4", new byte[] { 0, 0, 0, 0x14, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6F, 0x6D, 0, 0, 2, 0, 0x6D, 0x70, 0x34, 0x31 }, "an MP4 video: MachineLearning mode reads still images only")]
+    [InlineData("favicon.ico", new byte[] { 0, 0, 1, 0, 1, 0, 16, 16, 0, 0, 1, 0, 32, 0, 0, 4, 0, 0, 22, 0, 0, 0 }, "a Windows icon (ICO): Immich does not accept .ico or .cur")]
+    public async Task A_file_the_ML_service_is_not_given_is_not_sent_and_the_reason_names_its_type(string name, byte[] bytes, string reason)
+    {
+        await using var harness = await MachineLearningHarness.StartAsync(PostgresImmichDatabase.V31, Token);
+
+        var result = await harness.FaceService.CheckAsync(await harness.FileAsync(name, bytes, Token), Token);
+
+        result.Should().BeOfType<FaceCheck.NotAccepted>().Which.Reason.Should().StartWith(reason);
+        harness.Emulator.Requests.Should().BeEmpty();
+    }
+
     [Fact]
     public async Task The_refresher_loads_at_start_and_again_every_GalleryRefreshInterval_logging_the_counts()
     {

@@ -47,6 +47,7 @@ public sealed partial class ImmichEmulator : IAsyncDisposable
         Major = int.Parse(parts[0], CultureInfo.InvariantCulture);
         Minor = int.Parse(parts[1], CultureInfo.InvariantCulture);
         Patch = int.Parse(parts[2], CultureInfo.InvariantCulture);
+        MediaTypes = IsV3 ? EmulatedMediaTypes.V2_7_5 with { Image = [.. EmulatedMediaTypes.V2_7_5.Image, ".mpo"] } : EmulatedMediaTypes.V2_7_5;
     }
 
     public int Major { get; }
@@ -61,10 +62,19 @@ public sealed partial class ImmichEmulator : IAsyncDisposable
 
     public string ApiKey { get; } = "emulated-" + Guid.NewGuid().ToString("N");
 
+    public string ApiKeyId { get; } = Guid.NewGuid().ToString();
+
     public string UserId { get; } = Guid.NewGuid().ToString();
 
     /// <summary>Whether the API key's user is an admin: only an admin may read <c>/jobs</c> and <c>/queues</c> (403 otherwise).</summary>
     public bool IsAdmin { get; set; } = true;
+
+    /// <summary>
+    /// What <c>GET /api/server/media-types</c> answers and uploads are judged by (by the file name's
+    /// extension, as Immich does): v2.7.5's lists as a real server answered them,
+    /// plus <c>.mpo</c> from v3 on (docs/media-types.md). Replace it to emulate a server that accepts less or more.
+    /// </summary>
+    public EmulatedMediaTypes MediaTypes { get; set; }
 
     /// <summary>Keeps <c>faceDetection</c> active whatever the assets' state (a busy server).</summary>
     public bool QueuesAlwaysBusy { get; set; }

@@ -76,6 +76,14 @@ public sealed class MachineLearningHarness : IAsyncDisposable
         return new FaceCheckRequest(path, new string('0', 64), bytes.Length);
     }
 
+    /// <summary>A file in the harness's folder with these bytes.</summary>
+    public async Task<FaceCheckRequest> FileAsync(string name, byte[] bytes, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(_folder.FullName, name);
+        await File.WriteAllBytesAsync(path, bytes, cancellationToken);
+        return new FaceCheckRequest(path, new string('0', 64), bytes.Length);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();

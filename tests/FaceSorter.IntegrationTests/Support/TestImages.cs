@@ -15,6 +15,21 @@ public static class TestImages
         return bytes;
     }
 
+    /// <summary>A PNG-looking file: the PNG signature, then bytes derived from <paramref name="seed"/>.</summary>
+    public static byte[] Png(int seed, int size = 2048) => WithHeader([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], seed, size);
+
+    /// <summary>A WebP-looking file: <c>RIFF….WEBPVP8 </c>, then bytes derived from <paramref name="seed"/>.</summary>
+    public static byte[] WebP(int seed, int size = 2048) => WithHeader([.. "RIFF"u8, 0, 8, 0, 0, .. "WEBPVP8 "u8], seed, size);
+
+    /// <summary><paramref name="header"/> followed by bytes derived from <paramref name="seed"/> up to <paramref name="size"/>.</summary>
+    public static byte[] WithHeader(byte[] header, int seed, int size = 2048)
+    {
+        var bytes = new byte[Math.Max(size, header.Length)];
+        new Random(seed).NextBytes(bytes);
+        header.CopyTo(bytes, 0);
+        return bytes;
+    }
+
     public static string Write(string folder, string name, byte[] content)
     {
         Directory.CreateDirectory(folder);

@@ -78,12 +78,12 @@ public sealed class MachineLearningClient
         try
         {
             using var content = new MultipartFormDataContent();
-            content.Add(new StringContent(_entries), "entries");
+            content.AddPart(new StringContent(_entries), "entries");
             var imagePart = new StreamContent(image);
             imagePart.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
 
             // A plain ASCII name: the service ignores it, and odd names only risk header-encoding trouble.
-            content.Add(imagePart, "image", "image" + SafeExtension(fileName));
+            content.AddPart(imagePart, "image", "image" + SafeExtension(fileName));
             using var response = await _http.PostAsync(new Uri("predict", UriKind.Relative), content, linked.Token);
             if (!response.IsSuccessStatusCode)
             {

@@ -1,3 +1,5 @@
+using FaceSorter.Hashing;
+using FaceSorter.Media;
 using FaceSorter.Options;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -34,13 +36,20 @@ public sealed class MachineLearningFaceService : IFaceService
 
     public async Task<FaceCheck> CheckAsync(FaceCheckRequest request, CancellationToken cancellationToken)
     {
+        var type = MediaTypes.SniffFile(request.FilePath);
+        if (WhyNotSent(type) is { } notSent)
+        {
+            MachineLearningLog.NotSent(_logger, request.FilePath, notSent);
+            return new FaceCheck.NotAccepted(notSent);
+        }
+
         // The gallery first: without it there is nothing to match, so spare the ML service the work.
         var gallery = await _gallery.GetAsync(cancellationToken);
         var started = _timeProvider.GetTimestamp();
         FacePrediction prediction;
         await using (var image = new FileStream(request.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan))
         {
-            prediction = await _client.PredictFacesAsync(image, request.FilePath, cancellationToken);
+            prediction = await _client.PredictFacesAsync(image, "image" + type!.CanonicalExtension, cancellationToken);
         }
 
         if (prediction is FacePrediction.ServerError failed)
@@ -70,6 +79,18 @@ public sealed class MachineLearningFaceService : IFaceService
 
         return new FaceCheck.Analyzed(faces);
     }
+
+    /// <summary>
+    /// Null when a file of <paramref name="type"/> can go to the ML service: a still image of a type
+    /// Immich accepts (its built-in v2.7.5 list, as no server is asked in this mode). The ML service
+    /// reads still images only; Immich itself finds faces in a video through its preview frame,
+    /// which is what Upload mode does.
+    /// </summary>
+    private static string? WhyNotSent(MediaType? type) =>
+        type is null ? ImageSniffer.Unrecognised
+        : type.Kind != MediaKind.Image ? $"{type.Description}: MachineLearning mode reads still images only (Upload mode sends videos to Immich, which finds faces in their preview frame)"
+        : ImmichMediaTypes.BuiltIn.UploadExtension(type, "") is null ? ImmichMediaTypes.BuiltIn.WhyNotAccepted(type)
+        : null;
 
     /// <summary>
     /// After a 500 without a reason: when the service reads <see cref="ProbeImage"/> fine, the file is

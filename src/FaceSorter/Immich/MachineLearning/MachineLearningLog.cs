@@ -21,6 +21,9 @@ internal static partial class MachineLearningLog
     public static partial void NothingToLearn(ILogger logger, string filePath, string person, string reason);
 
 
+    [LoggerMessage(3053, LogLevel.Debug, "Not sending {FilePath} to the ML service: {Reason}")]
+    public static partial void NotSent(ILogger logger, string filePath, string reason);
+
     [LoggerMessage(3103, LogLevel.Warning, "Gallery could not be loaded from Immich's database; retrying in {RetryIn}")]
     public static partial void GalleryLoadFailed(ILogger logger, Exception exception, TimeSpan retryIn);
 

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using FaceSorter.Hashing;
 using FaceSorter.Immich.Api;
 using FaceSorter.Immich.MachineLearning;
+using FaceSorter.Media;
 using FaceSorter.Options;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,7 +16,10 @@ namespace FaceSorter.Immich.Upload;
 /// distance from the face's stored embedding to the person's nearest other face, as in
 /// MachineLearning mode, so <c>MinConfidence</c> means the same in both. With <c>KeepAssets: false</c> the asset is purged again,
 /// but only when this program created it: a "duplicate" answer means the user already had the
-/// content in Immich, and that asset is theirs.
+/// content in Immich, and that asset is theirs. A file is sent only when its type (by its leading
+/// bytes, <see cref="MediaTypes"/>) is one the server lists in its media types, under a safe name
+/// with an accepted extension (<see cref="UploadFileName"/>); otherwise it is
+/// <see cref="FaceCheck.NotAccepted"/> with the type named.
 /// </summary>
 public sealed class UploadFaceService : IFaceService
 {
@@ -31,8 +36,9 @@ public sealed class UploadFaceService : IFaceService
     // that asset is still ours to delete.
     private readonly ConcurrentDictionary<string, byte> _createdHere = new(StringComparer.Ordinal);
 
-    // The detected server version; dropped after a failure, since a restarted Immich may be another version.
-    private ImmichServerVersion? _version;
+    // The detected server version and the media types it accepts; dropped after a failure, since a
+    // restarted Immich may be another version.
+    private ServerFacts? _server;
 
     public UploadFaceService(ImmichServerClient immich, IOptions<ImmichOptions> options, TimeProvider clock, ILogger<UploadFaceService> logger, GalleryDistance? distance = null)
     {
@@ -51,15 +57,22 @@ public sealed class UploadFaceService : IFaceService
         }
         catch (FaceServiceUnavailableException)
         {
-            _version = null;
+            _server = null;
             throw;
         }
     }
 
-    /// <summary>The server version, detected on first use (Immich may be down when the daemon starts).</summary>
-    public async Task<ImmichServerVersion> GetServerVersionAsync(CancellationToken cancellationToken)
+    /// <summary>The server version, detected on first use (Immich may be down when the daemon starts), with its media types.</summary>
+    public async Task<ImmichServerVersion> GetServerVersionAsync(CancellationToken cancellationToken) =>
+        (await GetServerAsync(cancellationToken)).Version;
+
+    /// <summary>The extensions the server accepts, read together with its version (so again whenever that is read again).</summary>
+    public async Task<ImmichMediaTypes> GetMediaTypesAsync(CancellationToken cancellationToken) =>
+        (await GetServerAsync(cancellationToken)).MediaTypes;
+
+    private async Task<ServerFacts> GetServerAsync(CancellationToken cancellationToken)
     {
-        if (_version is { } known)
+        if (_server is { } known)
         {
             return known;
         }
@@ -71,15 +84,39 @@ public sealed class UploadFaceService : IFaceService
                 $"Immich at {_immich.Url} is {version}; FaceSorter needs {ImmichServerVersion.OldestSupported} or later (the REST paths FaceSorter uses appeared then)");
         }
 
+        var mediaTypes = await ReadMediaTypesAsync(version, cancellationToken);
         _logger.ServerVersion(version.ToString(), _immich.Url);
-        _version = version;
-        return version;
+        var server = new ServerFacts(version, mediaTypes);
+        _server = server;
+        return server;
+    }
+
+    private async Task<ImmichMediaTypes> ReadMediaTypesAsync(ImmichServerVersion version, CancellationToken cancellationToken)
+    {
+        if (await _immich.GetMediaTypesAsync(cancellationToken) is not { } answer)
+        {
+            _logger.MediaTypesNotListed(_immich.Url, version.ToString());
+            return ImmichMediaTypes.BuiltIn;
+        }
+
+        var mediaTypes = ImmichMediaTypes.Create(answer.Image, answer.Video, $"Immich {version}'s media types");
+        _logger.MediaTypesRead(version.ToString(), string.Join(' ', mediaTypes.Image.Concat(mediaTypes.Video).Order(StringComparer.Ordinal)));
+        return mediaTypes;
     }
 
     private async Task<FaceCheck> CheckOnceAsync(FaceCheckRequest request, CancellationToken cancellationToken)
     {
-        var version = await GetServerVersionAsync(cancellationToken);
-        var upload = await PrepareUploadAsync(request, cancellationToken);
+        var (version, mediaTypes) = await GetServerAsync(cancellationToken);
+        var type = MediaTypes.SniffFile(request.FilePath);
+        var extension = type is null ? null : mediaTypes.UploadExtension(type, Path.GetExtension(request.FilePath));
+        if (extension is null)
+        {
+            var reason = type is null ? ImageSniffer.Unrecognised : mediaTypes.WhyNotAccepted(type);
+            _logger.NotSent(request.FilePath, reason);
+            return new FaceCheck.NotAccepted(reason);
+        }
+
+        var upload = await PrepareUploadAsync(request, UploadFileName.For(Path.GetFileName(request.FilePath), extension), cancellationToken);
         _logger.Uploading(request.FilePath, upload.FileName, request.Length);
         var uploaded = await _immich.UploadAsync(upload, cancellationToken);
         if (uploaded.Status == AssetUploadStatus.Unsupported)
@@ -149,7 +186,7 @@ public sealed class UploadFaceService : IFaceService
         }
     }
 
-    private static async Task<AssetUpload> PrepareUploadAsync(FaceCheckRequest request, CancellationToken cancellationToken)
+    private static async Task<AssetUpload> PrepareUploadAsync(FaceCheckRequest request, string fileName, CancellationToken cancellationToken)
     {
         var sha1 = await ImmichChecksum.OfFileAsync(request.FilePath, cancellationToken); // Immich's duplicate check
 
@@ -158,11 +195,13 @@ public sealed class UploadFaceService : IFaceService
         var created = file.CreationTimeUtc;
         return new AssetUpload(
             request.FilePath,
-            UploadFileName.For(request.FilePath),
+            fileName,
             sha1,
             DeviceId,
             "facesorter-" + request.Sha256,
             created < modified ? created : modified,
             modified);
     }
+
+    private sealed record ServerFacts(ImmichServerVersion Version, ImmichMediaTypes MediaTypes);
 }

@@ -1,48 +1,56 @@
-using FaceSorter.Hashing;
+using System.Globalization;
+using System.Text;
 
 namespace FaceSorter.Immich.Upload;
 
 /// <summary>
-/// The file name Immich is told. Immich decides by the name's extension whether it takes a file
-/// (IMMICH.md 2.3: "an unsupported extension gives 400"), while downloads are often named
-/// <c>photo.jpg_large</c>, <c>image?id=3</c> or have no extension at all. A name without a known image
-/// extension gets the one its leading bytes call for, so a real image is never refused for its name.
+/// The file name Immich is told, built from the real one: Immich decides an upload by the name's
+/// extension alone (docs/media-types.md), and a Linux name may hold anything but <c>/</c> and NUL,
+/// which a multipart header cannot always carry (a newline makes .NET refuse the request). So the
+/// stem keeps letters, digits, marks and <c>. _ - </c> (space), everything else becomes <c>_</c>; it
+/// never starts with <c>-</c>, <c>.</c> or a space and is cut to <see cref="MaxStemBytes"/> bytes
+/// of UTF-8; the extension is the accepted one chosen by
+/// <see cref="Media.ImmichMediaTypes.UploadExtension"/>. The real name stays in FaceSorter's records.
 /// </summary>
 internal static class UploadFileName
 {
-    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp", ".heic", ".heif",
-        ".hif", ".avif", ".jxl", ".dng", ".nef", ".cr2", ".cr3", ".arw", ".raf", ".orf", ".rw2", ".srw", ".pef",
-    };
+    public const int MaxStemBytes = 100;
 
-    public static string For(string filePath)
+    private const string EmptyStem = "file";
+
+    /// <summary>The safe name for <paramref name="realName"/> (a file name, not a path) with <paramref name="extension"/> (with its dot).</summary>
+    public static string For(string realName, string extension)
     {
-        var name = Path.GetFileName(filePath);
-        if (ImageExtensions.Contains(Path.GetExtension(name)))
+        var stem = Path.GetFileNameWithoutExtension(realName);
+        var safe = new StringBuilder(stem.Length);
+        var bytes = 0;
+        foreach (var rune in stem.EnumerateRunes())
         {
-            return name;
+            var kept = IsKept(rune) ? rune : new Rune('_');
+            if (safe.Length == 0 && kept.Value is '-' or '.' or ' ')
+            {
+                continue;
+            }
+
+            bytes += kept.Utf8SequenceLength;
+            if (bytes > MaxStemBytes)
+            {
+                break;
+            }
+
+            safe.Append(kept.ToString());
         }
 
-        Span<byte> header = stackalloc byte[16];
-        int read;
-        using (var handle = File.OpenHandle(filePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-        {
-            read = RandomAccess.Read(handle, header, 0);
-        }
-
-        var extension = ImageSniffer.Kind(header[..read]) switch
-        {
-            "jpeg" => ".jpg",
-            "png" => ".png",
-            "gif" => ".gif",
-            "webp" => ".webp",
-            "tiff" => ".tif",
-            "bmp" => ".bmp",
-            "heif" => ".heic",
-            "jxl" => ".jxl",
-            _ => "",
-        };
-        return name + extension;
+        var text = safe.ToString().TrimEnd(' ', '.');
+        return (text.Length == 0 ? EmptyStem : text) + extension.ToLowerInvariant();
     }
+
+    /// <summary>The same name with every non-ASCII character as <c>_</c>: for the multipart header, which RFC 7578 leaves to plain quoted ASCII.</summary>
+    public static string Ascii(string safeName) =>
+        string.Concat(safeName.EnumerateRunes().Select(rune => rune.IsAscii ? rune.ToString() : "_"));
+
+    private static bool IsKept(Rune rune) =>
+        Rune.IsLetterOrDigit(rune)
+        || rune.Value is '.' or '_' or '-' or ' '
+        || Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
 }

@@ -2,8 +2,11 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
 
 namespace FaceSorter.IntegrationTests.Support;
 
@@ -46,7 +49,9 @@ public sealed partial class ImmichEmulator
 
         app.MapGet("/api/server/ping", context => WriteJsonAsync(context, 200, new JsonObject { ["res"] = "pong" }));
         app.MapGet("/api/server/version", context => WriteJsonAsync(context, 200, VersionJson()));
+        app.MapGet("/api/server/media-types", context => WriteJsonAsync(context, 200, MediaTypesJson()));
         app.MapGet("/api/users/me", context => WriteJsonAsync(context, 200, MeJson()));
+        app.MapGet("/api/api-keys/me", context => WriteJsonAsync(context, 200, ApiKeyJson()));
         app.MapPost("/api/assets", UploadAsync);
         app.MapDelete("/api/assets", DeleteAsync);
         app.MapGet("/api/assets/{id}", context => AssetAsync(context, (string)context.Request.RouteValues["id"]!));
@@ -115,6 +120,23 @@ public sealed partial class ImmichEmulator
         return version;
     }
 
+    private JsonObject MediaTypesJson() => new()
+    {
+        ["image"] = new JsonArray([.. MediaTypes.Image.Select(extension => (JsonNode)extension)]),
+        ["video"] = new JsonArray([.. MediaTypes.Video.Select(extension => (JsonNode)extension)]),
+        ["sidecar"] = new JsonArray([.. MediaTypes.Sidecar.Select(extension => (JsonNode)extension)]),
+    };
+
+    /// <summary>The key's own record (the official CLI asks it on <c>login</c>).</summary>
+    private JsonObject ApiKeyJson() => new()
+    {
+        ["id"] = ApiKeyId,
+        ["name"] = "Emulated key",
+        ["createdAt"] = "2026-01-01T00:00:00.000Z",
+        ["updatedAt"] = "2026-01-01T00:00:00.000Z",
+        ["permissions"] = new JsonArray("all"),
+    };
+
     private JsonObject MeJson() => new()
     {
         ["id"] = UserId,
@@ -144,6 +166,12 @@ public sealed partial class ImmichEmulator
             return;
         }
 
+        if (await MalformedPartAsync(context.Request, context.RequestAborted) is { } malformed)
+        {
+            await WriteErrorAsync(context, 400, malformed);
+            return;
+        }
+
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var file = form.Files.GetFile("assetData");
         var checksumHeader = context.Request.Headers["x-immich-checksum"].FirstOrDefault();
@@ -169,6 +197,14 @@ public sealed partial class ImmichEmulator
 
     private async Task UploadAsync(HttpContext context, IFormCollection form, IFormFile? file)
     {
+        // Immich's canUploadFile runs as multer reads the file part, before the form is validated,
+        // and goes by the part's file name alone (docs/media-types.md): a non-image named .jpg is taken.
+        if (file is not null && !MediaTypes.AcceptsAsset(file.FileName))
+        {
+            await WriteErrorAsync(context, 400, $"Unsupported file type {file.FileName}");
+            return;
+        }
+
         var problems = new List<(string Field, string Message)>();
         if (file is null)
         {
@@ -215,11 +251,6 @@ public sealed partial class ImmichEmulator
         }
 
         var fileName = form.TryGetValue("filename", out var given) && given.ToString().Length > 0 ? given.ToString() : file.FileName;
-        if (!LooksLikeImage(bytes))
-        {
-            await WriteErrorAsync(context, 400, $"Unsupported file type {fileName}");
-            return;
-        }
 
         // Immich's duplicate check is per owner on the SHA-1 (header or computed); a purged asset no longer counts.
 #pragma warning disable CA5350 // Immich's own checksum algorithm
@@ -552,13 +583,39 @@ public sealed partial class ImmichEmulator
               && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out _)
             : DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
 
-    /// <summary>Immich would judge by extension and then fail to decode; the emulator goes by the leading bytes.</summary>
-    private static bool LooksLikeImage(ReadOnlySpan<byte> bytes) =>
-        (bytes.Length >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF)
-        || bytes.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47])
-        || bytes.StartsWith("GIF8"u8)
-        || (bytes.Length >= 12 && bytes.StartsWith("RIFF"u8) && bytes[8..12].SequenceEqual("WEBP"u8))
-        || bytes.StartsWith("II*\0"u8)
-        || bytes.StartsWith("MM\0*"u8)
-        || (bytes.Length >= 12 && bytes[4..8].SequenceEqual("ftyp"u8));
+    /// <summary>
+    /// Null when every part's <c>name</c> (and <c>filename</c>, when given) is a quoted string, as RFC
+    /// 7578 4.2 writes them; else the complaint. Immich's multer would take a bare token, but a
+    /// strict WHATWG parser (undici's <c>FormData</c>) refuses it (docs/media-types.md), and the emulator
+    /// is the strict one so the tests catch a client that sends bare names.
+    /// </summary>
+    private static async Task<string?> MalformedPartAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var boundary = HeaderUtilities.RemoveQuotes(MediaTypeHeaderValue.Parse(request.ContentType).Boundary).Value;
+        if (string.IsNullOrEmpty(boundary))
+        {
+            return "Multipart: Boundary not found";
+        }
+
+        request.EnableBuffering();
+        string? problem = null;
+        var reader = new MultipartReader(boundary, request.Body);
+        while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+        {
+            var disposition = section.ContentDisposition ?? "";
+            if (problem is null && (!QuotedName().IsMatch(disposition) || (disposition.Contains("filename=", StringComparison.Ordinal) && !QuotedFileName().IsMatch(disposition))))
+            {
+                problem = $"Multipart: malformed part header (parameters must be quoted strings): Content-Disposition: {disposition}";
+            }
+        }
+
+        request.Body.Position = 0;
+        return problem;
+    }
+
+    [GeneratedRegex(@"^form-data;(.*;)?\s*name=""[^""\r\n]*""(;|$)")]
+    private static partial Regex QuotedName();
+
+    [GeneratedRegex(@";\s*filename=""[^""\r\n]*""(;|$)")]
+    private static partial Regex QuotedFileName();
 }
