@@ -28,6 +28,12 @@ try
     // end the process after its default grace, nor swallow start-up errors.
     return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false, Output = results });
 }
+catch (Exception exception) when (exception is FaceSorter.Pipeline.InstanceBusyException or StartupRefusedException)
+{
+    // One line, no stack trace: another instance or program holds what this one needs (README "Exit codes").
+    Log.Fatal("{Problem}", exception.Message);
+    return 3;
+}
 catch (Exception exception) when (StartupErrors.Describe(exception) is { } problem)
 {
     Log.Fatal("Invalid configuration, not starting:{NewLine}{Problem}", Environment.NewLine, problem);
