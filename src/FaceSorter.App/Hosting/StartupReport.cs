@@ -115,7 +115,7 @@ internal sealed class StartupReport(
         catch (FaceServiceUnavailableException exception)
         {
             outage.ReportFailure(exception.Message);
-            return ($"{options.Url} did not answer ({exception.Message})", UnreachableFix(options));
+            return ($"{options.Url} did not answer: {exception.Message}", UnreachableFix(options));
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
