@@ -28,7 +28,7 @@ public sealed class StatusApiTests : IDisposable
         var status = await GetJsonAsync(host, "/api/smart-download/status");
 
         status.GetProperty("enabled").GetBoolean().Should().BeTrue();
-        status.GetProperty("immich").GetString().Should().BeOneOf("up", "down");
+        status.GetProperty("immich").GetString().Should().BeOneOf("not_checked", "up", "down");
         status.GetProperty("queue_depth").GetInt32().Should().BeGreaterThanOrEqualTo(0);
         status.GetProperty("in_review").GetInt32().Should().Be(0);
     }
