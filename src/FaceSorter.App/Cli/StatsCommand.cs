@@ -14,7 +14,7 @@ internal static class StatsCommand
     {
         var days = new Option<int>("--days")
         {
-            Description = $"How many days back to count, from 1 to {MaxDays} (default 7)",
+            Description = $"How many days back to count, from 1 to {MaxDays}",
             DefaultValueFactory = _ => 7,
             CustomParser = ParseDays,
         };
