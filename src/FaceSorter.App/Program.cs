@@ -24,9 +24,24 @@ try
     };
     root.Options.Add(CommonOptions.Config);
 
+    // A usage error is the message alone (not the whole help), exit code 2 like a config error;
+    // a bare `facesorter` still shows the help.
+    var parse = root.Parse(args);
+    if (parse.Errors.Count > 0 && args.Length > 0)
+    {
+        await UsageErrors.WriteAsync(parse);
+        return 2;
+    }
+
     // The host handles SIGINT/SIGTERM itself and drains the pipeline: System.CommandLine must not
     // end the process after its default grace, nor swallow start-up errors.
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false, Output = results });
+    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false, Output = results });
+}
+catch (Exception exception) when (exception is FaceSorter.Pipeline.InstanceBusyException or StartupRefusedException)
+{
+    // One line, no stack trace: another instance or program holds what this one needs (README "Exit codes").
+    Log.Fatal("{Problem}", exception.Message);
+    return 3;
 }
 catch (Exception exception) when (StartupErrors.Describe(exception) is { } problem)
 {

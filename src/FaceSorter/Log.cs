@@ -127,6 +127,20 @@ internal static partial class Log
     [LoggerMessage(5019, LogLevel.Error, "{What} failed; trying again in {RetryIn}")]
     public static partial void FollowUpFailed(this ILogger logger, Exception exception, string what, TimeSpan retryIn);
 
+    // Host lifecycle: 1xx
+    [LoggerMessage(100, LogLevel.Information, "FaceSorter is running in {Mode} mode{NewLine}  Immich:      {Immich}{NewLine}  API key:     {ApiKey}{NewLine}  Review page: {ReviewPage}{NewLine}  Drop folder: {Inbox}{NewLine}  Sorted into: {Faces} and {Review}{NewLine}  Next:        {Next}")]
+    public static partial void StartupSummary(this ILogger logger, string mode, string immich, string apiKey, string reviewPage, string inbox, string faces, string review, string next, string newLine);
+
+    [LoggerMessage(101, LogLevel.Information, "Stopped after {Uptime}: {Sorted} sorted, {Failed} failed, {Waiting} waiting in the drop folder")]
+    public static partial void Stopped(this ILogger logger, string uptime, int sorted, int failed, int waiting);
+
+    // Web: 61xx
+    [LoggerMessage(6100, LogLevel.Warning, "No thumbnail for {FilePath}: {Reason}")]
+    public static partial void ThumbnailFailed(this ILogger logger, string filePath, string reason);
+
+    [LoggerMessage(6101, LogLevel.Debug, "Thumbnail of {FilePath} failed")]
+    public static partial void ThumbnailFailedDetail(this ILogger logger, Exception exception, string filePath);
+
     // Store: 4xxx
     [LoggerMessage(4000, LogLevel.Information, "Store ready: {Provider} at {Location} (schema version {Version})")]
     public static partial void StoreReady(this ILogger logger, string provider, string location, int version);

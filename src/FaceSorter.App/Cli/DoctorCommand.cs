@@ -8,14 +8,15 @@ namespace FaceSorter.App.Cli;
 
 /// <summary>
 /// <c>facesorter doctor [--json]</c>: checks folders, the store and every Immich endpoint the mode
-/// uses, one line each with the fix. Exit code 1 when something blocks sorting, 0 otherwise
+/// uses, the web address and a running instance, one line each with the fix; read-only (nothing is
+/// created or written). Exit code 1 when something blocks sorting, 0 otherwise
 /// (warnings included); a bad config stops earlier with exit code 2, like every verb.
 /// </summary>
 internal static class DoctorCommand
 {
     public static Command Create()
     {
-        var command = new Command("doctor", "Check folders, database and every Immich endpoint, and say what to fix");
+        var command = new Command("doctor", "Check folders, database, web address and every Immich endpoint, and say what to fix (changes nothing on disk)");
         command.Options.Add(CommonOptions.Json);
         command.SetAction(async (parse, cancellationToken) =>
         {

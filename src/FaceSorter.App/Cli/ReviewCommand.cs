@@ -73,8 +73,10 @@ internal static class ReviewCommand
     private static Command List()
     {
         var category = new Option<string?>("--category") { Description = $"Only this category: {string.Join(", ", ReviewCategories.All)}" };
-        var command = new Command("list", "List the files waiting for review");
+        var all = new Option<bool>("--all") { Description = "Also list decided items (approved, rejected), not only those waiting" };
+        var command = new Command("list", "List the files waiting for review (--all: decided ones too)");
         command.Options.Add(category);
+        command.Options.Add(all);
         command.Options.Add(CommonOptions.Json);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -88,7 +90,8 @@ internal static class ReviewCommand
             using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterHost.Purpose.Query, quiet: true);
             var store = host.Services.GetRequiredService<IFaceSorterStore>();
             await store.MigrateAsync(cancellationToken);
-            var items = await store.ListReviewAsync(only, null, cancellationToken);
+            var showAll = parse.GetValue(all);
+            var items = await store.ListReviewAsync(only, showAll ? null : ReviewAction.Pending, cancellationToken);
             if (parse.GetValue(CommonOptions.Json))
             {
                 await parse.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(items.Select(ReviewJson.From)));
@@ -100,7 +103,7 @@ internal static class ReviewCommand
                     await parse.InvocationConfiguration.Output.WriteLineAsync($"{item.Id,6}  {item.Action.ToString().ToLowerInvariant(),-8}  {item.Category,-16}  {item.FilePath}  ({item.Reason})");
                 }
 
-                await parse.InvocationConfiguration.Output.WriteLineAsync($"{items.Count} items");
+                await parse.InvocationConfiguration.Output.WriteLineAsync(showAll ? Plural.Of(items.Count, "item") : $"{Plural.Of(items.Count, "item")} waiting for review");
             }
 
             return 0;

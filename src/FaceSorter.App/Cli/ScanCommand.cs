@@ -34,7 +34,7 @@ internal static class ScanCommand
             }
             else
             {
-                await parse.InvocationConfiguration.Output.WriteLineAsync($"Sorted {summary.Finished} files, {summary.Failed} failed (they stay in the drop folder), {ledger.Waiting} still downloading.");
+                await parse.InvocationConfiguration.Output.WriteLineAsync($"Sorted {Plural.Of(summary.Finished, "file")}, {summary.Failed} failed (they stay in the drop folder), {ledger.Waiting} still downloading.");
                 foreach (var (destination, count) in summary.ByDestination)
                 {
                     await parse.InvocationConfiguration.Output.WriteLineAsync($"  {destination,-30} {count,6}");

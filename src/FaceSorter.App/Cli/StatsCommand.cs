@@ -12,7 +12,12 @@ internal static class StatsCommand
 {
     public static Command Create()
     {
-        var days = new Option<int>("--days") { Description = "How many days back to count sorted files", DefaultValueFactory = _ => 7 };
+        var days = new Option<int>("--days")
+        {
+            Description = $"How many days back to count, from 1 to {MaxDays}",
+            DefaultValueFactory = _ => 7,
+            CustomParser = ParseDays,
+        };
         var command = new Command("stats", "Show auto_sorted, in_review, by_person, by_category and success_rate");
         command.Options.Add(days);
         command.Options.Add(CommonOptions.Json);
@@ -28,13 +33,28 @@ internal static class StatsCommand
         return command;
     }
 
+    private const int MaxDays = 3650;
+
+    /// <summary>A whole number of days from 1 to <see cref="MaxDays"/>; anything else is one plain parse error.</summary>
+    private static int ParseDays(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= MaxDays)
+        {
+            return value;
+        }
+
+        result.AddError($"--days must be a whole number of days from 1 to {MaxDays}, e.g. --days 30 (got '{text}')");
+        return 0;
+    }
+
     public static string ToJson(SortStats stats) => JsonSerializer.Serialize(StatsJson.From(stats));
 
     private static string ToText(SortStats stats)
     {
         var lines = new List<string>
         {
-            $"Last {stats.Days} days: {stats.AutoSorted} sorted automatically, {stats.InReview} waiting for review, success rate {stats.SuccessRate.ToString("0.0", CultureInfo.InvariantCulture)} %, {stats.Corrections} corrected by hand",
+            $"Last {(stats.Days == 1 ? "day" : Plural.Of(stats.Days, "day"))}: {stats.AutoSorted} sorted automatically, {stats.InReview} waiting for review, success rate {stats.SuccessRate.ToString("0.0", CultureInfo.InvariantCulture)} %, {stats.Corrections} corrected by hand",
         };
         lines.AddRange(stats.ByPerson.Select(pair => $"  faces/{pair.Key,-24} {pair.Value,6}"));
         lines.AddRange(stats.ByCategory.Select(pair => $"  review/{pair.Key,-23} {pair.Value,6}"));

@@ -10,7 +10,25 @@ internal static class ConfigFile
     public const string DefaultName = "facesorter.json";
 
     /// <summary>The full path of the config file to use; throws with the fix when it cannot be found.</summary>
-    public static string Locate(string? requested)
+    public static string Locate(string? requested) => Find(requested, create: true).ReadFrom;
+
+    /// <summary>
+    /// The config file's location (relative paths resolve against its folder) and the file to read.
+    /// Without <paramref name="create"/> a missing default is read from the shipped copy in place and
+    /// nothing is written (<c>doctor</c> changes nothing on disk).
+    /// </summary>
+    public static (string Location, string ReadFrom) Find(string? requested, bool create)
+    {
+        if (!create && string.IsNullOrWhiteSpace(requested) && !File.Exists(Path.GetFullPath(DefaultName)))
+        {
+            return (Path.GetFullPath(DefaultName), ShippedDefault);
+        }
+
+        var path = Create(requested);
+        return (path, path);
+    }
+
+    private static string Create(string? requested)
     {
         if (!string.IsNullOrWhiteSpace(requested))
         {

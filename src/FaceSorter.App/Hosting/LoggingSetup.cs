@@ -7,10 +7,14 @@ namespace FaceSorter.App.Hosting;
 
 /// <summary>
 /// Two-stage Serilog: a console logger until the host is built, then the <c>Serilog</c> section of
-/// the config file (console + rolling file). A broken section falls back to the console and says so.
+/// the config file (console + rolling file). A broken section falls back to the console and says so;
+/// a missing or empty one logs to the console at Information.
 /// </summary>
 internal static class LoggingSetup
 {
+    /// <summary>The console template of the shipped <c>etc/facesorter.json</c>, used when the config has no sinks.</summary>
+    public const string ConsoleTemplate = "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
     public static void StartBootstrapLogger() =>
         Serilog.Log.Logger = new LoggerConfiguration()
             .MinimumLevel.Information()
@@ -27,6 +31,19 @@ internal static class LoggingSetup
             try
             {
                 configuration.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services);
+                if (!builder.Configuration.GetSection("Serilog:WriteTo").GetChildren().Any())
+                {
+                    // No Serilog section (or one without sinks) would log nothing at all: the sorted
+                    // files and the warnings still go to the console, as the shipped file sends them.
+                    configuration.WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                    if (!builder.Configuration.GetSection("Serilog:MinimumLevel").Exists())
+                    {
+                        configuration.MinimumLevel.Information()
+                            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+                            .MinimumLevel.Override("System", Serilog.Events.LogEventLevel.Warning);
+                    }
+                }
+
                 if (quiet)
                 {
                     configuration.MinimumLevel.Warning();

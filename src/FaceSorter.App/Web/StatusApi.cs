@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FaceSorter.App.Cli;
 using FaceSorter.Decisions;
+using FaceSorter.Immich;
 using FaceSorter.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -39,7 +40,12 @@ internal static class StatusApi
         var downSince = services.Outage.DownSince;
         return TypedResults.Ok(new StatusResponse(
             services.Settings.Enabled,
-            downSince is null ? "up" : "down",
+            services.Outage.State switch
+            {
+                ImmichState.Up => "up",
+                ImmichState.Down => "down",
+                _ => "not_checked",
+            },
             services.Outage.Reason,
             downSince is { } since ? Timestamps.ToText(since) : null,
             services.Pipeline.Depth,

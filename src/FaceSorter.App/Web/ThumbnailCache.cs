@@ -14,13 +14,16 @@ namespace FaceSorter.App.Web;
 /// the review folder with PostgreSQL). The cache key holds the review id, the file's size and mtime,
 /// so a replaced file gets a fresh thumbnail. A thumbnail is written under a temporary name and
 /// renamed, so a reader never sees half a file; one is generated at a time (2 cores are shared
-/// with the sorting pipeline).
+/// with the sorting pipeline). A file libvips cannot decode is remembered by its cache key: it is
+/// logged once (a Warning with libvips' message; the stack at Debug) and not tried again on every
+/// page load, until the file changes.
 /// </summary>
-internal sealed partial class ThumbnailCache(IOptions<DatabaseOptions> database, IOptions<DirectoriesOptions> directories, ILogger<ThumbnailCache> logger) : IDisposable
+internal sealed class ThumbnailCache(IOptions<DatabaseOptions> database, IOptions<DirectoriesOptions> directories, ILogger<ThumbnailCache> logger) : IDisposable
 {
     public const int Size = 320;
     private readonly SemaphoreSlim _gate = new(1, 1); // one libvips job at a time
     private readonly string _folder = Path.Combine(DataFolder(database.Value, directories.Value), "thumbnails");
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _failed = new(StringComparer.Ordinal); // cache keys libvips could not decode
 
     public string Folder => _folder;
 
@@ -40,6 +43,11 @@ internal sealed partial class ThumbnailCache(IOptions<DatabaseOptions> database,
         if (File.Exists(path))
         {
             return path;
+        }
+
+        if (_failed.ContainsKey(key))
+        {
+            return null;
         }
 
         await _gate.WaitAsync(cancellationToken);
@@ -65,7 +73,12 @@ internal sealed partial class ThumbnailCache(IOptions<DatabaseOptions> database,
             catch (VipsException exception)
             {
                 File.Delete(partial);
-                LogThumbnailFailed(logger, exception, item.FilePath);
+                if (_failed.TryAdd(key, 0))
+                {
+                    logger.ThumbnailFailed(item.FilePath, FirstLine(exception.Message));
+                    logger.ThumbnailFailedDetail(exception, item.FilePath);
+                }
+
                 return null;
             }
         }
@@ -89,6 +102,7 @@ internal sealed partial class ThumbnailCache(IOptions<DatabaseOptions> database,
         return Path.GetDirectoryName(Path.GetFullPath(directories.Review))!;
     }
 
-    [LoggerMessage(6010, LogLevel.Warning, "No thumbnail for {FilePath}: libvips cannot decode it")]
-    private static partial void LogThumbnailFailed(ILogger logger, Exception exception, string filePath);
+    /// <summary>libvips' messages run over several lines ("VipsForeignLoad: … is not a known file format" first).</summary>
+    private static string FirstLine(string message) =>
+        message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "libvips cannot decode it";
 }

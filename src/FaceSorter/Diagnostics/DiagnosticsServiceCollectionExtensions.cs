@@ -23,6 +23,14 @@ public static class DiagnosticsServiceCollectionExtensions
             provider.GetRequiredService<IOptions<DatabaseOptions>>().Value,
             provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ImmichServerChecks>();
+
+        // Immich's named faces only: the learned ones live in FaceSorter's store, which doctor never
+        // writes and which may not exist yet (it is created on first run). Registered before the
+        // mode's own GalleryLoader (TryAdd), so this one is used.
+        services.TryAddSingleton(provider => new GalleryLoader(
+            provider.GetRequiredKeyedService<Npgsql.NpgsqlDataSource>(MachineLearningServiceCollectionExtensions.ImmichDatabaseKey),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GalleryLoader>>()));
         if (mode == ImmichMode.MachineLearning)
         {
             services.AddImmichMachineLearning();

@@ -5,12 +5,15 @@ namespace FaceSorter.Diagnostics;
 
 /// <summary>
 /// <c>facesorter doctor</c>: every check that matters for the configured mode, in the order a user
-/// would fix things (folders, store, Immich server, ML service, Immich's database). A part the mode
+/// would fix things (folders, store, running instance and web address, Immich server, ML service,
+/// Immich's database). It changes nothing on disk: every probe is read-only. A part the mode
 /// does not use is listed as skipped, so the user sees it was not forgotten.
 /// </summary>
 public sealed class Doctor(
     IOptions<DirectoriesOptions> directories,
     IOptions<ImmichOptions> immich,
+    IOptions<DatabaseOptions> databaseOptions,
+    IOptions<WebOptions> web,
     StoreCheck store,
     ImmichServerChecks server,
     MachineLearningChecks? machineLearning = null,
@@ -20,6 +23,7 @@ public sealed class Doctor(
     {
         var options = immich.Value;
         var checks = new List<DoctorCheck>(FolderChecks.Run(directories.Value)) { await store.RunAsync(cancellationToken) };
+        checks.AddRange(await InstanceChecks.RunAsync(directories.Value, databaseOptions.Value, web.Value, cancellationToken));
         var usesServer = options.Mode == ImmichMode.Upload || options.AssignApprovals;
         checks.AddRange(usesServer
             ? await server.RunAsync(cancellationToken)

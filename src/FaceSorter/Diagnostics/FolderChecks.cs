@@ -3,7 +3,10 @@ using FaceSorter.Watching;
 
 namespace FaceSorter.Diagnostics;
 
-/// <summary>The three folders: there (or creatable), writable, and whether moves between them are renames.</summary>
+/// <summary>
+/// The three folders: there (or creatable), writable, and whether moves between them are renames.
+/// Read-only probes: nothing is created or written (<see cref="WriteAccess"/>).
+/// </summary>
 public static class FolderChecks
 {
     public static IEnumerable<DoctorCheck> Run(DirectoriesOptions directories)
@@ -63,7 +66,7 @@ public static class FolderChecks
             "put them on one disk for instant moves, or leave it: copies are safe but slower and need free space");
     }
 
-    private static string? FirstExisting(string path)
+    internal static string? FirstExisting(string path)
     {
         for (var current = Path.GetFullPath(path); current is not null; current = Path.GetDirectoryName(current))
         {
@@ -76,22 +79,5 @@ public static class FolderChecks
         return null;
     }
 
-    private static bool CanWrite(string folder, out string why)
-    {
-        var probe = Path.Combine(folder, $".facesorter-doctor-{Guid.NewGuid():N}");
-        try
-        {
-            using (File.Create(probe, 1, FileOptions.DeleteOnClose))
-            {
-            }
-
-            why = "";
-            return true;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            why = exception.Message;
-            return false;
-        }
-    }
+    private static bool CanWrite(string folder, out string why) => WriteAccess.Check(folder, out why);
 }

@@ -35,7 +35,7 @@ public sealed class ImmichDatabaseChecks(
             var gallery = await loader.LoadAsync(cancellationToken);
             checks.Add(gallery.Count == 0
                 ? DoctorCheck.Warning("Named faces", "no named, visible person with a face embedding", "name people in Immich (People → click a face → add a name); until then every face is unknown")
-                : DoctorCheck.Ok("Named faces", $"{gallery.People.Count} named people, {gallery.Count} faces"));
+                : DoctorCheck.Ok("Named faces", $"{Plural.Of(gallery.People.Count, "named person", "named people")}, {Plural.Of(gallery.Count, "face")}"));
         }
         catch (FaceServiceUnavailableException exception)
         {

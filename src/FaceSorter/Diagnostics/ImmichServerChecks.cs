@@ -28,8 +28,8 @@ public sealed class ImmichServerChecks(ImmichServerClient immich)
         }
 
         checks.Add(version.IsSupported
-            ? DoctorCheck.Ok("Immich server", $"Immich v{version} at {immich.Url}")
-            : DoctorCheck.Failed("Immich server", $"Immich v{version} at {immich.Url} is older than v{ImmichServerVersion.OldestSupported}", "upgrade Immich"));
+            ? DoctorCheck.Ok("Immich server", $"Immich {version} at {immich.Url}")
+            : DoctorCheck.Failed("Immich server", $"Immich {version} at {immich.Url} is older than {ImmichServerVersion.OldestSupported}", "upgrade Immich"));
 
         try
         {

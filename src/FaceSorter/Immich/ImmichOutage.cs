@@ -7,12 +7,15 @@ namespace FaceSorter.Immich;
 /// <summary>
 /// Whether the face service is down, shared by every worker so an outage is logged once (not once
 /// per file) and retries back off together: 1 s, doubling, up to <c>Immich:MaxRetryDelay</c>.
+/// Until the first answer (or failure) is reported the state is <see cref="ImmichState.NotChecked"/>:
+/// nothing claims Immich is up before it was asked.
 /// </summary>
 public sealed class ImmichOutage(TimeProvider clock, IOptions<ImmichOptions> options, ILogger<ImmichOutage> logger)
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
     private readonly Lock _lock = new();
     private DateTimeOffset? _downSince;
+    private bool _checked; // set by the first ReportSuccess or ReportFailure
     private DateTimeOffset _nextAttempt;
     private TimeSpan _delay = FirstRetryDelay;
 
@@ -23,6 +26,18 @@ public sealed class ImmichOutage(TimeProvider clock, IOptions<ImmichOptions> opt
             lock (_lock)
             {
                 return _downSince is not null;
+            }
+        }
+    }
+
+    /// <summary>Not asked yet, answered at the last attempt, or unavailable since <see cref="DownSince"/>.</summary>
+    public ImmichState State
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return !_checked ? ImmichState.NotChecked : _downSince is null ? ImmichState.Up : ImmichState.Down;
             }
         }
     }
@@ -64,6 +79,7 @@ public sealed class ImmichOutage(TimeProvider clock, IOptions<ImmichOptions> opt
         lock (_lock)
         {
             var now = clock.GetUtcNow();
+            _checked = true;
             if (_downSince is null)
             {
                 _downSince = now;
@@ -92,6 +108,7 @@ public sealed class ImmichOutage(TimeProvider clock, IOptions<ImmichOptions> opt
         lock (_lock)
         {
             since = _downSince;
+            _checked = true;
             _downSince = null;
             _delay = FirstRetryDelay;
             Reason = null;

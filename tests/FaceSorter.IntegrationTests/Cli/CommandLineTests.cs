@@ -86,7 +86,7 @@ public sealed class CommandLineTests : EmulatedImmichTest
         run.ExitCode.Should().Be(0, run.Stdout + run.Stderr);
         run.Stdout.Should().Contain("ok    ML service").And.Contain("read a test image");
         run.Stdout.Should().Contain("layout Singular");
-        run.Stdout.Should().Contain("1 named people, 2 faces");
+        run.Stdout.Should().Contain("1 named person, 2 faces");
         run.Stdout.Should().Contain("skip  Immich server");
         ml.Requests.Should().ContainSingle("one test predict").Which.Entries.Should().Contain("facial-recognition");
     }
@@ -115,6 +115,11 @@ public sealed class CommandLineTests : EmulatedImmichTest
         var approve = await CliRun.RunAsync(config, Token, "review", "approve", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "Zoe Doe");
         approve.ExitCode.Should().Be(0, approve.Stdout + approve.Stderr);
         File.Exists(Path.Combine(Folder.Path, "data", "faces", "zoe_doe", "unknown_someone.jpg")).Should().BeTrue();
+
+        var pending = await CliRun.RunAsync(config, Token, "review", "list");
+        pending.Stdout.Should().Contain("0 items waiting for review").And.NotContain("someone.jpg", "a decided item is listed only with --all");
+        var all = await CliRun.RunAsync(config, Token, "review", "list", "--all", "--json");
+        JsonNode.Parse(all.Stdout)!.AsArray().Should().ContainSingle().Which!["action"]!.GetValue<string>().Should().Be("approved");
 
         var stats = await CliRun.RunAsync(config, Token, "stats", "--json");
         stats.ExitCode.Should().Be(0, stats.Stderr);

@@ -28,9 +28,27 @@ public sealed class StatusApiTests : IDisposable
         var status = await GetJsonAsync(host, "/api/smart-download/status");
 
         status.GetProperty("enabled").GetBoolean().Should().BeTrue();
-        status.GetProperty("immich").GetString().Should().BeOneOf("up", "down");
+        status.GetProperty("immich").GetString().Should().BeOneOf("not_checked", "up", "down");
         status.GetProperty("queue_depth").GetInt32().Should().BeGreaterThanOrEqualTo(0);
         status.GetProperty("in_review").GetInt32().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Immich_is_not_checked_yet_until_the_daemon_has_asked_it_at_start_then_up()
+    {
+        await using var immich = await ImmichEmulator.StartAsync("2.7.5", Token);
+        immich.Delay("GET /api/server/version", TimeSpan.FromSeconds(3), times: 1);
+        await using var host = await WebHost.StartAsync(_folder.Path, Token, immich: (immich.Url, immich.ApiKey));
+
+        var before = await GetJsonAsync(host, "/api/smart-download/status");
+        before.GetProperty("immich").GetString().Should().Be("not_checked", "nothing has been asked yet: Immich's answer is held back 3 s");
+
+        await Eventually.UntilAsync(
+            async () => (await GetJsonAsync(host, "/api/smart-download/status")).GetProperty("immich").GetString() == "up",
+            TimeSpan.FromSeconds(20),
+            "the daemon asks Immich at start",
+            Token);
+        immich.CountRequests("GET", "/api/server/version").Should().Be(1, "the start-up answer is the one the face service keeps");
     }
 
     [Fact]

@@ -161,8 +161,10 @@
     const status = await call('GET', '/status');
     $('#status-enabled').textContent = status.enabled ? 'running' : 'paused';
     $('#status-enabled').className = status.enabled ? '' : 'down';
-    $('#status-immich').textContent = status.immich === 'up' ? 'up' : `down since ${status.immich_down_since}: ${status.immich_error || ''}`;
-    $('#status-immich').className = status.immich === 'up' ? '' : 'down';
+    $('#status-immich').textContent = status.immich === 'up' ? 'up'
+      : status.immich === 'not_checked' ? 'not checked yet'
+      : `down since ${status.immich_down_since}: ${status.immich_error || ''}`;
+    $('#status-immich').className = status.immich === 'down' ? 'down' : '';
     $('#status-depth').textContent = status.queue_depth;
     $('#status-review').textContent = status.in_review;
     $('#pause').hidden = !status.enabled;

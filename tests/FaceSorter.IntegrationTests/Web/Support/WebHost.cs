@@ -41,7 +41,8 @@ public sealed class WebHost : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
     public IFaceSorterStore Store => Services.GetRequiredService<IFaceSorterStore>();
 
-    public static async Task<WebHost> StartAsync(string root, CancellationToken cancellationToken, string? token = null, string? notifyUrl = null)
+    /// <param name="immich">Immich's address and API key (default: none listening, an outage).</param>
+    public static async Task<WebHost> StartAsync(string root, CancellationToken cancellationToken, string? token = null, string? notifyUrl = null, (string Url, string ApiKey)? immich = null)
     {
         var configPath = Path.Combine(root, "facesorter.json");
         var web = new Dictionary<string, object?> { ["Enabled"] = true, ["Urls"] = "http://127.0.0.1:0", ["Token"] = token ?? "", ["NotifyUrl"] = notifyUrl ?? "" };
@@ -61,6 +62,11 @@ public sealed class WebHost : IAsyncDisposable
                 WriteTo = new[] { new { Name = "File", Args = new { path = Path.Combine(root, "logs", "facesorter.log") } } },
             },
         };
+        if (immich is { } server)
+        {
+            ((Dictionary<string, object?>)config["FaceSorter"]!)["Immich"] = new { server.Url, server.ApiKey };
+        }
+
         await File.WriteAllTextAsync(configPath, JsonSerializer.Serialize(config), cancellationToken);
         var host = FaceSorterHost.Build(configPath, FaceSorterHost.Purpose.Run, quiet: true);
         await host.StartAsync(cancellationToken);

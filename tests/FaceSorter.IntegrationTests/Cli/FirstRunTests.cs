@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using FaceSorter.IntegrationTests.Support;
+
+namespace FaceSorter.IntegrationTests.Cli;
+
+/// <summary>
+/// What a new user sees, from the published app: logging without a Serilog section, the start-up
+/// summary and the shutdown line, a second instance refused in one line, a doctor that changes
+/// nothing and checks the web port, and the CLI's plain messages.
+/// </summary>
+public sealed class FirstRunTests : EmulatedImmichTest
+{
+    public FirstRunTests()
+        : base(TimeSpan.FromMinutes(3), immichVersion: "2.7.5")
+    {
+    }
+
+    private string Inbox => Path.Combine(Folder.Path, "data", "temp_downloads");
+
+    [Fact]
+    public async Task A_config_without_a_serilog_section_logs_the_sorted_file_and_one_shutdown_line_to_the_console()
+    {
+        var config = Config(cfg => cfg["Immich"]!["ApiKey"] = Immich.ApiKey);
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(config, Token))!.AsObject();
+        json.Remove("Serilog");
+        await File.WriteAllTextAsync(config, json.ToJsonString(), Token);
+        var content = TestImages.Jpeg(911);
+        Immich.SetFaces(Convert.ToHexStringLower(SHA256.HashData(content)), EmulatedFace.WithoutPerson());
+        using var daemon = await DaemonProcess.StartAsync(config, Token);
+        await Eventually.UntilAsync(() => daemon.Output.Contains("FaceSorter is running", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the start-up summary", Token);
+
+        TestImages.Write(Inbox, "someone.jpg", content);
+        await Eventually.UntilAsync(() => daemon.Output.Contains("someone.jpg -> ", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the sorted line on the console", Token);
+        (await daemon.TerminateAsync(Token)).Should().Be(0);
+
+        daemon.Output.Should().Contain("INF FaceSorter.Pipeline.SortingPipeline: ", "the shipped template: {SourceContext}").And.NotContain(Immich.ApiKey, "the key is never printed");
+        daemon.Output.Split('\n').Where(line => line.Contains("Stopped after ", StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Should().Contain("1 sorted, 0 failed");
+    }
+
+    [Fact]
+    public async Task The_start_up_summary_says_immich_answered_and_names_the_missing_api_key_and_the_review_page()
+    {
+        var config = Config(cfg =>
+        {
+            cfg["Immich"]!["ApiKey"] = "";
+            cfg["Web"]!["Enabled"] = true;
+            cfg["Web"]!["Urls"] = "http://127.0.0.1:0";
+        });
+        using var daemon = await DaemonProcess.StartAsync(config, Token);
+
+        await Eventually.UntilAsync(() => daemon.Output.Contains("  Next:", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the start-up summary", Token);
+
+        var output = daemon.Output;
+        output.Should().Contain("FaceSorter is running in Upload mode");
+        output.Should().Contain($"Immich:      {Immich.Url} answered: Immich v2.7.5").And.NotContain("vv2");
+        output.Should().Contain("API key:     not set (FaceSorter:Immich:ApiKey)");
+        output.Should().MatchRegex(@"Review page: http://127\.0\.0\.1:\d+/ \(no token");
+        output.Should().Contain($"Drop folder: {Inbox}");
+        output.Should().Contain("Next:        set FaceSorter:Immich:ApiKey (Immich → Account settings → API keys) — files wait in the drop folder until then");
+    }
+
+    [Fact]
+    public async Task A_second_run_on_the_same_config_exits_with_code_3_in_one_line_before_watching_and_the_first_keeps_sorting()
+    {
+        var config = Config(cfg => cfg["Immich"]!["ApiKey"] = Immich.ApiKey);
+        using var first = await DaemonProcess.StartAsync(config, Token);
+        await Eventually.UntilAsync(() => first.Output.Contains("FaceSorter is running", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the first daemon started", Token);
+
+        var clock = Stopwatch.StartNew();
+        var second = await CliRun.RunAsync(config, Token, "run");
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15));
+        var scan = await CliRun.RunAsync(config, Token, "scan");
+
+        foreach (var refused in new[] { second, scan })
+        {
+            refused.ExitCode.Should().Be(3, refused.Stdout + refused.Stderr);
+            var lines = (refused.Stdout + refused.Stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            lines.Should().ContainSingle().Which.Should().Contain($"Another FaceSorter (pid {first.ProcessId}) is already running on the drop folder {Inbox}");
+        }
+
+        var content = TestImages.Jpeg(912);
+        Immich.SetFaces(Convert.ToHexStringLower(SHA256.HashData(content)), EmulatedFace.WithoutPerson());
+        TestImages.Write(Inbox, "after.jpg", content);
+        await Eventually.UntilAsync(
+            () => File.Exists(Path.Combine(Folder.Path, "data", "review", "unidentified", "unknown_after.jpg")),
+            TimeSpan.FromSeconds(30),
+            "the first daemon keeps sorting",
+            Token);
+        first.HasExited.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_web_port_held_by_another_program_stops_run_with_one_line_and_doctor_fails_on_it()
+    {
+        using var other = new TcpListener(IPAddress.Loopback, 0);
+        other.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)other.LocalEndpoint).Port}";
+        var config = Config(cfg =>
+        {
+            cfg["Immich"]!["ApiKey"] = Immich.ApiKey;
+            cfg["Web"]!["Enabled"] = true;
+            cfg["Web"]!["Urls"] = url;
+        });
+
+        var run = await CliRun.RunAsync(config, Token, "run");
+        var doctor = await CliRun.RunAsync(config, Token, "doctor");
+
+        run.ExitCode.Should().Be(3);
+        (run.Stdout + run.Stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle()
+            .Which.Should().Contain($"{url} is in use by another program").And.Contain("FaceSorter:Web:Urls");
+        doctor.ExitCode.Should().Be(1, doctor.Stdout);
+        doctor.Stdout.Should().Contain($"FAIL  Web address").And.Contain($"{url} is in use by another program").And.Contain("fix: set FaceSorter:Web:Urls");
+    }
+
+    [Fact]
+    public async Task Doctor_prints_the_version_once_and_leaves_a_fresh_folder_untouched()
+    {
+        var config = Config(cfg =>
+        {
+            cfg["Immich"]!["ApiKey"] = Immich.ApiKey;
+            cfg["Web"]!["Enabled"] = true;
+            cfg["Web"]!["Urls"] = "http://127.0.0.1:0";
+        });
+        var before = Listing();
+
+        var run = await CliRun.RunAsync(config, Token, "doctor");
+
+        run.ExitCode.Should().Be(0, run.Stdout + run.Stderr);
+        run.Stdout.Should().Contain($"Immich v2.7.5 at {Immich.Url}").And.NotContain("vv");
+        run.Stdout.Should().Contain("does not exist yet; it is created on first run");
+        Listing().Should().Equal(before, "doctor creates no folder, no database and no lock file");
+        File.Exists(Path.Combine(Folder.Path, "data", "facesorter.db")).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("x")]
+    public async Task Stats_refuses_a_bad_days_value_with_a_plain_message(string days)
+    {
+        var config = Config(cfg => cfg["Immich"]!["ApiKey"] = Immich.ApiKey);
+
+        var run = await CliRun.RunAsync(config, Token, "stats", "--days", days);
+
+        run.ExitCode.Should().NotBe(0);
+        run.Stderr.Should().Contain("--days must be a whole number of days from 1 to 3650");
+        (run.Stdout + run.Stderr).Should().NotContain("   at ").And.NotContain("Exception").And.NotContain("Last ");
+    }
+
+    private string[] Listing() =>
+        Directory.EnumerateFileSystemEntries(Folder.Path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+
+    private string Config(Action<JsonObject> configure) =>
+        TestConfig.Write(Folder.Path, cfg =>
+        {
+            cfg["Immich"]!["Url"] = Immich.Url;
+            configure(cfg);
+        });
+}
