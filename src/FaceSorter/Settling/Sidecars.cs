@@ -101,6 +101,7 @@ public static class Sidecars
         null => fileName,
         { Kind.WholeFolder: true } => "the gallery in its folder",
         var (kind, inner) when Path.HasExtension(inner) && !kind.LanguageTag => inner,
+        var (kind, inner) when kind.LanguageTag && Path.HasExtension(inner) => Path.GetFileNameWithoutExtension(inner) + ".*",
         var (_, inner) => inner + ".*",
     };
 
