@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace FaceSorter.Pipeline;
 
 /// <summary>
-/// Takes a settled sidecar (<see cref="Sidecars"/>) in the drop folder to its owner (docs/contracts.md,
-/// "Companions"). A sidecar is never sorted on its own:
+/// Takes a settled sidecar (<see cref="Sidecars"/>) in the drop folder to its owner (docs/linux-facts.md,
+/// "Sidecars"). A sidecar is never sorted on its own:
 /// <list type="bullet">
 /// <item>its owner is still in the drop folder (or still downloading) → it stays, held with a reason, and
 /// is looked at again when the owner moves;</item>
