@@ -108,11 +108,13 @@ public sealed class WorkingFileDownloaderTests : IAsyncLifetime
         await using var daemon = await StartDaemonAsync();
         var target = Path.Combine(daemon.Inbox, "stalled.jpg");
         var start = new ProcessStartInfo("aria2c") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { "-q", "--file-allocation=prealloc", "--allow-overwrite=true", "-d", daemon.Inbox, "-o", "stalled.jpg", _server.BaseUrl + "/stalled.jpg" })
+        foreach (var argument in new[] { "-q", "--file-allocation=prealloc", "--no-file-allocation-limit=0", "--allow-overwrite=true", "-d", daemon.Inbox, "-o", "stalled.jpg", _server.BaseUrl + "/stalled.jpg" })
         {
             start.ArgumentList.Add(argument);
         }
 
+        // aria2c allocates nothing for files below --no-file-allocation-limit (5M by default): 0 makes this
+        // small picture preallocated at full size too, as a large one would be.
         using var download = Process.Start(start) ?? throw new InvalidOperationException("aria2c did not start");
         var sawPreallocatedWithControlFile = false;
         using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
