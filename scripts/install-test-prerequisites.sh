@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests use from Debian's packages, only what is missing: PostgreSQL 15 (a
 # private test cluster is started by scripts/pg-test-server.sh), gio (libglib2.0-bin) for the
-# file-manager tests, curl, wget and aria2 for the downloader tests, Chromium for the browser tests.
+# file-manager tests, curl, wget, aria2, gallery-dl and yt-dlp for the downloader tests, Chromium for the browser tests.
 set -euo pipefail
 need=()
 command -v /usr/lib/postgresql/15/bin/initdb >/dev/null 2>&1 || need+=(postgresql-15)
@@ -9,6 +9,8 @@ command -v gio >/dev/null 2>&1 || need+=(libglib2.0-bin)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v wget >/dev/null 2>&1 || need+=(wget)
 command -v aria2c >/dev/null 2>&1 || need+=(aria2)
+command -v gallery-dl >/dev/null 2>&1 || need+=(gallery-dl)
+command -v yt-dlp >/dev/null 2>&1 || need+=(yt-dlp)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then

@@ -88,6 +88,7 @@ public static class FaceSorterServiceCollectionExtensions
         services.AddSingleton<RunSummary>();
         services.AddSingleton<OpenWriterProbe>();
         services.AddSingleton<SortingPipeline>();
+        services.AddSingleton<SidecarRouter>();
         services.AddSingleton<DropFolderMonitor>();
 
         // Start order matters: folders, store and recovery first; the monitor last, so it stops

@@ -35,6 +35,12 @@ internal static partial class Log
     [LoggerMessage(1007, LogLevel.Warning, "{FilePath} stays in the drop folder: {Reason}")]
     public static partial void IrregularFileHeld(this ILogger logger, string filePath, string reason);
 
+    [LoggerMessage(1050, LogLevel.Information, "{FilePath} stays in the drop folder: {Reason}")]
+    public static partial void SidecarHeld(this ILogger logger, string filePath, string reason);
+
+    [LoggerMessage(1051, LogLevel.Debug, "{FilePath} is a working file of {Tool}: left alone")]
+    public static partial void WorkingFileSeen(this ILogger logger, string filePath, string tool);
+
     // Pipeline: 2xxx
     [LoggerMessage(2000, LogLevel.Information, "{FilePath} -> {Destination} ({Reason})")]
     public static partial void FileSorted(this ILogger logger, string filePath, string destination, string reason);
@@ -65,6 +71,12 @@ internal static partial class Log
 
     [LoggerMessage(2009, LogLevel.Warning, "Cannot move across filesystems atomically: {Source} -> {Destination} is copied, synced, verified and then removed")]
     public static partial void CrossFilesystemMove(this ILogger logger, string source, string destination);
+
+    [LoggerMessage(2070, LogLevel.Information, "{FilePath} -> {Destination} (sidecar of {Owner})")]
+    public static partial void SidecarFollowed(this ILogger logger, string filePath, string destination, string owner);
+
+    [LoggerMessage(2071, LogLevel.Error, "{FilePath} stays in the drop folder: {Reason}")]
+    public static partial void SidecarFailed(this ILogger logger, Exception? exception, string filePath, string reason);
 
     // Review: 5xxx
     [LoggerMessage(5000, LogLevel.Information, "Watching {Root} for review decisions (review {Review}, faces {Faces})")]

@@ -83,6 +83,11 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
             return null;
         }
 
+        if (Settling.Sidecars.IsSidecar(Path.GetFileName(path)))
+        {
+            return null; // a sidecar beside its picture (SidecarRouter) is neither a review item nor a manual addition
+        }
+
         var (length, lastWrite) = (info.Length, info.LastWriteTimeUtc);
         if (Index.TryGet(path, out var known) && known.Length == length && known.LastWriteUtc == lastWrite)
         {

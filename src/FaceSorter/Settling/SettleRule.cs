@@ -10,7 +10,7 @@ namespace FaceSorter.Settling;
 /// preallocates the full size up front, and Firefox leaves a 0-byte placeholder under the final
 /// name.</item>
 /// <item>It is not empty. A file still empty <see cref="_emptyFileTimeout"/> after it was first seen
-/// is invalid instead.</item>
+/// is invalid instead. (A sidecar may be empty: <see cref="TrackedFile.MayBeEmpty"/>.)</item>
 /// <item>No process has it open for writing (a <c>/proc/*/fd</c> scan): curl's rate limiter stalls
 /// for seconds mid-download, so quiet alone is not proof.</item>
 /// <item>Its size and mtime have not changed, and no watcher event named it, for the quiet period.
@@ -33,7 +33,7 @@ public sealed class SettleRule(TimeSpan settleTime, TimeSpan emptyFileTimeout)
             return SettleVerdict.Wait;
         }
 
-        if (file.Length == 0)
+        if (file.Length == 0 && !file.MayBeEmpty)
         {
             return now - file.FirstSeen >= _emptyFileTimeout && !openForWriting ? SettleVerdict.EmptyTooLong : SettleVerdict.Wait;
         }
@@ -48,7 +48,7 @@ public sealed class SettleRule(TimeSpan settleTime, TimeSpan emptyFileTimeout)
 
     /// <summary>When the file can next become ready or expire, if nothing changes.</summary>
     public DateTimeOffset DueAt(TrackedFile file) =>
-        file.Length == 0 ? file.FirstSeen + _emptyFileTimeout : file.LastChange + SettleTime;
+        file.Length == 0 && !file.MayBeEmpty ? file.FirstSeen + _emptyFileTimeout : file.LastChange + SettleTime;
 
     /// <summary>The file as observed now: a change of size or mtime, or an event, restarts the quiet period.</summary>
     public static TrackedFile Observe(TrackedFile? known, string path, long length, DateTime lastWriteUtc, DateTimeOffset now, bool namedByEvent)

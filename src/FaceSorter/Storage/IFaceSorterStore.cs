@@ -42,6 +42,15 @@ public interface IFaceSorterStore
     /// <summary>Journal entries left unfinished by a crash.</summary>
     Task<IReadOnlyList<JournalEntry>> GetUnfinishedMovesAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Finished moves of files whose drop-folder path starts with <paramref name="sourcePathPrefix"/>
+    /// (compared byte-wise), newest first: where a sidecar's owner went when it arrives after it.
+    /// </summary>
+    Task<IReadOnlyList<SortedMove>> FindSortedFromAsync(string sourcePathPrefix, CancellationToken cancellationToken);
+
+    /// <summary>Sidecars recorded as belonging to the file at <paramref name="ownerPath"/> (all of them when null), oldest first.</summary>
+    Task<IReadOnlyList<CompanionRecord>> ListCompanionsAsync(string? ownerPath, CancellationToken cancellationToken);
+
     /// <summary>Records why a file stays in the drop folder for now (replaced on each call).</summary>
     Task HoldAsync(string path, string reason, CancellationToken cancellationToken);
 

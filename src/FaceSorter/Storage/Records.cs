@@ -23,6 +23,9 @@ public enum RecordKind
 
     /// <summary>A <c>review_queue</c> row: the file is in <c>review/&lt;category&gt;/</c>.</summary>
     Review,
+
+    /// <summary>A <c>companions</c> row: a sidecar that followed its owner (<see cref="OutcomeRecord.OwnerPath"/>).</summary>
+    Companion,
 }
 
 /// <summary>What to record once a move is done; carried in the journal so a crash loses nothing.</summary>
@@ -37,13 +40,20 @@ public sealed record OutcomeRecord(
     string? SuggestedPerson,
     double? Confidence,
     bool AutoSorted = true,
-    string? ReviewedBy = null);
+    string? ReviewedBy = null,
+    string? OwnerPath = null);
 
 public sealed record PlannedMove(string SourcePath, string DestinationPath, OutcomeRecord Outcome);
 
 public sealed record CompletedMove(long JournalId, string FinalPath);
 
 public sealed record JournalEntry(long Id, string SourcePath, string DestinationPath, OutcomeRecord Outcome, DateTimeOffset CreatedAt);
+
+/// <summary>A finished move out of the drop folder, as journalled: where a file that was at <paramref name="SourcePath"/> went.</summary>
+public sealed record SortedMove(string SourcePath, string DestinationPath, RecordKind Kind, string? FileHash);
+
+/// <summary>A <c>companions</c> row: the sidecar at <paramref name="FilePath"/> belongs to the file at <paramref name="OwnerPath"/>.</summary>
+public sealed record CompanionRecord(long Id, string FilePath, string OwnerPath, string Reason, DateTimeOffset CreatedAt);
 
 public sealed record HeldFile(string FilePath, string Reason, DateTimeOffset UpdatedAt);
 

@@ -38,4 +38,21 @@ internal static class StoreRows
         reader.IsDBNull(3) ? null : reader.GetString(3),
         reader.GetInt32(4) == 1,
         reader.IsDBNull(5) ? null : reader.GetString(5));
+
+    /// <summary>A row of <c>source_path, destination_path, outcome</c> from <c>move_journal</c>.</summary>
+    public static SortedMove SortedMove(DbDataReader reader)
+    {
+        var outcome = OutcomeJson.Deserialize(reader.GetString(2));
+        return new(reader.GetString(0), reader.GetString(1), outcome.Kind, outcome.FileHash);
+    }
+
+    /// <summary>A row of <c>id, file_path, owner_path, reason, created_at</c> from <c>companions</c>.</summary>
+    public static CompanionRecord Companion(DbDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), Timestamps.Parse(reader.GetString(4)));
+
+    /// <summary>
+    /// The exclusive upper bound of the paths starting with <paramref name="prefix"/>, compared
+    /// byte-wise in UTF-8 (SQLite's BINARY, PostgreSQL's "C"): U+10FFFF encodes above any character.
+    /// </summary>
+    public static string PrefixEnd(string prefix) => prefix + char.ConvertFromUtf32(0x10FFFF);
 }

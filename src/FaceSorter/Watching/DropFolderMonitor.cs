@@ -35,6 +35,12 @@ public sealed class DropFolderMonitor : BackgroundService
     private readonly List<(string Path, string Reason)> _toHold = [];
     private readonly IFaceSorterStore _store;
     private readonly Dictionary<string, TrackedFile> _tracked = new(StringComparer.Ordinal);
+
+    // Settled sidecars that stay (their owner has not moved, or there is none): looked at again when
+    // an event names a file that may be their owner (its arrival, its move) or the sidecar itself.
+    private readonly Dictionary<string, TrackedFile> _parked = new(StringComparer.Ordinal);
+    private readonly WorkingFiles _working = new();
+    private readonly SidecarRouter _sidecars;
     private readonly PathHints _hints = new();
     private readonly SortingPipeline _pipeline;
     private readonly InboxLedger _ledger;
@@ -54,6 +60,7 @@ public sealed class DropFolderMonitor : BackgroundService
         InboxLedger ledger,
         SortingSettings settings,
         OpenWriterProbe writers,
+        SidecarRouter sidecars,
         IFaceSorterStore store,
         TimeProvider clock,
         RunMode mode,
@@ -66,6 +73,7 @@ public sealed class DropFolderMonitor : BackgroundService
         _ledger = ledger;
         _settings = settings;
         _writers = writers;
+        _sidecars = sidecars;
         _store = store;
         _clock = clock;
         _mode = mode;
@@ -181,6 +189,13 @@ public sealed class DropFolderMonitor : BackgroundService
         }
 
         _reported.IntersectWith(seen); // a link or FIFO made again under the same name is held again
+        _working.Retain(seen);
+        foreach (var gone in _parked.Keys.Where(path => !seen.Contains(path)).ToList())
+        {
+            _parked.Remove(gone);
+            _sidecars.Forget(gone);
+        }
+
         _logger.Scanned(_inbox, seen.Count);
         return seen;
     }
@@ -200,6 +215,16 @@ public sealed class DropFolderMonitor : BackgroundService
     private void Observe(string path, DateTimeOffset now, bool namedByEvent)
     {
         if (DownloadNames.IsTemporary(Path.GetFileName(path)))
+        {
+            _working.Saw(path); // never touched; the file it leads to waits for it
+            return;
+        }
+
+        if (namedByEvent)
+        {
+            UnparkSidecarsOf(path);
+        }
+        else if (_parked.ContainsKey(path))
         {
             return;
         }
@@ -234,7 +259,26 @@ public sealed class DropFolderMonitor : BackgroundService
         }
 
         _tracked.TryGetValue(path, out var known);
-        _tracked[path] = SettleRule.Observe(known, path, info.Length, info.LastWriteTimeUtc, now, namedByEvent);
+        var observed = SettleRule.Observe(known, path, info.Length, info.LastWriteTimeUtc, now, namedByEvent);
+        _tracked[path] = known is null && Sidecars.IsSidecar(info.Name) ? observed with { MayBeEmpty = true } : observed;
+    }
+
+    /// <summary>An event named <paramref name="path"/>: parked sidecars it may own (or itself) are looked at again.</summary>
+    private void UnparkSidecarsOf(string path)
+    {
+        if (_parked.Count == 0)
+        {
+            return;
+        }
+
+        var directory = Path.GetDirectoryName(path);
+        string[] name = [Path.GetFileName(path)];
+        foreach (var (parked, state) in _parked.Where(entry => string.Equals(entry.Key, path, StringComparison.Ordinal)
+            || (string.Equals(Path.GetDirectoryName(entry.Key), directory, StringComparison.Ordinal) && Sidecars.FindOwner(Path.GetFileName(entry.Key), name) is { StillDownloading: false })).ToList())
+        {
+            _parked.Remove(parked);
+            _tracked[parked] = state;
+        }
     }
 
     private async Task HoldIrregularAsync(CancellationToken stoppingToken)
@@ -272,7 +316,7 @@ public sealed class DropFolderMonitor : BackgroundService
         var openForWriting = scan.Paths;
         foreach (var file in due)
         {
-            var hasCompanion = DownloadNames.CompanionsOf(file.Path).Any(File.Exists);
+            var hasCompanion = _working.AnyFor(file.Path);
             var verdict = _rule.Evaluate(file, now, hasCompanion, openForWriting.Contains(file.Path));
             if (verdict == SettleVerdict.Wait)
             {
@@ -280,6 +324,17 @@ public sealed class DropFolderMonitor : BackgroundService
             }
 
             _tracked.Remove(file.Path);
+            if (Sidecars.IsSidecar(Path.GetFileName(file.Path)))
+            {
+                // Never a review item of its own: it travels with its owner or stays, held.
+                if (await _sidecars.RouteAsync(file.Path, InboxFile.SourceOf(_inbox, file.Path), stoppingToken) != SidecarStep.Moved)
+                {
+                    _parked[file.Path] = file;
+                }
+
+                continue;
+            }
+
             var inboxFile = new InboxFile(file.Path, InboxFile.SourceOf(_inbox, file.Path), file.Length, file.LastWriteUtc);
             if (_ledger.TryStart(inboxFile))
             {

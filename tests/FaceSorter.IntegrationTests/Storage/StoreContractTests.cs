@@ -84,6 +84,7 @@ public abstract class StoreContractTests : IAsyncLifetime
 
         downloads.Should().Contain(["id", "file_path", "filename", "file_hash", "source", "person_name", "download_date", "auto_sorted"]);
         review.Should().Contain(["id", "file_path", "category", "file_hash", "reason", "faces_detected", "suggested_person", "created_at", "reviewed_at", "reviewed_by", "action"]);
+        (await ColumnsAsync("companions")).Should().Contain(["id", "file_path", "owner_path", "reason", "created_at"]);
     }
 
     // ---- content claims ----
@@ -299,6 +300,58 @@ public abstract class StoreContractTests : IAsyncLifetime
 
         (await store.ClaimContentAsync("h1", "/in/third.jpg", Token)).Should().Be(new ContentClaim(false, "/faces/john_doe/a.jpg", ContentState.Sorted));
     }
+
+    // ---- companions (schema 5) ----
+
+    [Fact]
+    public async Task A_sidecar_moved_with_its_owner_is_recorded_as_belonging_to_it_and_is_no_review_item()
+    {
+        var store = await GivenStoreAsync();
+        var owner = await store.BeginMovesAsync([new PlannedMove("/in/photo2.png", "/review/no_faces/noface_photo2.png", ReviewOutcome("h1", "no_faces"))], Token);
+        await store.CompleteMovesAsync([new CompletedMove(owner[0], "/review/no_faces/noface_photo2.png")], Token);
+        Clock.Advance(TimeSpan.FromSeconds(3));
+
+        var sidecar = await store.BeginMovesAsync([new PlannedMove("/in/photo2.png.xmp", "/review/no_faces/noface_photo2.png.xmp", CompanionOutcome("/review/no_faces/noface_photo2.png"))], Token);
+        await store.CompleteMovesAsync([new CompletedMove(sidecar[0], "/review/no_faces/noface_photo2.png.xmp")], Token);
+
+        (await store.ListCompanionsAsync("/review/no_faces/noface_photo2.png", Token)).Should().Equal(
+            new CompanionRecord(1, "/review/no_faces/noface_photo2.png.xmp", "/review/no_faces/noface_photo2.png", "sidecar of photo2.png", Start.AddSeconds(3)));
+        (await store.ListCompanionsAsync(null, Token)).Should().ContainSingle();
+        (await store.ListCompanionsAsync("/faces/other.jpg", Token)).Should().BeEmpty();
+        (await store.ListReviewAsync(null, null, Token)).Select(item => item.FilePath).Should().Equal("/review/no_faces/noface_photo2.png");
+        (await QueryAsync("SELECT id FROM downloads")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Where_a_drop_folder_file_went_is_found_by_its_path_prefix_newest_first()
+    {
+        var store = await GivenStoreAsync();
+        await GivenMovedAsync(store, "/in/web/photo.jpg", "/faces/john_doe/photo.jpg", SortedOutcome("h1", "john_doe"));
+        await GivenMovedAsync(store, "/in/web/photo.png", "/review/no_faces/noface_photo.png", ReviewOutcome("h2", "no_faces"));
+        await GivenMovedAsync(store, "/in/web/photograph.jpg", "/faces/john_doe/photograph.jpg", SortedOutcome("h3", "john_doe"));
+        await GivenMovedAsync(store, "/in/web/phot.jpg", "/faces/john_doe/phot.jpg", SortedOutcome("h4", "john_doe"));
+        await GivenMovedAsync(store, "/in/web/photo\u00e9.jpg", "/faces/john_doe/photo\u00e9.jpg", SortedOutcome("h6", "john_doe"));
+        var abandoned = await store.BeginMovesAsync([new PlannedMove("/in/web/photo.gif", "/faces/john_doe/photo.gif", SortedOutcome("h5", "john_doe"))], Token);
+        await store.AbandonMoveAsync(abandoned[0], "source vanished", Token);
+
+        var found = await store.FindSortedFromAsync("/in/web/photo", Token);
+
+        found.Should().Equal(
+            new SortedMove("/in/web/photo\u00e9.jpg", "/faces/john_doe/photo\u00e9.jpg", RecordKind.Download, "h6"),
+            new SortedMove("/in/web/photograph.jpg", "/faces/john_doe/photograph.jpg", RecordKind.Download, "h3"),
+            new SortedMove("/in/web/photo.png", "/review/no_faces/noface_photo.png", RecordKind.Review, "h2"),
+            new SortedMove("/in/web/photo.jpg", "/faces/john_doe/photo.jpg", RecordKind.Download, "h1"));
+        (await store.FindSortedFromAsync("/in/web/PHOTO", Token)).Should().BeEmpty("paths compare byte-wise");
+    }
+
+    private async Task GivenMovedAsync(IFaceSorterStore store, string from, string to, OutcomeRecord outcome)
+    {
+        var ids = await store.BeginMovesAsync([new PlannedMove(from, to, outcome)], Token);
+        await store.CompleteMovesAsync([new CompletedMove(ids[0], to)], Token);
+    }
+
+    protected static OutcomeRecord CompanionOutcome(string ownerPath) =>
+        new(RecordKind.Companion, null, null, null, null, "sidecar of photo2.png", 0, null, null, OwnerPath: ownerPath);
 
     // ---- held files ----
 

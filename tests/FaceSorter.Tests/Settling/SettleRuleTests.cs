@@ -118,6 +118,15 @@ public sealed class SettleRuleTests
         DownloadNames.IsTemporary(name).Should().Be(temporary);
 
     [Fact]
-    public void Companions_are_the_aria2_part_and_crdownload_files_beside_it() =>
-        DownloadNames.CompanionsOf("/in/a.jpg").Should().BeEquivalentTo(["/in/a.jpg.aria2", "/in/a.jpg.part", "/in/a.jpg.crdownload"]);
+    public void Companions_are_the_aria2_part_crdownload_and_ytdl_files_beside_it() =>
+        DownloadNames.CompanionsOf("/in/a.jpg").Should().BeEquivalentTo(["/in/a.jpg.aria2", "/in/a.jpg.part", "/in/a.jpg.crdownload", "/in/a.jpg.ytdl"]);
+
+    [Fact]
+    public void An_empty_sidecar_is_finished_after_the_quiet_period_like_any_file()
+    {
+        var file = Seen(0) with { MayBeEmpty = true };
+        _clock.Advance(SettleTime);
+        Evaluate(file).Should().Be(SettleVerdict.Ready);
+        _rule.DueAt(file).Should().Be(file.LastChange + SettleTime);
+    }
 }

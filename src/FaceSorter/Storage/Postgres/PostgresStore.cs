@@ -164,6 +164,38 @@ public sealed class PostgresStore : IFaceSorterStore
         return entries;
     }
 
+    public async Task<IReadOnlyList<SortedMove>> FindSortedFromAsync(string sourcePathPrefix, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        // Byte-wise, as SQLite compares, whatever the database's locale (and so the "C" index serves it).
+        await using var command = Command(connection, null, """
+            SELECT source_path, destination_path, outcome FROM move_journal
+            WHERE state = 'done' AND source_path COLLATE "C" >= @low AND source_path COLLATE "C" < @high ORDER BY id DESC;
+            """, Text("low", sourcePathPrefix), Text("high", StoreRows.PrefixEnd(sourcePathPrefix)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var moves = new List<SortedMove>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            moves.Add(StoreRows.SortedMove(reader));
+        }
+
+        return moves;
+    }
+
+    public async Task<IReadOnlyList<CompanionRecord>> ListCompanionsAsync(string? ownerPath, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT id, file_path, owner_path, reason, created_at FROM companions WHERE @owner::text IS NULL OR owner_path = @owner ORDER BY id;", Text("owner", ownerPath));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var companions = new List<CompanionRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            companions.Add(StoreRows.Companion(reader));
+        }
+
+        return companions;
+    }
+
     public async Task HoldAsync(string path, string reason, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -517,6 +549,11 @@ public sealed class PostgresStore : IFaceSorterStore
                 """, cancellationToken, Text("path", finalPath), Text("name", Path.GetFileName(finalPath)), Text("hash", outcome.FileHash), Text("source", outcome.Source),
                 Text("person", outcome.PersonName), Text("now", now), Integer("auto", outcome.AutoSorted ? 1 : 0), Double("confidence", outcome.Confidence), Text("reason", outcome.Reason));
             await UpdateContentAsync(connection, transaction, outcome.FileHash, finalPath, ContentState.Sorted, now, cancellationToken);
+        }
+        else if (outcome.Kind == RecordKind.Companion)
+        {
+            await ExecuteAsync(connection, transaction, "INSERT INTO companions(file_path, owner_path, reason, created_at) VALUES (@path, @owner, @reason, @now);", cancellationToken,
+                Text("path", finalPath), Text("owner", outcome.OwnerPath), Text("reason", outcome.Reason), Text("now", now));
         }
         else
         {

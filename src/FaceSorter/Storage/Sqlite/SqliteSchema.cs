@@ -92,5 +92,18 @@ internal static class SqliteSchema
             outcome TEXT NOT NULL,
             assigned_at TEXT NOT NULL);
         """,
+        // 5: companions (issue 9, part 2): sidecars (photo.jpg.xmp, clip.info.json) that travelled with
+        // their owner; and the journal is looked up by drop-folder path when a sidecar comes after it.
+        """
+        CREATE TABLE companions(
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            file_path TEXT NOT NULL,
+            owner_path TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            created_at TEXT NOT NULL);
+        CREATE INDEX ix_companions_owner ON companions(owner_path);
+        CREATE INDEX ix_companions_path ON companions(file_path);
+        CREATE INDEX ix_journal_source ON move_journal(source_path);
+        """,
     ];
 }

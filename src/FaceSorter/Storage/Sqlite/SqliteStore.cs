@@ -157,6 +157,37 @@ public sealed class SqliteStore : IFaceSorterStore
         return Task.FromResult<IReadOnlyList<JournalEntry>>(entries);
     }
 
+    public Task<IReadOnlyList<SortedMove>> FindSortedFromAsync(string sourcePathPrefix, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, """
+            SELECT source_path, destination_path, outcome FROM move_journal
+            WHERE state = 'done' AND source_path >= $low AND source_path < $high ORDER BY id DESC;
+            """, ("$low", sourcePathPrefix), ("$high", StoreRows.PrefixEnd(sourcePathPrefix)));
+        using var reader = command.ExecuteReader();
+        var moves = new List<SortedMove>();
+        while (reader.Read())
+        {
+            moves.Add(StoreRows.SortedMove(reader));
+        }
+
+        return Task.FromResult<IReadOnlyList<SortedMove>>(moves);
+    }
+
+    public Task<IReadOnlyList<CompanionRecord>> ListCompanionsAsync(string? ownerPath, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, "SELECT id, file_path, owner_path, reason, created_at FROM companions WHERE $owner IS NULL OR owner_path = $owner ORDER BY id;", ("$owner", ownerPath));
+        using var reader = command.ExecuteReader();
+        var companions = new List<CompanionRecord>();
+        while (reader.Read())
+        {
+            companions.Add(StoreRows.Companion(reader));
+        }
+
+        return Task.FromResult<IReadOnlyList<CompanionRecord>>(companions);
+    }
+
     public Task HoldAsync(string path, string reason, CancellationToken cancellationToken)
     {
         using var connection = Open();
@@ -496,6 +527,11 @@ public sealed class SqliteStore : IFaceSorterStore
                 """, ("$path", finalPath), ("$name", Path.GetFileName(finalPath)), ("$hash", outcome.FileHash), ("$source", outcome.Source),
                 ("$person", outcome.PersonName), ("$now", now), ("$auto", outcome.AutoSorted ? 1 : 0), ("$confidence", outcome.Confidence), ("$reason", outcome.Reason));
             UpdateContent(connection, transaction, outcome.FileHash, finalPath, ContentState.Sorted, now);
+        }
+        else if (outcome.Kind == RecordKind.Companion)
+        {
+            Execute(connection, transaction, "INSERT INTO companions(file_path, owner_path, reason, created_at) VALUES ($path, $owner, $reason, $now);",
+                ("$path", finalPath), ("$owner", outcome.OwnerPath), ("$reason", outcome.Reason), ("$now", now));
         }
         else
         {
