@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(1007, LogLevel.Warning, "{FilePath} stays in the drop folder: {Reason}")]
     public static partial void IrregularFileHeld(this ILogger logger, string filePath, string reason);
 
+    [LoggerMessage(1150, LogLevel.Warning, "{FilePath} is stored as {Destination}: its name with the review prefix or clash suffix would be longer than {NameMax} bytes, so the end of the name before the extension was cut")]
+    public static partial void NameShortened(this ILogger logger, string filePath, string destination, int nameMax);
+
     // Pipeline: 2xxx
     [LoggerMessage(2000, LogLevel.Information, "{FilePath} -> {Destination} ({Reason})")]
     public static partial void FileSorted(this ILogger logger, string filePath, string destination, string reason);
@@ -126,6 +129,9 @@ internal static partial class Log
 
     [LoggerMessage(5019, LogLevel.Error, "{What} failed; trying again in {RetryIn}")]
     public static partial void FollowUpFailed(this ILogger logger, Exception exception, string what, TimeSpan retryIn);
+
+    [LoggerMessage(5050, LogLevel.Warning, "{FilePath} is left alone: its name is not valid UTF-8, which FaceSorter cannot open; rename it to UTF-8 to have it reviewed")]
+    public static partial void ReviewNameUndecodable(this ILogger logger, string filePath);
 
     // Store: 4xxx
     [LoggerMessage(4000, LogLevel.Information, "Store ready: {Provider} at {Location} (schema version {Version})")]

@@ -22,6 +22,7 @@ public sealed class ReviewMonitor : BackgroundService
 {
     private static readonly TimeSpan MissingRescanDelay = TimeSpan.FromMilliseconds(100);
     private readonly PathHints _hints = new();
+    private readonly HashSet<string> _undecodable = new(StringComparer.Ordinal); // names not valid UTF-8, logged once each
     private readonly Dictionary<string, DateTimeOffset> _lookAgain = new(StringComparer.Ordinal);
     private readonly ReviewReconciler _reconciler;
     private readonly ReviewTree _tree;
@@ -186,6 +187,16 @@ public sealed class ReviewMonitor : BackgroundService
             foreach (var file in Directory.EnumerateFiles(root, "*", Recursive))
             {
                 seen.Add(file);
+                if (UndecodableName.Is(file))
+                {
+                    if (_undecodable.Add(file))
+                    {
+                        _logger.ReviewNameUndecodable(file);
+                    }
+
+                    continue;
+                }
+
                 await ArriveAsync(file, stoppingToken);
             }
         }
@@ -195,6 +206,7 @@ public sealed class ReviewMonitor : BackgroundService
             await DecideAsync(path, () => _reconciler.DepartAsync(path, stoppingToken));
         }
 
+        _undecodable.IntersectWith(seen);
         _logger.ReviewScanned(seen.Count);
     }
 

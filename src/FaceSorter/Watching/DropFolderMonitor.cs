@@ -213,6 +213,11 @@ public sealed class DropFolderMonitor : BackgroundService
         if (!info.Exists)
         {
             _tracked.Remove(path);
+            if (UndecodableName.Is(path) && _reported.Add(path))
+            {
+                _toHold.Add((path, UndecodableName.Reason));
+            }
+
             return;
         }
 
