@@ -38,6 +38,12 @@ internal static partial class Log
     [LoggerMessage(1150, LogLevel.Warning, "{FilePath} is stored as {Destination}: its name with the review prefix or clash suffix would be longer than {NameMax} bytes, so the end of the name before the extension was cut")]
     public static partial void NameShortened(this ILogger logger, string filePath, string destination, int nameMax);
 
+    [LoggerMessage(1151, LogLevel.Information, "{Folder} is on a {Filesystem} filesystem, where files written by another machine raise no file events: scanning it every {PollInterval} as well (FaceSorter:Watching = Auto)")]
+    public static partial void PollingNetworkShare(this ILogger logger, string folder, string filesystem, TimeSpan pollInterval);
+
+    [LoggerMessage(1152, LogLevel.Information, "FaceSorter:Watching = Poll: scanning {Folders} every {PollInterval}, without file events")]
+    public static partial void PollingForced(this ILogger logger, string folders, TimeSpan pollInterval);
+
     // Pipeline: 2xxx
     [LoggerMessage(2000, LogLevel.Information, "{FilePath} -> {Destination} ({Reason})")]
     public static partial void FileSorted(this ILogger logger, string filePath, string destination, string reason);

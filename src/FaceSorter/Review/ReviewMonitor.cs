@@ -28,7 +28,8 @@ public sealed class ReviewMonitor : BackgroundService
     private readonly ReviewTree _tree;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _grace;
-    private readonly TimeSpan _rescanInterval;
+    private readonly SortingOptions _sorting;
+    private TimeSpan _rescanInterval;
     private readonly ILogger<ReviewMonitor> _logger;
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -38,6 +39,7 @@ public sealed class ReviewMonitor : BackgroundService
         _tree = tree;
         _clock = clock;
         _grace = review.Value.RejectGrace;
+        _sorting = sorting.Value;
         _rescanInterval = sorting.Value.RescanInterval;
         _logger = logger;
         reconciler.Quiet = _grace < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : _grace;
@@ -67,7 +69,10 @@ public sealed class ReviewMonitor : BackgroundService
     {
         Directory.CreateDirectory(_tree.Faces);
         Directory.CreateDirectory(_tree.Review);
-        var watchers = StartWatchers();
+        // The same rule as the drop folder: on a network share, or when forced, scans every PollInterval (issue 9 part 5).
+        var plan = WatchPlan.For(_sorting, _logger, _tree.Review, _tree.Faces);
+        _rescanInterval = plan.ScanInterval;
+        var watchers = plan.UseEvents ? StartWatchers() : [];
         try
         {
             // Watch first, then read the records: nothing done in between is missed.
