@@ -40,6 +40,14 @@ internal static partial class Log
 
     [LoggerMessage(1051, LogLevel.Debug, "{FilePath} is a working file of {Tool}: left alone")]
     public static partial void WorkingFileSeen(this ILogger logger, string filePath, string tool);
+    [LoggerMessage(1150, LogLevel.Warning, "{FilePath} is stored as {Destination}: its name with the review prefix or clash suffix would be longer than {NameMax} bytes, so the end of the name before the extension was cut")]
+    public static partial void NameShortened(this ILogger logger, string filePath, string destination, int nameMax);
+
+    [LoggerMessage(1151, LogLevel.Information, "{Folder} is on a {Filesystem} filesystem, where files written by another machine raise no file events: scanning it every {PollInterval} as well (FaceSorter:Watching = Auto)")]
+    public static partial void PollingNetworkShare(this ILogger logger, string folder, string filesystem, TimeSpan pollInterval);
+
+    [LoggerMessage(1152, LogLevel.Information, "FaceSorter:Watching = Poll: scanning {Folders} every {PollInterval}, without file events")]
+    public static partial void PollingForced(this ILogger logger, string folders, TimeSpan pollInterval);
 
     // Pipeline: 2xxx
     [LoggerMessage(2000, LogLevel.Information, "{FilePath} -> {Destination} ({Reason})")]
@@ -152,6 +160,8 @@ internal static partial class Log
 
     [LoggerMessage(6101, LogLevel.Debug, "Thumbnail of {FilePath} failed")]
     public static partial void ThumbnailFailedDetail(this ILogger logger, Exception exception, string filePath);
+    [LoggerMessage(5050, LogLevel.Warning, "{FilePath} is left alone: its name is not valid UTF-8, which FaceSorter cannot open; rename it to UTF-8 to have it reviewed")]
+    public static partial void ReviewNameUndecodable(this ILogger logger, string filePath);
 
     // Store: 4xxx
     [LoggerMessage(4000, LogLevel.Information, "Store ready: {Provider} at {Location} (schema version {Version})")]

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using FaceSorter.App.Hosting;
 using FaceSorter.Decisions;
+using FaceSorter.Diagnostics;
 using FaceSorter.Review;
 using FaceSorter.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,11 +63,11 @@ internal static class ReviewCommand
     {
         if (result.Succeeded)
         {
-            await parse.InvocationConfiguration.Output.WriteLineAsync(result.Message);
+            await parse.InvocationConfiguration.Output.WriteLineAsync(PrintableText.Escape(result.Message));
             return 0;
         }
 
-        await Console.Error.WriteLineAsync(result.Message);
+        await Console.Error.WriteLineAsync(PrintableText.Escape(result.Message));
         return 1;
     }
 
@@ -83,7 +84,7 @@ internal static class ReviewCommand
             var only = parse.GetValue(category);
             if (only is not null && !ReviewCategories.IsKnown(only))
             {
-                await Console.Error.WriteLineAsync($"Unknown category '{only}'. Use one of: {string.Join(", ", ReviewCategories.All)}");
+                await Console.Error.WriteLineAsync($"Unknown category '{PrintableText.Escape(only)}'. Use one of: {string.Join(", ", ReviewCategories.All)}");
                 return 2;
             }
 
@@ -100,7 +101,7 @@ internal static class ReviewCommand
             {
                 foreach (var item in items)
                 {
-                    await parse.InvocationConfiguration.Output.WriteLineAsync($"{item.Id,6}  {item.Action.ToString().ToLowerInvariant(),-8}  {item.Category,-16}  {item.FilePath}  ({item.Reason})");
+                    await parse.InvocationConfiguration.Output.WriteLineAsync($"{item.Id,6}  {item.Action.ToString().ToLowerInvariant(),-8}  {item.Category,-16}  {PrintableText.Escape(item.FilePath)}  ({PrintableText.Escape(item.Reason ?? "")})");
                 }
 
                 await parse.InvocationConfiguration.Output.WriteLineAsync(showAll ? Plural.Of(items.Count, "item") : $"{Plural.Of(items.Count, "item")} waiting for review");

@@ -18,6 +18,7 @@ internal static class LoggingSetup
     public static void StartBootstrapLogger() =>
         Serilog.Log.Logger = new LoggerConfiguration()
             .MinimumLevel.Information()
+            .Enrich.With<PrintableNamesEnricher>()
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
             .CreateBootstrapLogger();
 
@@ -28,6 +29,7 @@ internal static class LoggingSetup
         Environment.SetEnvironmentVariable("FACESORTER_HOME", configDirectory);
         builder.Services.AddSerilog((services, configuration) =>
         {
+            configuration.Enrich.With<PrintableNamesEnricher>(); // a file name never forges a log line
             try
             {
                 configuration.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services);

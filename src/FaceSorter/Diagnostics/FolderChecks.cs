@@ -18,6 +18,26 @@ public static class FolderChecks
         }
 
         yield return SameFilesystem(folders);
+        yield return NetworkShares(folders);
+    }
+
+    /// <summary>Whether file events see every change in each folder (not on network or FUSE filesystems; docs/linux-facts.md, "Network shares").</summary>
+    private static DoctorCheck NetworkShares((string Key, string Path)[] folders)
+    {
+        const string name = "File events";
+        var types = folders.Select(folder => (folder.Key, Type: FilesystemType.Of(folder.Path))).Where(folder => folder.Type is not null).ToList();
+        var remote = types.Where(folder => !folder.Type!.EventsReliable).ToList();
+        if (remote.Count == 0)
+        {
+            var kinds = string.Join(", ", types.Select(folder => $"{folder.Key} {folder.Type!.Name}"));
+            return DoctorCheck.Ok(name, $"the folders are on local filesystems ({kinds}): file events see every change");
+        }
+
+        var shares = string.Join(", ", remote.Select(folder => $"{folder.Key} is on {folder.Type!.Name}"));
+        return DoctorCheck.Warning(
+            name,
+            $"{shares}: files written there by another machine raise no file events, so FaceSorter scans those folders every {SortingOptions.Section}:PollInterval (with {SortingOptions.Section}:Watching = Auto, the default)",
+            $"nothing to do; lower {SortingOptions.Section}:PollInterval to notice files sooner, or set {SortingOptions.Section}:Watching = Poll if events are not needed at all");
     }
 
     private static DoctorCheck Writable(string key, string path)

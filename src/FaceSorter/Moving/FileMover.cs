@@ -71,6 +71,11 @@ public sealed class FileMover(IFaceSorterStore store, OwnMoves ownMoves, TimePro
             switch (result)
             {
                 case NativeFiles.RenameResult.Renamed:
+                    if (DestinationNamer.IsShortened(request.FileName, Path.GetFileName(destination)))
+                    {
+                        logger.NameShortened(request.SourcePath, destination, DestinationNamer.NameMax);
+                    }
+
                     touched.Add(request.TargetDirectory);
                     touched.Add(Path.GetDirectoryName(request.SourcePath)!);
                     return new MoveResult(request, journalId, destination);

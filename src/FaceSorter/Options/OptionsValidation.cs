@@ -61,6 +61,8 @@ internal sealed class SortingOptionsValidator : IValidateOptions<SortingOptions>
         failures.Check(options.SettleTime >= TimeSpan.FromMilliseconds(100), $"{root}:SettleTime", options.SettleTime, "use a duration of at least 00:00:00.1, e.g. 00:00:02");
         failures.Check(options.EmptyFileTimeout > TimeSpan.Zero, $"{root}:EmptyFileTimeout", options.EmptyFileTimeout, "use a positive duration, e.g. 00:10:00");
         failures.Check(options.RescanInterval >= TimeSpan.FromSeconds(1), $"{root}:RescanInterval", options.RescanInterval, "use a duration of at least 00:00:01, e.g. 00:05:00");
+        failures.Check(Enum.IsDefined(options.Watching), $"{root}:Watching", options.Watching, "use Auto (events, and polling on network shares), Events or Poll");
+        failures.Check(options.PollInterval >= TimeSpan.FromMilliseconds(100) && options.PollInterval <= TimeSpan.FromHours(1), $"{root}:PollInterval", options.PollInterval, "use a duration from 00:00:00.1 to 01:00:00, e.g. 00:00:05");
         failures.Check(options.PipelineCapacity is >= 1 and <= 100_000, $"{root}:PipelineCapacity", options.PipelineCapacity, "use a whole number from 1 to 100000, e.g. 256");
         foreach (var entry in options.Whitelist.Concat(options.Blacklist))
         {

@@ -20,6 +20,12 @@ public sealed class SortingOptions
     /// <summary>How often the drop folder is rescanned even without watcher events.</summary>
     public TimeSpan RescanInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Auto: file events, plus a scan every <see cref="PollInterval"/> of folders on network or FUSE filesystems; Events: events only; Poll: scans only.</summary>
+    public FaceSorter.Watching.WatchingMode Watching { get; set; } = FaceSorter.Watching.WatchingMode.Auto;
+
+    /// <summary>How often a polled folder (a network share, or <c>Watching = Poll</c>) is scanned.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Items each pipeline channel holds before producers wait.</summary>
     public int PipelineCapacity { get; set; } = 256;
 }

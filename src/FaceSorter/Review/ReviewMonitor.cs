@@ -22,12 +22,14 @@ public sealed class ReviewMonitor : BackgroundService
 {
     private static readonly TimeSpan MissingRescanDelay = TimeSpan.FromMilliseconds(100);
     private readonly PathHints _hints = new();
+    private readonly HashSet<string> _undecodable = new(StringComparer.Ordinal); // names not valid UTF-8, logged once each
     private readonly Dictionary<string, DateTimeOffset> _lookAgain = new(StringComparer.Ordinal);
     private readonly ReviewReconciler _reconciler;
     private readonly ReviewTree _tree;
     private readonly TimeProvider _clock;
     private readonly TimeSpan _grace;
-    private readonly TimeSpan _rescanInterval;
+    private readonly SortingOptions _sorting;
+    private TimeSpan _rescanInterval;
     private readonly ILogger<ReviewMonitor> _logger;
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -37,6 +39,7 @@ public sealed class ReviewMonitor : BackgroundService
         _tree = tree;
         _clock = clock;
         _grace = review.Value.RejectGrace;
+        _sorting = sorting.Value;
         _rescanInterval = sorting.Value.RescanInterval;
         _logger = logger;
         reconciler.Quiet = _grace < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : _grace;
@@ -66,7 +69,10 @@ public sealed class ReviewMonitor : BackgroundService
     {
         Directory.CreateDirectory(_tree.Faces);
         Directory.CreateDirectory(_tree.Review);
-        var watchers = StartWatchers();
+        // The same rule as the drop folder: on a network share, or when forced, scans every PollInterval (issue 9 part 5).
+        var plan = WatchPlan.For(_sorting, _logger, _tree.Review, _tree.Faces);
+        _rescanInterval = plan.ScanInterval;
+        var watchers = plan.UseEvents ? StartWatchers() : [];
         try
         {
             // Watch first, then read the records: nothing done in between is missed.
@@ -186,6 +192,16 @@ public sealed class ReviewMonitor : BackgroundService
             foreach (var file in Directory.EnumerateFiles(root, "*", Recursive))
             {
                 seen.Add(file);
+                if (UndecodableName.Is(file))
+                {
+                    if (_undecodable.Add(file))
+                    {
+                        _logger.ReviewNameUndecodable(file);
+                    }
+
+                    continue;
+                }
+
                 await ArriveAsync(file, stoppingToken);
             }
         }
@@ -195,6 +211,7 @@ public sealed class ReviewMonitor : BackgroundService
             await DecideAsync(path, () => _reconciler.DepartAsync(path, stoppingToken));
         }
 
+        _undecodable.IntersectWith(seen);
         _logger.ReviewScanned(seen.Count);
     }
 

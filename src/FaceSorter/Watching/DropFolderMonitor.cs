@@ -51,7 +51,7 @@ public sealed class DropFolderMonitor : BackgroundService
     private readonly RunMode _mode;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly string _inbox;
-    private readonly TimeSpan _rescanInterval;
+    private readonly SortingOptions _sorting;
     private readonly ILogger<DropFolderMonitor> _logger;
     private bool _warnedPartialWriterCheck;
 
@@ -79,7 +79,7 @@ public sealed class DropFolderMonitor : BackgroundService
         _mode = mode;
         _lifetime = lifetime;
         _inbox = directories.Value.Inbox;
-        _rescanInterval = sorting.Value.RescanInterval;
+        _sorting = sorting.Value;
         _rule = new SettleRule(sorting.Value.SettleTime, sorting.Value.EmptyFileTimeout);
         _logger = logger;
         ledger.Released += _hints.Add;
@@ -108,11 +108,13 @@ public sealed class DropFolderMonitor : BackgroundService
     private async Task WatchAsync(CancellationToken stoppingToken)
     {
         Directory.CreateDirectory(_inbox);
-        var watcher = _mode.ScanOnce ? null : StartWatcher();
+        // On a network share events miss other machines' writes: scans every PollInterval (issue 9 part 5).
+        var plan = _mode.ScanOnce ? new WatchPlan(UseEvents: false, _sorting.RescanInterval) : WatchPlan.For(_sorting, _logger, _inbox);
+        var watcher = plan.UseEvents ? StartWatcher() : null;
         try
         {
             _hints.RequestRescan();
-            var nextRescan = _clock.GetUtcNow() + _rescanInterval;
+            var nextRescan = _clock.GetUtcNow() + plan.ScanInterval;
             while (!stoppingToken.IsCancellationRequested)
             {
                 var (paths, rescan) = _hints.Drain();
@@ -120,7 +122,7 @@ public sealed class DropFolderMonitor : BackgroundService
                 if (now >= nextRescan)
                 {
                     rescan = true;
-                    nextRescan = now + _rescanInterval;
+                    nextRescan = now + plan.ScanInterval;
                 }
 
                 if (watcher is not null && !watcher.IsHealthy)
@@ -238,6 +240,11 @@ public sealed class DropFolderMonitor : BackgroundService
         if (!info.Exists)
         {
             _tracked.Remove(path);
+            if (UndecodableName.Is(path) && _reported.Add(path))
+            {
+                _toHold.Add((path, UndecodableName.Reason));
+            }
+
             return;
         }
 
