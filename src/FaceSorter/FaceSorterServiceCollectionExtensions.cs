@@ -87,6 +87,8 @@ public static class FaceSorterServiceCollectionExtensions
         services.AddSingleton<InboxLedger>();
         services.AddSingleton<RunSummary>();
         services.AddSingleton<OpenWriterProbe>();
+        services.TryAddSingleton(_ => WriterVisibility.Detect());
+        services.AddSingleton<WriteActivity>();
         services.AddSingleton<SortingPipeline>();
         services.AddSingleton<DropFolderMonitor>();
 

@@ -59,6 +59,8 @@ internal sealed class SortingOptionsValidator : IValidateOptions<SortingOptions>
         failures.Check(options.MaxFacesPerImage >= 1, $"{root}:MaxFacesPerImage", options.MaxFacesPerImage, "use a whole number of at least 1");
         failures.Check(options.MinFaceAreaRatio is >= 0 and <= 1, $"{root}:MinFaceAreaRatio", options.MinFaceAreaRatio, "use a number from 0 (keep every face) to 1");
         failures.Check(options.SettleTime >= TimeSpan.FromMilliseconds(100), $"{root}:SettleTime", options.SettleTime, "use a duration of at least 00:00:00.1, e.g. 00:00:02");
+        failures.Check(options.BlindSettleTime >= options.SettleTime, $"{root}:BlindSettleTime", options.BlindSettleTime,
+            $"use a duration no shorter than SettleTime ({options.SettleTime}), e.g. 00:00:10 (curl stalls for about 5 s mid-download)");
         failures.Check(options.EmptyFileTimeout > TimeSpan.Zero, $"{root}:EmptyFileTimeout", options.EmptyFileTimeout, "use a positive duration, e.g. 00:10:00");
         failures.Check(options.RescanInterval >= TimeSpan.FromSeconds(1), $"{root}:RescanInterval", options.RescanInterval, "use a duration of at least 00:00:01, e.g. 00:05:00");
         failures.Check(options.PipelineCapacity is >= 1 and <= 100_000, $"{root}:PipelineCapacity", options.PipelineCapacity, "use a whole number from 1 to 100000, e.g. 256");

@@ -23,6 +23,12 @@ public enum RecordKind
 
     /// <summary>A <c>review_queue</c> row: the file is in <c>review/&lt;category&gt;/</c>.</summary>
     Review,
+
+    /// <summary>
+    /// No record: a file that changed after it was taken goes back to the drop folder to be sorted
+    /// again as a new arrival (its first record is withdrawn with <see cref="IFaceSorterStore.WithdrawRecordAsync"/>).
+    /// </summary>
+    Returned,
 }
 
 /// <summary>What to record once a move is done; carried in the journal so a crash loses nothing.</summary>

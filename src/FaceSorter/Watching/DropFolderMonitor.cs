@@ -40,6 +40,8 @@ public sealed class DropFolderMonitor : BackgroundService
     private readonly InboxLedger _ledger;
     private readonly SortingSettings _settings;
     private readonly OpenWriterProbe _writers;
+    private readonly WriteActivity _writeActivity;   // inotify: writes of every user, and their close
+    private readonly WriterVisibility _visibility;    // whether _writers sees other users' processes
     private readonly SettleRule _rule;
     private readonly TimeProvider _clock;
     private readonly RunMode _mode;
@@ -47,13 +49,14 @@ public sealed class DropFolderMonitor : BackgroundService
     private readonly string _inbox;
     private readonly TimeSpan _rescanInterval;
     private readonly ILogger<DropFolderMonitor> _logger;
-    private bool _warnedPartialWriterCheck;
 
     public DropFolderMonitor(
         SortingPipeline pipeline,
         InboxLedger ledger,
         SortingSettings settings,
         OpenWriterProbe writers,
+        WriteActivity writeActivity,
+        WriterVisibility visibility,
         IFaceSorterStore store,
         TimeProvider clock,
         RunMode mode,
@@ -66,13 +69,15 @@ public sealed class DropFolderMonitor : BackgroundService
         _ledger = ledger;
         _settings = settings;
         _writers = writers;
+        _writeActivity = writeActivity;
+        _visibility = visibility;
         _store = store;
         _clock = clock;
         _mode = mode;
         _lifetime = lifetime;
         _inbox = directories.Value.Inbox;
         _rescanInterval = sorting.Value.RescanInterval;
-        _rule = new SettleRule(sorting.Value.SettleTime, sorting.Value.EmptyFileTimeout);
+        _rule = new SettleRule(sorting.Value.SettleTime, sorting.Value.EmptyFileTimeout, sorting.Value.BlindSettleTime);
         _logger = logger;
         ledger.Released += _hints.Add;
         settings.Changed += _hints.RequestRescan;
@@ -100,6 +105,7 @@ public sealed class DropFolderMonitor : BackgroundService
     private async Task WatchAsync(CancellationToken stoppingToken)
     {
         Directory.CreateDirectory(_inbox);
+        LogWriterVisibility();
         var watcher = _mode.ScanOnce ? null : StartWatcher();
         try
         {
@@ -155,12 +161,14 @@ public sealed class DropFolderMonitor : BackgroundService
         finally
         {
             watcher?.Dispose();
+            _writeActivity.Dispose();
         }
     }
 
     private TreeWatcher StartWatcher()
     {
         _logger.WatchingInbox(_inbox);
+        _writeActivity.Start(_inbox);
         return new TreeWatcher(_inbox, NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size, _hints, _logger);
     }
 
@@ -256,7 +264,7 @@ public sealed class DropFolderMonitor : BackgroundService
         }
 
         var now = _clock.GetUtcNow();
-        var due = _tracked.Values.Where(file => _rule.DueAt(file) <= now).ToList();
+        var due = _tracked.Values.Where(file => DueAt(file) <= now).ToList();
         if (due.Count == 0)
         {
             return;
@@ -266,14 +274,13 @@ public sealed class DropFolderMonitor : BackgroundService
         {
             scan = (now, _writers.FindOpenForWriting(_inbox));
             _writerScan = scan;
-            WarnOnceIfWriterCheckIsPartial();
         }
 
         var openForWriting = scan.Paths;
         foreach (var file in due)
         {
             var hasCompanion = DownloadNames.CompanionsOf(file.Path).Any(File.Exists);
-            var verdict = _rule.Evaluate(file, now, hasCompanion, openForWriting.Contains(file.Path));
+            var verdict = _rule.Evaluate(file, now, Signals(file.Path, hasCompanion, openForWriting.Contains(file.Path)));
             if (verdict == SettleVerdict.Wait)
             {
                 continue;
@@ -297,7 +304,7 @@ public sealed class DropFolderMonitor : BackgroundService
         }
 
         var now = _clock.GetUtcNow();
-        var onlyStillDownloading = _tracked.Values.All(file => _rule.DueAt(file) <= now);
+        var onlyStillDownloading = _tracked.Values.All(file => DueAt(file) <= now);
         return _ledger.InFlightCount == 0 && (_tracked.Count == 0 || onlyStillDownloading);
     }
 
@@ -307,7 +314,7 @@ public sealed class DropFolderMonitor : BackgroundService
         var wakeAt = nextRescan;
         foreach (var file in _tracked.Values)
         {
-            var due = _rule.DueAt(file);
+            var due = DueAt(file);
             if (due < wakeAt)
             {
                 wakeAt = due;
@@ -328,12 +335,23 @@ public sealed class DropFolderMonitor : BackgroundService
         stoppingToken.ThrowIfCancellationRequested();
     }
 
-    private void WarnOnceIfWriterCheckIsPartial()
+    /// <summary>Everything the settle rule needs to know about who may still write <paramref name="path"/>.</summary>
+    private WriterSignals Signals(string path, bool hasCompanion, bool openByProbe) =>
+        new(hasCompanion, openByProbe, _writeActivity.StateOf(path), _visibility.SeesOtherUsers);
+
+    /// <summary>When the file can next be ready, with its own quiet period (longer when no writer check vouches for it).</summary>
+    private DateTimeOffset DueAt(TrackedFile file) =>
+        _rule.DueAt(file, _rule.QuietPeriod(Signals(file.Path, hasCompanion: false, openByProbe: false)));
+
+    private void LogWriterVisibility()
     {
-        if (_writers.LastScanWasPartial && !_warnedPartialWriterCheck)
+        if (_visibility.SeesOtherUsers)
         {
-            _warnedPartialWriterCheck = true;
-            _logger.WriterCheckPartial();
+            _logger.WriterCheckSeesAll(_visibility.Reason);
+        }
+        else
+        {
+            _logger.WriterCheckBlind(_visibility.Reason, _rule.BlindSettleTime);
         }
     }
 }
