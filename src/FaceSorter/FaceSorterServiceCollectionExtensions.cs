@@ -25,6 +25,8 @@ public static class FaceSorterServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IPostConfigureOptions<DirectoriesOptions>, ResolvePaths>();
         services.AddSingleton<IPostConfigureOptions<DatabaseOptions>, ResolvePaths>();
+        services.AddSingleton<IPostConfigureOptions<ImmichOptions>, SecretFiles>();
+        services.AddSingleton<IPostConfigureOptions<WebOptions>, SecretFiles>();
         // Spelled out per type: the configuration binding source generator does not see generic calls.
         services.AddOptions<DirectoriesOptions>().BindConfiguration(DirectoriesOptions.Section).ValidateOnStart();
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();

@@ -23,6 +23,7 @@ public static class DiagnosticsServiceCollectionExtensions
             provider.GetRequiredService<IOptions<DatabaseOptions>>().Value,
             provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ImmichServerChecks>();
+        services.TryAddSingleton(_ => Settling.WriterVisibility.Detect());
         if (mode == ImmichMode.MachineLearning)
         {
             services.AddImmichMachineLearning();
