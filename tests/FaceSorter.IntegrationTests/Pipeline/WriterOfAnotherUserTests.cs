@@ -60,6 +60,7 @@ public sealed class WriterOfAnotherUserTests : EmulatedImmichTest
         await Eventually.UntilAsync(() => File.Exists(sorted), Deadline, "sorted once closed: " + daemon.Output, Token);
         (await File.ReadAllBytesAsync(sorted, Token)).Should().Equal(full);
         daemon.Output.Should().NotContain("noface_");
+        daemon.Output.Should().Contain("FaceSorter:Immich:ApiKey and is readable by every user", "the test config is mode 0644 and holds a key");
         await daemon.TerminateAsync(Token);
 
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(Folder.Path, "data", "facesorter.db")};Mode=ReadOnly;Pooling=False");
