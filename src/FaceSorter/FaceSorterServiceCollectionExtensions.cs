@@ -25,6 +25,8 @@ public static class FaceSorterServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IPostConfigureOptions<DirectoriesOptions>, ResolvePaths>();
         services.AddSingleton<IPostConfigureOptions<DatabaseOptions>, ResolvePaths>();
+        services.AddSingleton<IPostConfigureOptions<ImmichOptions>, SecretFiles>();
+        services.AddSingleton<IPostConfigureOptions<WebOptions>, SecretFiles>();
         // Spelled out per type: the configuration binding source generator does not see generic calls.
         services.AddOptions<DirectoriesOptions>().BindConfiguration(DirectoriesOptions.Section).ValidateOnStart();
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
@@ -87,6 +89,8 @@ public static class FaceSorterServiceCollectionExtensions
         services.AddSingleton<InboxLedger>();
         services.AddSingleton<RunSummary>();
         services.AddSingleton<OpenWriterProbe>();
+        services.TryAddSingleton(_ => WriterVisibility.Detect());
+        services.AddSingleton<WriteActivity>();
         services.AddSingleton<SortingPipeline>();
         services.AddSingleton<SidecarRouter>();
         services.AddSingleton<DropFolderMonitor>();

@@ -23,8 +23,27 @@ internal static partial class Log
     [LoggerMessage(1003, LogLevel.Debug, "{FilePath} settled ({Length} bytes)")]
     public static partial void Settled(this ILogger logger, string filePath, long length);
 
-    [LoggerMessage(1004, LogLevel.Warning, "The open-writer check cannot read every process's open files (not running as root); downloads written by another user's process are detected only by the quiet period: keep SettleTime at 10 s or more for those")]
-    public static partial void WriterCheckPartial(this ILogger logger);
+    // Writers FaceSorter cannot see (issue 9, part 3): 1100-1119, 2090-2099, 7000-7019
+    [LoggerMessage(1100, LogLevel.Information, "The open-writer check sees every user's processes ({Reason}); inotify's close-after-write covers every writer too")]
+    public static partial void WriterCheckSeesAll(this ILogger logger, string reason);
+
+    [LoggerMessage(1101, LogLevel.Warning, "The open-writer check cannot see other users' processes ({Reason}): a file another user writes is taken only after inotify saw it closed, or, if its writer started before FaceSorter, after {BlindSettleTime} of quiet. Fix: run FaceSorter as the user who downloads, or grant it CAP_SYS_PTRACE (AmbientCapabilities=CAP_SYS_PTRACE in the unit)")]
+    public static partial void WriterCheckBlind(this ILogger logger, string reason, TimeSpan blindSettleTime);
+
+    [LoggerMessage(1102, LogLevel.Warning, "inotify cannot watch {Folder} for writes ({Reason}); files there are judged by the open-writer check and the quiet period only")]
+    public static partial void WriteActivityUnavailable(this ILogger logger, string folder, string reason);
+
+    [LoggerMessage(1103, LogLevel.Warning, "inotify's queue overflowed: write activity in the drop folder is unknown until files change again (the longer quiet period applies where the open-writer check is blind)")]
+    public static partial void WriteActivityOverflow(this ILogger logger);
+
+    [LoggerMessage(2090, LogLevel.Warning, "{FilePath} changed after it was taken ({Change}); its record at {Destination} is withdrawn and it goes back to the drop folder to be sorted again")]
+    public static partial void ChangedAfterTaken(this ILogger logger, string filePath, string destination, string change);
+
+    [LoggerMessage(2091, LogLevel.Information, "{Destination} is back in the drop folder as {FilePath}")]
+    public static partial void ReturnedToDropFolder(this ILogger logger, string destination, string filePath);
+
+    [LoggerMessage(7000, LogLevel.Warning, "{ConfigPath} holds {Keys} and is readable by every user on this machine (mode {Mode}). Fix: chmod 640 {ConfigPath} (group of the service), or move the secret to a file: {FileKeys}")]
+    public static partial void SecretReadableByOthers(this ILogger logger, string configPath, string keys, string mode, string fileKeys);
 
     [LoggerMessage(1005, LogLevel.Warning, "Watched folder {Root} disappeared or was replaced; watching it again")]
     public static partial void WatchedRootReplaced(this ILogger logger, string root);

@@ -31,6 +31,7 @@ public static class DiagnosticsServiceCollectionExtensions
             provider.GetRequiredKeyedService<Npgsql.NpgsqlDataSource>(MachineLearningServiceCollectionExtensions.ImmichDatabaseKey),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<GalleryLoader>>()));
+        services.TryAddSingleton(_ => Settling.WriterVisibility.Detect());
         if (mode == ImmichMode.MachineLearning)
         {
             services.AddImmichMachineLearning();

@@ -1,4 +1,5 @@
 using FaceSorter.Options;
+using FaceSorter.Settling;
 using Microsoft.Extensions.Options;
 
 namespace FaceSorter.Diagnostics;
@@ -17,12 +18,26 @@ public sealed class Doctor(
     StoreCheck store,
     ImmichServerChecks server,
     MachineLearningChecks? machineLearning = null,
-    ImmichDatabaseChecks? database = null)
+    ImmichDatabaseChecks? database = null,
+    WriterVisibility? writers = null,
+    IOptions<SortingOptions>? sorting = null,
+    ConfigLocation? config = null)
 {
     public async Task<IReadOnlyList<DoctorCheck>> RunAsync(CancellationToken cancellationToken)
     {
         var options = immich.Value;
-        var checks = new List<DoctorCheck>(FolderChecks.Run(directories.Value)) { await store.RunAsync(cancellationToken) };
+        var checks = new List<DoctorCheck>(FolderChecks.Run(directories.Value));
+        if (writers is not null)
+        {
+            checks.Add(WriterChecks.WriterCheck(writers, sorting?.Value ?? new SortingOptions()));
+        }
+
+        if (config is not null)
+        {
+            checks.Add(WriterChecks.Secrets(config));
+        }
+
+        checks.Add(await store.RunAsync(cancellationToken));
         checks.AddRange(await InstanceChecks.RunAsync(directories.Value, databaseOptions.Value, web.Value, cancellationToken));
         var usesServer = options.Mode == ImmichMode.Upload || options.AssignApprovals;
         checks.AddRange(usesServer

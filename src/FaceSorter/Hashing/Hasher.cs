@@ -7,7 +7,9 @@ namespace FaceSorter.Hashing;
 /// Streaming SHA-256 with a 1 MiB buffer and sequential-scan hints, about 1.5 GB/s here through
 /// OpenSSL's SHA-NI code (LINUX-FACTS §5, rule 13). After hashing, the open file is re-checked:
 /// if its size or mtime moved since it settled, the hash is worthless and the file goes back to the
-/// settle rule (LINUX-FACTS rule 7).
+/// settle rule (LINUX-FACTS rule 7). Size, mtime and ctime are read from the open descriptor before
+/// and after the read: any write during hashing moves ctime, even one that puts mtime back
+/// (docs/linux-facts.md "Writers FaceSorter cannot see").
 /// </summary>
 public sealed class Hasher
 {
@@ -24,6 +26,7 @@ public sealed class Hasher
             Options = FileOptions.SequentialScan | FileOptions.Asynchronous,
             BufferSize = 0,
         });
+        var before = Watching.FileIdentity.StampOf(stream.SafeFileHandle);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
         long total = 0;
@@ -41,9 +44,11 @@ public sealed class Hasher
             System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
 
+        var after = Watching.FileIdentity.StampOf(stream.SafeFileHandle);
         var unchanged = total == file.Length
             && stream.Length == file.Length
-            && File.GetLastWriteTimeUtc(stream.SafeFileHandle) == file.LastWriteUtc;
+            && File.GetLastWriteTimeUtc(stream.SafeFileHandle) == file.LastWriteUtc
+            && before == after;
         return unchanged ? Convert.ToHexStringLower(hash.GetHashAndReset()) : null;
     }
 }

@@ -138,6 +138,14 @@ public sealed class FileMover(IFaceSorterStore store, OwnMoves ownMoves, TimePro
         }
 
         NativeFiles.FlushDirectory(Path.GetDirectoryName(destination)!);
+        if (Watching.FileIdentity.StampOf(source) is { } now && Watching.FileIdentity.StampOf(destination) is { } copy
+            && (now.Length != copy.Length || now.LastWriteUtc != copy.LastWriteUtc))
+        {
+            // Someone wrote to the original while it was copied: removing it would lose that write.
+            File.Delete(destination);
+            throw new IOException($"{source} changed while it was copied; it stays in the drop folder");
+        }
+
         File.Delete(source);
         return NativeFiles.RenameResult.Renamed;
     }

@@ -17,6 +17,13 @@ public sealed class ImmichOptions
     public ImmichMode Mode { get; set; } = ImmichMode.Upload;
     public string Url { get; set; } = "http://localhost:2283";
     public string ApiKey { get; set; } = "";
+
+    /// <summary>
+    /// A file holding the API key (one line), read at start instead of <see cref="ApiKey"/>; relative to
+    /// the config file. Unset: <c>$CREDENTIALS_DIRECTORY/immich-api-key</c> when systemd's
+    /// <c>LoadCredential=immich-api-key:…</c> provides it and <see cref="ApiKey"/> is empty.
+    /// </summary>
+    public string ApiKeyFile { get; set; } = "";
     public string MachineLearningUrl { get; set; } = "http://localhost:3003";
     public string DatabaseConnectionString { get; set; } = "";
     public string ModelName { get; set; } = "buffalo_l";

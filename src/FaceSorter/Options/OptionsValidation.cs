@@ -18,6 +18,27 @@ internal sealed class Failures
     public ValidateOptionsResult Result() =>
         _messages.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(_messages);
 
+    /// <summary>A set secret file must be readable and hold something; empty means "not used".</summary>
+    public void CheckSecretFile(string file, string key, string example)
+    {
+        if (file.Length == 0)
+        {
+            return;
+        }
+
+        string? why;
+        try
+        {
+            why = SecretFiles.ReadSecret(file).Length == 0 ? "it is empty" : null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            why = $"it cannot be read ({exception.Message})";
+        }
+
+        Check(why is null, key, file, $"{why}: put the secret in it on one line, readable by the user FaceSorter runs as (e.g. {example}), or remove the setting");
+    }
+
     public static bool IsHttpUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 }
@@ -59,6 +80,8 @@ internal sealed class SortingOptionsValidator : IValidateOptions<SortingOptions>
         failures.Check(options.MaxFacesPerImage >= 1, $"{root}:MaxFacesPerImage", options.MaxFacesPerImage, "use a whole number of at least 1");
         failures.Check(options.MinFaceAreaRatio is >= 0 and <= 1, $"{root}:MinFaceAreaRatio", options.MinFaceAreaRatio, "use a number from 0 (keep every face) to 1");
         failures.Check(options.SettleTime >= TimeSpan.FromMilliseconds(100), $"{root}:SettleTime", options.SettleTime, "use a duration of at least 00:00:00.1, e.g. 00:00:02");
+        failures.Check(options.BlindSettleTime >= options.SettleTime, $"{root}:BlindSettleTime", options.BlindSettleTime,
+            $"use a duration no shorter than SettleTime ({options.SettleTime}), e.g. 00:00:10 (curl stalls for about 5 s mid-download)");
         failures.Check(options.EmptyFileTimeout > TimeSpan.Zero, $"{root}:EmptyFileTimeout", options.EmptyFileTimeout, "use a positive duration, e.g. 00:10:00");
         failures.Check(options.RescanInterval >= TimeSpan.FromSeconds(1), $"{root}:RescanInterval", options.RescanInterval, "use a duration of at least 00:00:01, e.g. 00:05:00");
         failures.Check(Enum.IsDefined(options.Watching), $"{root}:Watching", options.Watching, "use Auto (events, and polling on network shares), Events or Poll");
@@ -101,6 +124,7 @@ internal sealed class ImmichOptionsValidator : IValidateOptions<ImmichOptions>
                 "MachineLearning mode reads named faces from Immich's PostgreSQL: set e.g. Host=localhost;Port=5432;Username=postgres;Password=postgres;Database=immich");
         }
 
+        failures.CheckSecretFile(options.ApiKeyFile, $"{root}:ApiKeyFile", "install -m 0640 -g facesorter /dev/stdin /etc/facesorter/immich-api-key");
         failures.Check(!string.IsNullOrWhiteSpace(options.ModelName), $"{root}:ModelName", options.ModelName, "use buffalo_l (Immich's default), buffalo_m, buffalo_s or antelopev2");
         failures.Check(options.MinScore is > 0 and <= 1, $"{root}:MinScore", options.MinScore, "use a number above 0 and at most 1, e.g. 0.7");
         failures.Check(options.MaxDistance is > 0 and <= 2, $"{root}:MaxDistance", options.MaxDistance, "use a cosine distance above 0 and at most 2, e.g. 0.5");
@@ -124,6 +148,7 @@ internal sealed class WebOptionsValidator : IValidateOptions<WebOptions>
             return failures.Result();
         }
 
+        failures.CheckSecretFile(options.TokenFile, $"{WebOptions.Section}:TokenFile", "install -m 0640 -g facesorter /dev/stdin /etc/facesorter/web-token");
         var urls = options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         failures.Check(urls.Length > 0 && urls.All(Failures.IsHttpUrl), $"{WebOptions.Section}:Urls", options.Urls, "use e.g. http://127.0.0.1:8765");
         var loopbackOnly = urls.All(IsLoopback);

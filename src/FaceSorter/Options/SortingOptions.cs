@@ -14,6 +14,14 @@ public sealed class SortingOptions
     /// <summary>Quiet period after the last change before a download counts as finished.</summary>
     public TimeSpan SettleTime { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Quiet period for a file that no writer check can vouch for: the open-writer check cannot see
+    /// other users' processes and inotify saw no close-after-write (its writer started before
+    /// FaceSorter). curl was measured stalling 4.8 s mid-download while holding the file open, so
+    /// twice that (docs/linux-facts.md "Writers FaceSorter cannot see").
+    /// </summary>
+    public TimeSpan BlindSettleTime { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>A file still 0 bytes this long after it was first seen is invalid.</summary>
     public TimeSpan EmptyFileTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -11,6 +11,9 @@ public sealed class WebOptions
     /// <summary>Required when <see cref="Urls"/> listens on anything but loopback.</summary>
     public string Token { get; set; } = "";
 
+    /// <summary>A file holding <see cref="Token"/> (one line), read at start; systemd credential <c>web-token</c> when unset.</summary>
+    public string TokenFile { get; set; } = "";
+
     /// <summary>Optional ntfy/Gotify-style URL that receives batched notifications.</summary>
     public string NotifyUrl { get; set; } = "";
 }

@@ -17,6 +17,14 @@ namespace FaceSorter.Pipeline;
 /// workers) → decide + move + record (1 worker, in batches). Every channel is bounded with
 /// <see cref="BoundedChannelFullMode.Wait"/>: a full pipeline makes its producer wait and never
 /// drops a file. Stages know nothing about channels.
+/// <para>
+/// Last net against a writer nobody saw (docs/linux-facts.md "Writers FaceSorter cannot see"): a
+/// sorted file is looked at again right after its move and for <c>BlindSettleTime</c> after it. If
+/// its size or mtime moved since it was hashed (ctime is reset by the rename itself, so it is
+/// compared only while hashing), its record is withdrawn and it goes back to the drop folder through
+/// the journalled mover, as a new arrival: there the writer checks wait for the writer to finish,
+/// which re-running it from review/ or faces/ would not do, and it gets its own name back.
+/// </para>
 /// </summary>
 public sealed class SortingPipeline : BackgroundService
 {
@@ -37,6 +45,9 @@ public sealed class SortingPipeline : BackgroundService
     private readonly RunMode _mode;
     private readonly DirectoriesOptions _directories;
     private readonly int _checkWorkers;
+    private readonly TimeProvider _clock;
+    private readonly TimeSpan _takenWatch;            // how long a sorted file is watched for late writes
+    private readonly List<TakenFile> _taken = [];     // sorted files still watched; guarded by itself
     private readonly ILogger<SortingPipeline> _logger;
 
     public SortingPipeline(
@@ -52,6 +63,7 @@ public sealed class SortingPipeline : BackgroundService
         IOptions<DirectoriesOptions> directories,
         IOptions<SortingOptions> sorting,
         IOptions<ImmichOptions> immich,
+        TimeProvider clock,
         ILogger<SortingPipeline> logger)
     {
         _hasher = hasher;
@@ -65,6 +77,8 @@ public sealed class SortingPipeline : BackgroundService
         _mode = mode;
         _directories = directories.Value;
         _checkWorkers = immich.Value.MaxConcurrentRequests;
+        _clock = clock;
+        _takenWatch = sorting.Value.BlindSettleTime;
         _logger = logger;
         var capacity = sorting.Value.PipelineCapacity;
         _settled = Channel.CreateBounded<InboxFile>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = true });
@@ -88,6 +102,7 @@ public sealed class SortingPipeline : BackgroundService
         var hashing = Enumerable.Range(0, HashWorkers).Select(_ => HashLoopAsync(stoppingToken)).ToArray();
         var checking = Enumerable.Range(0, _checkWorkers).Select(_ => CheckLoopAsync(stoppingToken)).ToArray();
         var moving = MoveLoopAsync(stoppingToken);
+        var watchingTaken = WatchTakenLoopAsync(stoppingToken);
         try
         {
             await Task.WhenAll(hashing);
@@ -107,6 +122,7 @@ public sealed class SortingPipeline : BackgroundService
         }
 
         await moving;
+        await watchingTaken;
     }
 
     private async Task HashLoopAsync(CancellationToken stoppingToken)
@@ -244,12 +260,115 @@ public sealed class SortingPipeline : BackgroundService
             return;
         }
 
+        if (ChangeSinceTaken(item, finalPath) is { } change)
+        {
+            await ReturnToDropFolderAsync(item, finalPath, change, cancellationToken);
+            return;
+        }
+
+        if (!_mode.ScanOnce)
+        {
+            lock (_taken)
+            {
+                _taken.Add(new TakenFile(item, finalPath, _clock.GetUtcNow() + _takenWatch));
+            }
+        }
+
         var destination = Path.GetRelativePath(decision.IsSorted ? _directories.Faces : _directories.Review, finalPath);
         var area = decision.IsSorted ? "faces" : "review";
         _logger.FileSorted(item.File.Path, $"{area}/{destination}", decision.Detail);
         _summary.Sorted(decision.IsSorted ? $"faces/{decision.Person}" : $"review/{decision.Category}");
         _ledger.Finish(item.File.Path);
         await _store.ReleaseHoldAsync(item.File.Path, cancellationToken);
+    }
+
+    /// <summary>How the file at <paramref name="path"/> differs from what was hashed, or null when it does not (or is gone).</summary>
+    private static string? ChangeSinceTaken(SortItem item, string path)
+    {
+        if (Watching.FileIdentity.StampOf(path) is not { } now)
+        {
+            return null; // moved on (the user approved it) or removed: nothing to compare
+        }
+
+        if (now.Length != item.File.Length)
+        {
+            return $"size {item.File.Length} -> {now.Length} bytes";
+        }
+
+        return now.LastWriteUtc != item.File.LastWriteUtc ? "modification time moved" : null;
+    }
+
+    /// <summary>Looks at recently sorted files once a second until their watch ends; a changed one goes back.</summary>
+    private async Task WatchTakenLoopAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), _clock, stoppingToken);
+                List<TakenFile> due;
+                var now = _clock.GetUtcNow();
+                lock (_taken)
+                {
+                    due = [.. _taken];
+                    _taken.RemoveAll(taken => taken.Until <= now);
+                }
+
+                foreach (var taken in due)
+                {
+                    if (ChangeSinceTaken(taken.Item, taken.Destination) is { } change)
+                    {
+                        lock (_taken)
+                        {
+                            _taken.Remove(taken);
+                        }
+
+                        try
+                        {
+                            await ReturnToDropFolderAsync(taken.Item, taken.Destination, change, stoppingToken);
+                        }
+                        catch (Exception exception) when (exception is not OperationCanceledException)
+                        {
+                            // The store or the disk is failing: the file stays sorted with its record; the loop goes on.
+                            _logger.FileFailed(exception, taken.Destination, $"changed after it was taken, but could not be sent back: {exception.Message}");
+                        }
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The file changed after it was taken: it goes back to its folder in the drop folder (journalled,
+    /// under its own name or a clash-free variant), then its record and content claim are withdrawn.
+    /// A crash between the two leaves a record pointing at a file that is gone, which the review
+    /// reconciler treats like any missing file; the file itself is never lost.
+    /// </summary>
+    private async Task ReturnToDropFolderAsync(SortItem item, string destination, string change, CancellationToken cancellationToken)
+    {
+        _logger.ChangedAfterTaken(item.File.Path, destination, change);
+        try
+        {
+            var back = new MoveRequest(destination, Path.GetDirectoryName(item.File.Path)!, item.File.Name,
+                new Storage.OutcomeRecord(Storage.RecordKind.Returned, item.Hash, item.File.Source, null, null, $"changed after it was taken ({change})", 0, null, null));
+            var result = (await _mover.MoveAsync([back], cancellationToken))[0];
+            if (result.FinalPath is not { } returned)
+            {
+                _logger.FileFailed(result.Error, destination, $"changed after it was taken, but could not go back to the drop folder: {result.Error?.Message ?? "it is gone"}");
+                return;
+            }
+
+            await _store.CompleteMovesAsync([new CompletedMove(result.JournalId!.Value, returned)], cancellationToken);
+            await _store.WithdrawRecordAsync(destination, item.Hash, cancellationToken);
+            _logger.ReturnedToDropFolder(destination, returned);
+        }
+        finally
+        {
+            _ledger.Finish(item.File.Path); // the monitor looks at the drop-folder path again
+        }
     }
 
     /// <summary>Runs one stage for one file; a failure ends that file's journey, never the loop.</summary>

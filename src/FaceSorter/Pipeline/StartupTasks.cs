@@ -19,10 +19,16 @@ public sealed class StartupTasks(
     SortingSettings settings,
     IOptions<DirectoriesOptions> directories,
     IOptions<DatabaseOptions> database,
+    ConfigLocation config,
     ILogger<StartupTasks> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (ConfigSecrets.Inspect(config.FilePath) is { ReadableByOthers: true } secrets)
+        {
+            logger.SecretReadableByOthers(secrets.ConfigPath, string.Join(" and ", secrets.Keys), secrets.OctalMode, ConfigSecrets.FileKeys);
+        }
+
         var folders = directories.Value;
         Directory.CreateDirectory(folders.Inbox);
         Directory.CreateDirectory(folders.Faces);

@@ -27,6 +27,14 @@ public interface IFaceSorterStore
     /// </summary>
     Task ReleaseClaimAsync(string fileHash, string path, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The file recorded at <paramref name="path"/> changed after it was taken (a writer FaceSorter
+    /// could not see kept writing), so its record describes a partial file: its <c>downloads</c> row
+    /// and pending <c>review_queue</c> row at that path go, and so does the claim of
+    /// <paramref name="fileHash"/> when that file owns it. The file is then sorted again as a new arrival.
+    /// </summary>
+    Task WithdrawRecordAsync(string path, string? fileHash, CancellationToken cancellationToken);
+
     /// <summary>Journals the intent to move files before any of them is moved; returns one id per move.</summary>
     Task<IReadOnlyList<long>> BeginMovesAsync(IReadOnlyList<PlannedMove> moves, CancellationToken cancellationToken);
 

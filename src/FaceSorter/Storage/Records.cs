@@ -26,6 +26,12 @@ public enum RecordKind
 
     /// <summary>A <c>companions</c> row: a sidecar that followed its owner (<see cref="OutcomeRecord.OwnerPath"/>).</summary>
     Companion,
+
+    /// <summary>
+    /// No record: a file that changed after it was taken goes back to the drop folder to be sorted
+    /// again as a new arrival (its first record is withdrawn with <see cref="IFaceSorterStore.WithdrawRecordAsync"/>).
+    /// </summary>
+    Returned,
 }
 
 /// <summary>What to record once a move is done; carried in the journal so a crash loses nothing.</summary>

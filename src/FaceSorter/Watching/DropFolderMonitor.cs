@@ -46,6 +46,8 @@ public sealed class DropFolderMonitor : BackgroundService
     private readonly InboxLedger _ledger;
     private readonly SortingSettings _settings;
     private readonly OpenWriterProbe _writers;
+    private readonly WriteActivity _writeActivity;   // inotify: writes of every user, and their close
+    private readonly WriterVisibility _visibility;    // whether _writers sees other users' processes
     private readonly SettleRule _rule;
     private readonly TimeProvider _clock;
     private readonly RunMode _mode;
@@ -53,7 +55,6 @@ public sealed class DropFolderMonitor : BackgroundService
     private readonly string _inbox;
     private readonly SortingOptions _sorting;
     private readonly ILogger<DropFolderMonitor> _logger;
-    private bool _warnedPartialWriterCheck;
 
     public DropFolderMonitor(
         SortingPipeline pipeline,
@@ -61,6 +62,8 @@ public sealed class DropFolderMonitor : BackgroundService
         SortingSettings settings,
         OpenWriterProbe writers,
         SidecarRouter sidecars,
+        WriteActivity writeActivity,
+        WriterVisibility visibility,
         IFaceSorterStore store,
         TimeProvider clock,
         RunMode mode,
@@ -74,13 +77,15 @@ public sealed class DropFolderMonitor : BackgroundService
         _settings = settings;
         _writers = writers;
         _sidecars = sidecars;
+        _writeActivity = writeActivity;
+        _visibility = visibility;
         _store = store;
         _clock = clock;
         _mode = mode;
         _lifetime = lifetime;
         _inbox = directories.Value.Inbox;
         _sorting = sorting.Value;
-        _rule = new SettleRule(sorting.Value.SettleTime, sorting.Value.EmptyFileTimeout);
+        _rule = new SettleRule(sorting.Value.SettleTime, sorting.Value.EmptyFileTimeout, sorting.Value.BlindSettleTime);
         _logger = logger;
         ledger.Released += _hints.Add;
         settings.Changed += _hints.RequestRescan;
@@ -108,6 +113,8 @@ public sealed class DropFolderMonitor : BackgroundService
     private async Task WatchAsync(CancellationToken stoppingToken)
     {
         Directory.CreateDirectory(_inbox);
+        LogWriterVisibility();
+
         // On a network share events miss other machines' writes: scans every PollInterval (issue 9 part 5).
         var plan = _mode.ScanOnce ? new WatchPlan(UseEvents: false, _sorting.RescanInterval) : WatchPlan.For(_sorting, _logger, _inbox);
         var watcher = plan.UseEvents ? StartWatcher() : null;
@@ -165,12 +172,14 @@ public sealed class DropFolderMonitor : BackgroundService
         finally
         {
             watcher?.Dispose();
+            _writeActivity.Dispose();
         }
     }
 
     private TreeWatcher StartWatcher()
     {
         _logger.WatchingInbox(_inbox);
+        _writeActivity.Start(_inbox);
         return new TreeWatcher(_inbox, NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size, _hints, _logger);
     }
 
@@ -307,7 +316,7 @@ public sealed class DropFolderMonitor : BackgroundService
         }
 
         var now = _clock.GetUtcNow();
-        var due = _tracked.Values.Where(file => _rule.DueAt(file) <= now).ToList();
+        var due = _tracked.Values.Where(file => DueAt(file) <= now).ToList();
         if (due.Count == 0)
         {
             return;
@@ -317,14 +326,13 @@ public sealed class DropFolderMonitor : BackgroundService
         {
             scan = (now, _writers.FindOpenForWriting(_inbox));
             _writerScan = scan;
-            WarnOnceIfWriterCheckIsPartial();
         }
 
         var openForWriting = scan.Paths;
         foreach (var file in due)
         {
             var hasCompanion = _working.AnyFor(file.Path);
-            var verdict = _rule.Evaluate(file, now, hasCompanion, openForWriting.Contains(file.Path));
+            var verdict = _rule.Evaluate(file, now, Signals(file.Path, hasCompanion, openForWriting.Contains(file.Path)));
             if (verdict == SettleVerdict.Wait)
             {
                 continue;
@@ -359,7 +367,7 @@ public sealed class DropFolderMonitor : BackgroundService
         }
 
         var now = _clock.GetUtcNow();
-        var onlyStillDownloading = _tracked.Values.All(file => _rule.DueAt(file) <= now);
+        var onlyStillDownloading = _tracked.Values.All(file => DueAt(file) <= now);
         return _ledger.InFlightCount == 0 && (_tracked.Count == 0 || onlyStillDownloading);
     }
 
@@ -369,7 +377,7 @@ public sealed class DropFolderMonitor : BackgroundService
         var wakeAt = nextRescan;
         foreach (var file in _tracked.Values)
         {
-            var due = _rule.DueAt(file);
+            var due = DueAt(file);
             if (due < wakeAt)
             {
                 wakeAt = due;
@@ -390,12 +398,23 @@ public sealed class DropFolderMonitor : BackgroundService
         stoppingToken.ThrowIfCancellationRequested();
     }
 
-    private void WarnOnceIfWriterCheckIsPartial()
+    /// <summary>Everything the settle rule needs to know about who may still write <paramref name="path"/>.</summary>
+    private WriterSignals Signals(string path, bool hasCompanion, bool openByProbe) =>
+        new(hasCompanion, openByProbe, _writeActivity.StateOf(path), _visibility.SeesOtherUsers);
+
+    /// <summary>When the file can next be ready, with its own quiet period (longer when no writer check vouches for it).</summary>
+    private DateTimeOffset DueAt(TrackedFile file) =>
+        _rule.DueAt(file, _rule.QuietPeriod(Signals(file.Path, hasCompanion: false, openByProbe: false)));
+
+    private void LogWriterVisibility()
     {
-        if (_writers.LastScanWasPartial && !_warnedPartialWriterCheck)
+        if (_visibility.SeesOtherUsers)
         {
-            _warnedPartialWriterCheck = true;
-            _logger.WriterCheckPartial();
+            _logger.WriterCheckSeesAll(_visibility.Reason);
+        }
+        else
+        {
+            _logger.WriterCheckBlind(_visibility.Reason, _rule.BlindSettleTime);
         }
     }
 }

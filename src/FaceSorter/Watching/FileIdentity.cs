@@ -41,6 +41,36 @@ internal static partial class FileIdentity
         return (BitConverter.ToUInt16(buffer[28..30]) & typeMask) == regular;
     }
 
+    /// <summary>
+    /// Size, mtime and ctime of an open file (statx on its descriptor), or null when they cannot be
+    /// read. ctime moves on every write, truncate, chmod or utime, even one that sets mtime back.
+    /// </summary>
+    public static FileStamp? StampOf(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        // AT_EMPTY_PATH (0x1000): the descriptor itself. STATX_SIZE|STATX_MTIME|STATX_CTIME (0x200|0x40|0x80).
+        if (StatX((int)handle.DangerousGetHandle(), "", 0x1000, 0x2C0, ref MemoryMarshal.GetReference(buffer)) != 0)
+        {
+            return null;
+        }
+
+        return StampFrom(buffer);
+    }
+
+    /// <summary>Like <see cref="StampOf(Microsoft.Win32.SafeHandles.SafeFileHandle)"/>, for a path (a link is not followed).</summary>
+    public static FileStamp? StampOf(string path)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        return StatX(-100, path, 0x100, 0x2C0, ref MemoryMarshal.GetReference(buffer)) != 0 ? null : StampFrom(buffer);
+    }
+
+    // struct statx: stx_size u64 at 40; stx_ctime at 96 and stx_mtime at 112 (i64 seconds, u32 nanoseconds).
+    private static FileStamp StampFrom(ReadOnlySpan<byte> buffer) =>
+        new((long)BitConverter.ToUInt64(buffer[40..48]), Nanoseconds(buffer[112..]), Nanoseconds(buffer[96..]));
+
+    private static long Nanoseconds(ReadOnlySpan<byte> timestamp) =>
+        (BitConverter.ToInt64(timestamp[..8]) * 1_000_000_000L) + BitConverter.ToUInt32(timestamp[8..12]);
+
     private static int Stat(string path, out ulong device, out ulong inode)
     {
         Span<byte> buffer = stackalloc byte[256];

@@ -650,6 +650,38 @@ public abstract class StoreContractTests : IAsyncLifetime
         (await QueryAsync("SELECT id FROM downloads")).Should().BeEmpty();
     }
 
+    // ---- a file that changed after it was taken ----
+
+    [Fact]
+    public async Task A_withdrawn_sorted_record_takes_its_row_and_content_claim_with_it_so_the_full_file_is_original_again()
+    {
+        var store = await GivenStoreAsync();
+        await GivenSortedAsync(store, "partial", "/in/a.jpg", "/faces/john_doe/a.jpg");
+
+        await store.WithdrawRecordAsync("/faces/john_doe/a.jpg", "partial", Token);
+
+        (await store.ListDownloadsAsync(null, Token)).Should().BeEmpty();
+        (await store.ClaimContentAsync("partial", "/in/a.jpg", Token)).IsOriginal.Should().BeTrue("the partial content is no longer owned by anyone");
+        (await store.ClaimContentAsync("full", "/in/a.jpg", Token)).IsOriginal.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_withdrawn_review_record_goes_and_a_journalled_return_records_nothing()
+    {
+        var store = await GivenStoreAsync();
+        await store.ClaimContentAsync("partial", "/in/b.jpg", Token);
+        await GivenInReviewAsync(store, "partial", "/review/unidentified/noface_b.jpg", "unidentified");
+        var other = await GivenInReviewAsync(store, "other", "/review/unidentified/c.jpg", "unidentified");
+
+        var ids = await store.BeginMovesAsync([new PlannedMove("/review/unidentified/noface_b.jpg", "/in/b.jpg", new OutcomeRecord(RecordKind.Returned, "partial", null, null, null, "changed after it was taken", 0, null, null))], Token);
+        await store.CompleteMovesAsync([new CompletedMove(ids[0], "/in/b.jpg")], Token);
+        await store.WithdrawRecordAsync("/review/unidentified/noface_b.jpg", "partial", Token);
+
+        (await store.ListReviewAsync(null, null, Token)).Select(item => item.Id).Should().Equal(other);
+        (await store.GetUnfinishedMovesAsync(Token)).Should().BeEmpty();
+        (await store.ClaimContentAsync("partial", "/in/elsewhere.jpg", Token)).IsOriginal.Should().BeTrue();
+    }
+
     // ---- settings ----
 
     [Fact]

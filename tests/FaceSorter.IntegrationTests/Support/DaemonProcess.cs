@@ -54,6 +54,29 @@ public sealed class DaemonProcess : IDisposable
         return new DaemonProcess(Process.Start(start)!);
     }
 
+    /// <summary>
+    /// <c>facesorter run</c> as another user (<c>setpriv --reuid --regid --init-groups</c>), as the shipped
+    /// unit runs it: the config and its folder must be readable and writable by that user.
+    /// </summary>
+    public static async Task<DaemonProcess> StartAsUserAsync(string configPath, string user, string group, CancellationToken cancellationToken)
+    {
+        var executable = await PublishedApp.ExecutableAsync(cancellationToken);
+        var folder = Path.GetDirectoryName(configPath)!;
+        var start = new ProcessStartInfo("setpriv")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = folder,
+        };
+        start.Environment["HOME"] = folder;
+        foreach (var argument in new[] { $"--reuid={user}", $"--regid={group}", "--init-groups", "--", executable, "run", "--config", configPath })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return new DaemonProcess(Process.Start(start)!);
+    }
+
     /// <summary>kill -9: no chance to clean up.</summary>
     public async Task KillAsync()
     {

@@ -104,6 +104,50 @@ public sealed class SettleRuleTests
     }
 
     [Theory]
+    // activity,           probe sees all, open by probe, quiet for (s), expected
+    [InlineData(WriteState.Writing, true, false, 60, SettleVerdict.Wait)]   // inotify: written, not closed
+    [InlineData(WriteState.Writing, false, false, 60, SettleVerdict.Wait)]  // ... whatever the probe can see
+    [InlineData(WriteState.Closed, false, false, 2, SettleVerdict.Ready)]   // closed after write: SettleTime is enough
+    [InlineData(WriteState.Closed, false, true, 60, SettleVerdict.Wait)]    // the probe still sees a writer
+    [InlineData(WriteState.Unknown, true, false, 2, SettleVerdict.Ready)]   // no events, but the probe sees every user
+    [InlineData(WriteState.Unknown, false, false, 2, SettleVerdict.Wait)]   // blind and no events: the longer quiet period
+    [InlineData(WriteState.Unknown, false, false, 9, SettleVerdict.Wait)]
+    [InlineData(WriteState.Unknown, false, false, 10, SettleVerdict.Ready)]
+    public void Who_may_still_be_writing_decides_how_long_a_file_must_be_quiet(WriteState activity, bool probeSeesAll, bool openByProbe, int quietSeconds, SettleVerdict expected)
+    {
+        var rule = new SettleRule(SettleTime, EmptyTimeout, TimeSpan.FromSeconds(10));
+        var file = Seen(4096);
+        _clock.Advance(TimeSpan.FromSeconds(quietSeconds));
+
+        rule.Evaluate(file, _clock.GetUtcNow(), new WriterSignals(false, openByProbe, activity, probeSeesAll)).Should().Be(expected);
+    }
+
+    [Fact]
+    public void An_empty_file_being_written_never_expires()
+    {
+        var rule = new SettleRule(SettleTime, EmptyTimeout, TimeSpan.FromSeconds(10));
+        var file = Seen(0);
+        _clock.Advance(EmptyTimeout * 2);
+
+        rule.Evaluate(file, _clock.GetUtcNow(), new WriterSignals(false, false, WriteState.Writing, ProbeSeesAll: false)).Should().Be(SettleVerdict.Wait);
+    }
+
+    [Fact]
+    public void A_file_no_check_can_vouch_for_is_due_after_the_blind_settle_time()
+    {
+        var rule = new SettleRule(SettleTime, EmptyTimeout, TimeSpan.FromSeconds(10));
+        var file = Seen(5);
+        var blind = rule.QuietPeriod(new WriterSignals(false, false, WriteState.Unknown, ProbeSeesAll: false));
+
+        rule.DueAt(file, blind).Should().Be(_clock.GetUtcNow() + TimeSpan.FromSeconds(10));
+        rule.QuietPeriod(new WriterSignals(false, false, WriteState.Closed, ProbeSeesAll: false)).Should().Be(SettleTime);
+    }
+
+    [Fact]
+    public void The_blind_settle_time_is_never_shorter_than_the_settle_time() =>
+        new SettleRule(TimeSpan.FromSeconds(5), EmptyTimeout, TimeSpan.FromSeconds(1)).BlindSettleTime.Should().Be(TimeSpan.FromSeconds(5));
+
+    [Theory]
     [InlineData("photo.jpg.part", true)]
     [InlineData("photo.jpg.crdownload", true)]
     [InlineData("Unconfirmed 123456.crdownload", true)]

@@ -98,6 +98,20 @@ public sealed class PostgresStore : IFaceSorterStore
             Text("hash", fileHash), Text("path", path));
     }
 
+    public async Task WithdrawRecordAsync(string path, string? fileHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, transaction, "DELETE FROM downloads WHERE file_path = @path;", cancellationToken, Text("path", path));
+        await ExecuteAsync(connection, transaction, "DELETE FROM review_queue WHERE file_path = @path AND action = 'pending';", cancellationToken, Text("path", path));
+        if (fileHash is not null)
+        {
+            await ExecuteAsync(connection, transaction, "DELETE FROM contents WHERE file_hash = @hash AND first_path = @path;", cancellationToken, Text("hash", fileHash), Text("path", path));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<long>> BeginMovesAsync(IReadOnlyList<PlannedMove> moves, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -541,6 +555,11 @@ public sealed class PostgresStore : IFaceSorterStore
 
     private static async Task InsertRecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OutcomeRecord outcome, string finalPath, string now, CancellationToken cancellationToken)
     {
+        if (outcome.Kind == RecordKind.Returned)
+        {
+            return; // back in the drop folder: it is recorded when it is sorted again
+        }
+
         if (outcome.Kind == RecordKind.Download)
         {
             await ExecuteAsync(connection, transaction, """

@@ -96,6 +96,21 @@ public sealed class SqliteStore : IFaceSorterStore
         return Task.CompletedTask;
     }
 
+    public Task WithdrawRecordAsync(string path, string? fileHash, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, transaction, "DELETE FROM downloads WHERE file_path = $path;", ("$path", path));
+        Execute(connection, transaction, "DELETE FROM review_queue WHERE file_path = $path AND action = 'pending';", ("$path", path));
+        if (fileHash is not null)
+        {
+            Execute(connection, transaction, "DELETE FROM contents WHERE file_hash = $hash AND first_path = $path;", ("$hash", fileHash), ("$path", path));
+        }
+
+        transaction.Commit();
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<long>> BeginMovesAsync(IReadOnlyList<PlannedMove> moves, CancellationToken cancellationToken)
     {
         using var connection = Open();
@@ -519,6 +534,11 @@ public sealed class SqliteStore : IFaceSorterStore
 
     private static void InsertRecord(SqliteConnection connection, SqliteTransaction transaction, OutcomeRecord outcome, string finalPath, string now)
     {
+        if (outcome.Kind == RecordKind.Returned)
+        {
+            return; // back in the drop folder: it is recorded when it is sorted again
+        }
+
         if (outcome.Kind == RecordKind.Download)
         {
             Execute(connection, transaction, """

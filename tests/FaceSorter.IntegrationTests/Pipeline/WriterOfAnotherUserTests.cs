@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using FaceSorter.IntegrationTests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace FaceSorter.IntegrationTests.Pipeline;
+
+/// <summary>
+/// The shipped setup: the published daemon runs as its own user (here <c>nobody</c>), so its
+/// <c>/proc/*/fd</c> scan cannot see the downloader, which runs as another user (here the test
+/// process, root). A download that stalls mid-way must still not be taken before its writer closes it.
+/// </summary>
+public sealed class WriterOfAnotherUserTests : EmulatedImmichTest
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    public WriterOfAnotherUserTests()
+        : base(TimeSpan.FromMinutes(4))
+    {
+    }
+
+    private static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    [Fact]
+    public async Task A_download_by_another_user_that_stalls_four_seconds_is_taken_only_once_closed_and_sorted_with_its_full_hash()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("runs the daemon as another user with setpriv (Linux)");
+        }
+
+        File.SetUnixFileMode(Folder.Path, (UnixFileMode)0x1FF); // rwxrwxrwx: the daemon's user creates its data here
+        var config = TestConfig.Write(Folder.Path, cfg =>
+        {
+            cfg["Immich"]!["Url"] = Immich.Url;
+            cfg["Immich"]!["ApiKey"] = Immich.ApiKey;
+            cfg["SettleTime"] = "00:00:02"; // the shipped default: shorter than the stall
+            cfg["BlindSettleTime"] = "00:00:02"; // no longer quiet period either: only inotify's close-after-write holds the file
+        });
+        using var daemon = await DaemonProcess.StartAsUserAsync(config, "nobody", "nogroup", Token);
+        await Eventually.UntilAsync(() => daemon.Output.Contains("cannot see other users' processes", StringComparison.Ordinal) || daemon.HasExited, Deadline, "the start-up line about the writer check", Token);
+        daemon.HasExited.Should().BeFalse(daemon.Output);
+        var inbox = Path.Combine(Folder.Path, "data", "temp_downloads");
+        await Eventually.UntilAsync(() => daemon.Output.Contains("Watching", StringComparison.Ordinal), Deadline, "watching", Token);
+
+        var full = TestImages.Jpeg(11, size: 256 * 1024);
+        Immich.SetFaces(Sha256(full), EmulatedFace.Named("Alice Smith"));
+        var download = Path.Combine(inbox, "stalled.jpg");
+        await using (var writer = new FileStream(download, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite))
+        {
+            await writer.WriteAsync(full.AsMemory(0, full.Length / 2), Token);
+            await writer.FlushAsync(Token);
+
+            // The writer (root) stalls for 4 s with the file open, twice the daemon's SettleTime.
+            await Eventually.HoldsForAsync(() => File.Exists(download), TimeSpan.FromSeconds(4), "a file still open for writing is not taken", Token);
+
+            await writer.WriteAsync(full.AsMemory(full.Length / 2), Token);
+        }
+
+        var sorted = Path.Combine(Folder.Path, "data", "faces", "alice_smith", "stalled.jpg");
+        await Eventually.UntilAsync(() => File.Exists(sorted), Deadline, "sorted once closed: " + daemon.Output, Token);
+        (await File.ReadAllBytesAsync(sorted, Token)).Should().Equal(full);
+        daemon.Output.Should().NotContain("noface_");
+        daemon.Output.Should().Contain("FaceSorter:Immich:ApiKey and is readable by every user", "the test config is mode 0644 and holds a key");
+        await daemon.TerminateAsync(Token);
+
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(Folder.Path, "data", "facesorter.db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync(Token);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT file_hash FROM downloads";
+        (await command.ExecuteScalarAsync(Token)).Should().Be(Sha256(full));
+    }
+}
