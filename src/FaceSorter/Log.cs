@@ -167,8 +167,10 @@ internal static partial class Log
     public static partial void FollowUpFailed(this ILogger logger, Exception exception, string what, TimeSpan retryIn);
 
     // Host lifecycle: 1xx
-    [LoggerMessage(100, LogLevel.Information, "FaceSorter is running in {Mode} mode{NewLine}  Immich:      {Immich}{NewLine}  API key:     {ApiKey}{NewLine}  Review page: {ReviewPage}{NewLine}  Drop folder: {Inbox}{NewLine}  Sorted into: {Faces} and {Review}{NewLine}  Next:        {Next}")]
-    public static partial void StartupSummary(this ILogger logger, string mode, string immich, string apiKey, string reviewPage, string inbox, string faces, string review, string next, string newLine);
+    // The line breaks are in the template, not in a property: property values are printed with control
+    // characters escaped (a file name must not forge a log line), template text as written.
+    [LoggerMessage(100, LogLevel.Information, "FaceSorter is running in {Mode} mode\n  Immich:      {Immich}\n  API key:     {ApiKey}\n  Review page: {ReviewPage}\n  Drop folder: {Inbox}\n  Sorted into: {Faces} and {Review}\n  Next:        {Next}")]
+    public static partial void StartupSummary(this ILogger logger, string mode, string immich, string apiKey, string reviewPage, string inbox, string faces, string review, string next);
 
     [LoggerMessage(101, LogLevel.Information, "Stopped after {Uptime}: {Sorted} sorted, {Failed} failed, {Waiting} waiting in the drop folder")]
     public static partial void Stopped(this ILogger logger, string uptime, int sorted, int failed, int waiting);

@@ -65,8 +65,7 @@ internal sealed class StartupReport(
             folders.Inbox,
             folders.Faces,
             folders.Review,
-            next ?? $"nothing: drop or download files into {folders.Inbox}",
-            Environment.NewLine);
+            next ?? $"nothing: drop or download files into {folders.Inbox}");
     }
 
     /// <summary>What Immich answered, reported to <see cref="ImmichOutage"/>, and what to set if it did not.</summary>

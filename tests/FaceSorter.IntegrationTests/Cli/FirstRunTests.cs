@@ -56,7 +56,7 @@ public sealed class FirstRunTests : EmulatedImmichTest
         await Eventually.UntilAsync(() => daemon.Output.Contains("  Next:", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the start-up summary", Token);
 
         var output = daemon.Output;
-        output.Should().Contain("FaceSorter is running in Upload mode");
+        output.Should().Contain("FaceSorter is running in Upload mode\n  Immich:", "each item on its own line, not a line break escaped like one in a file name");
         output.Should().Contain($"Immich:      {Immich.Url} answered: Immich v2.7.5").And.NotContain("vv2");
         output.Should().Contain("API key:     not set (FaceSorter:Immich:ApiKey)");
         output.Should().MatchRegex(@"Review page: http://127\.0\.0\.1:\d+/ \(no token");
