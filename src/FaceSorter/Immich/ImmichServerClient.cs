@@ -82,7 +82,9 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
             if (response.StatusCode != HttpStatusCode.NotFound)
             {
                 var queues = await ReadJsonAsync<List<QueueDto>>(response, "GET /api/queues", cancellationToken);
-                return new FaceQueues(queues.ToDictionary(queue => queue.Name, queue => queue.Statistics, StringComparer.Ordinal));
+                return new FaceQueues(
+                    queues.ToDictionary(queue => queue.Name, queue => queue.Statistics, StringComparer.Ordinal),
+                    queues.Where(queue => queue.IsPaused).Select(queue => queue.Name).ToHashSet(StringComparer.Ordinal));
             }
 
             logger.QueuesEndpointMissing(version.ToString());
@@ -96,7 +98,9 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
             }
 
             var jobs = await ReadJsonAsync<Dictionary<string, LegacyQueueDto>>(response, "GET /api/jobs", cancellationToken);
-            return new FaceQueues(jobs.ToDictionary(pair => pair.Key, pair => pair.Value.JobCounts, StringComparer.Ordinal));
+            return new FaceQueues(
+                jobs.ToDictionary(pair => pair.Key, pair => pair.Value.JobCounts, StringComparer.Ordinal),
+                jobs.Where(pair => pair.Value.QueueStatus?.IsPaused == true).Select(pair => pair.Key).ToHashSet(StringComparer.Ordinal));
         }
     }
 
