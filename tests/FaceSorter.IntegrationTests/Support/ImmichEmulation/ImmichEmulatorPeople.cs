@@ -27,6 +27,26 @@ public sealed partial class ImmichEmulator
 
     private readonly List<(string FaceId, string Person)> _reassignments = [];
 
+    /// <summary>A person the user already has in Immich: one asset with one face of that name (an empty name is an unnamed cluster).</summary>
+    public void GivenPerson(string name)
+    {
+        lock (_lock)
+        {
+            var asset = new EmulatedAsset
+            {
+                Id = Guid.NewGuid().ToString(),
+                Sha256 = Guid.NewGuid().ToString("N"),
+                Checksum = Convert.ToBase64String(Guid.NewGuid().ToByteArray().Concat(new byte[4]).ToArray()),
+                OriginalFileName = "existing.jpg",
+                FileCreatedAt = "2026-01-01T00:00:00.000Z",
+                FileModifiedAt = "2026-01-01T00:00:00.000Z",
+                Faces = [(Guid.NewGuid().ToString(), EmulatedFace.Named(name))],
+                Processing = EmulatedProcessing.Instant,
+            };
+            _assets[asset.Id] = asset;
+        }
+    }
+
     private async Task BulkUploadCheckAsync(HttpContext context)
     {
         var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
