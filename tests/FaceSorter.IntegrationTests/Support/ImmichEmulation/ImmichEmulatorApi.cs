@@ -55,6 +55,8 @@ public sealed partial class ImmichEmulator
         app.MapPost("/api/assets/bulk-upload-check", BulkUploadCheckAsync);
         app.MapGet("/api/people", PeopleAsync);
         app.MapPost("/api/people", CreatePersonAsync);
+        app.MapPut("/api/people/{id}", context => UpdatePersonAsync(context, (string)context.Request.RouteValues["id"]!));
+        app.MapPost("/api/people/{id}/merge", context => MergePeopleAsync(context, (string)context.Request.RouteValues["id"]!));
         app.MapGet("/api/jobs", context => AdminOnlyAsync(context, JobsJson));
         if (Major > 2 || (Major == 2 && Minor >= 4))
         {
@@ -417,7 +419,12 @@ public sealed partial class ImmichEmulator
         };
         if (withPerson)
         {
-            json["person"] = face.PersonName is null ? null : PersonJson(face.PersonName);
+            json["person"] = face.PersonName switch
+            {
+                null => null,
+                "" => ClusterJson(face.Cluster ?? ""),
+                var name => PersonJson(name),
+            };
         }
 
         return json;
