@@ -43,4 +43,12 @@ public static class PersonName
         var result = builder.ToString().Trim('_');
         return result is "" or "." or ".." ? null : result;
     }
+
+    /// <summary>
+    /// The name a new Immich person gets from a folder under <c>faces/</c>: <c>_</c> becomes a space
+    /// and each word is capitalised (<c>erin_evans</c> → <c>Erin Evans</c>), so it sanitises back to
+    /// the folder's name.
+    /// </summary>
+    public static string ToDisplayName(string folderName) =>
+        System.Globalization.CultureInfo.InvariantCulture.TextInfo.ToTitleCase(folderName.Replace('_', ' '));
 }

@@ -20,13 +20,13 @@ internal static partial class ImmichLog
     [LoggerMessage(3003, LogLevel.Information, "Immich cannot read {FilePath} as an image: {Reason}")]
     public static partial void UploadUnsupported(this ILogger logger, string filePath, string reason);
 
-    [LoggerMessage(3004, LogLevel.Warning, "Immich's job queues are not readable with this API key (401/403: only an admin's key may read them); deciding once an asset's faces stop changing instead")]
-    public static partial void QueuesNotReadable(this ILogger logger);
+    [LoggerMessage(3004, LogLevel.Warning, "Immich's job queues are not readable with this API key (401/403: only an admin's key may read them); a file with no face or an unassigned face is decided only after FaceWaitTimeout ({Timeout}), since nothing else tells \"not detected yet\" from \"no face\": use an admin's key for faster answers")]
+    public static partial void QueuesNotReadable(this ILogger logger, TimeSpan timeout);
 
     [LoggerMessage(3005, LogLevel.Debug, "Asset {AssetId}: {Faces} faces ({Named} named) after {Polls} polls in {Elapsed}")]
     public static partial void FacesRead(this ILogger logger, string assetId, int faces, int named, int polls, TimeSpan elapsed);
 
-    [LoggerMessage(3006, LogLevel.Warning, "Asset {AssetId}: Immich's face jobs did not finish within {Timeout} ({Busy}); deciding on the faces seen so far")]
+    [LoggerMessage(3006, LogLevel.Warning, "Asset {AssetId}: Immich's face jobs did not finish within {Timeout} ({Busy}); the file is not decided and is tried again")]
     public static partial void FaceWaitTimedOut(this ILogger logger, string assetId, TimeSpan timeout, string busy);
 
     [LoggerMessage(3007, LogLevel.Debug, "Deleted asset {AssetId} from Immich (KeepAssets is off)")]

@@ -91,7 +91,9 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
             if (response.StatusCode != HttpStatusCode.NotFound)
             {
                 var queues = await ReadJsonAsync<List<QueueDto>>(response, "GET /api/queues", cancellationToken);
-                return new FaceQueues(queues.ToDictionary(queue => queue.Name, queue => queue.Statistics, StringComparer.Ordinal));
+                return new FaceQueues(
+                    queues.ToDictionary(queue => queue.Name, queue => queue.Statistics, StringComparer.Ordinal),
+                    queues.Where(queue => queue.IsPaused).Select(queue => queue.Name).ToHashSet(StringComparer.Ordinal));
             }
 
             logger.QueuesEndpointMissing(version.ToString());
@@ -105,7 +107,9 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
             }
 
             var jobs = await ReadJsonAsync<Dictionary<string, LegacyQueueDto>>(response, "GET /api/jobs", cancellationToken);
-            return new FaceQueues(jobs.ToDictionary(pair => pair.Key, pair => pair.Value.JobCounts, StringComparer.Ordinal));
+            return new FaceQueues(
+                jobs.ToDictionary(pair => pair.Key, pair => pair.Value.JobCounts, StringComparer.Ordinal),
+                jobs.Where(pair => pair.Value.QueueStatus?.IsPaused == true).Select(pair => pair.Key).ToHashSet(StringComparer.Ordinal));
         }
     }
 
@@ -204,6 +208,38 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
             idempotent: false,
             cancellationToken);
         return await ReadJsonAsync<PersonDto>(response, what, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>PUT /people/{id}</c> <c>{name}</c> → the person. Naming an unnamed cluster names every face
+    /// in it at once (docs/immich-facts.md, "People"); PUT is deprecated in v3 but still served.
+    /// </summary>
+    public async Task<PersonDto> NamePersonAsync(string personId, string name, CancellationToken cancellationToken)
+    {
+        const string what = "PUT /api/people/{id}";
+        using var response = await SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Put, "api/people/" + Uri.EscapeDataString(personId)) { Content = JsonContent.Create(new { name }, options: Json) },
+            what,
+            idempotent: true,
+            cancellationToken);
+        return await ReadJsonAsync<PersonDto>(response, what, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>POST /people/{id}/merge</c> <c>{ids}</c> → <c>[{id, success, error?}]</c>: the listed people's
+    /// faces become <paramref name="personId"/>'s (v1.106+; deprecated, not removed, in v3.2.1).
+    /// </summary>
+    /// <returns>Whether every listed person was merged.</returns>
+    public async Task<bool> MergePeopleAsync(string personId, IReadOnlyCollection<string> mergedIds, CancellationToken cancellationToken)
+    {
+        const string what = "POST /api/people/{id}/merge";
+        using var response = await SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Post, "api/people/" + Uri.EscapeDataString(personId) + "/merge") { Content = JsonContent.Create(new { ids = mergedIds }, options: Json) },
+            what,
+            idempotent: true,
+            cancellationToken);
+        var results = await ReadJsonAsync<List<BulkIdResultDto>>(response, what, cancellationToken);
+        return results.Count == mergedIds.Count && results.All(result => result.Success);
     }
 
     /// <summary><c>PUT /faces/{personId}</c> <c>{id: faceId}</c>: the path names the person (IMMICH.md 2.5).</summary>

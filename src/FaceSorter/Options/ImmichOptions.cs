@@ -31,6 +31,12 @@ public sealed class ImmichOptions
     public double MaxDistance { get; set; } = 0.5;
 
     /// <summary>
+    /// MachineLearning mode: the long side, in pixels, of the preview sent to the ML service
+    /// (Immich's own preview size, <c>image.preview.size</c>, 1440 by default).
+    /// </summary>
+    public int PreviewSize { get; set; } = 1440;
+
+    /// <summary>
     /// A match is ambiguous when another person's nearest face is within this distance of the best
     /// match's (see README).
     /// </summary>

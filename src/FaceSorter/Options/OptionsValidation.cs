@@ -128,6 +128,7 @@ internal sealed class ImmichOptionsValidator : IValidateOptions<ImmichOptions>
         failures.Check(!string.IsNullOrWhiteSpace(options.ModelName), $"{root}:ModelName", options.ModelName, "use buffalo_l (Immich's default), buffalo_m, buffalo_s or antelopev2");
         failures.Check(options.MinScore is > 0 and <= 1, $"{root}:MinScore", options.MinScore, "use a number above 0 and at most 1, e.g. 0.7");
         failures.Check(options.MaxDistance is > 0 and <= 2, $"{root}:MaxDistance", options.MaxDistance, "use a cosine distance above 0 and at most 2, e.g. 0.5");
+        failures.Check(options.PreviewSize is >= 256 and <= 8192, $"{root}:PreviewSize", options.PreviewSize, "use the long side of Immich's preview in pixels, 256 to 8192 (Immich's default is 1440)");
         failures.Check(options.MinMargin is >= 0 and < 2, $"{root}:MinMargin", options.MinMargin, "use a distance from 0 (never ambiguous) below 2, e.g. 0.05");
         failures.Check(options.FaceWaitTimeout > TimeSpan.Zero, $"{root}:FaceWaitTimeout", options.FaceWaitTimeout, "use a positive duration, e.g. 00:02:00");
         failures.Check(options.MaxConcurrentRequests is >= 1 and <= 64, $"{root}:MaxConcurrentRequests", options.MaxConcurrentRequests, "use a whole number from 1 to 64, e.g. 4");

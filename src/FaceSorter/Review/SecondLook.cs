@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FaceSorter.Decisions;
 using FaceSorter.Immich;
 using FaceSorter.Immich.MachineLearning;
@@ -34,17 +35,30 @@ public sealed class SecondLook(
     private static readonly string[] Rechecked = [ReviewCategories.Unidentified, ReviewCategories.LowConfidence];
 
     private DateTimeOffset _nextRound = clock.GetUtcNow() + options.Value.RecheckInterval;
-    private int? _galleryFaces = gallery?.Current?.Count;
+
+    // 1 when the gallery grew since the last round. Set by the gallery's own event, so growth that
+    // happens before the first round (the gallery is first loaded after this class is made) counts too.
+    private readonly StrongBox<int> _galleryGrew = WatchGrowth(gallery);
 
     protected override string What => "Second look at review items";
+
+    private static StrongBox<int> WatchGrowth(Gallery? gallery)
+    {
+        var grew = new StrongBox<int>();
+        if (gallery is not null)
+        {
+            gallery.Grew += () => Interlocked.Exchange(ref grew.Value, 1);
+        }
+
+        return grew;
+    }
 
     /// <summary>Ticks at the recheck interval, or every minute to notice a grown gallery sooner.</summary>
     private static TimeSpan Period(TimeSpan interval) => interval < GalleryCheck ? interval : GalleryCheck;
 
     protected override async Task RunRoundAsync(CancellationToken cancellationToken)
     {
-        var grown = gallery?.Current?.Count > _galleryFaces;
-        _galleryFaces = gallery?.Current?.Count ?? _galleryFaces;
+        var grown = Interlocked.Exchange(ref _galleryGrew.Value, 0) == 1;
         if (grown || Clock.GetUtcNow() >= _nextRound)
         {
             await LookAgainAsync(cancellationToken);

@@ -36,6 +36,38 @@ public sealed class CommandLineTests : EmulatedImmichTest
     }
 
     [Fact]
+    public async Task Doctor_warns_about_a_listed_name_that_is_hidden_or_no_named_person_in_immich()
+    {
+        Immich.GivenPerson("Alice Smith");
+        Immich.GivenPerson("Bob");
+        Immich.HidePerson("Bob");
+        var config = Config(cfg =>
+        {
+            cfg["Immich"]!["ApiKey"] = Immich.ApiKey;
+            cfg["Whitelist"] = new JsonArray("alice_smith", "Bob");
+            cfg["Blacklist"] = new JsonArray("Carol");
+        });
+
+        var run = await CliRun.RunAsync(config, Token, "doctor", "--json");
+
+        var people = JsonNode.Parse(run.Stdout)!["checks"]!.AsArray().Single(check => check!["name"]!.GetValue<string>() == "Immich people")!;
+        people["status"]!.GetValue<string>().Should().Be("warning");
+        var detail = people["detail"]!.GetValue<string>();
+        detail.Should().Contain("\"Bob\" is a person").And.Contain("hidden").And.Contain("\"Carol\" is no named person").And.NotContain("alice_smith");
+    }
+
+    [Fact]
+    public async Task Doctor_says_what_a_key_that_is_not_an_admins_costs()
+    {
+        Immich.IsAdmin = false;
+        var config = Config(cfg => cfg["Immich"]!["ApiKey"] = Immich.ApiKey);
+
+        var run = await CliRun.RunAsync(config, Token, "doctor");
+
+        run.Stdout.Should().Contain("warn  Immich API key").And.Contain("not an admin's").And.Contain("FaceWaitTimeout");
+    }
+
+    [Fact]
     public async Task Doctor_fails_on_a_wrong_api_key_and_names_the_key_to_fix()
     {
         var config = Config(cfg => cfg["Immich"]!["ApiKey"] = "not-a-key");

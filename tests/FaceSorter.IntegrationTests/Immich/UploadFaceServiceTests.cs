@@ -331,7 +331,7 @@ public sealed class UploadFaceServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task When_the_face_jobs_outlast_the_wait_the_faces_seen_so_far_are_used_with_a_note()
+    public async Task A_face_with_a_person_is_final_even_while_Immich_is_busy_with_other_work()
     {
         await using var immich = await ImmichEmulator.StartAsync("3.1.0", Ct);
         immich.QueuesAlwaysBusy = true;
@@ -341,8 +341,101 @@ public sealed class UploadFaceServiceTests : IDisposable
         var result = (FaceCheck.Analyzed)await service.Faces.CheckAsync(GivenImage(), Ct);
 
         result.Faces.Single().Person.Should().Be("Gus");
-        result.Note.Should().Contain("not finished").And.Contain("faceDetection");
+        result.Note.Should().BeNull();
+        immich.Assets.Single().FaceReads.Should().Be(1, "a face that has its person will not change");
+    }
+
+    [Fact]
+    public async Task No_face_while_the_face_jobs_are_still_running_at_the_timeout_is_not_an_answer()
+    {
+        await using var immich = await ImmichEmulator.StartAsync("3.1.0", Ct);
+        immich.QueuesAlwaysBusy = true;
+        await using var service = GivenService(immich, options => options.FaceWaitTimeout = TimeSpan.FromSeconds(30));
+
+        var act = () => service.Faces.CheckAsync(GivenImage(), Ct);
+
+        (await act.Should().ThrowAsync<FaceServiceUnavailableException>()).Which.Message.Should().Contain("not finished").And.Contain("faceDetection");
         service.Logs.GetSnapshot().Should().Contain(log => log.Id.Id == 3006 && log.Level == LogLevel.Warning);
+    }
+
+    [Theory]
+    [InlineData("2.7.5", "faceDetection")]
+    [InlineData("2.7.5", "facialRecognition")]
+    [InlineData("2.7.5", "thumbnailGeneration")]
+    [InlineData("3.1.0", "faceDetection")]
+    [InlineData("3.1.0", "facialRecognition")]
+    [InlineData("2.3.1", "faceDetection")]
+    public async Task A_paused_queue_is_not_idle_and_the_answer_waits_until_it_is_resumed(string version, string queue)
+    {
+        await using var immich = await ImmichEmulator.StartAsync(version, Ct);
+        immich.SetFaces(ImmichEmulator.AnyContent, EmulatedFace.Named("Hana"));
+        immich.PauseQueue(queue);
+        await using var service = GivenService(immich);
+        var image = GivenImage();
+
+        var act = () => service.Faces.CheckAsync(image, Ct);
+
+        (await act.Should().ThrowAsync<FaceServiceUnavailableException>()).Which.Message.Should().Contain(queue).And.Contain("paused");
+        immich.ResumeQueue(queue);
+        var result = (FaceCheck.Analyzed)await service.Faces.CheckAsync(image, Ct);
+        result.Faces.Single().Person.Should().Be("Hana");
+        immich.Assets.Should().ContainSingle("the retry finds the asset of the first upload");
+    }
+
+    [Theory]
+    [InlineData("2.7.5")]
+    [InlineData("3.1.0")]
+    public async Task Without_an_admin_key_a_face_detected_late_is_waited_for(string version)
+    {
+        await using var immich = await ImmichEmulator.StartAsync(version, Ct);
+        immich.IsAdmin = false;
+        immich.SetFaces(ImmichEmulator.AnyContent, EmulatedFace.Named("Ivy"));
+        immich.SetProcessing(ImmichEmulator.AnyContent, new EmulatedProcessing(DetectAfterFaceReads: 5, NameAfterFaceReads: 7));
+        await using var service = GivenService(immich);
+
+        var result = (FaceCheck.Analyzed)await service.Faces.CheckAsync(GivenImage(), Ct);
+
+        result.Faces.Single().Person.Should().Be("Ivy", "four unchanged empty reads are not proof of no face");
+    }
+
+    [Theory]
+    [InlineData("2.7.5")]
+    [InlineData("3.1.0")]
+    public async Task Without_an_admin_key_no_face_or_an_unassigned_face_is_decided_only_at_the_timeout(string version)
+    {
+        await using var immich = await ImmichEmulator.StartAsync(version, Ct);
+        immich.IsAdmin = false;
+        var noFace = GivenImage();
+        var unassigned = GivenImage();
+        immich.SetFaces(unassigned.Sha256, EmulatedFace.WithoutPerson());
+        var clock = new AcceleratedClock(ClockSpeed);
+        await using var service = GivenService(immich, options => options.FaceWaitTimeout = TimeSpan.FromSeconds(20), clock);
+
+        foreach (var image in new[] { noFace, unassigned })
+        {
+            var started = clock.GetTimestamp();
+            var result = (FaceCheck.Analyzed)await service.Faces.CheckAsync(image, Ct);
+
+            result.Faces.Should().NotContain(face => face.Person != null);
+            result.Note.Should().Contain("FaceWaitTimeout");
+            clock.GetElapsedTime(started).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(20));
+        }
+    }
+
+    [Theory]
+    [InlineData("2.7.5")]
+    [InlineData("3.1.0")]
+    public async Task A_face_of_a_hidden_person_is_no_named_person(string version)
+    {
+        await using var immich = await ImmichEmulator.StartAsync(version, Ct);
+        immich.SetFaces(ImmichEmulator.AnyContent, EmulatedFace.Named("Jack"));
+        immich.HidePerson("Jack");
+        await using var service = GivenService(immich);
+
+        var result = (FaceCheck.Analyzed)await service.Faces.CheckAsync(GivenImage(), Ct);
+
+        result.Faces.Single().Person.Should().BeNull("only named, visible people count, in both modes");
+        result.Faces.Single().PersonId.Should().NotBeNull("Immich did assign it");
     }
 
     [Theory]
@@ -401,14 +494,14 @@ public sealed class UploadFaceServiceTests : IDisposable
         return new FaceCheckRequest(path, Convert.ToHexStringLower(SHA256.HashData(content)), content.Length);
     }
 
-    private static ServiceUnderTest GivenService(ImmichEmulator immich, Action<ImmichOptions>? configure = null)
+    private static ServiceUnderTest GivenService(ImmichEmulator immich, Action<ImmichOptions>? configure = null, TimeProvider? clock = null)
     {
         var options = new ImmichOptions { Url = immich.Url, ApiKey = immich.ApiKey, RequestTimeout = TimeSpan.FromSeconds(5) };
         configure?.Invoke(options);
         var services = new ServiceCollection();
         services.AddFakeLogging();
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
-        services.AddSingleton<TimeProvider>(new AcceleratedClock(ClockSpeed));
+        services.AddSingleton(clock ?? new AcceleratedClock(ClockSpeed));
         services.AddImmichUpload();
         return new ServiceUnderTest(services.BuildServiceProvider(validateScopes: true));
     }

@@ -53,10 +53,10 @@ public sealed class ConfidenceSortingTests : IAsyncLifetime
             ["weak.jpg"] = _vectors.AtDistance(bobFace, 0.45, length: 20),
             ["between.jpg"] = between,
         };
-        var contents = pictures.Keys.ToDictionary(name => name, name => TestImages.Jpeg(name.Length * 31));
-        var byHash = pictures.ToDictionary(pair => Sha256(contents[pair.Key]), pair => pair.Value);
+        var contents = pictures.Keys.ToDictionary(name => name, name => TestImages.Photo(name.Length * 31));
+        var byTag = pictures.ToDictionary(pair => pair.Key.Length * 31, pair => pair.Value);
         await using var ml = await MachineLearningEmulator.StartAsync(Token);
-        ml.Answer = request => MachineLearningEmulator.Faces(new MachineLearningEmulatorFace(byHash[Sha256(request.Image)]));
+        ml.Answer = request => MachineLearningEmulator.Faces(new MachineLearningEmulatorFace(byTag[request.Tag]));
 
         await using var daemon = await TestDaemon.StartAsync(_folder.Path, cfg =>
         {
@@ -92,15 +92,15 @@ public sealed class ConfidenceSortingTests : IAsyncLifetime
         var alice = await _database.AddPersonAsync(_owner, "Alice", Token);
         await _database.AddFaceAsync(_owner, alice, _vectors.Random(), Token);
         var carol = _vectors.Random(); // nobody in Immich has this face
-        var first = TestImages.Jpeg(601);
-        var second = TestImages.Jpeg(602);
-        var byHash = new Dictionary<string, float[]>
+        var first = TestImages.Photo(601);
+        var second = TestImages.Photo(602);
+        var byTag = new Dictionary<int, float[]>
         {
-            [Sha256(first)] = _vectors.AtDistance(carol, 0.05, length: 12),
-            [Sha256(second)] = _vectors.AtDistance(carol, 0.10, length: 15),
+            [601] = _vectors.AtDistance(carol, 0.05, length: 12),
+            [602] = _vectors.AtDistance(carol, 0.10, length: 15),
         };
         await using var ml = await MachineLearningEmulator.StartAsync(Token);
-        ml.Answer = request => MachineLearningEmulator.Faces(new MachineLearningEmulatorFace(byHash[Sha256(request.Image)]));
+        ml.Answer = request => MachineLearningEmulator.Faces(new MachineLearningEmulatorFace(byTag[request.Tag]));
         await using var daemon = await TestDaemon.StartAsync(_folder.Path, cfg =>
         {
             cfg["Immich"]!["Mode"] = "MachineLearning";

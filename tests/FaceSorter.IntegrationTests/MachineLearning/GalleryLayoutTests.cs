@@ -80,6 +80,24 @@ public abstract class GalleryLayoutTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_refresh_that_finds_more_named_faces_says_the_gallery_grew_even_the_first_time()
+    {
+        var owner = await Database.AddUserAsync(Token);
+        var alice = await Database.AddPersonAsync(owner, "Alice", Token);
+        await Database.AddFaceAsync(owner, alice, _vectors.Random(), Token);
+        var grew = 0;
+        Harness.Gallery.Grew += () => Interlocked.Increment(ref grew);
+
+        await Harness.Gallery.RefreshAsync(Token);
+        grew.Should().Be(0, "the first load is where the gallery starts, not growth");
+        await Database.AddFaceAsync(owner, alice, _vectors.Random(), Token);
+        await Harness.Gallery.RefreshAsync(Token);
+        grew.Should().Be(1, "the second look watches this to ask about review items again");
+        await Harness.Gallery.RefreshAsync(Token);
+        grew.Should().Be(1, "nothing new");
+    }
+
+    [Fact]
     public async Task A_face_near_a_named_face_is_recognised_with_confidence_one_minus_the_distance()
     {
         var owner = await Database.AddUserAsync(Token);

@@ -59,7 +59,7 @@ public sealed class MachineLearningFaceServiceTests : IDisposable
     {
         await using var harness = await MachineLearningHarness.StartAsync(PostgresImmichDatabase.V31, Token);
 
-        var result = await harness.FaceService.CheckAsync(await harness.FileAsync(name, bytes, Token), Token);
+        var result = await harness.FaceService.CheckAsync(await harness.ImageAsync(name, bytes, Token), Token);
 
         result.Should().BeOfType<FaceCheck.NotAccepted>().Which.Reason.Should().StartWith(reason);
         harness.Emulator.Requests.Should().BeEmpty();
@@ -116,6 +116,35 @@ public sealed class MachineLearningFaceServiceTests : IDisposable
         var check = await harness.FaceService.CheckAsync(await harness.ImageAsync("empty.jpg", Token), Token);
 
         check.Should().BeOfType<FaceCheck.Unreadable>().Which.Reason.Should().Contain("Image has zero size");
+    }
+
+    [Theory]
+    [InlineData("sideways phone photo", 2000, 1000, 6, 720, 1440)]
+    [InlineData("upside down", 1000, 800, 3, 1000, 800)]
+    [InlineData("large", 4000, 3000, 1, 1440, 1080)]
+    [InlineData("small, never enlarged", 96, 64, 1, 96, 64)]
+    public async Task The_ML_service_is_sent_an_upright_preview_of_at_most_1440_pixels_as_Immichs_server_sends(
+        string what, int width, int height, int orientation, int sentWidth, int sentHeight)
+    {
+        await using var harness = await MachineLearningHarness.StartAsync(PostgresImmichDatabase.V31, Token);
+        harness.Emulator.Answer = _ => MachineLearningEmulator.Faces();
+
+        await harness.FaceService.CheckAsync(await harness.ImageAsync("photo.jpg", TestImages.Photo(77, width, height, orientation), Token), Token);
+
+        var sent = harness.Emulator.Requests.Should().ContainSingle().Subject;
+        sent.Decoded().Should().Be((sentWidth, sentHeight, 1), what + ": rotated by its EXIF orientation, which is then dropped, and shrunk to 1440 px on the long side");
+        sent.Tag.Should().Be(77, "it is the same picture");
+    }
+
+    [Fact]
+    public async Task A_file_that_cannot_be_decoded_here_is_unreadable_with_the_reason_and_is_not_sent()
+    {
+        await using var harness = await MachineLearningHarness.StartAsync(PostgresImmichDatabase.V31, Token);
+
+        var check = await harness.FaceService.CheckAsync(await harness.ImageAsync("broken.jpg", TestImages.Jpeg(5), Token), Token);
+
+        check.Should().BeOfType<FaceCheck.Unreadable>().Which.Reason.Should().Contain("cannot be decoded here");
+        harness.Emulator.Requests.Should().BeEmpty("the ML service is never asked about what cannot be made into a preview, so this is no outage");
     }
 
     [Fact]

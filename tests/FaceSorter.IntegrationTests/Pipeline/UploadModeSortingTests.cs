@@ -161,6 +161,62 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
         await daemon.UntilSortedAsync(Path.Combine(daemon.Faces, "carol", "late.jpg"), "sorted once named", _timeout.Token);
     }
 
+    [Theory]
+    [InlineData("2.7.5", "faceDetection")]
+    [InlineData("2.7.5", "facialRecognition")]
+    [InlineData("3.1.0", "faceDetection")]
+    public async Task While_a_face_queue_is_paused_files_wait_in_the_drop_folder_and_their_assets_are_kept(string version, string queue)
+    {
+        await using var daemon = await StartAsync(version, cfg => cfg["Immich"]!["KeepAssets"] = false);
+        var content = TestImages.Jpeg(31);
+        _immich.SetFaces(Sha256(content), EmulatedFace.Named("Kim"));
+        _immich.PauseQueue(queue);
+
+        var path = TestImages.Write(daemon.Inbox, "paused.jpg", content);
+        var outage = daemon.Host.Services.GetRequiredService<ImmichOutage>();
+        await Eventually.UntilAsync(() => outage.IsDown, Deadline, "the paused queue is the reason files wait", _timeout.Token);
+        outage.Reason.Should().Contain(queue).And.Contain("paused");
+        await Eventually.HoldsForAsync(() => File.Exists(path) && _immich.DeletedAssetIds.Count == 0, TimeSpan.FromSeconds(1.5), "nothing is decided, and nothing deleted, on an answer that is not final", _timeout.Token);
+
+        _immich.ResumeQueue(queue);
+
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Faces, "kim", "paused.jpg"), "sorted once the queue runs again", _timeout.Token);
+        _immich.Assets.Should().ContainSingle("every retry found the first upload's asset");
+        _immich.DeletedAssetIds.Should().ContainSingle("KeepAssets: false purges it once the answer is final");
+    }
+
+    [Theory]
+    [InlineData("2.7.5")]
+    [InlineData("3.1.0")]
+    public async Task With_a_key_that_is_not_an_admins_a_face_found_late_and_named_later_is_still_sorted(string version)
+    {
+        await using var daemon = await StartAsync(version);
+        _immich.IsAdmin = false;
+        var content = TestImages.Jpeg(32);
+        _immich.SetFaces(Sha256(content), EmulatedFace.Named("Lea"));
+        _immich.SetProcessing(Sha256(content), new EmulatedProcessing(DetectAfterFaceReads: 5, NameAfterFaceReads: 7));
+
+        TestImages.Write(daemon.Inbox, "late.jpg", content);
+
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Faces, "lea", "late.jpg"), "sorted as Lea, not noface_ or unknown_", _timeout.Token);
+    }
+
+    [Theory]
+    [InlineData("2.7.5")]
+    [InlineData("3.1.0")]
+    public async Task A_face_of_a_person_the_user_hid_goes_to_review_as_no_named_person(string version)
+    {
+        await using var daemon = await StartAsync(version);
+        var content = TestImages.Jpeg(33);
+        _immich.SetFaces(Sha256(content), EmulatedFace.Named("Mona"));
+        _immich.HidePerson("Mona");
+
+        TestImages.Write(daemon.Inbox, "hidden.jpg", content);
+
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Review, "unidentified", "unknown_hidden.jpg"), "a hidden person is no named person, as in MachineLearning mode", _timeout.Token);
+        Directory.Exists(Path.Combine(daemon.Faces, "mona")).Should().BeFalse();
+    }
+
     [Fact]
     public async Task During_an_Immich_outage_files_wait_in_the_drop_folder_and_are_sorted_when_it_is_back()
     {

@@ -79,6 +79,39 @@ public sealed partial class ImmichEmulator : IAsyncDisposable
     /// <summary>Keeps <c>faceDetection</c> active whatever the assets' state (a busy server).</summary>
     public bool QueuesAlwaysBusy { get; set; }
 
+    private readonly HashSet<string> _pausedQueues = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _hiddenPeople = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Pauses a job queue as an admin does in Administration → Jobs: the assets waiting for it stop
+    /// there, and <c>/queues</c> reports them as <c>paused</c> with <c>waiting: 0</c> and
+    /// <c>isPaused: true</c> (seen on a real v2.7.5 server).
+    /// </summary>
+    public void PauseQueue(string name)
+    {
+        lock (_lock)
+        {
+            _pausedQueues.Add(name);
+        }
+    }
+
+    public void ResumeQueue(string name)
+    {
+        lock (_lock)
+        {
+            _pausedQueues.Remove(name);
+        }
+    }
+
+    /// <summary>Hides a person, as the user does on Immich's people page: the person keeps their faces and name, with <c>isHidden: true</c>.</summary>
+    public void HidePerson(string name)
+    {
+        lock (_lock)
+        {
+            _hiddenPeople.Add(name);
+        }
+    }
+
     public bool IsRunning => _app is not null;
 
     public IReadOnlyList<RecordedRequest> Requests

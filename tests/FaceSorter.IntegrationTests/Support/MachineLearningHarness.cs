@@ -67,22 +67,19 @@ public sealed class MachineLearningHarness : IAsyncDisposable
         return new MachineLearningHarness(database, emulator, provider, Directory.CreateTempSubdirectory("facesorter-ml-"));
     }
 
-    /// <summary>A file in the harness's folder; its bytes do not matter to the emulator.</summary>
-    public async Task<FaceCheckRequest> ImageAsync(string name, CancellationToken cancellationToken)
+    /// <summary>A small real photo in the harness's folder (its tag counts up from 1).</summary>
+    public Task<FaceCheckRequest> ImageAsync(string name, CancellationToken cancellationToken) =>
+        ImageAsync(name, TestImages.Photo(Interlocked.Increment(ref _tags)), cancellationToken);
+
+    /// <summary>A file with these bytes in the harness's folder.</summary>
+    public async Task<FaceCheckRequest> ImageAsync(string name, byte[] bytes, CancellationToken cancellationToken)
     {
         var path = Path.Combine(_folder.FullName, name);
-        byte[] bytes = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4];
         await File.WriteAllBytesAsync(path, bytes, cancellationToken);
         return new FaceCheckRequest(path, new string('0', 64), bytes.Length);
     }
 
-    /// <summary>A file in the harness's folder with these bytes.</summary>
-    public async Task<FaceCheckRequest> FileAsync(string name, byte[] bytes, CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(_folder.FullName, name);
-        await File.WriteAllBytesAsync(path, bytes, cancellationToken);
-        return new FaceCheckRequest(path, new string('0', 64), bytes.Length);
-    }
+    private int _tags;
 
     public async ValueTask DisposeAsync()
     {

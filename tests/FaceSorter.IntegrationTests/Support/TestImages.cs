@@ -30,6 +30,42 @@ public static class TestImages
         return bytes;
     }
 
+    /// <summary>
+    /// A real JPEG that libvips and the ML emulator decode: <paramref name="width"/>×<paramref name="height"/>
+    /// stored pixels of one colour that encodes <paramref name="tag"/> (0 to 4095; read back with
+    /// <see cref="TagOf"/>, also from a re-encoded, resized preview), with an EXIF orientation when
+    /// <paramref name="orientation"/> is not 1 (6 = the camera was turned: viewers rotate it 90° clockwise).
+    /// </summary>
+    public static byte[] Photo(int tag, int width = 96, int height = 64, int orientation = 1)
+    {
+        using var black = NetVips.Image.Black(width, height, bands: 3);
+        using var coloured = black.Linear([1.0, 1.0, 1.0], [Channel(tag, 0), Channel(tag, 1), Channel(tag, 2)]);
+        using var image = coloured.Cast(NetVips.Enums.BandFormat.Uchar).Mutate(mutable =>
+        {
+            if (orientation != 1)
+            {
+                mutable.Set(NetVips.GValue.GIntType, "orientation", orientation);
+            }
+        });
+        return image.JpegsaveBuffer(q: 95, keep: orientation != 1 ? NetVips.Enums.ForeignKeep.Exif : NetVips.Enums.ForeignKeep.None);
+    }
+
+    /// <summary>The tag a <see cref="Photo"/> was made with, from any JPEG of it (its mean colour).</summary>
+    public static int TagOf(byte[] jpeg)
+    {
+        using var image = NetVips.Image.NewFromBuffer(jpeg);
+        var tag = 0;
+        for (var band = 2; band >= 0; band--)
+        {
+            using var channel = image[band];
+            tag = (tag * 16) + (int)(channel.Avg() / 16);
+        }
+
+        return tag;
+    }
+
+    private static double Channel(int tag, int band) => ((tag >> (4 * band)) & 15) * 16 + 8;
+
     public static string Write(string folder, string name, byte[] content)
     {
         Directory.CreateDirectory(folder);

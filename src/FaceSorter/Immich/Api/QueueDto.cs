@@ -5,5 +5,7 @@ internal sealed class QueueDto
 {
     public required string Name { get; init; }
 
+    public bool IsPaused { get; init; }
+
     public required QueueStatisticsDto Statistics { get; init; }
 }

@@ -11,10 +11,11 @@ public sealed class QueueStatisticsDto
 
     public int Failed { get; init; }
 
+    /// <summary>Jobs held by a paused queue. A paused queue reports them here with <c>waiting: 0</c> (docs/immich-facts.md, "Queues").</summary>
     public int Paused { get; init; }
 
     public int Waiting { get; init; }
 
-    /// <summary>IMMICH.md 2.7: a queue is idle when active + waiting + delayed is 0.</summary>
-    public int Pending => Active + Waiting + Delayed;
+    /// <summary>Jobs not finished yet: active, waiting, delayed, or held by a pause. Idle means 0.</summary>
+    public int Pending => Active + Waiting + Delayed + Paused;
 }

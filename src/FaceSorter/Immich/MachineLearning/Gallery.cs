@@ -17,6 +17,9 @@ public sealed class Gallery : IDisposable
         _loader = loader;
     }
 
+    /// <summary>Raised after a refresh replaced a snapshot with one holding more faces (a person was named, or an approval learned).</summary>
+    public event Action? Grew;
+
     /// <summary>The latest snapshot, or null before the first load succeeded.</summary>
     public GallerySnapshot? Current => Volatile.Read(ref _current);
 
@@ -55,7 +58,12 @@ public sealed class Gallery : IDisposable
                 throw new FaceServiceUnavailableException($"Immich's database cannot be read: {ex.Message}", ex);
             }
 
-            Volatile.Write(ref _current, snapshot);
+            var previous = Interlocked.Exchange(ref _current, snapshot);
+            if (previous is not null && snapshot.Count > previous.Count)
+            {
+                Grew?.Invoke();
+            }
+
             return snapshot;
         }
         finally

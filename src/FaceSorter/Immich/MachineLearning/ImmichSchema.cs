@@ -11,7 +11,7 @@ public sealed record ImmichSchema(ImmichLayout Layout, bool HasFaceDeletedAt, bo
 {
     private static readonly string[] Tables = ["asset_faces", "asset_face", "assets", "asset", "person", "face_search"];
 
-    /// <summary>SELECT person_id, name, face_id, embedding (real[]) of every live face of a named, non-hidden person.</summary>
+    /// <summary>SELECT person_id, name, face_id, embedding (real[]) of every live face of a person that counts (<see cref="PersonRule"/>).</summary>
     public string GallerySql
     {
         get
@@ -33,7 +33,7 @@ public sealed record ImmichSchema(ImmichLayout Layout, bool HasFaceDeletedAt, bo
                 FROM person p
                 {join}
                 JOIN face_search s ON s."faceId" = f.id
-                WHERE p.name <> '' AND NOT p."isHidden" AND a."deletedAt" IS NULL {faceDeleted} {faceVisible}
+                WHERE {PersonRule.SqlCondition} AND a."deletedAt" IS NULL {faceDeleted} {faceVisible}
                 """;
         }
     }

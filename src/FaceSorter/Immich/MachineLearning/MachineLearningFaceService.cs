@@ -7,12 +7,14 @@ using Microsoft.Extensions.Options;
 namespace FaceSorter.Immich.MachineLearning;
 
 /// <summary>
-/// MachineLearning mode: the ML service finds the faces and their embeddings, and each face is
-/// matched against the named faces of Immich's database. Nothing is uploaded to Immich.
+/// MachineLearning mode: the ML service finds the faces and their embeddings in the file's preview
+/// (<see cref="PreviewMaker"/>, as Immich's server sends it), and each face is matched against the
+/// named faces of Immich's database. Nothing is uploaded to Immich.
 /// </summary>
 public sealed class MachineLearningFaceService : IFaceService
 {
     private readonly MachineLearningClient _client;
+    private readonly PreviewMaker _previews;
     private readonly Gallery _gallery;
     private readonly ImmichOptions _options;
     private readonly MatchRules _rules;
@@ -21,12 +23,14 @@ public sealed class MachineLearningFaceService : IFaceService
 
     public MachineLearningFaceService(
         MachineLearningClient client,
+        PreviewMaker previews,
         Gallery gallery,
         IOptions<ImmichOptions> options,
         TimeProvider timeProvider,
         ILogger<MachineLearningFaceService> logger)
     {
         _client = client;
+        _previews = previews;
         _gallery = gallery;
         _options = options.Value;
         _rules = new MatchRules(_options.MaxDistance, _options.MinMargin);
@@ -46,10 +50,18 @@ public sealed class MachineLearningFaceService : IFaceService
         // The gallery first: without it there is nothing to match, so spare the ML service the work.
         var gallery = await _gallery.GetAsync(cancellationToken);
         var started = _timeProvider.GetTimestamp();
-        FacePrediction prediction;
-        await using (var image = new FileStream(request.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan))
+        var preview = _previews.Make(request.FilePath);
+        if (preview.Failure is { } failure)
         {
-            prediction = await _client.PredictFacesAsync(image, "image" + type!.CanonicalExtension, cancellationToken);
+            var reason = $"it cannot be decoded here to make the preview Immich's server would send the ML service ({failure})";
+            MachineLearningLog.Unreadable(_logger, request.FilePath, reason);
+            return new FaceCheck.Unreadable(reason);
+        }
+
+        FacePrediction prediction;
+        using (var image = new MemoryStream(preview.Jpeg, writable: false))
+        {
+            prediction = await _client.PredictFacesAsync(image, "preview.jpg", cancellationToken);
         }
 
         if (prediction is FacePrediction.ServerError failed)

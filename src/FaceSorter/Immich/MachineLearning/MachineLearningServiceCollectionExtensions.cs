@@ -37,6 +37,7 @@ public static class MachineLearningServiceCollectionExtensions
         // handler itself recycle connections, so a recreated ML container's new address is found.
         .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton<PreviewMaker>();
         services.TryAddSingleton<MachineLearningFaceService>();
         services.TryAddSingleton<IFaceService>(provider => provider.GetRequiredService<MachineLearningFaceService>());
         return services;

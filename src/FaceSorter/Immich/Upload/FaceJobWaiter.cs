@@ -6,20 +6,29 @@ using Microsoft.Extensions.Logging;
 namespace FaceSorter.Immich.Upload;
 
 /// <summary>
-/// Waits for Immich's own face jobs on one asset, then reads its faces (IMMICH.md 2.7 and 7).
-/// <c>GET /faces?id=</c> first lists detected faces with <c>person: null</c>; recognition names them
-/// later. There is no per-asset status in the API, so the rule is: the face queues (and the
-/// metadata and thumbnail queues upstream) are idle and, when no face was found, the faces read
-/// after that are the same as the poll before. The queues are read before the faces, so faces read after an idle answer
-/// already hold what the finished jobs wrote. Polls back off from 250 ms to 5 s on the injected
-/// clock. At <c>FaceWaitTimeout</c> it decides on what it has and says so in the note.
-/// Without an admin key the queues are unreadable (401/403): it then waits until the faces are
-/// unchanged for <see cref="UnchangedPollsWithoutQueues"/> polls, which cannot tell "not detected
-/// yet" from "no face", and says so in the log once and in each result's note.
+/// Waits for Immich's final word on one asset's faces, then reads them (docs/immich-facts.md,
+/// "When an answer is final"). <c>GET /faces?id=</c> first lists detected faces with
+/// <c>person: null</c>; recognition assigns them later, or never (a face with too few neighbours
+/// waits for the nightly run). There is no per-asset job status in the API, so an answer is final
+/// only on this evidence:
+/// <list type="bullet">
+/// <item>every detected face has a person (named, hidden or an unnamed cluster): detection writes an
+/// asset's faces at once and recognition assigns each face once, so nothing about them changes
+/// any more, whatever else Immich is doing;</item>
+/// <item>or, with readable job queues (an admin's key), the face queues and the queues upstream of
+/// them are idle — nothing active, waiting, delayed or paused — and, when no face was found, the
+/// next read agrees (the chain queues its next job only after completing the previous one).</item>
+/// </list>
+/// A paused queue never reads as idle: the file waits (<see cref="FaceServiceUnavailableException"/>,
+/// so it stays in the drop folder and is retried, logged once as an outage with the queue's name).
+/// Queues still busy at <c>FaceWaitTimeout</c> are the same: not final, so not decided.
+/// Without an admin key the queues are unreadable (401/403) and nothing else tells "not detected
+/// yet" from "no face": an answer with an unassigned face or no face is then decided only at
+/// <c>FaceWaitTimeout</c>, which that key costs every such file (logged once, and in each note).
+/// Polls back off from 50 ms to 5 s on the injected clock.
 /// </summary>
 internal sealed class FaceJobWaiter(ImmichServerClient immich, TimeProvider clock, ImmichOptions options, ILogger logger)
 {
-    public const int UnchangedPollsWithoutQueues = 3;
     // Short at first so an idle Immich costs little latency (the second, confirming poll comes
     // 50 ms after the first); doubling keeps a busy Immich from being polled hard.
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(50);
@@ -30,31 +39,32 @@ internal sealed class FaceJobWaiter(ImmichServerClient immich, TimeProvider cloc
 
     public bool QueuesUnreadable => Volatile.Read(ref _queuesUnreadable) == 1;
 
+    /// <exception cref="FaceServiceUnavailableException">A face queue is paused, or Immich's face jobs are still running at <c>FaceWaitTimeout</c>: the answer is not final.</exception>
     public async Task<FaceCheck.Analyzed> WaitAsync(string assetId, ImmichServerVersion version, CancellationToken cancellationToken)
     {
         var timeout = options.FaceWaitTimeout;
         var started = clock.GetTimestamp();
         var delay = FirstDelay;
         string? previous = null;
-        var unchanged = 0;
         for (var polls = 1; ; polls++)
         {
-            var busy = await ReadBusyQueuesAsync(version, cancellationToken);
+            var queues = await ReadQueuesAsync(version, cancellationToken);
             var faces = await immich.GetFacesAsync(assetId, cancellationToken);
             var signature = Signature(faces);
-            unchanged = signature == previous ? unchanged + 1 : 0;
+            var unchanged = signature == previous;
             previous = signature;
-
-            string? note = null;
             var elapsed = clock.GetElapsedTime(started);
-            // Faces read after an idle answer are final: detection queues the recognition jobs before
-            // it completes, so once faces exist an idle queue means recognition ran too. No faces
-            // could still mean "not detected yet" (the chain upstream queues its next job only
-            // after completing), so that is confirmed by a second, unchanged poll.
-            var settled = QueuesUnreadable
-                ? unchanged >= UnchangedPollsWithoutQueues
-                : busy is null && (faces.Count > 0 || unchanged >= 1);
-            if (!settled && elapsed < timeout)
+
+            var everyFaceAssigned = faces.Count > 0 && faces.All(face => face.Person is not null);
+            var busy = queues?.Busy();
+            var final = everyFaceAssigned || (queues is not null && busy is null && (faces.Count > 0 || unchanged));
+            if (!final && queues is { Paused.Count: > 0 })
+            {
+                throw new FaceServiceUnavailableException(
+                    $"Immich's {string.Join(" and ", queues.Paused)} job queue is paused (Administration → Jobs), so its answer for this file is not final; files wait in the drop folder until the queue is resumed");
+            }
+
+            if (!final && elapsed < timeout)
             {
                 var left = timeout - elapsed;
                 await Task.Delay(delay < left ? delay : left, clock, cancellationToken);
@@ -62,27 +72,26 @@ internal sealed class FaceJobWaiter(ImmichServerClient immich, TimeProvider cloc
                 continue;
             }
 
-            if (QueuesUnreadable)
+            if (!final && queues is not null)
             {
-                note = settled
-                    ? string.Create(CultureInfo.InvariantCulture, $"Immich's job queues are not readable with this API key (not an admin's): decided when the faces were unchanged for {UnchangedPollsWithoutQueues} polls")
-                    : $"Immich's job queues are not readable with this API key (not an admin's) and the faces were still changing after {timeout}: decided on the faces seen so far";
-            }
-            else if (!settled)
-            {
-                var why = busy ?? "the faces were still changing";
-                logger.FaceWaitTimedOut(assetId, timeout, why);
-                note = $"Immich's face jobs were not finished after {timeout} ({why}): decided on the faces seen so far";
+                logger.FaceWaitTimedOut(assetId, timeout, busy ?? "the faces were still changing");
+                throw new FaceServiceUnavailableException(
+                    $"Immich's face jobs for asset {assetId} were not finished after {timeout} ({busy ?? "the faces were still changing"}); the file waits in the drop folder and is tried again");
             }
 
+            string? note = queues is not null
+                ? null
+                : final
+                    ? "Immich's job queues are not readable with this API key (not an admin's): decided once every face had a person"
+                    : $"Immich's job queues are not readable with this API key (not an admin's): decided after FaceWaitTimeout ({timeout}) on the faces seen so far";
             var recognized = faces.Select(ToRecognizedFace).ToList();
             logger.FacesRead(assetId, recognized.Count, recognized.Count(face => face.Person is not null), polls, elapsed);
             return new FaceCheck.Analyzed(recognized, assetId, note);
         }
     }
 
-    /// <summary>What is still running, or null when idle; also null once the queues proved unreadable.</summary>
-    private async Task<string?> ReadBusyQueuesAsync(ImmichServerVersion version, CancellationToken cancellationToken)
+    /// <summary>The face queues, or null once they proved unreadable (not an admin's key).</summary>
+    private async Task<FaceQueues?> ReadQueuesAsync(ImmichServerVersion version, CancellationToken cancellationToken)
     {
         if (QueuesUnreadable)
         {
@@ -90,24 +99,19 @@ internal sealed class FaceJobWaiter(ImmichServerClient immich, TimeProvider cloc
         }
 
         var queues = await immich.GetFaceQueuesAsync(version, cancellationToken);
-        if (queues is null)
+        if (queues is null && Interlocked.Exchange(ref _queuesUnreadable, 1) == 0)
         {
-            if (Interlocked.Exchange(ref _queuesUnreadable, 1) == 0)
-            {
-                logger.QueuesNotReadable();
-            }
-
-            return null;
+            logger.QueuesNotReadable(options.FaceWaitTimeout);
         }
 
-        return queues.Busy();
+        return queues;
     }
 
-    /// <summary>A face without a person, or with a person whose name is empty (an unnamed cluster), is unnamed. Immich gives no confidence.</summary>
+    /// <summary>A face counts as its person's only by <see cref="PersonRule"/>. Immich gives no confidence.</summary>
     private static RecognizedFace ToRecognizedFace(AssetFaceDto face) =>
         new(
             new FaceBox(face.BoundingBoxX1, face.BoundingBoxY1, face.BoundingBoxX2, face.BoundingBoxY2),
-            Person: string.IsNullOrWhiteSpace(face.Person?.Name) ? null : face.Person.Name,
+            Person: PersonRule.NameThatCounts(face.Person?.Name, face.Person?.IsHidden ?? false),
             Confidence: null,
             PersonId: face.Person?.Id,
             FaceId: face.Id);

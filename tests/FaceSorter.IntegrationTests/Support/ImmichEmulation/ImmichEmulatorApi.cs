@@ -60,6 +60,8 @@ public sealed partial class ImmichEmulator
         app.MapPost("/api/assets/bulk-upload-check", BulkUploadCheckAsync);
         app.MapGet("/api/people", PeopleAsync);
         app.MapPost("/api/people", CreatePersonAsync);
+        app.MapPut("/api/people/{id}", context => UpdatePersonAsync(context, (string)context.Request.RouteValues["id"]!));
+        app.MapPost("/api/people/{id}/merge", context => MergePeopleAsync(context, (string)context.Request.RouteValues["id"]!));
         app.MapGet("/api/jobs", context => AdminOnlyAsync(context, JobsJson));
         if (Major > 2 || (Major == 2 && Minor >= 4))
         {
@@ -281,7 +283,7 @@ public sealed partial class ImmichEmulator
                     DeviceAssetId = IsV3 ? null : form["deviceAssetId"].ToString(),
                     DeviceId = IsV3 ? null : form["deviceId"].ToString(),
                     Faces = [.. faces.Select(face => (face.FaceId ?? Guid.NewGuid().ToString(), face))],
-                    Processing = _processing.GetValueOrDefault(sha256) ?? _processing.GetValueOrDefault(AnyContent) ?? EmulatedProcessing.Instant,
+                    Processing = WaitingForPausedQueues(_processing.GetValueOrDefault(sha256) ?? _processing.GetValueOrDefault(AnyContent) ?? EmulatedProcessing.Instant),
                 };
                 _assets[asset.Id] = asset;
                 _assetsByChecksum[checksum] = asset;
@@ -332,7 +334,10 @@ public sealed partial class ImmichEmulator
             if (_assets.TryGetValue(id, out var asset) && !asset.IsPurged)
             {
                 faces = new JsonArray([.. CurrentFaces(asset).Select(face => FaceJson(face.FaceId, face.Face, withPerson: true))]);
-                asset.FaceReads++;
+                if (PausedQueueOf(asset) is null)
+                {
+                    asset.FaceReads++;
+                }
             }
         }
 
@@ -445,7 +450,12 @@ public sealed partial class ImmichEmulator
         };
         if (withPerson)
         {
-            json["person"] = face.PersonName is null ? null : PersonJson(face.PersonName);
+            json["person"] = face.PersonName switch
+            {
+                null => null,
+                "" => ClusterJson(face.Cluster ?? ""),
+                var name => PersonJson(name),
+            };
         }
 
         return json;
@@ -457,7 +467,7 @@ public sealed partial class ImmichEmulator
         ["name"] = name,
         ["birthDate"] = null,
         ["thumbnailPath"] = $"/data/thumbs/{UserId}/{PersonIdFor(name)}.jpeg",
-        ["isHidden"] = false,
+        ["isHidden"] = _hiddenPeople.Contains(name),
         ["isFavorite"] = false,
         ["updatedAt"] = "2026-01-01T00:00:00.000Z",
     };
@@ -479,27 +489,57 @@ public sealed partial class ImmichEmulator
         await WriteJsonAsync(context, 200, json);
     }
 
-    /// <summary>Counts per queue from the assets' stages: detection active, then recognition waiting.</summary>
-    private Dictionary<string, (int Active, int Waiting)> QueueCounts()
+    /// <summary>A new asset's jobs cannot have run past a queue that is paused when it arrives: it waits at that queue.</summary>
+    private EmulatedProcessing WaitingForPausedQueues(EmulatedProcessing processing)
+    {
+        if (_pausedQueues.Overlaps(["metadataExtraction", "thumbnailGeneration", "faceDetection"]))
+        {
+            return new EmulatedProcessing(Math.Max(processing.DetectAfterFaceReads, 1), Math.Max(processing.NameAfterFaceReads, 2));
+        }
+
+        return _pausedQueues.Contains("facialRecognition")
+            ? processing with { NameAfterFaceReads = Math.Max(processing.NameAfterFaceReads, processing.DetectAfterFaceReads + 1) }
+            : processing;
+    }
+
+    /// <summary>The paused queue an asset is stuck before, if any: detection (or its upstream queues) before its faces exist, recognition before they are named.</summary>
+    private string? PausedQueueOf(EmulatedAsset asset) => asset.Stage switch
+    {
+        0 => new[] { "metadataExtraction", "thumbnailGeneration", "faceDetection" }.FirstOrDefault(_pausedQueues.Contains),
+        1 => _pausedQueues.Contains("facialRecognition") ? "facialRecognition" : null,
+        _ => null,
+    };
+
+    /// <summary>Counts per queue from the assets' stages: detection active, then recognition waiting; in a paused queue they are all <c>paused</c>.</summary>
+    private Dictionary<string, (int Active, int Waiting, int Paused)> QueueCounts()
     {
         // Only assets whose jobs have not finished are counted: walking every asset on each poll
         // made the emulator, not the daemon, the limit in the throughput benchmark.
         _inProgress.RemoveWhere(asset => asset.IsPurged || asset.Stage == 2);
         var live = _inProgress;
-        return new Dictionary<string, (int, int)>(StringComparer.Ordinal)
+        var detecting = live.Count(asset => asset.Stage == 0);
+        var recognizing = live.Count(asset => asset.Stage == 1);
+        var counts = new Dictionary<string, (int, int, int)>(StringComparer.Ordinal)
         {
-            ["faceDetection"] = (live.Count(asset => asset.Stage == 0) + (QueuesAlwaysBusy ? 1 : 0), 0),
-            ["facialRecognition"] = (0, live.Count(asset => asset.Stage == 1)),
+            ["faceDetection"] = (detecting + (QueuesAlwaysBusy ? 1 : 0), 0, 0),
+            ["facialRecognition"] = (0, recognizing, 0),
         };
+        foreach (var name in _pausedQueues)
+        {
+            var stuck = live.Count(asset => PausedQueueOf(asset) == name);
+            counts[name] = (0, 0, stuck);
+        }
+
+        return counts;
     }
 
-    private static JsonObject CountsJson((int Active, int Waiting) counts) => new()
+    private static JsonObject CountsJson((int Active, int Waiting, int Paused) counts) => new()
     {
         ["active"] = counts.Active,
         ["completed"] = 0,
         ["delayed"] = 0,
         ["failed"] = 0,
-        ["paused"] = 0,
+        ["paused"] = counts.Paused,
         ["waiting"] = counts.Waiting,
     };
 
@@ -513,7 +553,7 @@ public sealed partial class ImmichEmulator
             json[name] = new JsonObject
             {
                 ["jobCounts"] = CountsJson(queue),
-                ["queueStatus"] = new JsonObject { ["isActive"] = queue.Active > 0, ["isPaused"] = false },
+                ["queueStatus"] = new JsonObject { ["isActive"] = queue.Active > 0, ["isPaused"] = _pausedQueues.Contains(name) },
             };
         }
 
@@ -526,7 +566,7 @@ public sealed partial class ImmichEmulator
         return new JsonArray([.. (IsV3 ? QueueNamesV3 : QueueNamesV2).Select(name => new JsonObject
         {
             ["name"] = name,
-            ["isPaused"] = false,
+            ["isPaused"] = _pausedQueues.Contains(name),
             ["statistics"] = CountsJson(counts.GetValueOrDefault(name)),
         })]);
     }

@@ -27,6 +27,134 @@ public sealed partial class ImmichEmulator
 
     private readonly List<(string FaceId, string Person)> _reassignments = [];
 
+    // Unnamed clusters by key: their stable person id, and the name they got by a rename or merge ("" until then).
+    private readonly Dictionary<string, (string Id, string Name)> _clusters = new(StringComparer.Ordinal);
+    private readonly List<(string PersonId, string Name)> _renames = [];
+    private readonly List<(string TargetId, string MergedId)> _merges = [];
+
+    /// <summary>Every <c>PUT /people/{id}</c> that named a person, as (person id, new name).</summary>
+    public IReadOnlyList<(string PersonId, string Name)> Renames
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _renames];
+            }
+        }
+    }
+
+    /// <summary>Every cluster merged by <c>POST /people/{id}/merge</c>, as (target person id, merged id).</summary>
+    public IReadOnlyList<(string TargetId, string MergedId)> Merges
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _merges];
+            }
+        }
+    }
+
+    /// <summary>The cluster's person: unnamed with its own id, or whoever it was named or merged into (call under the lock).</summary>
+    private JsonObject ClusterJson(string cluster)
+    {
+        var (id, name) = Cluster(cluster);
+        if (name.Length > 0)
+        {
+            return PersonJson(name);
+        }
+
+        var person = PersonJson("");
+        person["id"] = id;
+        return person;
+    }
+
+    private (string Id, string Name) Cluster(string cluster)
+    {
+        if (!_clusters.TryGetValue(cluster, out var entry))
+        {
+            entry = (Guid.NewGuid().ToString(), "");
+            _clusters[cluster] = entry;
+        }
+
+        return entry;
+    }
+
+    /// <summary><c>PUT /people/{id}</c> <c>{name}</c>: naming an unnamed cluster names every face in it (IMMICH.md 11.3).</summary>
+    private async Task UpdatePersonAsync(HttpContext context, string personId)
+    {
+        var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        var name = body?["name"]?.GetValue<string>();
+        JsonObject? person = null;
+        lock (_lock)
+        {
+            var cluster = _clusters.FirstOrDefault(pair => pair.Value.Id == personId).Key;
+            if (cluster is not null && name is not null)
+            {
+                _clusters[cluster] = (personId, name);
+                _personIds.TryAdd(name, personId);
+                _renames.Add((personId, name));
+                person = PersonJson(name);
+            }
+        }
+
+        if (person is null)
+        {
+            await WriteErrorAsync(context, 400, "Not found or no person.update access");
+            return;
+        }
+
+        await WriteJsonAsync(context, 200, person);
+    }
+
+    /// <summary><c>POST /people/{id}/merge</c> <c>{ids}</c>: the listed people's faces become the target's; answers one <c>{id, success}</c> per id.</summary>
+    private async Task MergePeopleAsync(HttpContext context, string targetId)
+    {
+        var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        var ids = body?["ids"]?.AsArray().Select(id => id!.GetValue<string>()).ToList() ?? [];
+        var results = new JsonArray();
+        lock (_lock)
+        {
+            var target = _personIds.FirstOrDefault(pair => pair.Value == targetId).Key
+                ?? _createdPeople.FirstOrDefault(created => created.Id == targetId).Name;
+            foreach (var id in ids)
+            {
+                var cluster = _clusters.FirstOrDefault(pair => pair.Value.Id == id).Key;
+                var merged = target is not null && cluster is not null;
+                if (merged)
+                {
+                    _clusters[cluster!] = (targetId, target!);
+                    _merges.Add((targetId, id));
+                }
+
+                results.Add(new JsonObject { ["id"] = id, ["success"] = merged });
+            }
+        }
+
+        await WriteJsonAsync(context, 200, results);
+    }
+
+    /// <summary>A person the user already has in Immich: one asset with one face of that name (an empty name is an unnamed cluster).</summary>
+    public void GivenPerson(string name)
+    {
+        lock (_lock)
+        {
+            var asset = new EmulatedAsset
+            {
+                Id = Guid.NewGuid().ToString(),
+                Sha256 = Guid.NewGuid().ToString("N"),
+                Checksum = Convert.ToBase64String(Guid.NewGuid().ToByteArray().Concat(new byte[4]).ToArray()),
+                OriginalFileName = "existing.jpg",
+                FileCreatedAt = "2026-01-01T00:00:00.000Z",
+                FileModifiedAt = "2026-01-01T00:00:00.000Z",
+                Faces = [(Guid.NewGuid().ToString(), EmulatedFace.Named(name))],
+                Processing = EmulatedProcessing.Instant,
+            };
+            _assets[asset.Id] = asset;
+        }
+    }
+
     private async Task BulkUploadCheckAsync(HttpContext context)
     {
         var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
@@ -56,7 +184,7 @@ public sealed partial class ImmichEmulator
         {
             var named = _assets.Values.Where(asset => !asset.IsTrashed)
                 .SelectMany(asset => asset.Faces)
-                .Select(face => face.Face.PersonName)
+                .Select(face => face.Face.PersonName == "" ? Cluster(face.Face.Cluster ?? "").Name : face.Face.PersonName)
                 .Where(name => !string.IsNullOrEmpty(name))
                 .Distinct(StringComparer.Ordinal);
             people = new JsonArray([.. named.Select(name => (JsonNode)PersonJson(name!))]);
@@ -94,7 +222,7 @@ public sealed partial class ImmichEmulator
             var asset = _assets.Values.FirstOrDefault(candidate => !candidate.IsPurged && candidate.Faces.Any(face => face.FaceId == faceId));
             if (name is not null && asset is not null)
             {
-                asset.Faces = [.. asset.Faces.Select(face => face.FaceId == faceId ? (face.FaceId, face.Face with { PersonName = name }) : face)];
+                asset.Faces = [.. asset.Faces.Select(face => face.FaceId == faceId ? (face.FaceId, face.Face with { PersonName = name, Cluster = null }) : face)];
                 _reassignments.Add((faceId!, PersonName.Sanitize(name) ?? name));
                 person = PersonJson(name);
             }
