@@ -11,7 +11,8 @@ namespace FaceSorter.IntegrationTests.Support;
 /// <summary>
 /// An in-process stand-in for Immich's ML service (IMMICH.md 1) on a real port: <c>GET /ping</c>,
 /// and <c>POST /predict</c> answering as <see cref="Answer"/> says, after <see cref="Delay"/>.
-/// Like the real one it answers 422 without <c>entries</c> and 400 without an image.
+/// Like the real one it answers 422 without <c>entries</c> and 400 without an image; like a strict
+/// multipart parser it answers 500 to a part whose name is not a quoted string (RFC 7578).
 /// </summary>
 public sealed class MachineLearningEmulator : IAsyncDisposable
 {
@@ -92,6 +93,12 @@ public sealed class MachineLearningEmulator : IAsyncDisposable
             }
 
             var aborted = context.RequestAborted;
+            if (await StrictMultipart.MalformedPartAsync(context.Request, aborted) is { } malformed)
+            {
+                // What a strict (WHATWG) multipart parser answers to a part name that is not quoted.
+                return Results.Text("Failed to parse body as FormData: " + malformed, statusCode: 500);
+            }
+
             var form = await context.Request.ReadFormAsync(aborted);
             var file = form.Files.GetFile("image");
             byte[] image = [];
