@@ -41,7 +41,7 @@ public sealed class GalleryRefresher : BackgroundService
             catch (FaceServiceUnavailableException ex)
             {
                 wait = _options.MaxRetryDelay < wait ? _options.MaxRetryDelay : wait;
-                MachineLearningLog.GalleryLoadFailed(_logger, ex, wait);
+                _logger.GalleryLoadFailed(ex, wait);
             }
 
             try

@@ -112,7 +112,7 @@ public sealed class UploadFaceService : IFaceService
         if (extension is null)
         {
             var reason = type is null ? ImageSniffer.Unrecognised : mediaTypes.WhyNotAccepted(type);
-            _logger.NotSent(request.FilePath, reason);
+            _logger.NotSentToImmich(request.FilePath, reason);
             return new FaceCheck.NotAccepted(reason);
         }
 
