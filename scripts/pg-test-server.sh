@@ -9,7 +9,7 @@
 # The tests read the connection string from $FACESORTER_TEST_PG or, failing that, from
 # .pgtest/connection in the repository, which `start` writes.
 #
-# Facts this relies on (shared LINUX-FACTS.md section 6): the binaries live in
+# Facts this relies on (seen on Debian 12 with PostgreSQL 15): the binaries live in
 # /usr/lib/postgresql/15/bin; initdb refuses to run as root, so as root the server is created and
 # run as the `postgres` user in a directory under /tmp that it owns. The cluster listens on
 # 127.0.0.1 only, trusts every local connection and runs without fsync: it holds test data only.

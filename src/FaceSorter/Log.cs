@@ -1,16 +1,30 @@
+using FaceSorter.Immich.MachineLearning;
 using Microsoft.Extensions.Logging;
 
 namespace FaceSorter;
 
 /// <summary>
-/// Every event the daemon logs, with stable ids grouped by area: watch 1xxx, pipeline 2xxx,
-/// Immich 3xxx (in <c>Immich/</c>), store 4xxx, review 5xxx, web 6xxx.
+/// Every event FaceSorter logs (the library and the <c>facesorter</c> executable alike), as
+/// <c>ILogger</c> extension methods with stable ids grouped by area:
+/// host lifecycle 1xx; watching and settling 1xxx; pipeline 2xxx; Immich 3xxx (Upload mode and the
+/// REST client 30xx, MachineLearning mode 31xx); store 4xxx; review 5xxx; web and notifications
+/// 6xxx; configuration safety 7xxx. Ids never change once released: tests and users' log filters
+/// match them.
 /// Information is one line per file outcome or lifecycle step; Warning a recoverable condition;
 /// Error once per failed file.
 /// </summary>
 internal static partial class Log
 {
-    // Watching and settling: 1xxx
+    // Host lifecycle: 1xx
+    // The line breaks are in the template, not in a property: property values are printed with control
+    // characters escaped (a file name must not forge a log line), template text as written.
+    [LoggerMessage(100, LogLevel.Information, "FaceSorter is running in {Mode} mode\n  Immich:      {Immich}\n  API key:     {ApiKey}\n  Review page: {ReviewPage}\n  Drop folder: {Inbox}\n  Sorted into: {Faces} and {Review}\n  Next:        {Next}")]
+    public static partial void StartupSummary(this ILogger logger, string mode, string immich, string apiKey, string reviewPage, string inbox, string faces, string review, string next);
+
+    [LoggerMessage(101, LogLevel.Information, "Stopped after {Uptime}: {Sorted} sorted, {Failed} failed, {Waiting} waiting in the drop folder")]
+    public static partial void Stopped(this ILogger logger, string uptime, int sorted, int failed, int waiting);
+
+    // Watching and settling: 1xxx (working files and sidecars 105x, writers FaceSorter cannot see 110x, names and network shares 115x)
     [LoggerMessage(1000, LogLevel.Information, "Watching {Inbox} (and its sub-folders) for finished downloads")]
     public static partial void WatchingInbox(this ILogger logger, string inbox);
 
@@ -22,28 +36,6 @@ internal static partial class Log
 
     [LoggerMessage(1003, LogLevel.Debug, "{FilePath} settled ({Length} bytes)")]
     public static partial void Settled(this ILogger logger, string filePath, long length);
-
-    // Writers FaceSorter cannot see (issue 9, part 3): 1100-1119, 2090-2099, 7000-7019
-    [LoggerMessage(1100, LogLevel.Information, "The open-writer check sees every user's processes ({Reason}); inotify's close-after-write covers every writer too")]
-    public static partial void WriterCheckSeesAll(this ILogger logger, string reason);
-
-    [LoggerMessage(1101, LogLevel.Warning, "The open-writer check cannot see other users' processes ({Reason}): a file another user writes is taken only after inotify saw it closed, or, if its writer started before FaceSorter, after {BlindSettleTime} of quiet. Fix: run FaceSorter as the user who downloads, or grant it CAP_SYS_PTRACE (AmbientCapabilities=CAP_SYS_PTRACE in the unit)")]
-    public static partial void WriterCheckBlind(this ILogger logger, string reason, TimeSpan blindSettleTime);
-
-    [LoggerMessage(1102, LogLevel.Warning, "inotify cannot watch {Folder} for writes ({Reason}); files there are judged by the open-writer check and the quiet period only")]
-    public static partial void WriteActivityUnavailable(this ILogger logger, string folder, string reason);
-
-    [LoggerMessage(1103, LogLevel.Warning, "inotify's queue overflowed: write activity in the drop folder is unknown until files change again (the longer quiet period applies where the open-writer check is blind)")]
-    public static partial void WriteActivityOverflow(this ILogger logger);
-
-    [LoggerMessage(2090, LogLevel.Warning, "{FilePath} changed after it was taken ({Change}); its record at {Destination} is withdrawn and it goes back to the drop folder to be sorted again")]
-    public static partial void ChangedAfterTaken(this ILogger logger, string filePath, string destination, string change);
-
-    [LoggerMessage(2091, LogLevel.Information, "{Destination} is back in the drop folder as {FilePath}")]
-    public static partial void ReturnedToDropFolder(this ILogger logger, string destination, string filePath);
-
-    [LoggerMessage(7000, LogLevel.Warning, "{ConfigPath} holds {Keys} and is readable by every user on this machine (mode {Mode}). Fix: chmod 640 {ConfigPath} (group of the service), or move the secret to a file: {FileKeys}")]
-    public static partial void SecretReadableByOthers(this ILogger logger, string configPath, string keys, string mode, string fileKeys);
 
     [LoggerMessage(1005, LogLevel.Warning, "Watched folder {Root} disappeared or was replaced; watching it again")]
     public static partial void WatchedRootReplaced(this ILogger logger, string root);
@@ -59,6 +51,19 @@ internal static partial class Log
 
     [LoggerMessage(1051, LogLevel.Debug, "{FilePath} is a working file of {Tool}: left alone")]
     public static partial void WorkingFileSeen(this ILogger logger, string filePath, string tool);
+
+    [LoggerMessage(1100, LogLevel.Information, "The open-writer check sees every user's processes ({Reason}); inotify's close-after-write covers every writer too")]
+    public static partial void WriterCheckSeesAll(this ILogger logger, string reason);
+
+    [LoggerMessage(1101, LogLevel.Warning, "The open-writer check cannot see other users' processes ({Reason}): a file another user writes is taken only after inotify saw it closed, or, if its writer started before FaceSorter, after {BlindSettleTime} of quiet. Fix: run FaceSorter as the user who downloads, or grant it CAP_SYS_PTRACE (AmbientCapabilities=CAP_SYS_PTRACE in the unit)")]
+    public static partial void WriterCheckBlind(this ILogger logger, string reason, TimeSpan blindSettleTime);
+
+    [LoggerMessage(1102, LogLevel.Warning, "inotify cannot watch {Folder} for writes ({Reason}); files there are judged by the open-writer check and the quiet period only")]
+    public static partial void WriteActivityUnavailable(this ILogger logger, string folder, string reason);
+
+    [LoggerMessage(1103, LogLevel.Warning, "inotify's queue overflowed: write activity in the drop folder is unknown until files change again (the longer quiet period applies where the open-writer check is blind)")]
+    public static partial void WriteActivityOverflow(this ILogger logger);
+
     [LoggerMessage(1150, LogLevel.Warning, "{FilePath} is stored as {Destination}: its name with the review prefix or clash suffix would be longer than {NameMax} bytes, so the end of the name before the extension was cut")]
     public static partial void NameShortened(this ILogger logger, string filePath, string destination, int nameMax);
 
@@ -68,7 +73,7 @@ internal static partial class Log
     [LoggerMessage(1152, LogLevel.Information, "FaceSorter:Watching = Poll: scanning {Folders} every {PollInterval}, without file events")]
     public static partial void PollingForced(this ILogger logger, string folders, TimeSpan pollInterval);
 
-    // Pipeline: 2xxx
+    // Pipeline: 2xxx (sidecars 207x, files changed after they were taken 209x)
     [LoggerMessage(2000, LogLevel.Information, "{FilePath} -> {Destination} ({Reason})")]
     public static partial void FileSorted(this ILogger logger, string filePath, string destination, string reason);
 
@@ -105,7 +110,90 @@ internal static partial class Log
     [LoggerMessage(2071, LogLevel.Error, "{FilePath} stays in the drop folder: {Reason}")]
     public static partial void SidecarFailed(this ILogger logger, Exception? exception, string filePath, string reason);
 
-    // Review: 5xxx
+    [LoggerMessage(2090, LogLevel.Warning, "{FilePath} changed after it was taken ({Change}); its record at {Destination} is withdrawn and it goes back to the drop folder to be sorted again")]
+    public static partial void ChangedAfterTaken(this ILogger logger, string filePath, string destination, string change);
+
+    [LoggerMessage(2091, LogLevel.Information, "{Destination} is back in the drop folder as {FilePath}")]
+    public static partial void ReturnedToDropFolder(this ILogger logger, string destination, string filePath);
+
+    // Immich, Upload mode and the REST client: 30xx (approvals told to Immich 302x, media types 305x)
+    [LoggerMessage(3000, LogLevel.Information, "Immich {Version} at {Url}")]
+    public static partial void ServerVersion(this ILogger logger, string version, string url);
+
+    [LoggerMessage(3001, LogLevel.Debug, "Uploading {FilePath} to Immich as {FileName} ({Length} bytes)")]
+    public static partial void Uploading(this ILogger logger, string filePath, string fileName, long length);
+
+    [LoggerMessage(3002, LogLevel.Debug, "{FilePath} is Immich asset {AssetId} ({Status})")]
+    public static partial void Uploaded(this ILogger logger, string filePath, string assetId, string status);
+
+    [LoggerMessage(3003, LogLevel.Information, "Immich cannot read {FilePath} as an image: {Reason}")]
+    public static partial void UploadUnsupported(this ILogger logger, string filePath, string reason);
+
+    [LoggerMessage(3004, LogLevel.Warning, "Immich's job queues are not readable with this API key (401/403: only an admin's key may read them); a file with no face or an unassigned face is decided only after FaceWaitTimeout ({Timeout}), since nothing else tells \"not detected yet\" from \"no face\": use an admin's key for faster answers")]
+    public static partial void QueuesNotReadable(this ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(3005, LogLevel.Debug, "Asset {AssetId}: {Faces} faces ({Named} named) after {Polls} polls in {Elapsed}")]
+    public static partial void FacesRead(this ILogger logger, string assetId, int faces, int named, int polls, TimeSpan elapsed);
+
+    [LoggerMessage(3006, LogLevel.Warning, "Asset {AssetId}: Immich's face jobs did not finish within {Timeout} ({Busy}); the file is not decided and is tried again")]
+    public static partial void FaceWaitTimedOut(this ILogger logger, string assetId, TimeSpan timeout, string busy);
+
+    [LoggerMessage(3007, LogLevel.Debug, "Deleted asset {AssetId} from Immich (KeepAssets is off)")]
+    public static partial void AssetDeleted(this ILogger logger, string assetId);
+
+    [LoggerMessage(3008, LogLevel.Debug, "Kept asset {AssetId}: it was in Immich before this upload")]
+    public static partial void DuplicateKept(this ILogger logger, string assetId);
+
+    [LoggerMessage(3009, LogLevel.Warning, "Could not delete asset {AssetId} from Immich; it stays there")]
+    public static partial void AssetDeleteFailed(this ILogger logger, Exception exception, string assetId);
+
+    [LoggerMessage(3010, LogLevel.Debug, "Retrying {Request} once: {Reason}")]
+    public static partial void RetryingGet(this ILogger logger, string request, string reason);
+
+    [LoggerMessage(3011, LogLevel.Debug, "GET /api/queues is missing on Immich {Version}; reading GET /api/jobs instead")]
+    public static partial void QueuesEndpointMissing(this ILogger logger, string version);
+
+    [LoggerMessage(3020, LogLevel.Information, "Approval of {FilePath} as {Person} told to Immich: {Outcome}")]
+    public static partial void ApprovalAssigned(this ILogger logger, string filePath, string person, string outcome);
+
+    [LoggerMessage(3050, LogLevel.Debug, "Immich {Version} accepts these extensions: {Extensions}")]
+    public static partial void MediaTypesRead(this ILogger logger, string version, string extensions);
+
+    [LoggerMessage(3051, LogLevel.Warning, "Immich at {Url} ({Version}) does not list its media types; deciding by FaceSorter's built-in copy of v2.7.5's list")]
+    public static partial void MediaTypesNotListed(this ILogger logger, string url, string version);
+
+    [LoggerMessage(3052, LogLevel.Debug, "Not sending {FilePath} to Immich: {Reason}")]
+    public static partial void NotSentToImmich(this ILogger logger, string filePath, string reason);
+
+    // Immich, MachineLearning mode: 31xx (and 3053, the ML twin of 3052)
+    [LoggerMessage(3053, LogLevel.Debug, "Not sending {FilePath} to the ML service: {Reason}")]
+    public static partial void NotSentToMachineLearning(this ILogger logger, string filePath, string reason);
+
+    [LoggerMessage(3101, LogLevel.Information, "Immich database layout {Layout} detected ({Found})")]
+    public static partial void SchemaDetected(this ILogger logger, ImmichLayout layout, string found);
+
+    [LoggerMessage(3102, LogLevel.Information, "Gallery loaded: {People} named people, {Faces} faces ({Learned} of them learned from approvals) in {Elapsed}")]
+    public static partial void GalleryLoaded(this ILogger logger, int people, int faces, int learned, TimeSpan elapsed);
+
+    [LoggerMessage(3103, LogLevel.Warning, "Gallery could not be loaded from Immich's database; retrying in {RetryIn}")]
+    public static partial void GalleryLoadFailed(this ILogger logger, Exception exception, TimeSpan retryIn);
+
+    [LoggerMessage(3104, LogLevel.Warning, "Gallery skipped {Count} faces: {Reason}")]
+    public static partial void GalleryFacesSkipped(this ILogger logger, int count, string reason);
+
+    [LoggerMessage(3105, LogLevel.Debug, "ML service found {Faces} faces in {FilePath} in {Elapsed}")]
+    public static partial void Predicted(this ILogger logger, string filePath, int faces, TimeSpan elapsed);
+
+    [LoggerMessage(3106, LogLevel.Debug, "ML service could not read {FilePath}: {Reason}")]
+    public static partial void MachineLearningUnreadable(this ILogger logger, string filePath, string reason);
+
+    [LoggerMessage(3107, LogLevel.Information, "Learned {Person}'s face from {FilePath}")]
+    public static partial void FaceLearned(this ILogger logger, string person, string filePath);
+
+    [LoggerMessage(3108, LogLevel.Information, "Nothing to learn from {FilePath} for {Person}: {Reason}")]
+    public static partial void NothingToLearn(this ILogger logger, string filePath, string person, string reason);
+
+    // Review: 5xxx (names FaceSorter cannot open 505x)
     [LoggerMessage(5000, LogLevel.Information, "Watching {Root} for review decisions (review {Review}, faces {Faces})")]
     public static partial void WatchingReview(this ILogger logger, string root, string review, string faces);
 
@@ -166,23 +254,28 @@ internal static partial class Log
     [LoggerMessage(5019, LogLevel.Error, "{What} failed; trying again in {RetryIn}")]
     public static partial void FollowUpFailed(this ILogger logger, Exception exception, string what, TimeSpan retryIn);
 
-    // Host lifecycle: 1xx
-    // The line breaks are in the template, not in a property: property values are printed with control
-    // characters escaped (a file name must not forge a log line), template text as written.
-    [LoggerMessage(100, LogLevel.Information, "FaceSorter is running in {Mode} mode\n  Immich:      {Immich}\n  API key:     {ApiKey}\n  Review page: {ReviewPage}\n  Drop folder: {Inbox}\n  Sorted into: {Faces} and {Review}\n  Next:        {Next}")]
-    public static partial void StartupSummary(this ILogger logger, string mode, string immich, string apiKey, string reviewPage, string inbox, string faces, string review, string next);
+    [LoggerMessage(5050, LogLevel.Warning, "{FilePath} is left alone: its name is not valid UTF-8, which FaceSorter cannot open; rename it to UTF-8 to have it reviewed")]
+    public static partial void ReviewNameUndecodable(this ILogger logger, string filePath);
 
-    [LoggerMessage(101, LogLevel.Information, "Stopped after {Uptime}: {Sorted} sorted, {Failed} failed, {Waiting} waiting in the drop folder")]
-    public static partial void Stopped(this ILogger logger, string uptime, int sorted, int failed, int waiting);
+    // Web and notifications: 6xxx (token 600x, notifications 605x, thumbnails 61xx)
+    [LoggerMessage(6001, LogLevel.Warning, "Refused a request from {RemoteAddress} to {RequestPath}: missing or wrong token")]
+    public static partial void WebRequestRefused(this ILogger logger, string remoteAddress, string requestPath);
 
-    // Web: 61xx
+    [LoggerMessage(6050, LogLevel.Debug, "Notification sent: {Message}")]
+    public static partial void NotificationSent(this ILogger logger, string message);
+
+    [LoggerMessage(6051, LogLevel.Warning, "Notification to {NotifyUrl} failed; it is kept for the next try")]
+    public static partial void NotificationFailed(this ILogger logger, Exception exception, string notifyUrl);
+
     [LoggerMessage(6100, LogLevel.Warning, "No thumbnail for {FilePath}: {Reason}")]
     public static partial void ThumbnailFailed(this ILogger logger, string filePath, string reason);
 
     [LoggerMessage(6101, LogLevel.Debug, "Thumbnail of {FilePath} failed")]
     public static partial void ThumbnailFailedDetail(this ILogger logger, Exception exception, string filePath);
-    [LoggerMessage(5050, LogLevel.Warning, "{FilePath} is left alone: its name is not valid UTF-8, which FaceSorter cannot open; rename it to UTF-8 to have it reviewed")]
-    public static partial void ReviewNameUndecodable(this ILogger logger, string filePath);
+
+    // Configuration safety: 7xxx
+    [LoggerMessage(7000, LogLevel.Warning, "{ConfigPath} holds {Keys} and is readable by every user on this machine (mode {Mode}). Fix: chmod 640 {ConfigPath} (group of the service), or move the secret to a file: {FileKeys}")]
+    public static partial void SecretReadableByOthers(this ILogger logger, string configPath, string keys, string mode, string fileKeys);
 
     // Store: 4xxx
     [LoggerMessage(4000, LogLevel.Information, "Store ready: {Provider} at {Location} (schema version {Version})")]

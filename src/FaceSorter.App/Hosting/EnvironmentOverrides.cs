@@ -3,9 +3,10 @@ using System.Collections;
 namespace FaceSorter.App.Hosting;
 
 /// <summary>
-/// DESIGN: <c>FACESORTER__Section__Key</c> overrides <c>FaceSorter:Section:Key</c> (for example
-/// <c>FACESORTER__Immich__ApiKey</c>); <c>FACESORTER__FaceSorter__Immich__ApiKey</c> works too, and
-/// <c>FACESORTER__Serilog__…</c> reaches the Serilog section.
+/// docs/contracts.md, "Configuration": <c>FACESORTER__Section__Key</c> overrides
+/// <c>FaceSorter:Section:Key</c> (for example <c>FACESORTER__Immich__ApiKey</c>);
+/// <c>FACESORTER__FaceSorter__Immich__ApiKey</c> works too, and <c>FACESORTER__Serilog__…</c> reaches the
+/// Serilog section.
 /// </summary>
 internal static class EnvironmentOverrides
 {

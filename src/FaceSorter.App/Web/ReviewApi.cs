@@ -11,11 +11,11 @@ using Microsoft.AspNetCore.Routing;
 namespace FaceSorter.App.Web;
 
 /// <summary>
-/// The review part of DESIGN's JSON API: the pending queue (all or one category, paged, with counts
-/// per category), approve and reject (through <see cref="ReviewActions"/>, so files move exactly as
-/// in the file manager), review stats, thumbnails, the original file and the person picker's list.
-/// Every file served is looked up by review id and must lie inside review/ or faces/: a request
-/// never names a path.
+/// The review part of the JSON API (docs/contracts.md, "HTTP"): the pending queue (all or one category,
+/// paged, with counts per category), approve and reject (through <see cref="ReviewActions"/>, so files move
+/// exactly as in the file manager), review stats, thumbnails, the original file and the person picker's
+/// list. Every file served is looked up by review id and must lie inside review/ or faces/: a request never
+/// names a path.
 /// </summary>
 internal static class ReviewApi
 {

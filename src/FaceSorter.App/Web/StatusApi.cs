@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Routing;
 namespace FaceSorter.App.Web;
 
 /// <summary>
-/// The daemon part of DESIGN's JSON API: status, pause and resume (persisted by
+/// The daemon part of the JSON API (docs/contracts.md, "HTTP"): status, pause and resume (persisted by
 /// <see cref="Pipeline.SortingSettings"/>, so they survive a restart; a paused daemon leaves files in
 /// the drop folder), the rule lists (persisted, read by the decider for the next file) and the
 /// seed's stats.

@@ -9,7 +9,7 @@ namespace FaceSorter.App.Web;
 
 internal static class WebExtensions
 {
-    /// <summary>The review page, the JSON API, the token check and the webhook notifier (DESIGN "HTTP").</summary>
+    /// <summary>The review page, the JSON API, the token check and the webhook notifier (docs/contracts.md, "HTTP").</summary>
     public static IServiceCollection AddFaceSorterWeb(this IServiceCollection services)
     {
         services.AddProblemDetails();

@@ -13,7 +13,7 @@ namespace FaceSorter.App.Web;
 /// or <c>?token=</c> (for opening the page in a browser; the page then sends the header itself).
 /// Compared in constant time. Without a token the server only listens on loopback.
 /// </summary>
-internal sealed partial class WebToken(RequestDelegate next, IOptions<WebOptions> options, ILogger<WebToken> logger)
+internal sealed class WebToken(RequestDelegate next, IOptions<WebOptions> options, ILogger<WebToken> logger)
 {
     public const string HeaderName = "X-FaceSorter-Token";
     private readonly byte[] _expected = Encoding.UTF8.GetBytes(options.Value.Token);
@@ -26,7 +26,7 @@ internal sealed partial class WebToken(RequestDelegate next, IOptions<WebOptions
             return;
         }
 
-        LogRefused(logger, context.Connection.RemoteIpAddress?.ToString() ?? "?", context.Request.Path);
+        logger.WebRequestRefused(context.Connection.RemoteIpAddress?.ToString() ?? "?", context.Request.Path);
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Bearer";
         await problems.WriteAsync(new ProblemDetailsContext
@@ -55,7 +55,4 @@ internal sealed partial class WebToken(RequestDelegate next, IOptions<WebOptions
 
     private bool Matches(string? presented) =>
         !string.IsNullOrEmpty(presented) && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _expected);
-
-    [LoggerMessage(6001, LogLevel.Warning, "Refused a request from {RemoteAddress} to {RequestPath}: missing or wrong token")]
-    private static partial void LogRefused(ILogger logger, string remoteAddress, string requestPath);
 }

@@ -4,7 +4,8 @@ using FaceSorter.Immich;
 namespace FaceSorter.Decisions;
 
 /// <summary>
-/// DESIGN's decision rules 0–8 as one pure function: evaluated in order, first match wins.
+/// The decision rules 0–8 of docs/contracts.md, "Decision rules", as one pure function: evaluated in order,
+/// first match wins.
 /// </summary>
 public static class Decider
 {
@@ -75,7 +76,7 @@ public static class Decider
         return new Decision(SortReason.Sorted, person, detail, faces.Count, confidence);
     }
 
-    /// <summary>Faces smaller than <paramref name="ratio"/> of the largest one do not count (DESIGN rule 3).</summary>
+    /// <summary>Faces smaller than <paramref name="ratio"/> of the largest one do not count (rule 3 of docs/contracts.md, "Decision rules").</summary>
     private static List<RecognizedFace> IgnoreSmallFaces(IReadOnlyList<RecognizedFace> faces, double ratio)
     {
         if (faces.Count == 0 || ratio <= 0)

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace FaceSorter.Decisions;
 
-/// <summary>DESIGN's sanitised person name, which is also the folder under <c>faces/</c>.</summary>
+/// <summary>The sanitised person name (docs/contracts.md, "Names and prefixes"), which is also the folder under <c>faces/</c>.</summary>
 public static class PersonName
 {
     /// <summary>

@@ -1,6 +1,6 @@
 namespace FaceSorter.Decisions;
 
-/// <summary>Why a file goes where it goes; each maps to one folder and one name prefix (DESIGN).</summary>
+/// <summary>Why a file goes where it goes; each maps to one folder and one name prefix (docs/contracts.md, "Names and prefixes").</summary>
 public enum SortReason
 {
     /// <summary>Rule 8: exactly one wanted person, confident enough → <c>faces/&lt;person&gt;/</c>.</summary>
@@ -58,7 +58,7 @@ public static class SortReasonExtensions
     };
 }
 
-/// <summary>The review sub-folders (DESIGN "Folders").</summary>
+/// <summary>The review sub-folders (docs/contracts.md, "Folders").</summary>
 public static class ReviewCategories
 {
     public const string Duplicates = "duplicates";

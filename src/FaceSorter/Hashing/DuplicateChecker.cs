@@ -3,9 +3,9 @@ using FaceSorter.Storage;
 namespace FaceSorter.Hashing;
 
 /// <summary>
-/// DESIGN rule 1: content already recorded (sorted, in review, approved, rejected, or being sorted
-/// right now) is a duplicate. Which of two simultaneous copies is the original is decided by the
-/// store's unique constraint on the hash, never by timing.
+/// Rule 1 of docs/contracts.md, "Decision rules": content already recorded (sorted, in review, approved,
+/// rejected, or being sorted right now) is a duplicate. Which of two simultaneous copies is the original is
+/// decided by the store's unique constraint on the hash, never by timing.
 /// </summary>
 public sealed class DuplicateChecker(IFaceSorterStore store)
 {

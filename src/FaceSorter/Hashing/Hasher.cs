@@ -4,12 +4,12 @@ using FaceSorter.Pipeline;
 namespace FaceSorter.Hashing;
 
 /// <summary>
-/// Streaming SHA-256 with a 1 MiB buffer and sequential-scan hints, about 1.5 GB/s here through
-/// OpenSSL's SHA-NI code (LINUX-FACTS §5, rule 13). After hashing, the open file is re-checked:
-/// if its size or mtime moved since it settled, the hash is worthless and the file goes back to the
-/// settle rule (LINUX-FACTS rule 7). Size, mtime and ctime are read from the open descriptor before
-/// and after the read: any write during hashing moves ctime, even one that puts mtime back
-/// (docs/linux-facts.md "Writers FaceSorter cannot see").
+/// Streaming SHA-256 with a 1 MiB buffer and sequential-scan hints, about 1.5 GB/s here through OpenSSL's
+/// SHA-NI code (docs/linux-facts.md, "Hashing speed"). After hashing, the open file is re-checked: if its
+/// size or mtime moved since it settled, the hash is worthless and the file goes back to the settle rule
+/// (docs/linux-facts.md, "When a download is finished"). Size, mtime and ctime are read from the open
+/// descriptor before and after the read: any write during hashing moves ctime, even one that puts mtime
+/// back (docs/linux-facts.md "Writers FaceSorter cannot see").
 /// </summary>
 public sealed class Hasher
 {

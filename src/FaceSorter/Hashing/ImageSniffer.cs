@@ -3,10 +3,10 @@ using FaceSorter.Media;
 namespace FaceSorter.Hashing;
 
 /// <summary>
-/// DESIGN rule 0: is this an image (or a video) by its leading bytes, whatever its extension? The
-/// types are those of <see cref="MediaTypes"/>; whether Immich takes the type is decided by the face
-/// service, which knows the server's list. Checked before hashing, so empty and unrecognised files
-/// never count as duplicates of each other.
+/// Rule 0 of docs/contracts.md, "Decision rules": is this an image (or a video) by its leading bytes,
+/// whatever its extension? The types are those of <see cref="MediaTypes"/>; whether Immich takes the type
+/// is decided by the face service, which knows the server's list. Checked before hashing, so empty and
+/// unrecognised files never count as duplicates of each other.
 /// </summary>
 public static class ImageSniffer
 {

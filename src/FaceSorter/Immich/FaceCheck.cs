@@ -12,13 +12,13 @@ public abstract record FaceCheck
     /// <param name="Note">Anything worth a word in the log, e.g. "face jobs still running after 2 min".</param>
     public sealed record Analyzed(IReadOnlyList<RecognizedFace> Faces, string? AssetId = null, string? Note = null) : FaceCheck;
 
-    /// <summary>The service could not decode the file: DESIGN rule 0, <c>invalid_</c>.</summary>
+    /// <summary>The service could not decode the file: rule 0, <c>invalid_</c> (docs/contracts.md, "Decision rules").</summary>
     public sealed record Unreadable(string Reason) : FaceCheck;
 
     /// <summary>
     /// Not sent: by its leading bytes the file is of a type the service does not take (Immich's
     /// media types, or a video in MachineLearning mode); <paramref name="Reason"/> names the type.
-    /// DESIGN rule 0, <c>invalid_</c>.
+    /// rule 0, <c>invalid_</c> (docs/contracts.md, "Decision rules").
     /// </summary>
     public sealed record NotAccepted(string Reason) : FaceCheck;
 }

@@ -3,9 +3,9 @@ using FaceSorter.Pipeline;
 namespace FaceSorter.Immich;
 
 /// <summary>
-/// The Immich stage: asks the face service about one file. While the service is unavailable the
-/// file stays in the drop folder and is retried with backoff (DESIGN: an outage never routes files);
-/// in a one-shot <c>scan</c> the outage ends the file's journey instead.
+/// The Immich stage: asks the face service about one file. While the service is unavailable the file stays
+/// in the drop folder and is retried with backoff (docs/contracts.md, "Immich": an outage never routes
+/// files); in a one-shot <c>scan</c> the outage ends the file's journey instead.
 /// </summary>
 public sealed class FaceChecker(IFaceService faces, ImmichOutage outage)
 {

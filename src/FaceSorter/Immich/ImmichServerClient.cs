@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace FaceSorter.Immich;
 
 /// <summary>
-/// Typed HttpClient over Immich's REST API (IMMICH.md section 2), authenticated with
+/// Typed HttpClient over Immich's REST API (docs/immich-facts.md), authenticated with
 /// <c>x-api-key</c>. Whatever means "Immich cannot answer now" (refused, timed out, 5xx, 401/403,
 /// a body that is not the expected JSON) becomes <see cref="FaceServiceUnavailableException"/> with
 /// a message saying what failed; the pipeline keeps the file and retries it. A GET is retried once,
@@ -27,9 +27,10 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
     public string Url => http.BaseAddress?.ToString().TrimEnd('/') ?? options.Value.Url;
 
     /// <summary>
-    /// The base address for <see cref="HttpClient.BaseAddress"/>: the configured URL with a trailing
-    /// slash (so a reverse-proxy sub-path survives) and without a trailing <c>/api</c>, which users
-    /// copy from Immich's docs (IMMICH.md 2.1) and every request path here already starts with.
+    /// The base address for <see cref="HttpClient.BaseAddress"/>: the configured URL with a trailing slash
+    /// (so a reverse-proxy sub-path survives) and without a trailing <c>/api</c>, which users copy from
+    /// Immich's docs (docs/immich-facts.md, "Errors and the base address") and every request path here
+    /// already starts with.
     /// </summary>
     public static Uri BaseAddressFor(string url)
     {
@@ -70,7 +71,7 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
     public Task<ImmichUser> GetMyUserAsync(CancellationToken cancellationToken) =>
         GetJsonAsync<ImmichUser>("api/users/me", cancellationToken);
 
-    /// <summary><c>GET /faces?id=</c>: the asset's visible faces with the caller's person (all versions, IMMICH.md 7).</summary>
+    /// <summary><c>GET /faces?id=</c>: the asset's visible faces with the caller's person (all versions, docs/immich-facts.md, "Faces").</summary>
     public Task<List<AssetFaceDto>> GetFacesAsync(string assetId, CancellationToken cancellationToken) =>
         GetJsonAsync<List<AssetFaceDto>>("api/faces?id=" + Uri.EscapeDataString(assetId), cancellationToken);
 
@@ -114,7 +115,7 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
     }
 
     /// <summary>
-    /// <c>POST /assets</c> (IMMICH.md 2.3): multipart with the file last, <c>x-immich-checksum</c>,
+    /// <c>POST /assets</c> (docs/immich-facts.md, "Upload"): multipart with the file last, <c>x-immich-checksum</c>,
     /// and <c>deviceAssetId</c>/<c>deviceId</c> for v2 (v3 strips them). Never <c>duration</c>: v3
     /// wants ms and answers a v2-style string with 400; a photo has none. The parts' names are
     /// quoted (<see cref="FormParts"/>); <see cref="AssetUpload.FileName"/> goes in the
@@ -242,7 +243,7 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
         return results.Count == mergedIds.Count && results.All(result => result.Success);
     }
 
-    /// <summary><c>PUT /faces/{personId}</c> <c>{id: faceId}</c>: the path names the person (IMMICH.md 2.5).</summary>
+    /// <summary><c>PUT /faces/{personId}</c> <c>{id: faceId}</c>: the path names the person (docs/immich-facts.md, "People").</summary>
     public async Task AssignFaceAsync(string personId, string faceId, CancellationToken cancellationToken)
     {
         const string what = "PUT /api/faces/{personId}";

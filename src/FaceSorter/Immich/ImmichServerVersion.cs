@@ -4,7 +4,7 @@ namespace FaceSorter.Immich;
 
 /// <summary>
 /// What <c>GET /api/server/version</c> says ({major,minor,patch}; v3 adds <c>prerelease</c>).
-/// The features that differ between versions are listed in IMMICH.md's version timeline.
+/// The features that differ between versions are listed in docs/immich-facts.md, "Versions".
 /// </summary>
 public sealed record ImmichServerVersion(int Major, int Minor, int Patch, int? Prerelease = null) : IComparable<ImmichServerVersion>
 {

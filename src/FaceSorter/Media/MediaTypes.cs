@@ -3,12 +3,12 @@ using System.Text;
 namespace FaceSorter.Media;
 
 /// <summary>
-/// The one table of media types: per family its extensions and its leading-byte signatures. The
-/// sniffer (DESIGN rule 0: is it an image by its bytes?) and the name an upload to Immich carries
-/// both read it; which of these Immich takes is the server's list (<see cref="ImmichMediaTypes"/>).
-/// Signatures follow each format's specification or, for camera RAW, dcraw/LibRaw's identify();
-/// docs/media-types.md lists them. Order matters only where one signature refines another (CR2
-/// before TIFF); ISO base media files are told apart by brand (<see cref="Sniff"/>).
+/// The one table of media types: per family its extensions and its leading-byte signatures. The sniffer
+/// (rule 0 of docs/contracts.md, "Decision rules": is it an image by its bytes?) and the name an upload to
+/// Immich carries both read it; which of these Immich takes is the server's list
+/// (<see cref="ImmichMediaTypes"/>). Signatures follow each format's specification or, for camera RAW,
+/// dcraw/LibRaw's identify(); docs/media-types.md lists them. Order matters only where one signature
+/// refines another (CR2 before TIFF); ISO base media files are told apart by brand (<see cref="Sniff"/>).
 /// </summary>
 public static class MediaTypes
 {

@@ -4,10 +4,11 @@ using System.Text;
 namespace FaceSorter.Moving;
 
 /// <summary>
-/// DESIGN's clash rule: a name clash never overwrites; add <c>_&lt;yyyyMMdd_HHmmss&gt;</c> (UTC) and,
-/// if still taken, <c>_&lt;n&gt;</c> before the extension. Every candidate fits Linux's NAME_MAX
-/// (255 bytes of UTF-8): when a review prefix or a clash suffix would push a name past it, the stem
-/// is shortened at a character boundary and the extension kept (docs/linux-facts.md, "File names").
+/// The clash rule (docs/contracts.md, "Names and prefixes"): a name clash never overwrites; add
+/// <c>_&lt;yyyyMMdd_HHmmss&gt;</c> (UTC) and, if still taken, <c>_&lt;n&gt;</c> before the extension. Every
+/// candidate fits Linux's NAME_MAX (255 bytes of UTF-8): when a review prefix or a clash suffix would push
+/// a name past it, the stem is shortened at a character boundary and the extension kept
+/// (docs/linux-facts.md, "File names").
 /// </summary>
 public static class DestinationNamer
 {

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace FaceSorter.Moving;
 
 /// <summary>
-/// Moves files out of the drop folder, journalled and crash-safe (LINUX-FACTS rules 8–10):
+/// Moves files out of the drop folder, journalled and crash-safe
+/// (docs/linux-facts.md, "Moves that never overwrite", "Moves across filesystems", "Journalled moves"):
 /// <list type="number">
 /// <item>the intent (source, destination, the record to write) is committed to the journal first;</item>
 /// <item>same filesystem: one <c>renameat2(RENAME_NOREPLACE)</c>, which never replaces a file;
@@ -95,9 +96,9 @@ public sealed class FileMover(IFaceSorterStore store, OwnMoves ownMoves, TimePro
     }
 
     /// <summary>
-    /// Copy, fsync, no-replace rename, unlink (LINUX-FACTS rule 9). The source is removed only after
-    /// the copy is complete and durable under its final name; the record is written after that, and
-    /// recovery finishes any step a crash interrupted.
+    /// Copy, fsync, no-replace rename, unlink (docs/linux-facts.md, "Moves across filesystems"). The source
+    /// is removed only after the copy is complete and durable under its final name; the record is written
+    /// after that, and recovery finishes any step a crash interrupted.
     /// </summary>
     internal static async Task<NativeFiles.RenameResult> CopyAcrossAsync(string source, string destination, CancellationToken cancellationToken)
     {

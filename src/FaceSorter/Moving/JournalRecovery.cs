@@ -8,7 +8,7 @@ namespace FaceSorter.Moving;
 
 /// <summary>
 /// At start-up, resolves every move a crash left unfinished from what is on disk, so that every
-/// file is in exactly one place with exactly one record (LINUX-FACTS rule 10):
+/// file is in exactly one place with exactly one record (docs/linux-facts.md, "Journalled moves"):
 /// <list type="bullet">
 /// <item>at the destination only → the move happened: write its record;</item>
 /// <item>at both (a cross-filesystem copy finished, the source was not yet removed) → if the copy

@@ -4,11 +4,11 @@ using Microsoft.Win32.SafeHandles;
 namespace FaceSorter.Moving;
 
 /// <summary>
-/// The Linux calls .NET 10 does not expose. <c>File.Move(overwrite: false)</c> checks the
-/// destination with <c>lstat</c> and then calls <c>rename(2)</c>, which replaces: in a race test it
-/// silently overwrote a concurrently created file 9 924 times in 20 000 (LINUX-FACTS §3).
-/// <c>renameat2(RENAME_NOREPLACE)</c> is atomic; <c>link</c> + <c>unlink</c> is the fallback on
-/// filesystems without it.
+/// The Linux calls .NET 10 does not expose. <c>File.Move(overwrite: false)</c> checks the destination with
+/// <c>lstat</c> and then calls <c>rename(2)</c>, which replaces: in a race test it silently overwrote a
+/// concurrently created file 9 924 times in 20 000 (docs/linux-facts.md, "Moves that never overwrite").
+/// <c>renameat2(RENAME_NOREPLACE)</c> is atomic; <c>link</c> + <c>unlink</c> is the fallback on filesystems
+/// without it.
 /// </summary>
 internal static partial class NativeFiles
 {
@@ -50,7 +50,7 @@ internal static partial class NativeFiles
         return Classify(error, source, destination);
     }
 
-    /// <summary>fsync of a directory, so a rename in it survives a power loss (LINUX-FACTS §3).</summary>
+    /// <summary>fsync of a directory, so a rename in it survives a power loss (docs/linux-facts.md, "Moves that never overwrite").</summary>
     public static void FlushDirectory(string directory)
     {
         var fd = Open(directory, ORdOnly | ODirectory | OCloExec);

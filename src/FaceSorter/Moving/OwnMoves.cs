@@ -4,7 +4,8 @@ namespace FaceSorter.Moving;
 
 /// <summary>
 /// Destinations the daemon itself is moving files to, so the review watcher never mistakes our own
-/// inbox-to-review moves for a user's action (LINUX-FACTS rule 11). Entries expire after a minute.
+/// inbox-to-review moves for a user's action (docs/linux-facts.md, "Our own moves raise events"). Entries
+/// expire after a minute.
 /// </summary>
 public sealed class OwnMoves(TimeProvider clock)
 {

@@ -18,7 +18,7 @@ namespace FaceSorter.Notifications;
 /// A failed POST is logged and the batch is kept for the next tick: a notification is never worth
 /// stopping the daemon for.
 /// </summary>
-public sealed partial class ReviewNotifier : BackgroundService
+public sealed class ReviewNotifier : BackgroundService
 {
     public const string HttpClientName = "notify";
 
@@ -164,19 +164,13 @@ public sealed partial class ReviewNotifier : BackgroundService
             using var content = new StringContent(message, Encoding.UTF8, "text/plain");
             using var response = await client.PostAsync(new Uri(_options.NotifyUrl), content, cancellationToken);
             response.EnsureSuccessStatusCode();
-            LogSent(_logger, message);
+            _logger.NotificationSent(message);
             return true;
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            LogSendFailed(_logger, exception, _options.NotifyUrl);
+            _logger.NotificationFailed(exception, _options.NotifyUrl);
             return false;
         }
     }
-
-    [LoggerMessage(6050, LogLevel.Debug, "Notification sent: {Message}")]
-    private static partial void LogSent(ILogger logger, string message);
-
-    [LoggerMessage(6051, LogLevel.Warning, "Notification to {NotifyUrl} failed; it is kept for the next try")]
-    private static partial void LogSendFailed(ILogger logger, Exception exception, string notifyUrl);
 }

@@ -1,6 +1,6 @@
 namespace FaceSorter.Options;
 
-/// <summary>The config file in use; relative paths in it resolve against its folder (DESIGN "Folders").</summary>
+/// <summary>The config file in use; relative paths in it resolve against its folder (docs/contracts.md, "Folders").</summary>
 public sealed record ConfigLocation(string FilePath)
 {
     public string Directory => Path.GetDirectoryName(Path.GetFullPath(FilePath))!;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace FaceSorter.Options;
 
-/// <summary>DESIGN: relative paths resolve against the config file's folder, not the working directory.</summary>
+/// <summary>Relative paths resolve against the config file's folder, not the working directory (docs/contracts.md, "Folders").</summary>
 internal sealed class ResolvePaths(ConfigLocation location) : IPostConfigureOptions<DirectoriesOptions>, IPostConfigureOptions<DatabaseOptions>
 {
     public void PostConfigure(string? name, DirectoriesOptions options)

@@ -1,6 +1,6 @@
 namespace FaceSorter.Options;
 
-/// <summary>The rule keys at the root of the <c>FaceSorter</c> section (DESIGN "Decision rules").</summary>
+/// <summary>The rule keys at the root of the <c>FaceSorter</c> section (docs/contracts.md, "Decision rules").</summary>
 public sealed class SortingOptions
 {
     public const string Section = "FaceSorter";

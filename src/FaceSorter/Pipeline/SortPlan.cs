@@ -5,7 +5,7 @@ using FaceSorter.Storage;
 
 namespace FaceSorter.Pipeline;
 
-/// <summary>Turns a decision into a move: the target folder, the name (with DESIGN's prefix) and the record.</summary>
+/// <summary>Turns a decision into a move: the target folder, the name (with its review prefix, docs/contracts.md, "Names and prefixes") and the record.</summary>
 public static class SortPlan
 {
     public static MoveRequest For(SortItem item, Decision decision, DirectoriesOptions directories)

@@ -9,14 +9,15 @@ namespace FaceSorter.Review;
 
 /// <summary>
 /// Approve and reject for the callers that are not a file manager (web page, CLI): the same moves
-/// and records the file manager produces (DESIGN "Flow").
+/// and records the file manager produces (docs/contracts.md, "Flow").
 /// <list type="bullet">
 /// <item>The record is written before the file moves: the daemon's review watcher (maybe in another
 /// process, for the CLI) may see the move at once and must find the row already decided rather than
 /// record it a second time as <c>file-manager</c>. The store's pending check decides races, so an item
 /// is approved or rejected once. A move that fails after the record is undone in the store.</item>
 /// <item>Approve moves <c>review/&lt;cat&gt;/x</c> to <c>faces/&lt;person&gt;/x</c> with a no-replace rename
-/// (a clash gets DESIGN's suffix, never an overwrite; across filesystems a verified copy).</item>
+/// (a clash gets the suffix of docs/contracts.md, "Names and prefixes", never an overwrite; across
+/// filesystems a verified copy).</item>
 /// <item>Reject: the user asked for deletion, so the file is deleted after the rejection is recorded.</item>
 /// </list>
 /// Only files under the review folder are touched, and a person folder is a sanitised name directly

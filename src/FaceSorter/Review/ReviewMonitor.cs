@@ -7,16 +7,17 @@ using Microsoft.Extensions.Options;
 namespace FaceSorter.Review;
 
 /// <summary>
-/// The second watcher of DESIGN: reads the user's moves and deletes in review/ and faces/ as review
-/// decisions. One <see cref="TreeWatcher"/> over the common parent of the two folders, so that a move
-/// between them arrives as one <c>Renamed</c> (LINUX-FACTS rule 5); two when they have no common
-/// parent. Handlers only record hints; this loop hands them to the <see cref="ReviewReconciler"/>,
-/// files that exist first (so an arrival is matched before its source counts as missing), then paths
-/// that are gone. A full scan is the truth: at start (after the records were loaded: changes made while
-/// the daemon was stopped), after a watcher error or a new directory (the mkdir race of LINUX-FACTS §1
-/// loses the file's event), shortly after a review file went missing, and every <c>RescanInterval</c>.
-/// A missing file becomes a rejection only after <c>RejectGrace</c> and a scan that began after it went
-/// missing (LINUX-FACTS rule 3).
+/// The second watcher (docs/contracts.md, "Flow"): reads the user's moves and deletes in review/ and faces/
+/// as review decisions. One <see cref="TreeWatcher"/> over the common parent of the two folders, so that a
+/// move between them arrives as one <c>Renamed</c>
+/// (docs/linux-facts.md, "One watcher over review and faces"); two when they have no common parent.
+/// Handlers only record hints; this loop hands them to the <see cref="ReviewReconciler"/>, files that exist
+/// first (so an arrival is matched before its source counts as missing), then paths that are gone. A full
+/// scan is the truth: at start (after the records were loaded: changes made while the daemon was stopped),
+/// after a watcher error or a new directory (the mkdir race loses the file's event:
+/// docs/linux-facts.md, "What the watcher reports"), shortly after a review file went missing, and every
+/// <c>RescanInterval</c>. A missing file becomes a rejection only after <c>RejectGrace</c> and a scan that
+/// began after it went missing (docs/linux-facts.md, "A delete is not a rejection").
 /// </summary>
 public sealed class ReviewMonitor : BackgroundService
 {
@@ -156,7 +157,7 @@ public sealed class ReviewMonitor : BackgroundService
 
             if (Directory.Exists(path))
             {
-                // A directory moved in or renamed: its files are never reported one by one (LINUX-FACTS §1 (f)).
+                // A directory moved in or renamed: its files are never reported one by one (docs/linux-facts.md, "What the watcher reports").
                 foreach (var file in Directory.EnumerateFiles(path, "*", Recursive))
                 {
                     await ArriveAsync(file, stoppingToken);

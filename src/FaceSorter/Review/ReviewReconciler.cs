@@ -8,10 +8,11 @@ using Microsoft.Extensions.Logging;
 namespace FaceSorter.Review;
 
 /// <summary>
-/// Turns what is on disk under faces/ and review/ into review records. Watcher events only say which
-/// paths to look at; the decision comes from the file's presence, its SHA-256 and the records
-/// (LINUX-FACTS rules 2–4), so a rename, a cross-filesystem copy-then-delete and the mkdir race
-/// (a <c>Deleted</c> with no <c>Created</c>) all end the same way:
+/// Turns what is on disk under faces/ and review/ into review records. Watcher events only say which paths
+/// to look at; the decision comes from the file's presence, its SHA-256 and the records
+/// (docs/linux-facts.md, "Events are hints, scans are the truth" to "Classify by where a file is"), so a
+/// rename, a cross-filesystem copy-then-delete and the mkdir race (a <c>Deleted</c> with no <c>Created</c>)
+/// all end the same way:
 /// <list type="bullet">
 /// <item>content of a pending row appears under <c>faces/&lt;person&gt;/</c> and the row's file is gone → approval;</item>
 /// <item>it appears elsewhere in review/ → the row follows it (category, name);</item>
@@ -26,7 +27,7 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
 {
     public const string ReviewedBy = "file-manager";
 
-    /// <summary>A file written this recently may still be growing (a cross-filesystem move copies, LINUX-FACTS §1 (e)).</summary>
+    /// <summary>A file written this recently may still be growing (a cross-filesystem move copies, docs/linux-facts.md, "What the watcher reports").</summary>
     private static readonly TimeSpan RecentWrite = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan StableCheck = TimeSpan.FromMilliseconds(250);
 

@@ -1,9 +1,10 @@
 namespace FaceSorter.Review;
 
 /// <summary>
-/// Classifies paths by where they are, not by the event that named them (LINUX-FACTS rule 4): a file
-/// directly under <c>faces/</c> or <c>review/</c> has no person or category and is left alone, and so is
-/// anything hidden, which covers the pipeline's <c>.name.facesorter-partial</c> copies and trash folders.
+/// Classifies paths by where they are, not by the event that named them
+/// (docs/linux-facts.md, "Classify by where a file is"): a file directly under <c>faces/</c> or
+/// <c>review/</c> has no person or category and is left alone, and so is anything hidden, which covers the
+/// pipeline's <c>.name.facesorter-partial</c> copies and trash folders.
 /// </summary>
 public sealed class ReviewTree(string faces, string review)
 {

@@ -1,9 +1,10 @@
 namespace FaceSorter.Settling;
 
 /// <summary>
-/// Finds files some process has open for writing by reading <c>/proc/*/fd</c> and each fd's
-/// <c>fdinfo</c> flags (LINUX-FACTS §2: curl holds the file <c>O_WRONLY</c> for the whole download).
-/// It sees only processes whose <c>/proc/&lt;pid&gt;/fd</c> we may read: our own user's, or all as root.
+/// Finds files some process has open for writing by reading <c>/proc/*/fd</c> and each fd's <c>fdinfo</c>
+/// flags (docs/linux-facts.md, "How downloaders write": curl holds the file <c>O_WRONLY</c> for the whole
+/// download). It sees only processes whose <c>/proc/&lt;pid&gt;/fd</c> we may read: our own user's, or all
+/// as root.
 /// </summary>
 public sealed class OpenWriterProbe
 {

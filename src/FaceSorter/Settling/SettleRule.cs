@@ -1,8 +1,8 @@
 namespace FaceSorter.Settling;
 
 /// <summary>
-/// Decides when a file in the drop folder is a finished download (LINUX-FACTS rule 7). A file is
-/// ready when all of these hold:
+/// Decides when a file in the drop folder is a finished download
+/// (docs/linux-facts.md, "When a download is finished"). A file is ready when all of these hold:
 /// <list type="number">
 /// <item>Its name is not a temporary name (<see cref="DownloadNames.IsTemporary"/>): browsers and
 /// aria2c write under such names and rename at the end. (Checked before a file is tracked.)</item>

@@ -8,6 +8,6 @@ public enum SettleVerdict
     /// <summary>Finished: hand it to the pipeline.</summary>
     Ready,
 
-    /// <summary>Still 0 bytes after <c>EmptyFileTimeout</c>: DESIGN rule 0, <c>invalid_</c>.</summary>
+    /// <summary>Still 0 bytes after <c>EmptyFileTimeout</c>: rule 0, <c>invalid_</c> (docs/contracts.md, "Decision rules").</summary>
     EmptyTooLong,
 }

@@ -9,11 +9,11 @@ using Microsoft.Extensions.Options;
 namespace FaceSorter.Watching;
 
 /// <summary>
-/// Feeds the pipeline with finished downloads. Watcher events are only hints; a scan of the drop
-/// folder is the truth, at start-up (files already there), every <c>RescanInterval</c>, and after a
-/// watcher error or a new directory (LINUX-FACTS rule 2). Each candidate is tracked until the
-/// <see cref="SettleRule"/> says it is finished, then handed to the pipeline with an awaited write,
-/// so a full pipeline makes this loop wait and nothing is dropped.
+/// Feeds the pipeline with finished downloads. Watcher events are only hints; a scan of the drop folder is
+/// the truth, at start-up (files already there), every <c>RescanInterval</c>, and after a watcher error or
+/// a new directory (docs/linux-facts.md, "Events are hints, scans are the truth"). Each candidate is
+/// tracked until the <see cref="SettleRule"/> says it is finished, then handed to the pipeline with an
+/// awaited write, so a full pipeline makes this loop wait and nothing is dropped.
 /// </summary>
 public sealed class DropFolderMonitor : BackgroundService
 {

@@ -4,10 +4,10 @@ using System.Threading.Channels;
 namespace FaceSorter.Watching;
 
 /// <summary>
-/// Paths the watcher has named since the last drain, deduplicated, plus a "rescan everything" flag.
-/// Adding never blocks and never throws, so a watcher handler can call it on the watcher's own
-/// thread (LINUX-FACTS rule 1: a 1 ms handler lost about 9 000 of 40 000 events). An event storm
-/// costs memory per distinct path, not per event.
+/// Paths the watcher has named since the last drain, deduplicated, plus a "rescan everything" flag. Adding
+/// never blocks and never throws, so a watcher handler can call it on the watcher's own thread
+/// (docs/linux-facts.md, "Handlers only enqueue": a 1 ms handler lost about 9 000 of 40 000 events). An
+/// event storm costs memory per distinct path, not per event.
 /// </summary>
 public sealed class PathHints
 {

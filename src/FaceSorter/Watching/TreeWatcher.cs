@@ -3,10 +3,11 @@ using Microsoft.Extensions.Logging;
 namespace FaceSorter.Watching;
 
 /// <summary>
-/// A FileSystemWatcher over one folder tree whose handlers only record path hints. A failure
-/// (overflow) or a new or moved-in directory (whose contents are never reported, LINUX-FACTS §1 (f))
-/// asks for a rescan. The owner checks <see cref="IsHealthy"/> periodically: a renamed or deleted
-/// root raises no error (LINUX-FACTS rule 6).
+/// A FileSystemWatcher over one folder tree whose handlers only record path hints. A failure (overflow) or
+/// a new or moved-in directory (whose contents are never reported,
+/// docs/linux-facts.md, "What the watcher reports") asks for a rescan. The owner checks
+/// <see cref="IsHealthy"/> periodically: a renamed or deleted root raises no error
+/// (docs/linux-facts.md, "Watcher health").
 /// </summary>
 public sealed class TreeWatcher : IDisposable
 {

@@ -7,7 +7,8 @@ namespace FaceSorter.IntegrationTests.Cli;
 
 /// <summary>
 /// The published <c>facesorter</c> verbs as a user runs them: <c>doctor</c> against the Immich and ML
-/// emulators and a real PostgreSQL, the <c>--json</c> contracts of DESIGN, and a config error.
+/// emulators and a real PostgreSQL, the <c>--json</c> contracts (docs/contracts.md, "Command line"), and a
+/// config error.
 /// </summary>
 public sealed class CommandLineTests : EmulatedImmichTest
 {

@@ -8,7 +8,7 @@ using FaceSorter.IntegrationTests.Support;
 
 namespace FaceSorter.IntegrationTests.Immich;
 
-/// <summary>The emulator keeps to each version's contract (IMMICH.md 2.1-2.4), so passing against it means something.</summary>
+/// <summary>The emulator keeps to each version's contract (docs/immich-facts.md), so passing against it means something.</summary>
 public sealed class ImmichEmulatorTests : IDisposable
 {
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(30));

@@ -4,9 +4,9 @@ using FaceSorter.Storage;
 namespace FaceSorter.IntegrationTests.Pipeline;
 
 /// <summary>
-/// The settle rule against the real watcher and real files, with the write patterns of real
-/// downloaders (LINUX-FACTS §2). The content here is not an image, so every finished file ends in
-/// review/unidentified/invalid_… without asking Immich: the outcome proves when it was taken.
+/// The settle rule against the real watcher and real files, with the write patterns of real downloaders
+/// (docs/linux-facts.md, "How downloaders write"). The content here is not an image, so every finished file
+/// ends in review/unidentified/invalid_… without asking Immich: the outcome proves when it was taken.
 /// </summary>
 public sealed class DownloadSettlingTests : IDisposable
 {

@@ -11,8 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace FaceSorter.IntegrationTests.Support;
 
 /// <summary>
-/// An in-process Immich server on a real port (Kestrel), following <c>shared/immich/IMMICH.md</c> and
-/// <c>openapi-subset.json</c> for the endpoints FaceSorter uses, in the flavour of one version
+/// An in-process Immich server on a real port (Kestrel), following <c>docs/immich-facts.md</c> and
+/// Immich's OpenAPI spec for the endpoints FaceSorter uses, in the flavour of one version
 /// (v2.x: device fields required, faces on the asset, message arrays; v3.x: device fields stripped,
 /// integer <c>duration</c>, Zod-style errors). Tests script it from C#: faces per content, how many
 /// face reads the jobs take, failures, garbage, slow answers, a stopped server; and read back what

@@ -9,10 +9,10 @@ using Microsoft.Extensions.Logging;
 namespace FaceSorter.IntegrationTests.Support;
 
 /// <summary>
-/// An in-process stand-in for Immich's ML service (IMMICH.md 1) on a real port: <c>GET /ping</c>,
-/// and <c>POST /predict</c> answering as <see cref="Answer"/> says, after <see cref="Delay"/>.
-/// Like the real one it answers 422 without <c>entries</c> and 400 without an image; like a strict
-/// multipart parser it answers 500 to a part whose name is not a quoted string (RFC 7578).
+/// An in-process stand-in for Immich's ML service (docs/immich-facts.md, "ML request and response") on a
+/// real port: <c>GET /ping</c>, and <c>POST /predict</c> answering as <see cref="Answer"/> says, after
+/// <see cref="Delay"/>. Like the real one it answers 422 without <c>entries</c> and 400 without an image;
+/// like a strict multipart parser it answers 500 to a part whose name is not a quoted string (RFC 7578).
 /// </summary>
 public sealed class MachineLearningEmulator : IAsyncDisposable
 {

@@ -3,7 +3,7 @@ using Npgsql;
 namespace FaceSorter.IntegrationTests.Support;
 
 /// <summary>
-/// A fresh database shaped like Immich's at one version (IMMICH.md 3.2 and 9.1), with the columns
+/// A fresh database shaped like Immich's at one version (docs/immich-facts.md, "Database layouts"), with the columns
 /// the gallery reads plus their neighbours. Embeddings are <c>real[]</c>: pgvector is not
 /// installable here, and the gallery reads <c>embedding::real[]</c>, which works on both.
 /// </summary>

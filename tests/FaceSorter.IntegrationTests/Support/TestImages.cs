@@ -1,6 +1,6 @@
 namespace FaceSorter.IntegrationTests.Support;
 
-/// <summary>Files whose leading bytes make them images (DESIGN rule 0), with distinct content.</summary>
+/// <summary>Files whose leading bytes make them images (rule 0 of docs/contracts.md, "Decision rules"), with distinct content.</summary>
 public static class TestImages
 {
     /// <summary>A JPEG-looking file: the JPEG signature followed by <paramref name="size"/> bytes derived from <paramref name="seed"/>.</summary>

@@ -2,7 +2,7 @@ namespace FaceSorter.Immich.Api;
 
 /// <summary>
 /// <c>AssetFaceResponseDto</c> from <c>GET /faces?id=</c>: a box in <c>imageWidth×imageHeight</c> pixels
-/// (the preview) and the caller's person, or null when unassigned (IMMICH.md 2.5, 9.3).
+/// (the preview) and the caller's person, or null when unassigned (docs/immich-facts.md, "Faces").
 /// </summary>
 public sealed class AssetFaceDto
 {

@@ -1,6 +1,6 @@
 namespace FaceSorter.Immich.Api;
 
-/// <summary>What <c>POST /assets</c> is sent for one file (IMMICH.md 2.3).</summary>
+/// <summary>What <c>POST /assets</c> is sent for one file (docs/immich-facts.md, "Upload").</summary>
 /// <param name="FileName">The name Immich sees; its extension decides whether Immich takes the file.</param>
 /// <param name="Sha1Hex">The content's SHA-1, sent as <c>x-immich-checksum</c> so a known file is not stored twice.</param>
 /// <param name="DeviceAssetId">With <paramref name="DeviceId"/>: required up to v2.7.5, stripped by v3, so sent always.</param>

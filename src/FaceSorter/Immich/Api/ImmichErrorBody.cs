@@ -3,9 +3,10 @@ using System.Text.Json;
 namespace FaceSorter.Immich.Api;
 
 /// <summary>
-/// Reads the message out of an Immich error body. v2 (NestJS): <c>{"message": "…" or ["…", …],
-/// "error": "Bad Request", "statusCode": 400}</c>; v3 (Zod): <c>{"statusCode": 400, "message": "…",
-/// "errors": [{"message": "…"}, …]}</c> (IMMICH.md 2.1). Anything else is quoted, shortened.
+/// Reads the message out of an Immich error body. v2 (NestJS): <c>{"message": "…" or ["…", …], "error":
+/// "Bad Request", "statusCode": 400}</c>; v3 (Zod): <c>{"statusCode": 400, "message": "…", "errors":
+/// [{"message": "…"}, …]}</c> (docs/immich-facts.md, "Errors and the base address"). Anything else is
+/// quoted, shortened.
 /// </summary>
 internal static class ImmichErrorBody
 {

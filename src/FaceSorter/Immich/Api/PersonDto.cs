@@ -2,7 +2,7 @@ namespace FaceSorter.Immich.Api;
 
 /// <summary>
 /// The part of <c>PersonResponseDto</c> we read. From v3.2 the id is a person-group id: an opaque
-/// string to us (IMMICH.md 9.3). An unnamed cluster has the name <c>""</c>.
+/// string to us (docs/immich-facts.md, "Listing people"). An unnamed cluster has the name <c>""</c>.
 /// </summary>
 public sealed class PersonDto
 {

@@ -46,7 +46,7 @@ public sealed class ApprovalLearner(
             await store.SetLearnedFaceAsync(item.FileHash!, item.PersonName!, embedding ?? [], cancellationToken);
             if (embedding is not null)
             {
-                MachineLearningLog.FaceLearned(logger, item.PersonName!, item.FilePath);
+                logger.FaceLearned(item.PersonName!, item.FilePath);
                 learned++;
             }
         }
@@ -64,7 +64,7 @@ public sealed class ApprovalLearner(
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            MachineLearningLog.NothingToLearn(logger, item.FilePath, item.PersonName!, exception.Message);
+            logger.NothingToLearn(item.FilePath, item.PersonName!, exception.Message);
             return null;
         }
 
@@ -78,7 +78,7 @@ public sealed class ApprovalLearner(
             .MaxBy(face => face.Box.Area);
         if (face is null)
         {
-            MachineLearningLog.NothingToLearn(logger, item.FilePath, item.PersonName!, prediction is FacePrediction.Unreadable unreadable ? unreadable.Reason : "no face found");
+            logger.NothingToLearn(item.FilePath, item.PersonName!, prediction is FacePrediction.Unreadable unreadable ? unreadable.Reason : "no face found");
         }
 
         return face?.Embedding;

@@ -2,7 +2,7 @@ using System.Numerics.Tensors;
 
 namespace FaceSorter.Immich.MachineLearning;
 
-/// <summary>ArcFace embeddings are not normalised (IMMICH.md 1); cosine distance works on unit vectors.</summary>
+/// <summary>ArcFace embeddings are not normalised (docs/immich-facts.md, "ML request and response"); cosine distance works on unit vectors.</summary>
 public static class Embeddings
 {
     /// <summary>Writes <paramref name="source"/> scaled to length 1; false when it has no direction or is not finite.</summary>

@@ -40,7 +40,7 @@ public sealed class GalleryLoader
         var schema = await ImmichSchema.DetectAsync(_dataSource, cancellationToken);
         if (schema != _lastSchema)
         {
-            MachineLearningLog.SchemaDetected(_logger, schema.Layout, schema.Describe());
+            _logger.SchemaDetected(schema.Layout, schema.Describe());
             _lastSchema = schema;
         }
 
@@ -78,16 +78,16 @@ public sealed class GalleryLoader
 
         if (builder.SkippedForName > 0)
         {
-            MachineLearningLog.GalleryFacesSkipped(_logger, builder.SkippedForName, "the person's name has no letters or digits to make a folder of");
+            _logger.GalleryFacesSkipped(builder.SkippedForName, "the person's name has no letters or digits to make a folder of");
         }
 
         if (builder.SkippedForVector > 0)
         {
-            MachineLearningLog.GalleryFacesSkipped(_logger, builder.SkippedForVector, "empty, zero or differently sized embedding");
+            _logger.GalleryFacesSkipped(builder.SkippedForVector, "empty, zero or differently sized embedding");
         }
 
         var snapshot = builder.Build();
-        MachineLearningLog.GalleryLoaded(_logger, snapshot.People.Count, snapshot.Count, learned.Count, _timeProvider.GetElapsedTime(started));
+        _logger.GalleryLoaded(snapshot.People.Count, snapshot.Count, learned.Count, _timeProvider.GetElapsedTime(started));
         return snapshot;
     }
 

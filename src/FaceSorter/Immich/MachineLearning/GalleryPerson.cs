@@ -1,8 +1,9 @@
 namespace FaceSorter.Immich.MachineLearning;
 
 /// <summary>
-/// A named person in the gallery. People are keyed by the sanitised name (DESIGN: the folder under
-/// <c>faces/</c>), so Immich clusters that share a name, which users often leave unmerged, count as one person.
+/// A named person in the gallery. People are keyed by the sanitised name
+/// (docs/contracts.md, "Names and prefixes": the folder under <c>faces/</c>), so Immich clusters that share
+/// a name, which users often leave unmerged, count as one person.
 /// </summary>
 /// <param name="Name">The name as Immich spells it (of the first cluster seen).</param>
 /// <param name="Key">The sanitised name.</param>

@@ -9,7 +9,7 @@ namespace FaceSorter.Immich.MachineLearning;
 /// Loads the gallery at start and re-reads it every <see cref="ImmichOptions.GalleryRefreshInterval"/>.
 /// A database that cannot be reached is an outage: warn and retry after
 /// <see cref="ImmichOptions.MaxRetryDelay"/>, keeping the last snapshot. An unknown layout stops the
-/// host (DESIGN: start-up stops with a message naming what was found).
+/// host (docs/contracts.md, "Immich": start-up stops with a message naming what was found).
 /// </summary>
 public sealed class GalleryRefresher : BackgroundService
 {
@@ -41,7 +41,7 @@ public sealed class GalleryRefresher : BackgroundService
             catch (FaceServiceUnavailableException ex)
             {
                 wait = _options.MaxRetryDelay < wait ? _options.MaxRetryDelay : wait;
-                MachineLearningLog.GalleryLoadFailed(_logger, ex, wait);
+                _logger.GalleryLoadFailed(ex, wait);
             }
 
             try

@@ -1,6 +1,6 @@
 namespace FaceSorter.Immich.MachineLearning;
 
-/// <summary>Which shape of Immich's face tables the database has (IMMICH.md 3.2 and 9.1).</summary>
+/// <summary>Which shape of Immich's face tables the database has (docs/immich-facts.md, "Database layouts").</summary>
 public enum ImmichLayout
 {
     /// <summary>v1.107–v1.135: plural tables (<c>assets</c>, <c>asset_faces</c>), embeddings in <c>face_search</c>.</summary>

@@ -3,9 +3,9 @@ using Npgsql;
 namespace FaceSorter.Immich.MachineLearning;
 
 /// <summary>
-/// The layout of Immich's face tables, detected from <c>information_schema</c>, and the SQL that
-/// reads named faces from it (IMMICH.md 9.2). Optional columns are filtered only where they exist:
-/// <c>asset_face."deletedAt"</c> (v1.127+) and <c>"isVisible"</c> (v2.5+).
+/// The layout of Immich's face tables, detected from <c>information_schema</c>, and the SQL that reads
+/// named faces from it (docs/immich-facts.md, "Database layouts"). Optional columns are filtered only where
+/// they exist: <c>asset_face."deletedAt"</c> (v1.127+) and <c>"isVisible"</c> (v2.5+).
 /// </summary>
 public sealed record ImmichSchema(ImmichLayout Layout, bool HasFaceDeletedAt, bool HasFaceIsVisible)
 {

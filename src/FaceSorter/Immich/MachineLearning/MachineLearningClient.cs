@@ -8,8 +8,9 @@ using Microsoft.Extensions.Options;
 namespace FaceSorter.Immich.MachineLearning;
 
 /// <summary>
-/// Immich's ML service (IMMICH.md 1): <c>POST predict</c> with the face entries and the image, and
-/// <c>GET ping</c>. Paths are relative to <see cref="ImmichOptions.MachineLearningUrl"/> (as Immich v3 does).
+/// Immich's ML service (docs/immich-facts.md, "ML request and response"): <c>POST predict</c> with the face
+/// entries and the image, and <c>GET ping</c>. Paths are relative to
+/// <see cref="ImmichOptions.MachineLearningUrl"/> (as Immich v3 does).
 /// </summary>
 /// <remarks>
 /// Errors: unreachable, timeout (<see cref="ImmichOptions.RequestTimeout"/>), 5xx, an unexpected

@@ -43,7 +43,7 @@ public sealed class MachineLearningFaceService : IFaceService
         var type = MediaTypes.SniffFile(request.FilePath);
         if (WhyNotSent(type) is { } notSent)
         {
-            MachineLearningLog.NotSent(_logger, request.FilePath, notSent);
+            _logger.NotSentToMachineLearning(request.FilePath, notSent);
             return new FaceCheck.NotAccepted(notSent);
         }
 
@@ -54,7 +54,7 @@ public sealed class MachineLearningFaceService : IFaceService
         if (preview.Failure is { } failure)
         {
             var reason = $"it cannot be decoded here to make the preview Immich's server would send the ML service ({failure})";
-            MachineLearningLog.Unreadable(_logger, request.FilePath, reason);
+            _logger.MachineLearningUnreadable(request.FilePath, reason);
             return new FaceCheck.Unreadable(reason);
         }
 
@@ -71,12 +71,12 @@ public sealed class MachineLearningFaceService : IFaceService
 
         if (prediction is FacePrediction.Unreadable unreadable)
         {
-            MachineLearningLog.Unreadable(_logger, request.FilePath, unreadable.Reason);
+            _logger.MachineLearningUnreadable(request.FilePath, unreadable.Reason);
             return new FaceCheck.Unreadable(unreadable.Reason);
         }
 
         var detected = (FacePrediction.Detected)prediction;
-        MachineLearningLog.Predicted(_logger, request.FilePath, detected.Faces.Count, _timeProvider.GetElapsedTime(started));
+        _logger.Predicted(request.FilePath, detected.Faces.Count, _timeProvider.GetElapsedTime(started));
         var faces = new List<RecognizedFace>(detected.Faces.Count);
         foreach (var face in detected.Faces)
         {

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace FaceSorter.Immich.Upload;
 
-/// <summary>How Immich identifies content: the SHA-1 of the file, in hex (IMMICH.md 2.3).</summary>
+/// <summary>How Immich identifies content: the SHA-1 of the file, in hex (docs/immich-facts.md, "Upload").</summary>
 public static class ImmichChecksum
 {
     public static async Task<string> OfFileAsync(string path, CancellationToken cancellationToken)

@@ -10,15 +10,15 @@ using Microsoft.Extensions.Options;
 namespace FaceSorter.Immich.Upload;
 
 /// <summary>
-/// Upload mode (DESIGN, <c>Immich.Mode = Upload</c>): upload the file to Immich, wait for Immich's own
-/// face detection and recognition, read who the faces are. Immich stores no match distance (IMMICH.md
-/// 4), so the confidence is null unless Immich's database is configured: then it is 1 − the cosine
-/// distance from the face's stored embedding to the person's nearest other face, as in
-/// MachineLearning mode, so <c>MinConfidence</c> means the same in both. With <c>KeepAssets: false</c> the asset is purged again,
-/// but only when this program created it: a "duplicate" answer means the user already had the
-/// content in Immich, and that asset is theirs. A file is sent only when its type (by its leading
-/// bytes, <see cref="MediaTypes"/>) is one the server lists in its media types, under a safe name
-/// with an accepted extension (<see cref="UploadFileName"/>); otherwise it is
+/// Upload mode (docs/contracts.md, "Immich"; <c>Immich.Mode = Upload</c>): upload the file to Immich, wait
+/// for Immich's own face detection and recognition, read who the faces are. Immich stores no match distance
+/// (docs/immich-facts.md, "Match distance"), so the confidence is null unless Immich's database is
+/// configured: then it is 1 − the cosine distance from the face's stored embedding to the person's nearest
+/// other face, as in MachineLearning mode, so <c>MinConfidence</c> means the same in both. With
+/// <c>KeepAssets: false</c> the asset is purged again, but only when this program created it: a "duplicate"
+/// answer means the user already had the content in Immich, and that asset is theirs. A file is sent only
+/// when its type (by its leading bytes, <see cref="MediaTypes"/>) is one the server lists in its media
+/// types, under a safe name with an accepted extension (<see cref="UploadFileName"/>); otherwise it is
 /// <see cref="FaceCheck.NotAccepted"/> with the type named.
 /// </summary>
 public sealed class UploadFaceService : IFaceService
@@ -112,7 +112,7 @@ public sealed class UploadFaceService : IFaceService
         if (extension is null)
         {
             var reason = type is null ? ImageSniffer.Unrecognised : mediaTypes.WhyNotAccepted(type);
-            _logger.NotSent(request.FilePath, reason);
+            _logger.NotSentToImmich(request.FilePath, reason);
             return new FaceCheck.NotAccepted(reason);
         }
 

@@ -1,7 +1,7 @@
 namespace FaceSorter.IntegrationTests.Support;
 
 /// <summary>
-/// A face the emulated Immich "finds" in an uploaded image, in preview pixels (IMMICH.md 2.5).
+/// A face the emulated Immich "finds" in an uploaded image, in preview pixels (docs/immich-facts.md, "Faces").
 /// <see cref="PersonName"/>: a name = a named person; <c>""</c> = a person nobody named yet (an
 /// unnamed cluster); null = no person at all (<c>person: null</c>). <see cref="FaceId"/> pins the
 /// face's id, to match a face row seeded in an Immich-shaped database; otherwise a new one is made.

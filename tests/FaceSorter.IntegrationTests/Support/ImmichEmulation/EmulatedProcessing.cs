@@ -5,7 +5,7 @@ namespace FaceSorter.IntegrationTests.Support;
 /// clock, so tests stay deterministic). Before <see cref="DetectAfterFaceReads"/> reads the asset has
 /// no faces and <c>faceDetection</c> is active; before <see cref="NameAfterFaceReads"/> its faces have
 /// <c>person: null</c> and <c>facialRecognition</c> is waiting; then the scripted faces appear and the
-/// queues are idle (IMMICH.md 7: "naming comes after detection").
+/// queues are idle (docs/immich-facts.md, "When an answer is final").
 /// </summary>
 public sealed record EmulatedProcessing(int DetectAfterFaceReads, int NameAfterFaceReads)
 {

@@ -10,7 +10,7 @@ using Microsoft.Net.Http.Headers;
 
 namespace FaceSorter.IntegrationTests.Support;
 
-/// <summary>The emulator's routes: the shapes of IMMICH.md section 2 and the OpenAPI subset, per version.</summary>
+/// <summary>The emulator's routes: the shapes of docs/immich-facts.md and of Immich's OpenAPI spec, per version.</summary>
 public sealed partial class ImmichEmulator
 {
     private static readonly string[] QueueNamesV2 =
@@ -223,7 +223,7 @@ public sealed partial class ImmichEmulator
 
         if (!IsV3)
         {
-            // v2's AssetMediaCreateDto: @IsNotEmpty() @IsString() on both (IMMICH.md 2.3).
+            // v2's AssetMediaCreateDto: @IsNotEmpty() @IsString() on both (docs/immich-facts.md, "Upload").
             foreach (var field in (string[])["deviceAssetId", "deviceId"])
             {
                 if (string.IsNullOrEmpty(form[field].ToString()))
@@ -370,7 +370,7 @@ public sealed partial class ImmichEmulator
         await WriteJsonAsync(context, 200, json);
     }
 
-    /// <summary>IMMICH.md 2.4: v2 carries <c>people[].faces</c> and <c>unassignedFaces</c>; v3 plain people and neither.</summary>
+    /// <summary>docs/immich-facts.md, "Faces" and "Versions": v2 carries <c>people[].faces</c> and <c>unassignedFaces</c>; v3 plain people and neither.</summary>
     private JsonObject AssetJson(EmulatedAsset asset)
     {
         var faces = CurrentFaces(asset).ToList();
@@ -571,7 +571,7 @@ public sealed partial class ImmichEmulator
         })]);
     }
 
-    /// <summary>v2 (class-validator): a message array; v3 (Zod): "Validation failed" plus <c>errors</c> (IMMICH.md 2.1).</summary>
+    /// <summary>v2 (class-validator): a message array; v3 (Zod): "Validation failed" plus <c>errors</c> (docs/immich-facts.md, "Errors and the base address").</summary>
     private Task WriteValidationErrorAsync(HttpContext context, List<(string Field, string Message)> problems)
     {
         if (!IsV3)

@@ -5,9 +5,10 @@ using Microsoft.AspNetCore.Http;
 namespace FaceSorter.IntegrationTests.Support;
 
 /// <summary>
-/// People routes (IMMICH.md 2.5, 2.6): <c>POST /assets/bulk-upload-check</c>, <c>GET /people</c>
-/// (only people with a face on a live asset), <c>POST /people</c> (a new person, invisible in the list
-/// until it has a face) and <c>PUT /faces/{personId}</c> <c>{id: faceId}</c> (the path names the person).
+/// People routes (docs/immich-facts.md, "People", "Listing people"): <c>POST /assets/bulk-upload-check</c>,
+/// <c>GET /people</c> (only people with a face on a live asset), <c>POST /people</c> (a new person,
+/// invisible in the list until it has a face) and <c>PUT /faces/{personId}</c> <c>{id: faceId}</c> (the
+/// path names the person).
 /// </summary>
 public sealed partial class ImmichEmulator
 {
@@ -81,7 +82,7 @@ public sealed partial class ImmichEmulator
         return entry;
     }
 
-    /// <summary><c>PUT /people/{id}</c> <c>{name}</c>: naming an unnamed cluster names every face in it (IMMICH.md 11.3).</summary>
+    /// <summary><c>PUT /people/{id}</c> <c>{name}</c>: naming an unnamed cluster names every face in it (docs/immich-facts.md, "People").</summary>
     private async Task UpdatePersonAsync(HttpContext context, string personId)
     {
         var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
@@ -241,7 +242,7 @@ public sealed partial class ImmichEmulator
     private EmulatedAsset? LiveAssetWithChecksum(string checksum) =>
         _assetsByChecksum.TryGetValue(checksum, out var asset) && !asset.IsPurged ? asset : null;
 
-    /// <summary>Immich takes the SHA-1 as 40 hex characters or 28 base64 ones (IMMICH.md 2.3).</summary>
+    /// <summary>Immich takes the SHA-1 as 40 hex characters or 28 base64 ones (docs/immich-facts.md, "Upload").</summary>
     private static string ToBase64Checksum(string checksum) =>
         checksum.Length == 40 ? Convert.ToBase64String(Convert.FromHexString(checksum)) : checksum;
 }
