@@ -178,9 +178,12 @@ public sealed class DropFolderMonitor : BackgroundService
 
     private TreeWatcher StartWatcher()
     {
-        _logger.WatchingInbox(_inbox);
+        // "Watching" is said only once both watches are in place: a file written before inotify's
+        // watch exists shows no write to wait for.
         _writeActivity.Start(_inbox);
-        return new TreeWatcher(_inbox, NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size, _hints, _logger);
+        var watcher = new TreeWatcher(_inbox, NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size, _hints, _logger);
+        _logger.WatchingInbox(_inbox);
+        return watcher;
     }
 
     /// <summary>Looks at every file in the drop folder; returns the paths seen.</summary>
