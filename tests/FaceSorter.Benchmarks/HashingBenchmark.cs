@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using FaceSorter.Hashing;
-using FaceSorter.Pipeline;
 
 namespace FaceSorter.Benchmarks;
 
@@ -34,7 +33,7 @@ internal static class HashingBenchmark
             foreach (var path in paths)
             {
                 var info = new FileInfo(path);
-                _ = await hasher.HashAsync(new InboxFile(path, null, info.Length, info.LastWriteTimeUtc), CancellationToken.None);
+                _ = await hasher.HashAsync(path, info.Length, info.LastWriteTimeUtc, CancellationToken.None);
             }
 
             ours = TimeSpan.FromTicks(Math.Min(ours.Ticks, stopwatch.Elapsed.Ticks));

@@ -1,5 +1,4 @@
 using System.Globalization;
-using FaceSorter.Immich;
 
 namespace FaceSorter.Decisions;
 

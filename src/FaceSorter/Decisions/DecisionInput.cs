@@ -1,4 +1,3 @@
-using FaceSorter.Immich;
 
 namespace FaceSorter.Decisions;
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using FaceSorter.Pipeline;
 
 namespace FaceSorter.Hashing;
 
@@ -15,10 +14,15 @@ public sealed class Hasher
 {
     private const int BufferSize = 1024 * 1024;
 
-    /// <summary>The hex hash, or null when the file changed since it was observed.</summary>
-    public async Task<string?> HashAsync(InboxFile file, CancellationToken cancellationToken)
+    /// <summary>
+    /// The lower-case hex SHA-256 of the file at <paramref name="path"/>, or null when it is no longer
+    /// <paramref name="length"/> bytes with mtime <paramref name="lastWriteUtc"/> (as it was observed), or
+    /// changed while it was read.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file is gone.</exception>
+    public async Task<string?> HashAsync(string path, long length, DateTime lastWriteUtc, CancellationToken cancellationToken)
     {
-        await using var stream = new FileStream(file.Path, new FileStreamOptions
+        await using var stream = new FileStream(path, new FileStreamOptions
         {
             Mode = FileMode.Open,
             Access = FileAccess.Read,
@@ -45,9 +49,9 @@ public sealed class Hasher
         }
 
         var after = Watching.FileIdentity.StampOf(stream.SafeFileHandle);
-        var unchanged = total == file.Length
-            && stream.Length == file.Length
-            && File.GetLastWriteTimeUtc(stream.SafeFileHandle) == file.LastWriteUtc
+        var unchanged = total == length
+            && stream.Length == length
+            && File.GetLastWriteTimeUtc(stream.SafeFileHandle) == lastWriteUtc
             && before == after;
         return unchanged ? Convert.ToHexStringLower(hash.GetHashAndReset()) : null;
     }

@@ -1,5 +1,3 @@
-using FaceSorter.Pipeline;
-
 namespace FaceSorter.Immich;
 
 /// <summary>
@@ -9,9 +7,8 @@ namespace FaceSorter.Immich;
 /// </summary>
 public sealed class FaceChecker(IFaceService faces, ImmichOutage outage)
 {
-    public async Task<FaceCheck> CheckAsync(SortItem item, bool waitOutOutages, CancellationToken cancellationToken)
+    public async Task<FaceCheck> CheckAsync(FaceCheckRequest request, bool waitOutOutages, CancellationToken cancellationToken)
     {
-        var request = new FaceCheckRequest(item.File.Path, item.Hash!, item.File.Length);
         while (true)
         {
             await outage.WaitForRetryAsync(cancellationToken);

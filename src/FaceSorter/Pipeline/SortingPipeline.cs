@@ -148,7 +148,7 @@ public sealed class SortingPipeline : BackgroundService
             return;
         }
 
-        var hash = await _hasher.HashAsync(file, cancellationToken);
+        var hash = await _hasher.HashAsync(file.Path, file.Length, file.LastWriteUtc, cancellationToken);
         if (hash is null)
         {
             _logger.ChangedWhileHashing(file.Path);
@@ -176,7 +176,7 @@ public sealed class SortingPipeline : BackgroundService
 
     private async Task CheckAsync(SortItem item, CancellationToken cancellationToken)
     {
-        var check = await _faces.CheckAsync(item, waitOutOutages: !_mode.ScanOnce, cancellationToken);
+        var check = await _faces.CheckAsync(new FaceCheckRequest(item.File.Path, item.Hash!, item.File.Length), waitOutOutages: !_mode.ScanOnce, cancellationToken);
         var next = check switch
         {
             FaceCheck.Analyzed analyzed => item.WithFaces(analyzed),

@@ -117,7 +117,7 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
             return now + StableCheck;
         }
 
-        var hash = await hasher.HashAsync(new InboxFile(path, null, length, lastWrite), cancellationToken);
+        var hash = await hasher.HashAsync(path, length, lastWrite, cancellationToken);
         if (hash is null)
         {
             _unsettled[path] = (length, lastWrite, since); // changed while hashed: still being written

@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using FaceSorter.Decisions;
-using FaceSorter.Immich;
+using FaceSorter.FollowUps;
 using FaceSorter.Immich.MachineLearning;
+using FaceSorter.Immich;
 using FaceSorter.Options;
 using FaceSorter.Pipeline;
 using FaceSorter.Storage;

@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
+using FaceSorter.Decisions;
 using FaceSorter.Immich;
 using FaceSorter.IntegrationTests.Support;
 using FaceSorter.Options;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace FaceSorter.IntegrationTests.Immich;
 

@@ -1,5 +1,6 @@
-using FaceSorter.Immich;
+using FaceSorter.Decisions;
 using FaceSorter.Immich.MachineLearning;
+using FaceSorter.Immich;
 using FaceSorter.IntegrationTests.Support;
 
 namespace FaceSorter.IntegrationTests.MachineLearning;

@@ -1,8 +1,9 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text.Json.Nodes;
-using FaceSorter.Immich;
+using FaceSorter.Decisions;
 using FaceSorter.Immich.MachineLearning;
+using FaceSorter.Immich;
 using FaceSorter.IntegrationTests.Support;
 using FaceSorter.Options;
 using Microsoft.AspNetCore.Http;

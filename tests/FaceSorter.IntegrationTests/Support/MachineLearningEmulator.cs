@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using FaceSorter.Decisions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -60,7 +61,7 @@ public sealed class MachineLearningEmulator : IAsyncDisposable
         var array = new JsonArray();
         foreach (var face in faces)
         {
-            var box = face.Box ?? new FaceSorter.Immich.FaceBox(100, 120, 300, 360);
+            var box = face.Box ?? new FaceBox(100, 120, 300, 360);
             array.Add(new JsonObject
             {
                 ["boundingBox"] = new JsonObject { ["x1"] = box.X1, ["y1"] = box.Y1, ["x2"] = box.X2, ["y2"] = box.Y2 },

@@ -1,10 +1,11 @@
 using System.Threading.Channels;
+using FaceSorter.FollowUps;
 using FaceSorter.Immich;
 using FaceSorter.Review;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace FaceSorter.Tests.Review;
+namespace FaceSorter.Tests.FollowUps;
 
 /// <summary>A failing or blocked round of follow-up work is logged and retried; it never ends the service (and so the host).</summary>
 public sealed class FollowUpServiceTests

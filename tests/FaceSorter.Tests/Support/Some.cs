@@ -1,3 +1,4 @@
+using FaceSorter.Decisions;
 using FaceSorter.Immich;
 
 namespace FaceSorter.Tests.Support;

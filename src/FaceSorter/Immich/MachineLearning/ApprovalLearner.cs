@@ -1,5 +1,5 @@
+using FaceSorter.FollowUps;
 using FaceSorter.Options;
-using FaceSorter.Review;
 using FaceSorter.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,5 @@
+using FaceSorter.Decisions;
+
 namespace FaceSorter.Immich.MachineLearning;
 
 /// <summary>One face the ML service found.</summary>

@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
+using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using FaceSorter.Decisions;
 using FaceSorter.Options;
 using Microsoft.Extensions.Options;
 

@@ -1,3 +1,4 @@
+using FaceSorter.Decisions;
 using FaceSorter.Hashing;
 using FaceSorter.Media;
 using FaceSorter.Options;

@@ -1,6 +1,6 @@
 using FaceSorter.Decisions;
+using FaceSorter.FollowUps;
 using FaceSorter.Options;
-using FaceSorter.Review;
 using FaceSorter.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FaceSorter.Decisions;
 using FaceSorter.Immich.Api;
 using FaceSorter.Options;
 using Microsoft.Extensions.Logging;

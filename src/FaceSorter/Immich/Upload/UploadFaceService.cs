@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FaceSorter.Decisions;
 using FaceSorter.Hashing;
 using FaceSorter.Immich.Api;
 using FaceSorter.Immich.MachineLearning;

@@ -1,8 +1,7 @@
-using FaceSorter.Immich;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace FaceSorter.Review;
+namespace FaceSorter.FollowUps;
 
 /// <summary>
 /// Work that follows the user's review decisions a round at a time (learning faces, telling Immich,
@@ -17,7 +16,7 @@ public abstract class FollowUpService(TimeSpan period, TimeProvider clock, ILogg
     protected abstract string What { get; }
 
     /// <summary>One round.</summary>
-    /// <exception cref="FaceServiceUnavailableException">Immich or its ML service cannot be asked now.</exception>
+    /// <exception cref="ServiceUnavailableException">A service the round needs (Immich, its ML service) cannot be asked now.</exception>
     protected abstract Task RunRoundAsync(CancellationToken cancellationToken);
 
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -31,7 +30,7 @@ public abstract class FollowUpService(TimeSpan period, TimeProvider clock, ILogg
                 {
                     await RunRoundAsync(stoppingToken);
                 }
-                catch (FaceServiceUnavailableException exception)
+                catch (ServiceUnavailableException exception)
                 {
                     logger.FollowUpPaused(What, exception.Message);
                 }
