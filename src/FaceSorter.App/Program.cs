@@ -45,7 +45,7 @@ catch (Exception exception) when (exception is FaceSorter.Pipeline.InstanceBusyE
 }
 catch (Exception exception) when (StartupErrors.Describe(exception) is { } problem)
 {
-    Log.Fatal("Invalid configuration, not starting:{NewLine}{Problem}", Environment.NewLine, problem);
+    Log.Fatal("Invalid configuration, not starting:\n{ProblemLines}", problem);
     return 2;
 }
 catch (Exception exception)

@@ -87,7 +87,7 @@ internal static partial class Log
     public static partial void ImmichDown(this ILogger logger, string reason);
 
     [LoggerMessage(2004, LogLevel.Information, "Immich is available again after {Elapsed}; sorting resumes")]
-    public static partial void ImmichBack(this ILogger logger, TimeSpan elapsed);
+    public static partial void ImmichBack(this ILogger logger, string elapsed);
 
     [LoggerMessage(2005, LogLevel.Information, "Pipeline drained: {Count} files finished while stopping")]
     public static partial void PipelineDrained(this ILogger logger, int count);

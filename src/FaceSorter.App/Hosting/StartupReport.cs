@@ -43,7 +43,7 @@ internal sealed class StartupReport(
     {
         var started = clock.GetTimestamp();
         lifetime.ApplicationStopped.Register(() =>
-            logger.Stopped(Duration(clock.GetElapsedTime(started)), summary.Finished, summary.Failed, monitor.Waiting));
+            logger.Stopped(Plural.Duration(clock.GetElapsedTime(started)), summary.Finished, summary.Failed, monitor.Waiting));
 
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (lifetime.ApplicationStarted.Register(() => ready.TrySetResult()))
@@ -147,11 +147,4 @@ internal sealed class StartupReport(
     }
 
     /// <summary>e.g. <c>45s</c>, <c>3m12s</c>, <c>2h05m</c>, <c>3d04h</c>.</summary>
-    internal static string Duration(TimeSpan elapsed) => elapsed switch
-    {
-        { TotalDays: >= 1 } => string.Create(CultureInfo.InvariantCulture, $"{(int)elapsed.TotalDays}d{elapsed.Hours:00}h"),
-        { TotalHours: >= 1 } => string.Create(CultureInfo.InvariantCulture, $"{(int)elapsed.TotalHours}h{elapsed.Minutes:00}m"),
-        { TotalMinutes: >= 1 } => string.Create(CultureInfo.InvariantCulture, $"{(int)elapsed.TotalMinutes}m{elapsed.Seconds:00}s"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:0.#}s"),
-    };
 }

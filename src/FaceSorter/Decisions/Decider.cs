@@ -44,7 +44,11 @@ public static class Decider
 
         if (named.Count == 0)
         {
-            return new Decision(SortReason.UnknownPerson, null, "face matches no named person", faces.Count, null);
+            var hidden = faces.Select(face => face.HiddenPerson).FirstOrDefault(name => name is not null);
+            var why = hidden is null
+                ? "face matches no named person"
+                : $"face matches no named person ({hidden} is hidden in Immich, and hidden people do not count)";
+            return new Decision(SortReason.UnknownPerson, null, why, faces.Count, null);
         }
 
         var people = named.Select(match => match.Person!).Distinct(StringComparer.Ordinal).ToList();

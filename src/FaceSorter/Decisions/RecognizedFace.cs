@@ -7,10 +7,12 @@ namespace FaceSorter.Decisions;
 /// <param name="RunnerUp">Another named person nearly as close (the match is ambiguous), else null.</param>
 /// <param name="PersonId">Immich's id of the person (a person-group id from v3.2 on), when known.</param>
 /// <param name="FaceId">Immich's id of the face, when known.</param>
+/// <param name="HiddenPerson">The name of the person Immich put the face in when the user has hidden that person (who therefore does not count), for the reason; else null.</param>
 public sealed record RecognizedFace(
     FaceBox Box,
     string? Person,
     double? Confidence,
     string? RunnerUp = null,
     string? PersonId = null,
-    string? FaceId = null);
+    string? FaceId = null,
+    string? HiddenPerson = null);

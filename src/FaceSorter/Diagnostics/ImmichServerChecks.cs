@@ -39,6 +39,15 @@ public sealed class ImmichServerChecks(ImmichServerClient immich, IOptions<Sorti
             ? DoctorCheck.Ok("Immich server", $"Immich {version} at {immich.Url}")
             : DoctorCheck.Failed("Immich server", $"Immich {version} at {immich.Url} is older than {ImmichServerVersion.OldestSupported}", "upgrade Immich"));
 
+        if (string.IsNullOrWhiteSpace(immichOptions.Value.ApiKey))
+        {
+            checks.Add(DoctorCheck.Failed(
+                "Immich API key",
+                $"no API key is set ({KeyKey}, {KeyKey}File, or the systemd credential immich-api-key)",
+                $"create an API key in Immich (Account settings → API keys) and put it in a file only you and the service can read, named by {KeyKey}File; a key the unit passes with LoadCredential= reaches the service only, not a doctor you run yourself"));
+            return checks;
+        }
+
         try
         {
             var user = await immich.GetMyUserAsync(cancellationToken);

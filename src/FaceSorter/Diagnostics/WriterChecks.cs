@@ -19,6 +19,11 @@ public static class WriterChecks
     public static DoctorCheck Secrets(ConfigLocation config)
     {
         const string name = "Config secrets";
+        if (!File.Exists(config.FilePath))
+        {
+            return DoctorCheck.Ok(name, $"no config file at {config.FilePath}: the built-in defaults hold no secret");
+        }
+
         if (ConfigSecrets.Inspect(config.FilePath) is not { } secrets)
         {
             return DoctorCheck.Skipped(name, $"{config.FilePath} could not be read");

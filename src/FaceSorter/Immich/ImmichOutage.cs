@@ -116,7 +116,7 @@ public sealed class ImmichOutage(TimeProvider clock, IOptions<ImmichOptions> opt
 
         if (since is { } downSince)
         {
-            logger.ImmichBack(clock.GetUtcNow() - downSince);
+            logger.ImmichBack(Plural.Duration(clock.GetUtcNow() - downSince));
             Changed?.Invoke(false, null);
         }
     }

@@ -164,13 +164,19 @@ public sealed class CommandLineTests : EmulatedImmichTest
     [Fact]
     public async Task A_bad_config_value_stops_every_verb_with_exit_code_2_naming_the_key()
     {
-        var config = Config(cfg => cfg["MinConfidence"] = 2);
+        var config = Config(cfg =>
+        {
+            cfg["MinConfidence"] = 2;
+            cfg["SettleTime"] = "-00:00:01";
+        });
 
         foreach (var verb in new[] { "doctor", "stats" })
         {
             var run = await CliRun.RunAsync(config, Token, verb);
             run.ExitCode.Should().Be(2, verb);
-            (run.Stdout + run.Stderr).Should().Contain("FaceSorter:MinConfidence", verb);
+            var output = (run.Stdout + run.Stderr).ReplaceLineEndings("\n");
+            output.Should().Contain("FaceSorter:MinConfidence", verb);
+            output.Should().MatchRegex(@"not starting:\n\s*FaceSorter:\S+ = .*\n\s*FaceSorter:\S+ = ", verb + ": each problem on its own line, not escaped like a newline in a file name");
         }
     }
 

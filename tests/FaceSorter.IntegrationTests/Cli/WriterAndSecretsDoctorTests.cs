@@ -65,4 +65,23 @@ public sealed class WriterAndSecretsDoctorTests : EmulatedImmichTest
         missing.ExitCode.Should().Be(2);
         (missing.Stdout + missing.Stderr).Should().Contain("FaceSorter:Immich:ApiKeyFile").And.Contain(keyFile).And.Contain("cannot be read");
     }
+
+    [Fact]
+    public async Task Without_any_api_key_doctor_says_no_key_is_set_and_how_to_give_one_it_can_read()
+    {
+        var config = TestConfig.Write(Folder.Path, cfg =>
+        {
+            cfg["Immich"]!["Url"] = Immich.Url;
+            cfg["Immich"]!["ApiKey"] = "";
+        });
+
+        var run = await CliRun.RunAsync(config, Token, "doctor", "--json");
+
+        run.ExitCode.Should().Be(1);
+        var key = Checks(run)["Immich API key"];
+        key["status"]!.GetValue<string>().Should().Be("failed");
+        key["detail"]!.GetValue<string>().Should().Contain("no API key is set");
+        key["fix"]!.GetValue<string>().Should().Contain("FaceSorter:Immich:ApiKeyFile").And.Contain("LoadCredential");
+        Immich.CountRequests("GET", "/api/users/me").Should().Be(0, "there is nothing to ask with");
+    }
 }

@@ -215,6 +215,7 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
 
         await daemon.UntilSortedAsync(Path.Combine(daemon.Review, "unidentified", "unknown_hidden.jpg"), "a hidden person is no named person, as in MachineLearning mode", _timeout.Token);
         Directory.Exists(Path.Combine(daemon.Faces, "mona")).Should().BeFalse();
+        (await daemon.Store.ListReviewAsync(null, null, _timeout.Token)).Single().Reason.Should().Contain("Mona is hidden in Immich");
     }
 
     [Fact]

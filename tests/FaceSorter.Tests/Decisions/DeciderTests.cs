@@ -1,5 +1,4 @@
 using FaceSorter.Decisions;
-using FaceSorter.Immich;
 using FaceSorter.Tests.Support;
 
 namespace FaceSorter.Tests.Decisions;
@@ -26,6 +25,7 @@ public sealed class DeciderTests
         { "rule 4: blacklisted person", DecisionInput.WithFaces([Some.Face("Eve Smith", 0.95)]), Rules(blacklist: ["eve smith"]), SortReason.UnwantedPerson, "eve_smith" },
         { "rule 4: blacklist beats whitelist", DecisionInput.WithFaces([Some.Face("Eve", 0.95)]), Rules(whitelist: ["Eve"], blacklist: ["Eve"]), SortReason.UnwantedPerson, "eve" },
         { "rule 5: unnamed face", DecisionInput.WithFaces([Some.Face(null, null)]), Rules(), SortReason.UnknownPerson, null },
+        { "rule 5: face of a hidden person", DecisionInput.WithFaces([Some.Face(null, null) with { HiddenPerson = "Mona" }]), Rules(whitelist: ["Mona"]), SortReason.UnknownPerson, null },
         { "rule 5: name that sanitises to nothing is no name", DecisionInput.WithFaces([Some.Face("..", 0.9)]), Rules(), SortReason.UnknownPerson, null },
         { "rule 5: name of only punctuation is no name", DecisionInput.WithFaces([Some.Face("!?*", 0.9)]), Rules(), SortReason.UnknownPerson, null },
         { "rule 6: not on a non-empty whitelist", DecisionInput.WithFaces([Some.Face("Bob", 0.9)]), Rules(whitelist: ["Alice"]), SortReason.NotWhitelisted, "bob" },
@@ -88,5 +88,13 @@ public sealed class DeciderTests
     {
         reason.Category().Should().Be(category);
         reason.Prefix().Should().Be(prefix);
+    }
+
+    [Fact]
+    public void The_reason_for_a_hidden_persons_face_says_so()
+    {
+        var decision = Decider.Decide(DecisionInput.WithFaces([Some.Face(null, null) with { HiddenPerson = "Mona" }]), Rules());
+
+        decision.Detail.Should().Contain("Mona is hidden in Immich");
     }
 }

@@ -115,7 +115,8 @@ internal sealed class FaceJobWaiter(ImmichServerClient immich, TimeProvider cloc
             Person: PersonRule.NameThatCounts(face.Person?.Name, face.Person?.IsHidden ?? false),
             Confidence: null,
             PersonId: face.Person?.Id,
-            FaceId: face.Id);
+            FaceId: face.Id,
+            HiddenPerson: face.Person is { IsHidden: true, Name: { Length: > 0 } hiddenName } ? hiddenName : null);
 
     private static string Signature(List<AssetFaceDto> faces) =>
         string.Join(

@@ -40,6 +40,7 @@ public sealed class UploadFaceService : IFaceService
     // The detected server version and the media types it accepts; dropped after a failure, since a
     // restarted Immich may be another version.
     private ServerFacts? _server;
+    private ImmichServerVersion? _loggedVersion; // the version last logged, so a re-read after an outage is not logged again
 
     public UploadFaceService(ImmichServerClient immich, IOptions<ImmichOptions> options, TimeProvider clock, ILogger<UploadFaceService> logger, GalleryDistance? distance = null)
     {
@@ -86,7 +87,14 @@ public sealed class UploadFaceService : IFaceService
         }
 
         var mediaTypes = await ReadMediaTypesAsync(version, cancellationToken);
-        _logger.ServerVersion(version.ToString(), _immich.Url);
+        if (!Equals(_loggedVersion, version))
+        {
+            // Once per version: the facts are read again after every outage (a restarted Immich may be
+            // another version), which during a long pause would repeat the same line every retry.
+            _logger.ServerVersion(version.ToString(), _immich.Url);
+            _loggedVersion = version;
+        }
+
         var server = new ServerFacts(version, mediaTypes);
         _server = server;
         return server;
