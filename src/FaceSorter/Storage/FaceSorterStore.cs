@@ -210,6 +210,34 @@ public sealed class FaceSorterStore : IFaceSorterStore
             ORDER BY id;
             """, StoreRows.ReviewItem, cancellationToken, Text("category", category), Text("action", action?.ToString().ToLowerInvariant()));
 
+    public async Task<IReadOnlyList<ReviewItem>> ListReviewPageAsync(string? category, ReviewAction? action, int offset, int limit, CancellationToken cancellationToken) =>
+        await QueryAsync($"""
+            {StoreRows.ReviewColumns}
+            WHERE (@category IS NULL OR category = @category) AND (@action IS NULL OR action = @action)
+            ORDER BY id LIMIT @limit OFFSET @offset;
+            """, StoreRows.ReviewItem, cancellationToken, Text("category", category), Text("action", action?.ToString().ToLowerInvariant()), Int("limit", limit), Int("offset", offset));
+
+    public async Task<IReadOnlyList<ReviewCount>> CountReviewAsync(CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT action, category, reviewed_by, COUNT(*) FROM review_queue GROUP BY action, category, reviewed_by;",
+            row => new ReviewCount(Enum.Parse<ReviewAction>(row.GetString(0), ignoreCase: true), row.GetString(1), row.IsDBNull(2) ? null : row.GetString(2), Convert.ToInt32(row.GetInt64(3))),
+            cancellationToken);
+
+    public async Task<IReadOnlyList<DailyCount>> GetDailyCountsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        // Timestamps are fixed-width ISO 8601 UTC text: the first ten characters are the day.
+        await QueryAsync("""
+            SELECT day, SUM(sorted), SUM(approved), SUM(rejected), SUM(added) FROM (
+                SELECT substr(download_date, 1, 10) AS day, 1 AS sorted, 0 AS approved, 0 AS rejected, 0 AS added
+                FROM downloads WHERE auto_sorted = 1 AND download_date >= @from AND download_date < @to
+                UNION ALL
+                SELECT substr(reviewed_at, 1, 10), 0, CASE action WHEN 'approved' THEN 1 ELSE 0 END, CASE action WHEN 'rejected' THEN 1 ELSE 0 END, 0
+                FROM review_queue WHERE action <> 'pending' AND reviewed_at >= @from AND reviewed_at < @to
+                UNION ALL
+                SELECT substr(created_at, 1, 10), 0, 0, 0, 1 FROM review_queue WHERE created_at >= @from AND created_at < @to
+            ) activity GROUP BY day ORDER BY day;
+            """, row => new DailyCount(DateOnly.ParseExact(row.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                Convert.ToInt32(row.GetInt64(1)), Convert.ToInt32(row.GetInt64(2)), Convert.ToInt32(row.GetInt64(3)), Convert.ToInt32(row.GetInt64(4))),
+            cancellationToken, Text("from", Timestamps.ToText(from)), Text("to", Timestamps.ToText(to)));
+
     public async Task<ReviewItem?> GetReviewItemAsync(long id, CancellationToken cancellationToken) =>
         (await QueryAsync($"{StoreRows.ReviewColumns} WHERE id = @id;", StoreRows.ReviewItem, cancellationToken, Long("id", id))).FirstOrDefault();
 

@@ -71,6 +71,21 @@ public interface IFaceSorterStore
 
     Task<IReadOnlyList<ReviewItem>> ListReviewAsync(string? category, ReviewAction? action, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One page of <see cref="ListReviewAsync"/>'s rows (oldest first): <paramref name="limit"/> rows from
+    /// the <paramref name="offset"/>-th (0-based) on.
+    /// </summary>
+    Task<IReadOnlyList<ReviewItem>> ListReviewPageAsync(string? category, ReviewAction? action, int offset, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The <c>review_queue</c> counted by action, category and reviewer (a few dozen rows at most).</summary>
+    Task<IReadOnlyList<ReviewCount>> CountReviewAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Activity per UTC day from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive),
+    /// oldest first; days without any are left out.
+    /// </summary>
+    Task<IReadOnlyList<DailyCount>> GetDailyCountsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
     Task<ReviewItem?> GetReviewItemAsync(long id, CancellationToken cancellationToken);
 
     Task<ReviewItem?> FindReviewByPathAsync(string path, CancellationToken cancellationToken);

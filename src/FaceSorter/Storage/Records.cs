@@ -94,3 +94,9 @@ public sealed record SortStats(
     double SuccessRate,
     int Days,
     int Corrections = 0);
+
+/// <summary>One UTC day's activity: files sorted automatically on it, review rows approved, rejected and added on it.</summary>
+public sealed record DailyCount(DateOnly Day, int AutoSorted, int Approved, int Rejected, int AddedToReview);
+
+/// <summary>How many <c>review_queue</c> rows share an action, a category and a reviewer.</summary>
+public sealed record ReviewCount(ReviewAction Action, string Category, string? ReviewedBy, int Count);
