@@ -3,7 +3,7 @@ namespace FaceSorter.Storage;
 /// <summary>
 /// FaceSorter's own records (DESIGN "Database"): the content claims that decide duplicates, the move
 /// journal that makes moves crash-safe, and the <c>downloads</c> / <c>review_queue</c> rows users and
-/// scripts read. Two implementations (SQLite, PostgreSQL) pass one contract test suite.
+/// scripts read. <see cref="FaceSorterStore"/> implements it on SQLite and on PostgreSQL; one contract test suite runs on both.
 /// </summary>
 public interface IFaceSorterStore
 {

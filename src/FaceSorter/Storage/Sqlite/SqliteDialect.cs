@@ -4,7 +4,8 @@ namespace FaceSorter.Storage.Sqlite;
 
 /// <summary>
 /// The embedded default store's differences. WAL mode (persisted in the file); <c>synchronous=NORMAL</c>,
-/// a busy timeout and foreign keys are set on every open because they are per connection (LINUX-FACTS §4).
+/// a busy timeout and foreign keys are set on every open because they are per connection
+/// (docs/linux-facts.md, "SQLite").
 /// Transactions begin <c>IMMEDIATE</c> (Microsoft.Data.Sqlite's default), so writers are serial and
 /// need no row locks. NORMAL survives a process crash (kill -9) with every commit; after a power loss
 /// the last commits may roll back, which the start-up journal recovery tolerates.
