@@ -75,6 +75,22 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_database_one_version_behind_is_migrated_and_keeps_its_rows()
+    {
+        var store = await GivenStoreAsync();
+        await GivenSortedAsync(store, "h1", "/in/1.jpg", "/faces/john_doe/1.jpg");
+        await QueryAsync("DROP INDEX ix_journal_source; DROP TABLE companions; DELETE FROM schema_version WHERE version = 5;");
+
+        var upgraded = OpenStore(Clock);
+        await upgraded.MigrateAsync(Token);
+
+        (await upgraded.ListDownloadsAsync("h1", Token)).Select(download => download.FilePath).Should().Equal("/faces/john_doe/1.jpg");
+        (await upgraded.ListCompanionsAsync(null, Token)).Should().BeEmpty("version 5's table is back, empty");
+        var versions = await QueryAsync("SELECT version FROM schema_version ORDER BY version");
+        versions.Select(row => Convert.ToInt32(row["version"], CultureInfo.InvariantCulture)).Should().Equal(Enumerable.Range(1, upgraded.SchemaVersion));
+    }
+
+    [Fact]
     public async Task The_design_tables_have_the_design_columns()
     {
         await GivenStoreAsync();
