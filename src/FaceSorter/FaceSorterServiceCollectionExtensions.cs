@@ -6,7 +6,6 @@ using FaceSorter.Pipeline;
 using FaceSorter.Settling;
 using FaceSorter.Storage;
 using FaceSorter.Storage.Postgres;
-using FaceSorter.Storage.Sqlite;
 using FaceSorter.Watching;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -49,7 +48,7 @@ public static class FaceSorterServiceCollectionExtensions
         // FaceSorter's own PostgreSQL data source: one pool for the process (STYLE 18), built only
         // when the Postgres store is resolved, disposed with the container. Keyed, so Immich's
         // database (Immich:DatabaseConnectionString) can never be handed out in its place.
-        services.TryAddKeyedSingleton(PostgresStore.DataSourceKey, (provider, _) =>
+        services.TryAddKeyedSingleton(PostgresDialect.DataSourceKey, (provider, _) =>
         {
             var options = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
@@ -66,8 +65,8 @@ public static class FaceSorterServiceCollectionExtensions
             var clock = provider.GetRequiredService<TimeProvider>();
             return options.Provider switch
             {
-                DatabaseProvider.Sqlite => new SqliteStore(options.ConnectionString, clock),
-                DatabaseProvider.Postgres => new PostgresStore(provider.GetRequiredKeyedService<NpgsqlDataSource>(PostgresStore.DataSourceKey), clock),
+                DatabaseProvider.Sqlite => FaceSorterStore.ForSqlite(options.ConnectionString, clock),
+                DatabaseProvider.Postgres => FaceSorterStore.ForPostgres(provider.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDialect.DataSourceKey), clock),
                 _ => throw new NotSupportedException($"{DatabaseOptions.Section}:Provider = {options.Provider} is not available in this build"),
             };
         });

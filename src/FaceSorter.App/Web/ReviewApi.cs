@@ -90,15 +90,15 @@ internal static class ReviewApi
 
     public static async Task<Ok<Dictionary<string, object?>>> GetReviewStatsAsync([AsParameters] WebServices services, CancellationToken cancellationToken)
     {
-        var all = await services.Store.ListReviewAsync(null, null, cancellationToken);
-        var pending = all.Where(item => item.Action == ReviewAction.Pending).ToList();
+        var counts = await services.Store.CountReviewAsync(cancellationToken);
+        int Total(ReviewAction action) => counts.Where(count => count.Action == action).Sum(count => count.Count);
         return TypedResults.Ok(new Dictionary<string, object?>
         {
-            ["pending"] = pending.Count,
-            ["approved"] = all.Count(item => item.Action == ReviewAction.Approved),
-            ["rejected"] = all.Count(item => item.Action == ReviewAction.Rejected),
-            ["by_category"] = CountsByCategory(pending),
-            ["by_reviewer"] = all.Where(item => item.ReviewedBy is not null).GroupBy(item => item.ReviewedBy!).ToDictionary(group => group.Key, group => group.Count()),
+            ["pending"] = Total(ReviewAction.Pending),
+            ["approved"] = Total(ReviewAction.Approved),
+            ["rejected"] = Total(ReviewAction.Rejected),
+            ["by_category"] = PendingByCategory(counts),
+            ["by_reviewer"] = counts.Where(count => count.ReviewedBy is not null).GroupBy(count => count.ReviewedBy!).ToDictionary(group => group.Key, group => group.Sum(count => count.Count)),
         });
     }
 
@@ -125,24 +125,25 @@ internal static class ReviewApi
             return Problem(StatusCodes.Status400BadRequest, "Bad paging", $"page starts at 1 and size is from 1 to {MaxPageSize}");
         }
 
-        var pending = await services.Store.ListReviewAsync(null, ReviewAction.Pending, cancellationToken);
-        var selected = category is null ? pending : pending.Where(item => item.Category == category).ToList();
         var pageSize = size ?? DefaultPageSize;
         var pageNumber = page ?? 1;
-        var items = selected.Skip((pageNumber - 1) * pageSize).Take(pageSize).Select(ReviewJson.From).ToList();
-        var pages = Math.Max(1, (selected.Count + pageSize - 1) / pageSize);
-        return TypedResults.Ok(new QueuePage(items, selected.Count, pageNumber, pageSize, pages, category, CountsByCategory(pending)));
+        var counts = PendingByCategory(await services.Store.CountReviewAsync(cancellationToken));
+        var total = category is null ? counts.Values.Sum() : counts.GetValueOrDefault(category);
+        var rows = await services.Store.ListReviewPageAsync(category, ReviewAction.Pending, (int)Math.Min(int.MaxValue, (long)(pageNumber - 1) * pageSize), pageSize, cancellationToken);
+        var pages = Math.Max(1, (total + pageSize - 1) / pageSize);
+        return TypedResults.Ok(new QueuePage(rows.Select(ReviewJson.From).ToList(), total, pageNumber, pageSize, pages, category, counts));
     }
 
-    private static Dictionary<string, int> CountsByCategory(IEnumerable<ReviewItem> pending)
+    /// <summary>Pending items per category, every known category included (0 when empty).</summary>
+    private static Dictionary<string, int> PendingByCategory(IEnumerable<ReviewCount> counts)
     {
-        var counts = ReviewCategories.All.ToDictionary(category => category, _ => 0, StringComparer.Ordinal);
-        foreach (var item in pending)
+        var byCategory = ReviewCategories.All.ToDictionary(category => category, _ => 0, StringComparer.Ordinal);
+        foreach (var count in counts.Where(count => count.Action == ReviewAction.Pending))
         {
-            counts[item.Category] = counts.GetValueOrDefault(item.Category) + 1;
+            byCategory[count.Category] = byCategory.GetValueOrDefault(count.Category) + count.Count;
         }
 
-        return counts;
+        return byCategory;
     }
 
     private static bool ServableFile(WebServices services, ReviewItem item) =>

@@ -36,7 +36,7 @@ internal static class StatusApi
 
     public static async Task<Ok<StatusResponse>> GetStatusAsync([AsParameters] WebServices services, CancellationToken cancellationToken)
     {
-        var inReview = (await services.Store.ListReviewAsync(null, ReviewAction.Pending, cancellationToken)).Count;
+        var inReview = (await services.Store.CountReviewAsync(cancellationToken)).Where(count => count.Action == ReviewAction.Pending).Sum(count => count.Count);
         var downSince = services.Outage.DownSince;
         return TypedResults.Ok(new StatusResponse(
             services.Settings.Enabled,
@@ -122,32 +122,22 @@ internal static class StatusApi
         return TypedResults.Ok(GetConfig(services).Value!);
     }
 
-    /// <summary>
-    /// Per UTC day: auto-sorted files (from the store's rolling-window count, taken at the end of
-    /// today: the difference of two windows is one day) and review items created and decided.
-    /// </summary>
+    /// <summary>Per UTC day, the last <paramref name="days"/> up to today: auto-sorted files and review items created and decided (one query).</summary>
     private static async Task<List<DayCount>> PerDayAsync(WebServices services, int days, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var endOfToday = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
-        var cumulative = new int[days + 1];
-        for (var back = 1; back <= days; back++)
-        {
-            cumulative[back] = (await services.Store.GetStatsAsync(back, endOfToday, cancellationToken)).AutoSorted;
-        }
-
-        var reviews = await services.Store.ListReviewAsync(null, null, cancellationToken);
+        var counts = (await services.Store.GetDailyCountsAsync(endOfToday.AddDays(-days), endOfToday, cancellationToken)).ToDictionary(count => count.Day);
         var result = new List<DayCount>(days);
         for (var back = days - 1; back >= 0; back--)
         {
-            var start = endOfToday.AddDays(-back - 1);
-            var end = start.AddDays(1);
-            bool InDay(DateTimeOffset? at) => at >= start && at < end;
+            var day = DateOnly.FromDateTime(endOfToday.AddDays(-back - 1).UtcDateTime);
+            var count = counts.GetValueOrDefault(day);
             result.Add(new DayCount(
-                start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                cumulative[back + 1] - cumulative[back],
-                reviews.Count(item => item.Action == ReviewAction.Approved && InDay(item.ReviewedAt)),
-                reviews.Count(item => item.Action == ReviewAction.Rejected && InDay(item.ReviewedAt)),
-                reviews.Count(item => InDay(item.CreatedAt))));
+                day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                count?.AutoSorted ?? 0,
+                count?.Approved ?? 0,
+                count?.Rejected ?? 0,
+                count?.AddedToReview ?? 0));
         }
 
         return result;

@@ -1,9 +1,9 @@
 namespace FaceSorter.Storage;
 
 /// <summary>
-/// FaceSorter's own records (DESIGN "Database"): the content claims that decide duplicates, the move
+/// FaceSorter's own records (docs/contracts.md, "Tables"): the content claims that decide duplicates, the move
 /// journal that makes moves crash-safe, and the <c>downloads</c> / <c>review_queue</c> rows users and
-/// scripts read. Two implementations (SQLite, PostgreSQL) pass one contract test suite.
+/// scripts read. <see cref="FaceSorterStore"/> implements it on SQLite and on PostgreSQL; one contract test suite runs on both.
 /// </summary>
 public interface IFaceSorterStore
 {
@@ -66,10 +66,25 @@ public interface IFaceSorterStore
 
     Task<IReadOnlyList<HeldFile>> GetHeldFilesAsync(CancellationToken cancellationToken);
 
-    /// <summary>The seed's figures over the last <paramref name="days"/> days (DESIGN "stats").</summary>
+    /// <summary>The seed's figures over the last <paramref name="days"/> days (docs/contracts.md, "Stats").</summary>
     Task<SortStats> GetStatsAsync(int days, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<ReviewItem>> ListReviewAsync(string? category, ReviewAction? action, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One page of <see cref="ListReviewAsync"/>'s rows (oldest first): <paramref name="limit"/> rows from
+    /// the <paramref name="offset"/>-th (0-based) on.
+    /// </summary>
+    Task<IReadOnlyList<ReviewItem>> ListReviewPageAsync(string? category, ReviewAction? action, int offset, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The <c>review_queue</c> counted by action, category and reviewer (a few dozen rows at most).</summary>
+    Task<IReadOnlyList<ReviewCount>> CountReviewAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Activity per UTC day from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive),
+    /// oldest first; days without any are left out.
+    /// </summary>
+    Task<IReadOnlyList<DailyCount>> GetDailyCountsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 
     Task<ReviewItem?> GetReviewItemAsync(long id, CancellationToken cancellationToken);
 
@@ -79,7 +94,7 @@ public interface IFaceSorterStore
     Task<IReadOnlyList<ReviewItem>> FindReviewByHashAsync(string fileHash, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Approval (DESIGN): the row becomes <c>approved</c> with <paramref name="reviewedBy"/> and the
+    /// Approval (docs/contracts.md, "Tables"): the row becomes <c>approved</c> with <paramref name="reviewedBy"/> and the
     /// time, follows its file to <paramref name="newPath"/>, and a <c>downloads</c> row
     /// (<c>auto_sorted = 0</c>, <paramref name="person"/>) is added, in one transaction. Returns false
     /// when the row was not pending (already decided: approvals are recorded exactly once).

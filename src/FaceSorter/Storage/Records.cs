@@ -85,7 +85,7 @@ public sealed record ReviewItem(
     string? Source,
     double? Confidence);
 
-/// <summary>The seed's figures (DESIGN "stats"), plus <paramref name="Corrections"/>: files the user moved from one person to another or out of <c>faces/</c> (false sorts).</summary>
+/// <summary>The seed's figures (docs/contracts.md, "Stats"), plus <paramref name="Corrections"/>: files the user moved from one person to another or out of <c>faces/</c> (false sorts).</summary>
 public sealed record SortStats(
     int AutoSorted,
     int InReview,
@@ -94,3 +94,9 @@ public sealed record SortStats(
     double SuccessRate,
     int Days,
     int Corrections = 0);
+
+/// <summary>One UTC day's activity: files sorted automatically on it, review rows approved, rejected and added on it.</summary>
+public sealed record DailyCount(DateOnly Day, int AutoSorted, int Approved, int Rejected, int AddedToReview);
+
+/// <summary>How many <c>review_queue</c> rows share an action, a category and a reviewer.</summary>
+public sealed record ReviewCount(ReviewAction Action, string Category, string? ReviewedBy, int Count);

@@ -3,8 +3,8 @@ using System.Data.Common;
 namespace FaceSorter.Storage;
 
 /// <summary>
-/// The row shapes both stores read, in one place: the same columns in the same order make the
-/// same records, whichever provider's reader holds the row.
+/// The row shapes the store reads: the same columns in the same order make the same records,
+/// whichever provider's reader holds the row.
 /// </summary>
 internal static class StoreRows
 {
@@ -49,6 +49,16 @@ internal static class StoreRows
     /// <summary>A row of <c>id, file_path, owner_path, reason, created_at</c> from <c>companions</c>.</summary>
     public static CompanionRecord Companion(DbDataReader reader) =>
         new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), Timestamps.Parse(reader.GetString(4)));
+
+    /// <summary>A <c>RETURNING file_hash, source, category, file_path</c> row of a review decision.</summary>
+    public static (string? FileHash, string? Source, string Category, string FilePath) DecidedRow(DbDataReader reader) => (
+        reader.IsDBNull(0) ? null : reader.GetString(0),
+        reader.IsDBNull(1) ? null : reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3));
+
+    /// <summary>A row of <c>key, COUNT(*)</c>.</summary>
+    public static KeyValuePair<string, int> Group(DbDataReader reader) => new(reader.GetString(0), Convert.ToInt32(reader.GetInt64(1)));
 
     /// <summary>
     /// The exclusive upper bound of the paths starting with <paramref name="prefix"/>, compared

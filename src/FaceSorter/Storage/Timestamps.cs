@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace FaceSorter.Storage;
 
-/// <summary>DESIGN: timestamps are ISO 8601 UTC; stored as text so both providers compare them alike.</summary>
+/// <summary>Timestamps are ISO 8601 UTC (docs/contracts.md, "Tables"); stored as text so both providers compare them alike.</summary>
 internal static class Timestamps
 {
     private const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";

@@ -7,7 +7,6 @@ using FaceSorter.Moving;
 using FaceSorter.Options;
 using FaceSorter.Review;
 using FaceSorter.Storage;
-using FaceSorter.Storage.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MsOptions = Microsoft.Extensions.Options.Options;
@@ -36,7 +35,7 @@ public sealed class ReviewHarness : IAsyncDisposable
         }
 
         RejectGrace = rejectGrace ?? TimeSpan.FromMilliseconds(300);
-        Store = new SqliteStore($"Data Source={Path.Combine(Root, "facesorter.db")}", TimeProvider.System);
+        Store = FaceSorterStore.ForSqlite($"Data Source={Path.Combine(Root, "facesorter.db")}", TimeProvider.System);
         Store.MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 
@@ -48,7 +47,7 @@ public sealed class ReviewHarness : IAsyncDisposable
 
     public TimeSpan RejectGrace { get; }
 
-    public SqliteStore Store { get; }
+    public FaceSorterStore Store { get; }
 
     public OwnMoves OwnMoves { get; } = new(TimeProvider.System);
 

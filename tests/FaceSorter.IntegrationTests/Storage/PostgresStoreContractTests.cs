@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using FaceSorter.IntegrationTests.Support;
 using FaceSorter.Storage;
-using FaceSorter.Storage.Postgres;
 using Npgsql;
 
 namespace FaceSorter.IntegrationTests.Storage;
@@ -21,7 +20,7 @@ public sealed class PostgresStoreContractTests(PostgresTestDatabase database) : 
     {
         var dataSource = NpgsqlDataSource.Create(_connectionString);
         _dataSources.Add(dataSource);
-        return new PostgresStore(dataSource, clock);
+        return FaceSorterStore.ForPostgres(dataSource, clock);
     }
 
     protected override DbConnection OpenRawConnection() => new NpgsqlConnection(_connectionString);

@@ -33,9 +33,9 @@ public sealed class PostgresStoreRegistrationTests(PostgresTestDatabase database
         var store = provider.GetRequiredService<IFaceSorterStore>();
         await store.MigrateAsync(token);
 
-        store.Should().BeOfType<PostgresStore>().And.BeSameAs(provider.GetRequiredService<IFaceSorterStore>());
-        provider.GetRequiredKeyedService<NpgsqlDataSource>(PostgresStore.DataSourceKey)
-            .Should().BeSameAs(provider.GetRequiredKeyedService<NpgsqlDataSource>(PostgresStore.DataSourceKey), "one pool for the process")
+        store.Should().BeOfType<FaceSorterStore>().And.BeSameAs(provider.GetRequiredService<IFaceSorterStore>());
+        provider.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDialect.DataSourceKey)
+            .Should().BeSameAs(provider.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDialect.DataSourceKey), "one pool for the process")
             .And.NotBeSameAs(immichDataSource);
         (await TablesAsync(faceSorterDatabase, token)).Should().Contain(["downloads", "review_queue", "schema_version"]);
         (await TablesAsync(immichDatabase, token)).Should().BeEmpty();

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using FaceSorter.Storage;
-using FaceSorter.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace FaceSorter.IntegrationTests.Storage;
@@ -12,7 +11,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
 
     private string DatabasePath => Path.Combine(_directory, "facesorter.db");
 
-    protected override IFaceSorterStore OpenStore(TimeProvider clock) => new SqliteStore($"Data Source={DatabasePath}", clock);
+    protected override IFaceSorterStore OpenStore(TimeProvider clock) => FaceSorterStore.ForSqlite($"Data Source={DatabasePath}", clock);
 
     protected override DbConnection OpenRawConnection() => new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
 

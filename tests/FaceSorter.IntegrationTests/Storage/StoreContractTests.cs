@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace FaceSorter.IntegrationTests.Storage;
 
 /// <summary>
-/// The contract of <see cref="IFaceSorterStore"/> (DESIGN "Database"), run against every provider:
+/// The contract of <see cref="IFaceSorterStore"/> (docs/contracts.md, "Tables"), run against every provider:
 /// each subclass only says how to open a store on a database of its own (STYLE 18). Every test
 /// starts from an empty database; <see cref="OpenStore"/> called twice gives two independent
 /// stores on the same database, as two daemons sharing it would have.
@@ -72,6 +72,22 @@ public abstract class StoreContractTests : IAsyncLifetime
         var versions = await QueryAsync("SELECT version FROM schema_version");
         versions.Should().HaveCount(first.SchemaVersion, "each migration is applied once");
         (await first.ClaimContentAsync("h1", "/in/a.jpg", Token)).IsOriginal.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_database_one_version_behind_is_migrated_and_keeps_its_rows()
+    {
+        var store = await GivenStoreAsync();
+        await GivenSortedAsync(store, "h1", "/in/1.jpg", "/faces/john_doe/1.jpg");
+        await QueryAsync("DROP INDEX ix_journal_source; DROP TABLE companions; DELETE FROM schema_version WHERE version = 5;");
+
+        var upgraded = OpenStore(Clock);
+        await upgraded.MigrateAsync(Token);
+
+        (await upgraded.ListDownloadsAsync("h1", Token)).Select(download => download.FilePath).Should().Equal("/faces/john_doe/1.jpg");
+        (await upgraded.ListCompanionsAsync(null, Token)).Should().BeEmpty("version 5's table is back, empty");
+        var versions = await QueryAsync("SELECT version FROM schema_version ORDER BY version");
+        versions.Select(row => Convert.ToInt32(row["version"], CultureInfo.InvariantCulture)).Should().Equal(Enumerable.Range(1, upgraded.SchemaVersion));
     }
 
     [Fact]
@@ -430,6 +446,27 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Activity_is_counted_per_utc_day_leaving_out_quiet_days()
+    {
+        var store = await GivenStoreAsync();
+        await GivenSortedAsync(store, "h1", "/in/1.jpg", "/faces/john_doe/1.jpg");
+        var approved = await GivenInReviewAsync(store, "h2", "/review/low_confidence/lowconf_2.jpg", ReviewCategories.LowConfidence);
+        Clock.Advance(TimeSpan.FromDays(1));
+        await GivenSortedAsync(store, "h3", "/in/3.jpg", "/faces/john_doe/3.jpg");
+        await GivenSortedAsync(store, "h4", "/in/4.jpg", "/faces/jane_roe/4.jpg");
+        await store.ApproveAsync(approved, "jane_roe", "/faces/jane_roe/lowconf_2.jpg", "web", Token);
+        await store.RejectAsync(await GivenInReviewAsync(store, "h5", "/review/multiple_faces/multi_5.jpg", ReviewCategories.MultipleFaces), "web", Token);
+        Clock.Advance(TimeSpan.FromDays(2));
+        await GivenSortedAsync(store, "h6", "/in/6.jpg", "/faces/john_doe/6.jpg"); // the 17th: after the range
+
+        var days = await store.GetDailyCountsAsync(new DateTimeOffset(2026, 3, 14, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 17, 0, 0, 0, TimeSpan.Zero), Token);
+
+        days.Should().Equal(
+            new DailyCount(new DateOnly(2026, 3, 14), AutoSorted: 1, Approved: 0, Rejected: 0, AddedToReview: 1),
+            new DailyCount(new DateOnly(2026, 3, 15), AutoSorted: 2, Approved: 1, Rejected: 1, AddedToReview: 1));
+    }
+
+    [Fact]
     public async Task Dates_compare_as_iso_text_in_the_seeds_queries()
     {
         var store = await GivenStoreAsync();
@@ -466,6 +503,44 @@ public abstract class StoreContractTests : IAsyncLifetime
         var item = await store.GetReviewItemAsync(a, Token);
         item.Should().Be(new ReviewItem(a, "/review/unidentified/noface_a.jpg", ReviewCategories.Unidentified, "h1", "confidence 0.41 below 0.6", 1, "jane_roe",
             Start, null, null, ReviewAction.Pending, "instagram", 0.41));
+    }
+
+    [Fact]
+    public async Task A_page_of_review_rows_is_cut_in_the_database_oldest_first()
+    {
+        var store = await GivenStoreAsync();
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await GivenInReviewAsync(store, $"h{i}", $"/review/unidentified/noface_{i}.jpg", ReviewCategories.Unidentified));
+        }
+
+        var other = await GivenInReviewAsync(store, "h9", "/review/low_confidence/lowconf_9.jpg", ReviewCategories.LowConfidence);
+        await store.RejectAsync(ids[1], "web", Token);
+
+        (await store.ListReviewPageAsync(null, ReviewAction.Pending, 1, 2, Token)).Select(item => item.Id).Should().Equal(ids[2], ids[3]);
+        (await store.ListReviewPageAsync(ReviewCategories.Unidentified, ReviewAction.Pending, 2, 10, Token)).Select(item => item.Id).Should().Equal(ids[3], ids[4]);
+        (await store.ListReviewPageAsync(null, null, 4, 10, Token)).Select(item => item.Id).Should().Equal(ids[4], other);
+        (await store.ListReviewPageAsync(null, ReviewAction.Pending, 50, 10, Token)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_review_queue_is_counted_by_action_category_and_reviewer()
+    {
+        var store = await GivenStoreAsync();
+        await GivenInReviewAsync(store, "h1", "/review/unidentified/noface_1.jpg", ReviewCategories.Unidentified);
+        await GivenInReviewAsync(store, "h2", "/review/unidentified/noface_2.jpg", ReviewCategories.Unidentified);
+        var approved = await GivenInReviewAsync(store, "h3", "/review/low_confidence/lowconf_3.jpg", ReviewCategories.LowConfidence);
+        var rejected = await GivenInReviewAsync(store, "h4", "/review/low_confidence/lowconf_4.jpg", ReviewCategories.LowConfidence);
+        await store.ApproveAsync(approved, "jane_roe", "/faces/jane_roe/lowconf_3.jpg", "cli", Token);
+        await store.RejectAsync(rejected, "web", Token);
+
+        (await store.CountReviewAsync(Token)).Should().BeEquivalentTo(new[]
+        {
+            new ReviewCount(ReviewAction.Pending, ReviewCategories.Unidentified, null, 2),
+            new ReviewCount(ReviewAction.Approved, ReviewCategories.LowConfidence, "cli", 1),
+            new ReviewCount(ReviewAction.Rejected, ReviewCategories.LowConfidence, "web", 1),
+        });
     }
 
     [Fact]

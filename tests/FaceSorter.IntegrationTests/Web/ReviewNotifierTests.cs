@@ -4,7 +4,6 @@ using FaceSorter.IntegrationTests.Web.Support;
 using FaceSorter.Notifications;
 using FaceSorter.Options;
 using FaceSorter.Storage;
-using FaceSorter.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -67,9 +66,9 @@ public sealed class ReviewNotifierTests : IDisposable
         await notifier.StopAsync(Token);
     }
 
-    private async Task<SqliteStore> GivenStoreAsync()
+    private async Task<FaceSorterStore> GivenStoreAsync()
     {
-        var store = new SqliteStore($"Data Source={Path.Combine(_folder.Path, "facesorter.db")}", _clock);
+        var store = FaceSorterStore.ForSqlite($"Data Source={Path.Combine(_folder.Path, "facesorter.db")}", _clock);
         await store.MigrateAsync(Token);
         return store;
     }
@@ -87,7 +86,7 @@ public sealed class ReviewNotifierTests : IDisposable
         return new ReviewNotifier(store, services.GetRequiredService<IHttpClientFactory>(), _clock, Microsoft.Extensions.Options.Options.Create(options), NullLogger<ReviewNotifier>.Instance, outage);
     }
 
-    private async Task GivenReviewItemsAsync(SqliteStore store, int count)
+    private async Task GivenReviewItemsAsync(FaceSorterStore store, int count)
     {
         for (var i = 0; i < count; i++)
         {

@@ -2,7 +2,7 @@ namespace FaceSorter.Storage.Postgres;
 
 /// <summary>
 /// Migrations, applied in order; the index + 1 is the schema version. Never edit a shipped entry:
-/// add a new one. Same tables and columns as <see cref="Sqlite.SqliteSchema"/> (DESIGN "Database").
+/// add a new one. Same tables and columns as <see cref="Sqlite.SqliteSchema"/> (docs/contracts.md, "Tables").
 /// </summary>
 /// <remarks>
 /// Timestamps are <c>text</c> in <see cref="Timestamps.ToText"/>'s ISO 8601 UTC form, not

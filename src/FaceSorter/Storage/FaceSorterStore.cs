@@ -1,0 +1,520 @@
+using System.Data.Common;
+using System.Globalization;
+using FaceSorter.Decisions;
+using FaceSorter.Storage.Postgres;
+using FaceSorter.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using static FaceSorter.Storage.Arg;
+
+namespace FaceSorter.Storage;
+
+/// <summary>
+/// The one store (STYLE 18): every statement and every rule written once, over a <see cref="DbDataSource"/>,
+/// with what really differs between SQLite and PostgreSQL in a <see cref="StoreDialect"/>. Several
+/// daemons may share one PostgreSQL database, so every decision two of them could race on is made by
+/// the database in one statement, never by read-then-write:
+/// <list type="bullet">
+/// <item>content ownership by the primary key of <c>contents</c> (<c>INSERT … ON CONFLICT DO NOTHING</c>);</item>
+/// <item>completing a journalled move by <c>UPDATE … WHERE state = 'moving' RETURNING</c>, so a move is recorded once;</item>
+/// <item>approving or rejecting by <c>UPDATE … WHERE action = 'pending' RETURNING</c>, so a decision is recorded once;</item>
+/// <item>migrations inside one transaction holding the dialect's migration lock.</item>
+/// </list>
+/// SQLite runs one writer at a time, where the same statements are simply correct. One connection per
+/// unit of work; timestamps are ISO 8601 UTC text (<see cref="Timestamps"/>), so both compare them alike.
+/// </summary>
+public sealed class FaceSorterStore : IFaceSorterStore
+{
+    private readonly DbDataSource _dataSource;
+    private readonly StoreDialect _dialect;
+    private readonly TimeProvider _clock;
+
+    internal FaceSorterStore(DbDataSource dataSource, StoreDialect dialect, TimeProvider clock)
+    {
+        _dataSource = dataSource;
+        _dialect = dialect;
+        _clock = clock;
+    }
+
+    /// <summary>The embedded default store, on the SQLite file <paramref name="connectionString"/> names (pooled; 30 s command timeout).</summary>
+    public static FaceSorterStore ForSqlite(string connectionString, TimeProvider clock)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, DefaultTimeout = 30 };
+        return new(SqliteFactory.Instance.CreateDataSource(builder.ToString()), new SqliteDialect(builder.DataSource), clock);
+    }
+
+    /// <summary>The shared store, on FaceSorter's own data source (registered under <see cref="PostgresDialect.DataSourceKey"/>).</summary>
+    public static FaceSorterStore ForPostgres(NpgsqlDataSource dataSource, TimeProvider clock) => new(dataSource, new PostgresDialect(), clock);
+
+    public int SchemaVersion => _dialect.Migrations.Count;
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        _dialect.PrepareDatabase();
+        await using var db = await OpenAsync(cancellationToken);
+        await _dialect.BeginMigrationAsync(db, cancellationToken);
+        await db.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_version(version integer NOT NULL);", cancellationToken);
+        var current = Convert.ToInt32(await db.ScalarAsync("SELECT COALESCE(MAX(version), 0) FROM schema_version;", cancellationToken), CultureInfo.InvariantCulture);
+        for (var version = current + 1; version <= _dialect.Migrations.Count; version++)
+        {
+            await db.ExecuteAsync(_dialect.Migrations[version - 1], cancellationToken);
+            await db.ExecuteAsync("INSERT INTO schema_version(version) VALUES (@v);", cancellationToken, Int("v", version));
+        }
+
+        await db.CommitAsync(cancellationToken);
+    }
+
+    public async Task<ContentClaim> ClaimContentAsync(string fileHash, string path, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        while (true)
+        {
+            // The primary key decides: a concurrent insert of the same hash makes this one wait for
+            // the other transaction and then do nothing (or insert, if the other rolled back).
+            var inserted = await db.ExecuteAsync("""
+                INSERT INTO contents(file_hash, first_path, state, claimed_at) VALUES (@hash, @path, 'claimed', @now)
+                ON CONFLICT (file_hash) DO NOTHING;
+                """, cancellationToken, Text("hash", fileHash), Text("path", path), Text("now", Now()));
+            if (inserted == 1)
+            {
+                return new ContentClaim(true, null, null);
+            }
+
+            var owner = await db.QueryAsync("SELECT first_path, state FROM contents WHERE file_hash = @hash;",
+                row => (FirstPath: row.GetString(0), State: row.GetString(1)), cancellationToken, Text("hash", fileHash));
+            if (owner is [var (firstPath, state)])
+            {
+                var sameFileAgain = state == ContentState.Claimed && string.Equals(firstPath, path, StringComparison.Ordinal);
+                return new ContentClaim(sameFileAgain, sameFileAgain ? null : firstPath, sameFileAgain ? null : state);
+            }
+
+            // The owner released its claim between our insert and our read (only a shared
+            // PostgreSQL database can see this): claim again.
+        }
+    }
+
+    public async Task ReleaseClaimAsync(string fileHash, string path, CancellationToken cancellationToken) =>
+        await ExecuteAsync("""
+            DELETE FROM contents WHERE file_hash = @hash AND first_path = @path AND state = 'claimed'
+              AND NOT EXISTS (SELECT 1 FROM move_journal WHERE state = 'moving' AND source_path = @path);
+            """, cancellationToken, Text("hash", fileHash), Text("path", path));
+
+    public async Task WithdrawRecordAsync(string path, string? fileHash, CancellationToken cancellationToken)
+    {
+        await using var db = await BeginAsync(cancellationToken);
+        await db.ExecuteAsync("DELETE FROM downloads WHERE file_path = @path;", cancellationToken, Text("path", path));
+        await db.ExecuteAsync("DELETE FROM review_queue WHERE file_path = @path AND action = 'pending';", cancellationToken, Text("path", path));
+        if (fileHash is not null)
+        {
+            await db.ExecuteAsync("DELETE FROM contents WHERE file_hash = @hash AND first_path = @path;", cancellationToken, Text("hash", fileHash), Text("path", path));
+        }
+
+        await db.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<long>> BeginMovesAsync(IReadOnlyList<PlannedMove> moves, CancellationToken cancellationToken)
+    {
+        await using var db = await BeginAsync(cancellationToken);
+        var ids = new List<long>(moves.Count);
+        var now = Now();
+        foreach (var move in moves)
+        {
+            ids.Add(Convert.ToInt64(await db.ScalarAsync("""
+                INSERT INTO move_journal(source_path, destination_path, outcome, state, created_at)
+                VALUES (@src, @dst, @outcome, 'moving', @now) RETURNING id;
+                """, cancellationToken, Text("src", move.SourcePath), Text("dst", move.DestinationPath), Text("outcome", OutcomeJson.Serialize(move.Outcome)), Text("now", now)),
+                CultureInfo.InvariantCulture));
+        }
+
+        await db.CommitAsync(cancellationToken);
+        return ids;
+    }
+
+    public async Task CompleteMovesAsync(IReadOnlyList<CompletedMove> moves, CancellationToken cancellationToken)
+    {
+        await using var db = await BeginAsync(cancellationToken);
+        var now = Now();
+        // Rows are locked in id order, so two daemons completing overlapping batches wait for each
+        // other instead of deadlocking.
+        foreach (var move in moves.OrderBy(move => move.JournalId))
+        {
+            // One statement marks the move done and hands back its outcome; a concurrent or repeated
+            // completion finds the state no longer 'moving' and gets nothing (idempotent).
+            var json = (string?)await db.ScalarAsync("""
+                UPDATE move_journal SET state = 'done', destination_path = @dst, finished_at = @now
+                WHERE id = @id AND state = 'moving'
+                RETURNING outcome;
+                """, cancellationToken, Long("id", move.JournalId), Text("dst", move.FinalPath), Text("now", now));
+            if (json is not null)
+            {
+                await InsertRecordAsync(db, OutcomeJson.Deserialize(json), move.FinalPath, now, cancellationToken);
+            }
+        }
+
+        await db.CommitAsync(cancellationToken);
+    }
+
+    public async Task AbandonMoveAsync(long journalId, string reason, CancellationToken cancellationToken) =>
+        await ExecuteAsync("UPDATE move_journal SET state = 'abandoned', note = @note, finished_at = @now WHERE id = @id AND state = 'moving';", cancellationToken,
+            Long("id", journalId), Text("note", reason), Text("now", Now()));
+
+    public async Task<IReadOnlyList<JournalEntry>> GetUnfinishedMovesAsync(CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT id, source_path, destination_path, outcome, created_at FROM move_journal WHERE state = 'moving' ORDER BY id;",
+            row => new JournalEntry(row.GetInt64(0), row.GetString(1), row.GetString(2), OutcomeJson.Deserialize(row.GetString(3)), Timestamps.Parse(row.GetString(4))),
+            cancellationToken);
+
+    public async Task<IReadOnlyList<SortedMove>> FindSortedFromAsync(string sourcePathPrefix, CancellationToken cancellationToken) =>
+        await QueryAsync($"""
+            SELECT source_path, destination_path, outcome FROM move_journal
+            WHERE state = 'done' AND source_path{_dialect.ByteOrder} >= @low AND source_path{_dialect.ByteOrder} < @high ORDER BY id DESC;
+            """, StoreRows.SortedMove, cancellationToken, Text("low", sourcePathPrefix), Text("high", StoreRows.PrefixEnd(sourcePathPrefix)));
+
+    public async Task<IReadOnlyList<CompanionRecord>> ListCompanionsAsync(string? ownerPath, CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT id, file_path, owner_path, reason, created_at FROM companions WHERE @owner IS NULL OR owner_path = @owner ORDER BY id;",
+            StoreRows.Companion, cancellationToken, Text("owner", ownerPath));
+
+    public async Task HoldAsync(string path, string reason, CancellationToken cancellationToken) =>
+        await ExecuteAsync("""
+            INSERT INTO held_files(file_path, reason, updated_at) VALUES (@path, @reason, @now)
+            ON CONFLICT (file_path) DO UPDATE SET reason = excluded.reason, updated_at = excluded.updated_at;
+            """, cancellationToken, Text("path", path), Text("reason", reason), Text("now", Now()));
+
+    public async Task ReleaseHoldAsync(string path, CancellationToken cancellationToken) =>
+        await ExecuteAsync("DELETE FROM held_files WHERE file_path = @path;", cancellationToken, Text("path", path));
+
+    public async Task<IReadOnlyList<HeldFile>> GetHeldFilesAsync(CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT file_path, reason, updated_at FROM held_files ORDER BY file_path{_dialect.ByteOrder};",
+            row => new HeldFile(row.GetString(0), row.GetString(1), Timestamps.Parse(row.GetString(2))), cancellationToken);
+
+    public async Task<SortStats> GetStatsAsync(int days, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var since = Text("since", Timestamps.ToText(now.AddDays(-days)));
+        var autoSorted = Count(await db.ScalarAsync("SELECT COUNT(*) FROM downloads WHERE auto_sorted = 1 AND download_date >= @since;", cancellationToken, since));
+        var inReview = Count(await db.ScalarAsync("SELECT COUNT(*) FROM review_queue WHERE action = 'pending';", cancellationToken));
+        var byPerson = await db.QueryAsync($"""
+            SELECT person_name, COUNT(*) FROM downloads WHERE download_date >= @since AND person_name IS NOT NULL
+            GROUP BY person_name ORDER BY person_name{_dialect.ByteOrder};
+            """, StoreRows.Group, cancellationToken, since);
+        var byCategory = await db.QueryAsync($"SELECT category, COUNT(*) FROM review_queue WHERE action = 'pending' GROUP BY category ORDER BY category{_dialect.ByteOrder};",
+            StoreRows.Group, cancellationToken);
+        var corrections = Count(await db.ScalarAsync("SELECT COUNT(*) FROM corrections WHERE corrected_at >= @since;", cancellationToken, since));
+        return new SortStats(autoSorted, inReview, byPerson.ToDictionary(StringComparer.Ordinal), byCategory.ToDictionary(StringComparer.Ordinal),
+            StatsCalculator.SuccessRate(autoSorted, inReview), days, corrections);
+    }
+
+    public async Task<IReadOnlyList<ReviewItem>> ListReviewAsync(string? category, ReviewAction? action, CancellationToken cancellationToken) =>
+        await QueryAsync($"""
+            {StoreRows.ReviewColumns}
+            WHERE (@category IS NULL OR category = @category) AND (@action IS NULL OR action = @action)
+            ORDER BY id;
+            """, StoreRows.ReviewItem, cancellationToken, Text("category", category), Text("action", action?.ToString().ToLowerInvariant()));
+
+    public async Task<IReadOnlyList<ReviewItem>> ListReviewPageAsync(string? category, ReviewAction? action, int offset, int limit, CancellationToken cancellationToken) =>
+        await QueryAsync($"""
+            {StoreRows.ReviewColumns}
+            WHERE (@category IS NULL OR category = @category) AND (@action IS NULL OR action = @action)
+            ORDER BY id LIMIT @limit OFFSET @offset;
+            """, StoreRows.ReviewItem, cancellationToken, Text("category", category), Text("action", action?.ToString().ToLowerInvariant()), Int("limit", limit), Int("offset", offset));
+
+    public async Task<IReadOnlyList<ReviewCount>> CountReviewAsync(CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT action, category, reviewed_by, COUNT(*) FROM review_queue GROUP BY action, category, reviewed_by;",
+            row => new ReviewCount(Enum.Parse<ReviewAction>(row.GetString(0), ignoreCase: true), row.GetString(1), row.IsDBNull(2) ? null : row.GetString(2), Convert.ToInt32(row.GetInt64(3))),
+            cancellationToken);
+
+    public async Task<IReadOnlyList<DailyCount>> GetDailyCountsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        // Timestamps are fixed-width ISO 8601 UTC text: the first ten characters are the day.
+        await QueryAsync("""
+            SELECT day, SUM(sorted), SUM(approved), SUM(rejected), SUM(added) FROM (
+                SELECT substr(download_date, 1, 10) AS day, 1 AS sorted, 0 AS approved, 0 AS rejected, 0 AS added
+                FROM downloads WHERE auto_sorted = 1 AND download_date >= @from AND download_date < @to
+                UNION ALL
+                SELECT substr(reviewed_at, 1, 10), 0, CASE action WHEN 'approved' THEN 1 ELSE 0 END, CASE action WHEN 'rejected' THEN 1 ELSE 0 END, 0
+                FROM review_queue WHERE action <> 'pending' AND reviewed_at >= @from AND reviewed_at < @to
+                UNION ALL
+                SELECT substr(created_at, 1, 10), 0, 0, 0, 1 FROM review_queue WHERE created_at >= @from AND created_at < @to
+            ) activity GROUP BY day ORDER BY day;
+            """, row => new DailyCount(DateOnly.ParseExact(row.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                Convert.ToInt32(row.GetInt64(1)), Convert.ToInt32(row.GetInt64(2)), Convert.ToInt32(row.GetInt64(3)), Convert.ToInt32(row.GetInt64(4))),
+            cancellationToken, Text("from", Timestamps.ToText(from)), Text("to", Timestamps.ToText(to)));
+
+    public async Task<ReviewItem?> GetReviewItemAsync(long id, CancellationToken cancellationToken) =>
+        (await QueryAsync($"{StoreRows.ReviewColumns} WHERE id = @id;", StoreRows.ReviewItem, cancellationToken, Long("id", id))).FirstOrDefault();
+
+    public async Task<ReviewItem?> FindReviewByPathAsync(string path, CancellationToken cancellationToken) =>
+        (await QueryAsync($"{StoreRows.ReviewColumns} WHERE file_path = @path ORDER BY id DESC LIMIT 1;", StoreRows.ReviewItem, cancellationToken, Text("path", path))).FirstOrDefault();
+
+    public async Task<IReadOnlyList<ReviewItem>> FindReviewByHashAsync(string fileHash, CancellationToken cancellationToken) =>
+        await QueryAsync($"{StoreRows.ReviewColumns} WHERE file_hash = @hash ORDER BY id DESC;", StoreRows.ReviewItem, cancellationToken, Text("hash", fileHash));
+
+    public async Task<bool> ApproveAsync(long reviewId, string person, string newPath, string reviewedBy, CancellationToken cancellationToken)
+    {
+        await using var db = await BeginAsync(cancellationToken);
+        var now = Now();
+        var decided = await db.QueryAsync("""
+            UPDATE review_queue SET action = 'approved', reviewed_at = @now, reviewed_by = @by, file_path = @path, suggested_person = @person
+            WHERE id = @id AND action = 'pending'
+            RETURNING file_hash, source, category, file_path;
+            """, StoreRows.DecidedRow, cancellationToken, Long("id", reviewId), Text("now", now), Text("by", reviewedBy), Text("path", newPath), Text("person", person));
+        if (decided is [var row])
+        {
+            await db.ExecuteAsync("""
+                INSERT INTO downloads(file_path, filename, file_hash, source, person_name, download_date, auto_sorted, reason)
+                VALUES (@path, @name, @hash, @source, @person, @now, 0, @reason);
+                """, cancellationToken, Text("path", newPath), Text("name", Path.GetFileName(newPath)), Text("hash", row.FileHash), Text("source", row.Source),
+                Text("person", person), Text("now", now), Text("reason", $"approved by {reviewedBy}"));
+            if (OwnsContent(row.Category))
+            {
+                await UpdateContentAsync(db, row.FileHash, newPath, ContentState.Approved, now, cancellationToken);
+            }
+        }
+
+        await db.CommitAsync(cancellationToken);
+        return decided.Count == 1;
+    }
+
+    public async Task<bool> RejectAsync(long reviewId, string reviewedBy, CancellationToken cancellationToken)
+    {
+        await using var db = await BeginAsync(cancellationToken);
+        var now = Now();
+        var decided = await db.QueryAsync("""
+            UPDATE review_queue SET action = 'rejected', reviewed_at = @now, reviewed_by = @by
+            WHERE id = @id AND action = 'pending'
+            RETURNING file_hash, source, category, file_path;
+            """, StoreRows.DecidedRow, cancellationToken, Long("id", reviewId), Text("now", now), Text("by", reviewedBy));
+        if (decided is [var row] && OwnsContent(row.Category))
+        {
+            await UpdateContentAsync(db, row.FileHash, row.FilePath, ContentState.Rejected, now, cancellationToken);
+        }
+
+        await db.CommitAsync(cancellationToken);
+        return decided.Count == 1;
+    }
+
+    public async Task<bool> SuggestPersonAsync(long reviewId, string person, double? confidence, CancellationToken cancellationToken) =>
+        await ExecuteAsync("UPDATE review_queue SET suggested_person = @person, confidence = @confidence WHERE id = @id AND action = 'pending';", cancellationToken,
+            Long("id", reviewId), Text("person", person), Real("confidence", confidence)) == 1;
+
+    public async Task MoveReviewAsync(long reviewId, string newPath, string category, CancellationToken cancellationToken) =>
+        await ExecuteAsync("UPDATE review_queue SET file_path = @path, category = @category WHERE id = @id;", cancellationToken,
+            Long("id", reviewId), Text("path", newPath), Text("category", category));
+
+    public async Task<IReadOnlyList<DownloadItem>> ListDownloadsAsync(string? fileHash, CancellationToken cancellationToken) =>
+        await QueryAsync("""
+            SELECT id, file_path, file_hash, person_name, auto_sorted, source FROM downloads
+            WHERE @hash IS NULL OR file_hash = @hash ORDER BY id;
+            """, StoreRows.DownloadItem, cancellationToken, Text("hash", fileHash));
+
+    public async Task<IReadOnlyList<DownloadItem>> ListUnlearnedApprovalsAsync(int limit, CancellationToken cancellationToken) =>
+        await ListApprovalsNotInAsync("learned_faces", limit, cancellationToken);
+
+    public async Task<IReadOnlyList<DownloadItem>> ListUnassignedApprovalsAsync(int limit, CancellationToken cancellationToken) =>
+        await ListApprovalsNotInAsync("immich_assignments", limit, cancellationToken);
+
+    public async Task SetAssignmentAsync(string fileHash, string person, string outcome, CancellationToken cancellationToken) =>
+        await ExecuteAsync("""
+            INSERT INTO immich_assignments(file_hash, person_name, outcome, assigned_at) VALUES (@hash, @person, @outcome, @now)
+            ON CONFLICT (file_hash) DO UPDATE SET person_name = excluded.person_name, outcome = excluded.outcome, assigned_at = excluded.assigned_at;
+            """, cancellationToken, Text("hash", fileHash), Text("person", person), Text("outcome", outcome), Text("now", Now()));
+
+    public async Task SetLearnedFaceAsync(string fileHash, string person, float[] embedding, CancellationToken cancellationToken) =>
+        await ExecuteAsync("""
+            INSERT INTO learned_faces(file_hash, person_name, embedding, learned_at) VALUES (@hash, @person, @embedding, @now)
+            ON CONFLICT (file_hash) DO UPDATE SET person_name = excluded.person_name, embedding = excluded.embedding, learned_at = excluded.learned_at;
+            """, cancellationToken, Text("hash", fileHash), Text("person", person), new Arg("embedding", _dialect.EncodeEmbedding(embedding), null), Text("now", Now()));
+
+    public async Task<IReadOnlyList<LearnedFace>> ListLearnedFacesAsync(CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT file_hash, person_name, embedding FROM learned_faces WHERE {_dialect.HasEmbedding} ORDER BY file_hash;",
+            row => new LearnedFace(row.GetString(0), row.GetString(1), _dialect.DecodeEmbedding(row.GetValue(2))), cancellationToken);
+
+    public async Task MoveDownloadAsync(long downloadId, string newPath, string person, CancellationToken cancellationToken)
+    {
+        await using var db = await BeginAsync(cancellationToken);
+        var now = Now();
+        if (await ReadDownloadAsync(db, downloadId, cancellationToken) is { } old)
+        {
+            await db.ExecuteAsync("UPDATE downloads SET file_path = @path, filename = @name, person_name = @person WHERE id = @id;", cancellationToken,
+                Long("id", downloadId), Text("path", newPath), Text("name", Path.GetFileName(newPath)), Text("person", person));
+            await db.ExecuteAsync("UPDATE review_queue SET file_path = @path, suggested_person = @person WHERE file_path = @old AND action = 'approved';", cancellationToken,
+                Text("path", newPath), Text("old", old.FilePath), Text("person", person));
+            await db.ExecuteAsync("UPDATE contents SET first_path = @path WHERE first_path = @old;", cancellationToken, Text("path", newPath), Text("old", old.FilePath));
+            if (!string.Equals(old.PersonName, person, StringComparison.Ordinal))
+            {
+                await InsertCorrectionAsync(db, old.FileHash, newPath, old.PersonName, person, now, cancellationToken);
+            }
+        }
+
+        await db.CommitAsync(cancellationToken);
+    }
+
+    public async Task AddManualDownloadAsync(string path, string person, string fileHash, CancellationToken cancellationToken)
+    {
+        await using var db = await BeginAsync(cancellationToken);
+        var now = Now();
+        await db.ExecuteAsync("""
+            INSERT INTO downloads(file_path, filename, file_hash, source, person_name, download_date, auto_sorted, reason)
+            VALUES (@path, @name, @hash, NULL, @person, @now, 0, 'added by hand');
+            """, cancellationToken, Text("path", path), Text("name", Path.GetFileName(path)), Text("hash", fileHash), Text("person", person), Text("now", now));
+        await UpdateContentAsync(db, fileHash, path, ContentState.Sorted, now, cancellationToken);
+        await db.CommitAsync(cancellationToken);
+    }
+
+    public async Task ReturnToReviewAsync(long downloadId, string newPath, string category, CancellationToken cancellationToken)
+    {
+        await using var db = await BeginAsync(cancellationToken);
+        var now = Now();
+        if (await ReadDownloadAsync(db, downloadId, cancellationToken) is { } old)
+        {
+            await db.ExecuteAsync("DELETE FROM downloads WHERE id = @id;", cancellationToken, Long("id", downloadId));
+            var reopened = old.FileHash is not null && await db.ExecuteAsync("""
+                UPDATE review_queue SET action = 'pending', reviewed_at = NULL, reviewed_by = NULL, file_path = @path, category = @category
+                WHERE id = (SELECT id FROM review_queue WHERE file_hash = @hash AND action = 'approved' ORDER BY id DESC LIMIT 1);
+                """, cancellationToken, Text("hash", old.FileHash), Text("path", newPath), Text("category", category)) == 1;
+            if (!reopened)
+            {
+                await db.ExecuteAsync("""
+                    INSERT INTO review_queue(file_path, category, file_hash, reason, faces_detected, suggested_person, created_at, action, source)
+                    VALUES (@path, @category, @hash, @reason, 0, @person, @now, 'pending', @source);
+                    """, cancellationToken, Text("path", newPath), Text("category", category), Text("hash", old.FileHash), Text("reason", $"returned from faces/{old.PersonName}"),
+                    Text("person", old.PersonName), Text("now", now), Text("source", old.Source));
+            }
+
+            if (old.AutoSorted)
+            {
+                await InsertCorrectionAsync(db, old.FileHash, newPath, old.PersonName, null, now, cancellationToken);
+            }
+
+            await UpdateContentAsync(db, old.FileHash, newPath, ContentState.InReview, now, cancellationToken);
+        }
+
+        await db.CommitAsync(cancellationToken);
+    }
+
+    public async Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return (string?)await db.ScalarAsync("SELECT value FROM settings WHERE key = @key;", cancellationToken, Text("key", key));
+    }
+
+    public async Task SetSettingAsync(string key, string value, CancellationToken cancellationToken) =>
+        await ExecuteAsync("INSERT INTO settings(key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;", cancellationToken,
+            Text("key", key), Text("value", value));
+
+    /// <summary>Files the user put under a person whose content has no row for that person in <paramref name="doneTable"/> (a constant).</summary>
+    private async Task<List<DownloadItem>> ListApprovalsNotInAsync(string doneTable, int limit, CancellationToken cancellationToken) =>
+        await QueryAsync($"""
+            SELECT d.id, d.file_path, d.file_hash, d.person_name, d.auto_sorted, d.source FROM downloads d
+            LEFT JOIN {doneTable} done ON done.file_hash = d.file_hash
+            WHERE d.auto_sorted = 0 AND d.file_hash IS NOT NULL AND d.person_name IS NOT NULL
+              AND (done.file_hash IS NULL OR done.person_name <> d.person_name)
+            ORDER BY d.id LIMIT @limit;
+            """, StoreRows.DownloadItem, cancellationToken, Int("limit", limit));
+
+    /// <summary>The <c>downloads</c> row, locked until the transaction ends; null when it is gone.</summary>
+    private async Task<DownloadItem?> ReadDownloadAsync(DbSession db, long downloadId, CancellationToken cancellationToken) =>
+        (await db.QueryAsync($"SELECT id, file_path, file_hash, person_name, auto_sorted, source FROM downloads WHERE id = @id{_dialect.LockRows};",
+            StoreRows.DownloadItem, cancellationToken, Long("id", downloadId))).FirstOrDefault();
+
+    private static async Task InsertRecordAsync(DbSession db, OutcomeRecord outcome, string finalPath, string now, CancellationToken cancellationToken)
+    {
+        switch (outcome.Kind)
+        {
+            case RecordKind.Returned:
+                return; // back in the drop folder: it is recorded when it is sorted again
+            case RecordKind.Download:
+                await db.ExecuteAsync("""
+                    INSERT INTO downloads(file_path, filename, file_hash, source, person_name, download_date, auto_sorted, confidence, reason)
+                    VALUES (@path, @name, @hash, @source, @person, @now, @auto, @confidence, @reason);
+                    """, cancellationToken, Text("path", finalPath), Text("name", Path.GetFileName(finalPath)), Text("hash", outcome.FileHash), Text("source", outcome.Source),
+                    Text("person", outcome.PersonName), Text("now", now), Int("auto", outcome.AutoSorted ? 1 : 0), Real("confidence", outcome.Confidence), Text("reason", outcome.Reason));
+                await UpdateContentAsync(db, outcome.FileHash, finalPath, ContentState.Sorted, now, cancellationToken);
+                return;
+            case RecordKind.Companion:
+                await db.ExecuteAsync("INSERT INTO companions(file_path, owner_path, reason, created_at) VALUES (@path, @owner, @reason, @now);", cancellationToken,
+                    Text("path", finalPath), Text("owner", outcome.OwnerPath), Text("reason", outcome.Reason), Text("now", now));
+                return;
+            default:
+                await db.ExecuteAsync("""
+                    INSERT INTO review_queue(file_path, category, file_hash, reason, faces_detected, suggested_person, created_at, action, source, confidence)
+                    VALUES (@path, @category, @hash, @reason, @faces, @suggested, @now, 'pending', @source, @confidence);
+                    """, cancellationToken, Text("path", finalPath), Text("category", outcome.Category), Text("hash", outcome.FileHash), Text("reason", outcome.Reason),
+                    Int("faces", outcome.FacesDetected), Text("suggested", outcome.SuggestedPerson), Text("now", now), Text("source", outcome.Source), Real("confidence", outcome.Confidence));
+                if (OwnsContent(outcome.Category))
+                {
+                    await UpdateContentAsync(db, outcome.FileHash, finalPath, ContentState.InReview, now, cancellationToken);
+                }
+
+                return;
+        }
+    }
+
+    /// <summary>
+    /// A review row owns its content unless it is a duplicate: a duplicate's content belongs to the
+    /// earlier copy, so putting it in review, approving it or rejecting it (deleting a spare copy)
+    /// must not re-point or reject the content the original still holds.
+    /// </summary>
+    private static bool OwnsContent(string? category) => category != ReviewCategories.Duplicates;
+
+    private static async Task UpdateContentAsync(DbSession db, string? hash, string path, string state, string now, CancellationToken cancellationToken)
+    {
+        if (hash is not null)
+        {
+            await db.ExecuteAsync("""
+                INSERT INTO contents(file_hash, first_path, state, claimed_at) VALUES (@hash, @path, @state, @now)
+                ON CONFLICT (file_hash) DO UPDATE SET first_path = excluded.first_path, state = excluded.state;
+                """, cancellationToken, Text("hash", hash), Text("path", path), Text("state", state), Text("now", now));
+        }
+    }
+
+    private static Task<int> InsertCorrectionAsync(DbSession db, string? hash, string path, string? fromPerson, string? toPerson, string now, CancellationToken cancellationToken) =>
+        db.ExecuteAsync("INSERT INTO corrections(file_hash, file_path, from_person, to_person, corrected_at) VALUES (@hash, @path, @from, @to, @now);", cancellationToken,
+            Text("hash", hash), Text("path", path), Text("from", fromPerson), Text("to", toPerson), Text("now", now));
+
+    private static int Count(object? value) => Convert.ToInt32(value, CultureInfo.InvariantCulture);
+
+    private string Now() => Timestamps.ToText(_clock.GetUtcNow());
+
+    /// <summary>A connection from the pool, prepared as the dialect says.</summary>
+    private async Task<DbSession> OpenAsync(CancellationToken cancellationToken)
+    {
+        var session = new DbSession(await _dataSource.OpenConnectionAsync(cancellationToken));
+        try
+        {
+            await _dialect.PrepareConnectionAsync(session, cancellationToken);
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A connection with a transaction begun (rolled back on dispose unless committed).</summary>
+    private async Task<DbSession> BeginAsync(CancellationToken cancellationToken)
+    {
+        var session = await OpenAsync(cancellationToken);
+        try
+        {
+            await session.BeginAsync(cancellationToken);
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params Arg[] args)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await db.ExecuteAsync(sql, cancellationToken, args);
+    }
+
+    private async Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> row, CancellationToken cancellationToken, params Arg[] args)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await db.QueryAsync(sql, row, cancellationToken, args);
+    }
+}
