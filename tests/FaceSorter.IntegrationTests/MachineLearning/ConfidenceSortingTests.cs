@@ -125,6 +125,54 @@ public sealed class ConfidenceSortingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MachineLearning_mode_treats_a_hidden_persons_face_as_no_named_person_as_Upload_mode_does()
+    {
+        var mona = await _database.AddPersonAsync(_owner, "Mona", Token, hidden: true);
+        var monaFace = _vectors.Random();
+        await _database.AddFaceAsync(_owner, mona, monaFace, Token);
+        await using var ml = await MachineLearningEmulator.StartAsync(Token);
+        ml.Answer = _ => MachineLearningEmulator.Faces(new MachineLearningEmulatorFace(_vectors.AtDistance(monaFace, 0.05, length: 14)));
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, cfg =>
+        {
+            cfg["Immich"]!["Mode"] = "MachineLearning";
+            cfg["Immich"]!["MachineLearningUrl"] = ml.BaseAddress.ToString();
+            cfg["Immich"]!["DatabaseConnectionString"] = _database.ConnectionString;
+        }, Token);
+
+        TestImages.Write(daemon.Inbox, "hidden.jpg", TestImages.Photo(611));
+
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Review, "unidentified", "unknown_hidden.jpg"), "a hidden person is no named person in both modes", Token);
+        Directory.Exists(Path.Combine(daemon.Faces, "mona")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task In_MachineLearning_mode_an_approval_not_told_to_Immich_says_nothing_was_uploaded()
+    {
+        var carol = _vectors.Random();
+        await using var immich = await ImmichEmulator.StartAsync("2.7.5", Token);
+        await using var ml = await MachineLearningEmulator.StartAsync(Token);
+        ml.Answer = _ => MachineLearningEmulator.Faces(new MachineLearningEmulatorFace(_vectors.AtDistance(carol, 0.05, length: 12)));
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, cfg =>
+        {
+            cfg["Immich"]!["Mode"] = "MachineLearning";
+            cfg["Immich"]!["Url"] = immich.Url;
+            cfg["Immich"]!["ApiKey"] = immich.ApiKey;
+            cfg["Immich"]!["AssignApprovals"] = true;
+            cfg["Immich"]!["MachineLearningUrl"] = ml.BaseAddress.ToString();
+            cfg["Immich"]!["DatabaseConnectionString"] = _database.ConnectionString;
+        }, Token);
+        TestImages.Write(daemon.Inbox, "first.jpg", TestImages.Photo(612));
+        var unknown = (await daemon.ReviewRowsAsync(1, Token)).Single();
+
+        Directory.CreateDirectory(Path.Combine(daemon.Faces, "carol"));
+        File.Move(unknown.FilePath, Path.Combine(daemon.Faces, "carol", "first.jpg"));
+
+        await Eventually.UntilAsync(() => Task.FromResult(AssignmentOutcome(daemon) is not null), Deadline, "the approval handled", Token);
+        AssignmentOutcome(daemon).Should().Contain("MachineLearning mode uploads nothing").And.NotContain("KeepAssets");
+        immich.Uploads.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Upload_mode_with_immichs_database_records_the_distance_to_the_persons_other_faces()
     {
         var alice = await _database.AddPersonAsync(_owner, "Alice", Token);
@@ -178,6 +226,15 @@ public sealed class ConfidenceSortingTests : IAsyncLifetime
     }
 
     /// <summary>The confidence recorded for the file sorted to <paramref name="person"/>, read from the SQLite file as a user would.</summary>
+    private static string? AssignmentOutcome(TestDaemon daemon)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(Path.GetDirectoryName(daemon.Inbox)!, "facesorter.db")};Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT outcome FROM immich_assignments";
+        return command.ExecuteScalar() as string;
+    }
+
     private static double? SortedConfidence(TestDaemon daemon, string person)
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(Path.GetDirectoryName(daemon.Inbox)!, "facesorter.db")};Mode=ReadOnly");
