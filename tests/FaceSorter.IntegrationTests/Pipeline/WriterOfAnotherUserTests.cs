@@ -40,7 +40,7 @@ public sealed class WriterOfAnotherUserTests : EmulatedImmichTest
         await Eventually.UntilAsync(() => daemon.Output.Contains("cannot see other users' processes", StringComparison.Ordinal) || daemon.HasExited, Deadline, "the start-up line about the writer check", Token);
         daemon.HasExited.Should().BeFalse(daemon.Output);
         var inbox = Path.Combine(Folder.Path, "data", "temp_downloads");
-        await Eventually.UntilAsync(() => daemon.Output.Contains("Watching", StringComparison.Ordinal), Deadline, "watching", Token);
+        await Eventually.UntilAsync(() => daemon.Output.Contains("for finished downloads", StringComparison.Ordinal), Deadline, "the drop folder watched (the review watcher also says \"Watching\", earlier)", Token);
 
         var full = TestImages.Jpeg(11, size: 256 * 1024);
         Immich.SetFaces(Sha256(full), EmulatedFace.Named("Alice Smith"));
