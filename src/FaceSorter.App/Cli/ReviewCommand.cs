@@ -3,6 +3,7 @@ using System.Text.Json;
 using FaceSorter.App.Hosting;
 using FaceSorter.Decisions;
 using FaceSorter.Diagnostics;
+using FaceSorter.Moving;
 using FaceSorter.Review;
 using FaceSorter.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,7 +57,9 @@ internal static class ReviewCommand
     private static async Task<ReviewActions> ActionsAsync(Microsoft.Extensions.Hosting.IHost host, CancellationToken cancellationToken)
     {
         await host.Services.GetRequiredService<IFaceSorterStore>().MigrateAsync(cancellationToken);
-        return ActivatorUtilities.CreateInstance<ReviewActions>(host.Services);
+        // The query host has no pipeline: the CLI's moves go through a journalled mover of its own.
+        var mover = ActivatorUtilities.CreateInstance<FileMover>(host.Services, new OwnMoves(TimeProvider.System));
+        return ActivatorUtilities.CreateInstance<ReviewActions>(host.Services, mover);
     }
 
     private static async Task<int> ReportAsync(ParseResult parse, ReviewActionResult result)

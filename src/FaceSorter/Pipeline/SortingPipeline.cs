@@ -343,9 +343,9 @@ public sealed class SortingPipeline : BackgroundService
 
     /// <summary>
     /// The file changed after it was taken: it goes back to its folder in the drop folder (journalled,
-    /// under its own name or a clash-free variant), then its record and content claim are withdrawn.
-    /// A crash between the two leaves a record pointing at a file that is gone, which the review
-    /// reconciler treats like any missing file; the file itself is never lost.
+    /// under its own name or a clash-free variant); completing that move withdraws its record and content
+    /// claim in the same transaction (<see cref="Storage.RecordKind.Returned"/>), and recovery completes it
+    /// after a crash, so no record is left pointing at a file that went back.
     /// </summary>
     private async Task ReturnToDropFolderAsync(SortItem item, string destination, string change, CancellationToken cancellationToken)
     {
@@ -362,7 +362,6 @@ public sealed class SortingPipeline : BackgroundService
             }
 
             await _store.CompleteMovesAsync([new CompletedMove(result.JournalId!.Value, returned)], cancellationToken);
-            await _store.WithdrawRecordAsync(destination, item.Hash, cancellationToken);
             _logger.ReturnedToDropFolder(destination, returned);
         }
         finally

@@ -11,20 +11,25 @@ namespace FaceSorter.Review;
 /// Approve and reject for the callers that are not a file manager (web page, CLI): the same moves
 /// and records the file manager produces (docs/contracts.md, "Flow").
 /// <list type="bullet">
-/// <item>The record is written before the file moves: the daemon's review watcher (maybe in another
-/// process, for the CLI) may see the move at once and must find the row already decided rather than
-/// record it a second time as <c>file-manager</c>. The store's pending check decides races, so an item
-/// is approved or rejected once. A move that fails after the record is undone in the store.</item>
-/// <item>Approve moves <c>review/&lt;cat&gt;/x</c> to <c>faces/&lt;person&gt;/x</c> with a no-replace rename
-/// (a clash gets the suffix of docs/contracts.md, "Names and prefixes", never an overwrite; across
-/// filesystems a verified copy).</item>
+/// <item>Approve moves <c>review/&lt;cat&gt;/x</c> to <c>faces/&lt;person&gt;/</c> through <see cref="FileMover"/>, as
+/// every move is made (docs/linux-facts.md, "Journalled moves"): the journal entry carries the approval
+/// (<see cref="RecordKind.Approval"/>), which is recorded in the transaction that completes the move, and
+/// start-up recovery finishes or undoes an approval a crash interrupted, from what is on disk. The file
+/// gets its original name back, without the review prefix (<c>unknown_</c>, <c>lowconf_</c>, …), or the
+/// clash suffix of docs/contracts.md, "Names and prefixes", when that is taken. The review watcher (maybe
+/// in another process, for the CLI) leaves a path alone while a journalled move to or from it is
+/// unfinished, so it never records the same approval as <c>file-manager</c>; the store's pending check
+/// records an approval once.</item>
 /// <item>Reject: the user asked for deletion, so the file is deleted after the rejection is recorded.</item>
 /// </list>
 /// Only files under the review folder are touched, and a person folder is a sanitised name directly
 /// under faces/, so no request can reach outside the managed folders.
 /// </summary>
-public sealed class ReviewActions(IFaceSorterStore store, IOptions<DirectoriesOptions> directories, TimeProvider clock, ILogger<ReviewActions> logger)
+public sealed class ReviewActions(IFaceSorterStore store, FileMover mover, IOptions<DirectoriesOptions> directories, ILogger<ReviewActions> logger)
 {
+    /// <summary>The review prefixes (docs/contracts.md, "Names and prefixes"), longest first.</summary>
+    private static readonly string[] Prefixes = [.. Enum.GetValues<SortReason>().Select(reason => reason.Prefix()).Where(prefix => prefix.Length > 0).OrderByDescending(prefix => prefix.Length)];
+
     public async Task<ReviewActionResult> ApproveAsync(long reviewId, string personName, string reviewedBy, CancellationToken cancellationToken)
     {
         // A name with a path separator is refused outright rather than sanitised into something the
@@ -41,49 +46,27 @@ public sealed class ReviewActions(IFaceSorterStore store, IOptions<DirectoriesOp
             return refusal!;
         }
 
-        var folder = Path.Combine(directories.Value.Faces, person);
-        Directory.CreateDirectory(folder);
-        var candidates = DestinationNamer.Candidates(Path.GetFileName(row.FilePath), clock.GetUtcNow())
-            .Select(name => Path.Combine(folder, name))
-            .Where(path => !File.Exists(path) && !Directory.Exists(path));
-        using var names = candidates.GetEnumerator();
-        names.MoveNext();
-        var destination = names.Current;
-        if (!await store.ApproveAsync(row.Id, person, destination, reviewedBy, cancellationToken))
+        var approval = new OutcomeRecord(RecordKind.Approval, row.FileHash, row.Source, person, row.Category, $"approved by {reviewedBy}",
+            row.FacesDetected, row.SuggestedPerson, row.Confidence, ReviewedBy: reviewedBy, ReviewId: row.Id);
+        var request = new MoveRequest(row.FilePath, Path.Combine(directories.Value.Faces, person), OriginalName(Path.GetFileName(row.FilePath)), approval);
+        var moved = (await mover.MoveAsync([request], cancellationToken))[0];
+        if (moved.Error is { } error)
         {
-            return new ReviewActionResult(ReviewOutcome.NotPending, $"review item {reviewId} was decided meanwhile");
+            throw new IOException($"{row.FilePath} could not be moved to faces/{person}: {error.Message}", error);
         }
 
-        try
+        if (moved.FinalPath is not { } destination)
         {
-            var result = NativeFiles.RenameNoReplaceOrFail(row.FilePath, destination);
-            while (result == NativeFiles.RenameResult.DestinationExists && names.MoveNext())
-            {
-                result = NativeFiles.RenameNoReplaceOrFail(row.FilePath, names.Current); // taken since we looked
-                if (result == NativeFiles.RenameResult.Renamed)
-                {
-                    await FollowAsync(row, destination, names.Current, person, cancellationToken);
-                    destination = names.Current;
-                }
-            }
-
-            if (result == NativeFiles.RenameResult.CrossDevice)
-            {
-                result = await FileMover.CopyAcrossAsync(row.FilePath, destination, cancellationToken);
-            }
-
-            if (result != NativeFiles.RenameResult.Renamed)
-            {
-                throw new IOException($"{row.FilePath} could not be moved to {destination} ({result})");
-            }
-        }
-        catch (Exception)
-        {
-            await UndoApprovalAsync(row, destination);
-            throw;
+            return new ReviewActionResult(ReviewOutcome.NotPending, $"the file of review item {reviewId} went meanwhile ({row.FilePath}); the daemon decides what became of it");
         }
 
-        NativeFiles.FlushDirectory(folder);
+        // Not cancellable: the file has moved, and its record must follow it now (recovery would, but only at the next start).
+        await store.CompleteMovesAsync([new CompletedMove(moved.JournalId!.Value, destination)], CancellationToken.None);
+        if (await store.GetReviewItemAsync(row.Id, CancellationToken.None) is not { Action: ReviewAction.Approved } decided || decided.FilePath != destination)
+        {
+            return new ReviewActionResult(ReviewOutcome.NotPending, $"review item {reviewId} was decided meanwhile; its file is now {destination}");
+        }
+
         logger.ReviewApproved(destination, person, reviewedBy, row.Id);
         return new ReviewActionResult(ReviewOutcome.Done, $"moved to faces/{person}/{Path.GetFileName(destination)}", person, destination);
     }
@@ -140,23 +123,9 @@ public sealed class ReviewActions(IFaceSorterStore store, IOptions<DirectoriesOp
         return (item, null);
     }
 
-    private async Task FollowAsync(ReviewItem row, string recordedPath, string actualPath, string person, CancellationToken cancellationToken)
-    {
-        var download = (await store.ListDownloadsAsync(row.FileHash, cancellationToken)).LastOrDefault(item => item.FilePath == recordedPath);
-        if (download is not null)
-        {
-            await store.MoveDownloadAsync(download.Id, actualPath, person, cancellationToken);
-        }
-    }
-
-    private async Task UndoApprovalAsync(ReviewItem row, string recordedPath)
-    {
-        // The file did not move: put the row back to pending where the file still is. Not cancellable:
-        // the store must not be left saying the file is somewhere it is not.
-        var download = (await store.ListDownloadsAsync(row.FileHash, CancellationToken.None)).LastOrDefault(item => item.FilePath == recordedPath);
-        if (download is not null)
-        {
-            await store.ReturnToReviewAsync(download.Id, row.FilePath, row.Category, CancellationToken.None);
-        }
-    }
+    /// <summary><paramref name="fileName"/> without the review prefix the pipeline gave it (only one: a file first called <c>unknown_x.jpg</c> keeps its name).</summary>
+    internal static string OriginalName(string fileName) =>
+        Prefixes.FirstOrDefault(prefix => fileName.StartsWith(prefix, StringComparison.Ordinal) && fileName.Length > prefix.Length) is { } prefix
+            ? fileName[prefix.Length..]
+            : fileName;
 }

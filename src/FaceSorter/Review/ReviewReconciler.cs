@@ -30,6 +30,7 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
     /// <summary>A file written this recently may still be growing (a cross-filesystem move copies, docs/linux-facts.md, "What the watcher reports").</summary>
     private static readonly TimeSpan RecentWrite = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan StableCheck = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan UnderwayCheck = TimeSpan.FromSeconds(1);
 
     /// <summary>Smaller files are hashed at once even when just written: a hash that matches a record proves the copy complete.</summary>
     private const long HashAtOnceBelow = 4 * 1024 * 1024;
@@ -99,6 +100,11 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
         {
             Index.Set(path, new IndexedFile(length, lastWrite, null, Recorded: true)); // the pipeline records it
             return null;
+        }
+
+        if (await store.IsMoveUnderwayAsync(path, cancellationToken))
+        {
+            return clock.GetUtcNow() + UnderwayCheck; // a journalled move (the CLI's approval) records it: look once it is done
         }
 
         if (place.Kind == PlaceKind.Review && await store.FindReviewByPathAsync(path, cancellationToken) is { Action: ReviewAction.Pending } row)
@@ -179,6 +185,14 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
             if (due > clock.GetUtcNow() || item.ScanGeneration >= ScanGeneration || !mayReject)
             {
                 next = next is null || due < next ? due : next;
+                continue;
+            }
+
+            if (await store.IsMoveUnderwayAsync(item.FilePath, cancellationToken))
+            {
+                // Moved by a journalled approval not recorded yet (or interrupted: start-up recovery decides).
+                var again = clock.GetUtcNow() + UnderwayCheck;
+                next = next is null || again < next ? again : next;
                 continue;
             }
 

@@ -49,6 +49,8 @@ public static class ReviewServiceCollectionExtensions
     public static IServiceCollection AddFaceSorterReviewActions(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<OwnMoves>();
+        services.TryAddSingleton<FileMover>();
         services.TryAddSingleton<ReviewActions>();
         return services;
     }

@@ -99,19 +99,6 @@ public sealed class FaceSorterStore : IFaceSorterStore
               AND NOT EXISTS (SELECT 1 FROM move_journal WHERE state = 'moving' AND source_path = @path);
             """, cancellationToken, Text("hash", fileHash), Text("path", path));
 
-    public async Task WithdrawRecordAsync(string path, string? fileHash, CancellationToken cancellationToken)
-    {
-        await using var db = await BeginAsync(cancellationToken);
-        await db.ExecuteAsync("DELETE FROM downloads WHERE file_path = @path;", cancellationToken, Text("path", path));
-        await db.ExecuteAsync("DELETE FROM review_queue WHERE file_path = @path AND action = 'pending';", cancellationToken, Text("path", path));
-        if (fileHash is not null)
-        {
-            await db.ExecuteAsync("DELETE FROM contents WHERE file_hash = @hash AND first_path = @path;", cancellationToken, Text("hash", fileHash), Text("path", path));
-        }
-
-        await db.CommitAsync(cancellationToken);
-    }
-
     public async Task<IReadOnlyList<long>> BeginMovesAsync(IReadOnlyList<PlannedMove> moves, CancellationToken cancellationToken)
     {
         await using var db = await BeginAsync(cancellationToken);
@@ -140,14 +127,14 @@ public sealed class FaceSorterStore : IFaceSorterStore
         {
             // One statement marks the move done and hands back its outcome; a concurrent or repeated
             // completion finds the state no longer 'moving' and gets nothing (idempotent).
-            var json = (string?)await db.ScalarAsync("""
+            var done = await db.QueryAsync("""
                 UPDATE move_journal SET state = 'done', destination_path = @dst, finished_at = @now
                 WHERE id = @id AND state = 'moving'
-                RETURNING outcome;
-                """, cancellationToken, Long("id", move.JournalId), Text("dst", move.FinalPath), Text("now", now));
-            if (json is not null)
+                RETURNING outcome, source_path;
+                """, row => (Outcome: row.GetString(0), Source: row.GetString(1)), cancellationToken, Long("id", move.JournalId), Text("dst", move.FinalPath), Text("now", now));
+            if (done is [var (json, source)])
             {
-                await InsertRecordAsync(db, OutcomeJson.Deserialize(json), move.FinalPath, now, cancellationToken);
+                await InsertRecordAsync(db, OutcomeJson.Deserialize(json), source, move.FinalPath, now, cancellationToken);
             }
         }
 
@@ -162,6 +149,13 @@ public sealed class FaceSorterStore : IFaceSorterStore
         await QueryAsync("SELECT id, source_path, destination_path, outcome, created_at FROM move_journal WHERE state = 'moving' ORDER BY id;",
             row => new JournalEntry(row.GetInt64(0), row.GetString(1), row.GetString(2), OutcomeJson.Deserialize(row.GetString(3)), Timestamps.Parse(row.GetString(4))),
             cancellationToken);
+
+    public async Task<bool> IsMoveUnderwayAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await db.ScalarAsync("SELECT 1 FROM move_journal WHERE state = 'moving' AND (source_path = @path OR destination_path = @path) LIMIT 1;",
+            cancellationToken, Text("path", path)) is not null;
+    }
 
     public async Task<IReadOnlyList<SortedMove>> FindSortedFromAsync(string sourcePathPrefix, CancellationToken cancellationToken) =>
         await QueryAsync($"""
@@ -250,7 +244,14 @@ public sealed class FaceSorterStore : IFaceSorterStore
     public async Task<bool> ApproveAsync(long reviewId, string person, string newPath, string reviewedBy, CancellationToken cancellationToken)
     {
         await using var db = await BeginAsync(cancellationToken);
-        var now = Now();
+        var approved = await ApproveRowAsync(db, reviewId, person, newPath, reviewedBy, Now(), cancellationToken);
+        await db.CommitAsync(cancellationToken);
+        return approved;
+    }
+
+    /// <summary>The approval of a pending row, inside the caller's transaction; false when the row is not pending.</summary>
+    private static async Task<bool> ApproveRowAsync(DbSession db, long reviewId, string person, string newPath, string reviewedBy, string now, CancellationToken cancellationToken)
+    {
         var decided = await db.QueryAsync("""
             UPDATE review_queue SET action = 'approved', reviewed_at = @now, reviewed_by = @by, file_path = @path, suggested_person = @person
             WHERE id = @id AND action = 'pending'
@@ -269,7 +270,6 @@ public sealed class FaceSorterStore : IFaceSorterStore
             }
         }
 
-        await db.CommitAsync(cancellationToken);
         return decided.Count == 1;
     }
 
@@ -415,18 +415,25 @@ public sealed class FaceSorterStore : IFaceSorterStore
         (await db.QueryAsync($"SELECT id, file_path, file_hash, person_name, auto_sorted, source FROM downloads WHERE id = @id{_dialect.LockRows};",
             StoreRows.DownloadItem, cancellationToken, Long("id", downloadId))).FirstOrDefault();
 
-    private static async Task InsertRecordAsync(DbSession db, OutcomeRecord outcome, string finalPath, string now, CancellationToken cancellationToken)
+    private static async Task InsertRecordAsync(DbSession db, OutcomeRecord outcome, string sourcePath, string finalPath, string now, CancellationToken cancellationToken)
     {
         switch (outcome.Kind)
         {
             case RecordKind.Returned:
-                return; // back in the drop folder: it is recorded when it is sorted again
+                // Back in the drop folder, recorded when it is sorted again; the record of the place it
+                // left describes a partial file and goes with the move, so none is left pointing at it.
+                await WithdrawAsync(db, sourcePath, outcome.FileHash, cancellationToken);
+                return;
+            case RecordKind.Approval:
+                await ApproveRowAsync(db, outcome.ReviewId ?? throw new InvalidDataException("an approval in the move journal without its review id"),
+                    outcome.PersonName!, finalPath, outcome.ReviewedBy!, now, cancellationToken);
+                return;
             case RecordKind.Download:
                 await db.ExecuteAsync("""
                     INSERT INTO downloads(file_path, filename, file_hash, source, person_name, download_date, auto_sorted, confidence, reason)
-                    VALUES (@path, @name, @hash, @source, @person, @now, @auto, @confidence, @reason);
+                    VALUES (@path, @name, @hash, @source, @person, @now, 1, @confidence, @reason);
                     """, cancellationToken, Text("path", finalPath), Text("name", Path.GetFileName(finalPath)), Text("hash", outcome.FileHash), Text("source", outcome.Source),
-                    Text("person", outcome.PersonName), Text("now", now), Int("auto", outcome.AutoSorted ? 1 : 0), Real("confidence", outcome.Confidence), Text("reason", outcome.Reason));
+                    Text("person", outcome.PersonName), Text("now", now), Real("confidence", outcome.Confidence), Text("reason", outcome.Reason));
                 await UpdateContentAsync(db, outcome.FileHash, finalPath, ContentState.Sorted, now, cancellationToken);
                 return;
             case RecordKind.Companion:
@@ -445,6 +452,17 @@ public sealed class FaceSorterStore : IFaceSorterStore
                 }
 
                 return;
+        }
+    }
+
+    /// <summary>The <c>downloads</c> row and pending <c>review_queue</c> row at <paramref name="path"/>, and the claim of <paramref name="fileHash"/> when that file owns it.</summary>
+    private static async Task WithdrawAsync(DbSession db, string path, string? fileHash, CancellationToken cancellationToken)
+    {
+        await db.ExecuteAsync("DELETE FROM downloads WHERE file_path = @path;", cancellationToken, Text("path", path));
+        await db.ExecuteAsync("DELETE FROM review_queue WHERE file_path = @path AND action = 'pending';", cancellationToken, Text("path", path));
+        if (fileHash is not null)
+        {
+            await db.ExecuteAsync("DELETE FROM contents WHERE file_hash = @hash AND first_path = @path;", cancellationToken, Text("hash", fileHash), Text("path", path));
         }
     }
 

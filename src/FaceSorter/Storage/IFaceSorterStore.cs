@@ -27,20 +27,14 @@ public interface IFaceSorterStore
     /// </summary>
     Task ReleaseClaimAsync(string fileHash, string path, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// The file recorded at <paramref name="path"/> changed after it was taken (a writer FaceSorter
-    /// could not see kept writing), so its record describes a partial file: its <c>downloads</c> row
-    /// and pending <c>review_queue</c> row at that path go, and so does the claim of
-    /// <paramref name="fileHash"/> when that file owns it. The file is then sorted again as a new arrival.
-    /// </summary>
-    Task WithdrawRecordAsync(string path, string? fileHash, CancellationToken cancellationToken);
-
     /// <summary>Journals the intent to move files before any of them is moved; returns one id per move.</summary>
     Task<IReadOnlyList<long>> BeginMovesAsync(IReadOnlyList<PlannedMove> moves, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Marks journalled moves done and writes their <c>downloads</c> / <c>review_queue</c> rows, all in
-    /// one transaction, so a file never has a half-written record.
+    /// Marks journalled moves done and applies what each journal entry says to record (see <see cref="RecordKind"/>:
+    /// a <c>downloads</c>, <c>review_queue</c> or <c>companions</c> row, an approval, or the withdrawal of the
+    /// record a returned file left), all in one transaction, so a file never has a half-written record.
+    /// A move already completed (by recovery or another daemon) is skipped.
     /// </summary>
     Task CompleteMovesAsync(IReadOnlyList<CompletedMove> moves, CancellationToken cancellationToken);
 
@@ -49,6 +43,12 @@ public interface IFaceSorterStore
 
     /// <summary>Journal entries left unfinished by a crash.</summary>
     Task<IReadOnlyList<JournalEntry>> GetUnfinishedMovesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True while a journalled move from or to <paramref name="path"/> is unfinished: the mover (maybe
+    /// the CLI, in another process) records it, or start-up recovery does after a crash.
+    /// </summary>
+    Task<bool> IsMoveUnderwayAsync(string path, CancellationToken cancellationToken);
 
     /// <summary>
     /// Finished moves of files whose drop-folder path starts with <paramref name="sourcePathPrefix"/>

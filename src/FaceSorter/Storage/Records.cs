@@ -28,13 +28,25 @@ public enum RecordKind
     Companion,
 
     /// <summary>
-    /// No record: a file that changed after it was taken goes back to the drop folder to be sorted
-    /// again as a new arrival (its first record is withdrawn with <see cref="IFaceSorterStore.WithdrawRecordAsync"/>).
+    /// A file that changed after it was taken went back to the drop folder to be sorted again as a new
+    /// arrival: the record at the place it left (its <c>downloads</c> row or pending <c>review_queue</c>
+    /// row, and its content claim) is withdrawn, in the same transaction that completes the move.
     /// </summary>
     Returned,
+
+    /// <summary>
+    /// An approval by the web page or the CLI: the pending <c>review_queue</c> row <see cref="OutcomeRecord.ReviewId"/>
+    /// becomes approved by <see cref="OutcomeRecord.ReviewedBy"/> and a <c>downloads</c> row (<c>auto_sorted = 0</c>,
+    /// <see cref="OutcomeRecord.PersonName"/>) is added, as <see cref="IFaceSorterStore.ApproveAsync"/> does; nothing
+    /// when the row was decided meanwhile (an approval is recorded once).
+    /// </summary>
+    Approval,
 }
 
-/// <summary>What to record once a move is done; carried in the journal so a crash loses nothing.</summary>
+/// <summary>
+/// What to record once a move is done; carried in the journal so a crash loses nothing.
+/// <paramref name="ReviewedBy"/> and <paramref name="ReviewId"/> are set for <see cref="RecordKind.Approval"/> only.
+/// </summary>
 public sealed record OutcomeRecord(
     RecordKind Kind,
     string? FileHash,
@@ -45,9 +57,9 @@ public sealed record OutcomeRecord(
     int FacesDetected,
     string? SuggestedPerson,
     double? Confidence,
-    bool AutoSorted = true,
     string? ReviewedBy = null,
-    string? OwnerPath = null);
+    string? OwnerPath = null,
+    long? ReviewId = null);
 
 public sealed record PlannedMove(string SourcePath, string DestinationPath, OutcomeRecord Outcome);
 

@@ -147,7 +147,7 @@ public sealed class CommandLineTests : EmulatedImmichTest
 
         var approve = await CliRun.RunAsync(config, Token, "review", "approve", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "Zoe Doe");
         approve.ExitCode.Should().Be(0, approve.Stdout + approve.Stderr);
-        File.Exists(Path.Combine(Folder.Path, "data", "faces", "zoe_doe", "unknown_someone.jpg")).Should().BeTrue();
+        File.Exists(Path.Combine(Folder.Path, "data", "faces", "zoe_doe", "someone.jpg")).Should().BeTrue();
 
         var pending = await CliRun.RunAsync(config, Token, "review", "list");
         pending.Stdout.Should().Contain("0 items waiting for review").And.NotContain("someone.jpg", "a decided item is listed only with --all");

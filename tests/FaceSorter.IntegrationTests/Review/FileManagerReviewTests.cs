@@ -244,7 +244,7 @@ public sealed class FileManagerReviewTests : IAsyncLifetime
         (await actions.RejectAsync(rejected.Id, "cli", ReviewHarness.Token)).Succeeded.Should().BeTrue();
         (await actions.ApproveAsync(rejected.Id, "kim", "cli", ReviewHarness.Token)).Succeeded.Should().BeFalse();
 
-        var destination = Path.Combine(_harness.Faces, "kim_lee", "unknown_k1.jpg");
+        var destination = Path.Combine(_harness.Faces, "kim_lee", "k1.jpg"); // the original name, without the review prefix
         File.Exists(destination).Should().BeTrue();
         File.Exists(rejected.Path).Should().BeFalse();
         // Give the watcher time to see both (a grace and a scan) before asserting it recorded nothing more.

@@ -81,7 +81,8 @@ public sealed class ReviewHarness : IAsyncDisposable
     }
 
     public ReviewActions Actions() =>
-        new(Store, MsOptions.Create(new DirectoriesOptions { Faces = Faces, Review = Review }), TimeProvider.System, LoggerFactory.CreateLogger<ReviewActions>());
+        new(Store, new FileMover(Store, OwnMoves, TimeProvider.System, LoggerFactory.CreateLogger<FileMover>()),
+            MsOptions.Create(new DirectoriesOptions { Faces = Faces, Review = Review }), LoggerFactory.CreateLogger<ReviewActions>());
 
     /// <summary>A file in review/<paramref name="category"/>/ with unique content and its pending row.</summary>
     public async Task<GivenFile> GivenReviewFileAsync(string name, string category = ReviewCategories.Unidentified)

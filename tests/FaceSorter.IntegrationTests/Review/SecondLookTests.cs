@@ -33,7 +33,7 @@ public sealed class SecondLookTests : EmulatedImmichTest
         var (daemon, item) = await GivenUnknownInReviewAsync(autoMove: true);
         await using var _ = daemon;
 
-        var moved = Path.Combine(daemon.Faces, "alice", "unknown_face.jpg");
+        var moved = Path.Combine(daemon.Faces, "alice", "face.jpg"); // the original name, without the review prefix;
         await Eventually.UntilAsync(async () => (await daemon.Store.GetReviewItemAsync(item.Id, Token))!.Action == ReviewAction.Approved, Deadline, "approved by the second look", Token);
 
         var after = (await daemon.Store.GetReviewItemAsync(item.Id, Token))!;

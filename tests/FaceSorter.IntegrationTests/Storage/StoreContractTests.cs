@@ -728,12 +728,14 @@ public abstract class StoreContractTests : IAsyncLifetime
     // ---- a file that changed after it was taken ----
 
     [Fact]
-    public async Task A_withdrawn_sorted_record_takes_its_row_and_content_claim_with_it_so_the_full_file_is_original_again()
+    public async Task Completing_a_return_to_the_drop_folder_withdraws_the_sorted_record_and_claim_in_the_same_transaction()
     {
         var store = await GivenStoreAsync();
         await GivenSortedAsync(store, "partial", "/in/a.jpg", "/faces/john_doe/a.jpg");
+        var ids = await store.BeginMovesAsync([new PlannedMove("/faces/john_doe/a.jpg", "/in/a.jpg", ReturnedOutcome("partial"))], Token);
 
-        await store.WithdrawRecordAsync("/faces/john_doe/a.jpg", "partial", Token);
+        (await store.ListDownloadsAsync(null, Token)).Should().ContainSingle("the record stays until the move back is completed");
+        await store.CompleteMovesAsync([new CompletedMove(ids[0], "/in/a.jpg")], Token);
 
         (await store.ListDownloadsAsync(null, Token)).Should().BeEmpty();
         (await store.ClaimContentAsync("partial", "/in/a.jpg", Token)).IsOriginal.Should().BeTrue("the partial content is no longer owned by anyone");
@@ -741,21 +743,68 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_withdrawn_review_record_goes_and_a_journalled_return_records_nothing()
+    public async Task Completing_a_return_withdraws_the_pending_review_row_it_left_and_records_nothing_else_even_when_completed_twice()
     {
         var store = await GivenStoreAsync();
         await store.ClaimContentAsync("partial", "/in/b.jpg", Token);
         await GivenInReviewAsync(store, "partial", "/review/unidentified/noface_b.jpg", "unidentified");
         var other = await GivenInReviewAsync(store, "other", "/review/unidentified/c.jpg", "unidentified");
 
-        var ids = await store.BeginMovesAsync([new PlannedMove("/review/unidentified/noface_b.jpg", "/in/b.jpg", new OutcomeRecord(RecordKind.Returned, "partial", null, null, null, "changed after it was taken", 0, null, null))], Token);
+        var ids = await store.BeginMovesAsync([new PlannedMove("/review/unidentified/noface_b.jpg", "/in/b.jpg", ReturnedOutcome("partial"))], Token);
         await store.CompleteMovesAsync([new CompletedMove(ids[0], "/in/b.jpg")], Token);
-        await store.WithdrawRecordAsync("/review/unidentified/noface_b.jpg", "partial", Token);
+        await OpenStore(Clock).CompleteMovesAsync([new CompletedMove(ids[0], "/in/b.jpg")], Token);
 
         (await store.ListReviewAsync(null, null, Token)).Select(item => item.Id).Should().Equal(other);
+        (await store.ListDownloadsAsync(null, Token)).Should().BeEmpty();
         (await store.GetUnfinishedMovesAsync(Token)).Should().BeEmpty();
         (await store.ClaimContentAsync("partial", "/in/elsewhere.jpg", Token)).IsOriginal.Should().BeTrue();
     }
+
+    // ---- approvals by the web page and the CLI (journalled) ----
+
+    [Fact]
+    public async Task A_journalled_approval_is_recorded_when_its_move_completes_and_only_once()
+    {
+        var store = await GivenStoreAsync();
+        var id = await GivenInReviewAsync(store, "h1", "/review/low_confidence/lowconf_a.jpg", ReviewCategories.LowConfidence, source: "instagram");
+        var ids = await store.BeginMovesAsync([new PlannedMove("/review/low_confidence/lowconf_a.jpg", "/faces/jane_roe/a.jpg", ApprovalOutcome(id, "h1", "jane_roe", "web"))], Token);
+
+        (await store.IsMoveUnderwayAsync("/faces/jane_roe/a.jpg", Token)).Should().BeTrue();
+        (await store.IsMoveUnderwayAsync("/review/low_confidence/lowconf_a.jpg", Token)).Should().BeTrue();
+        (await store.GetReviewItemAsync(id, Token))!.Action.Should().Be(ReviewAction.Pending, "nothing is recorded before the move is done");
+        await store.CompleteMovesAsync([new CompletedMove(ids[0], "/faces/jane_roe/a_20260314_092653.jpg")], Token);
+        await OpenStore(Clock).CompleteMovesAsync([new CompletedMove(ids[0], "/faces/jane_roe/a_20260314_092653.jpg")], Token);
+
+        (await store.IsMoveUnderwayAsync("/faces/jane_roe/a.jpg", Token)).Should().BeFalse();
+        (await store.GetReviewItemAsync(id, Token)).Should().BeEquivalentTo(new
+        {
+            Action = ReviewAction.Approved, ReviewedBy = "web", FilePath = "/faces/jane_roe/a_20260314_092653.jpg", SuggestedPerson = "jane_roe",
+        });
+        (await store.ListDownloadsAsync(null, Token)).Should().ContainSingle()
+            .Which.Should().BeEquivalentTo(new { FilePath = "/faces/jane_roe/a_20260314_092653.jpg", PersonName = "jane_roe", AutoSorted = false, Source = "instagram" });
+        (await store.ClaimContentAsync("h1", "/in/copy.jpg", Token)).Should().Be(new ContentClaim(false, "/faces/jane_roe/a_20260314_092653.jpg", ContentState.Approved));
+    }
+
+    [Fact]
+    public async Task A_journalled_approval_of_a_row_decided_meanwhile_records_nothing()
+    {
+        var store = await GivenStoreAsync();
+        var id = await GivenInReviewAsync(store, "h1", "/review/low_confidence/lowconf_a.jpg", ReviewCategories.LowConfidence);
+        var ids = await store.BeginMovesAsync([new PlannedMove("/review/low_confidence/lowconf_a.jpg", "/faces/jane_roe/a.jpg", ApprovalOutcome(id, "h1", "jane_roe", "cli"))], Token);
+        (await OpenStore(Clock).RejectAsync(id, "web", Token)).Should().BeTrue();
+
+        await store.CompleteMovesAsync([new CompletedMove(ids[0], "/faces/jane_roe/a.jpg")], Token);
+
+        (await store.GetReviewItemAsync(id, Token)).Should().BeEquivalentTo(new { Action = ReviewAction.Rejected, ReviewedBy = "web" });
+        (await store.ListDownloadsAsync(null, Token)).Should().BeEmpty();
+        (await store.GetUnfinishedMovesAsync(Token)).Should().BeEmpty();
+    }
+
+    protected static OutcomeRecord ReturnedOutcome(string hash) =>
+        new(RecordKind.Returned, hash, null, null, null, "changed after it was taken", 0, null, null);
+
+    protected static OutcomeRecord ApprovalOutcome(long reviewId, string hash, string person, string reviewedBy) =>
+        new(RecordKind.Approval, hash, null, person, ReviewCategories.LowConfidence, $"approved by {reviewedBy}", 1, "jane_roe", 0.41, ReviewedBy: reviewedBy, ReviewId: reviewId);
 
     // ---- settings ----
 

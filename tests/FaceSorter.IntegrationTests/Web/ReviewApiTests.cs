@@ -79,7 +79,7 @@ public sealed class ReviewApiTests : IAsyncLifetime, IDisposable
         using var response = await _host.Client.PostAsJsonAsync(new Uri($"/api/smart-download/review/{id}/approve", UriKind.Relative), new { person = "John Doe" }, Token);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        var moved = Path.Combine(_host.Faces, "john_doe", "unknown_x.jpg");
+        var moved = Path.Combine(_host.Faces, "john_doe", "x.jpg");
         File.Exists(moved).Should().BeTrue();
         File.Exists(original).Should().BeFalse();
         var record = await _host.RecordAsync(id, Token);
@@ -106,6 +106,24 @@ public sealed class ReviewApiTests : IAsyncLifetime, IDisposable
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         (await File.ReadAllTextAsync(Path.Combine(_host.Faces, "alice", "same.jpg"), Token)).Should().Be("already here");
         Directory.GetFiles(Path.Combine(_host.Faces, "alice")).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task Approval_restores_the_original_name_without_the_review_prefix_and_a_taken_one_gets_the_clash_suffix()
+    {
+        var first = await _host.GivenReviewItemAsync("low_confidence", "lowconf_beach.jpg", Token);
+        var second = await _host.GivenReviewItemAsync("unidentified", "unknown_beach.jpg", Token);
+
+        using var approveFirst = await _host.Client.PostAsJsonAsync(new Uri($"/api/smart-download/review/{first}/approve", UriKind.Relative), new { person = "alice" }, Token);
+        using var approveSecond = await _host.Client.PostAsJsonAsync(new Uri($"/api/smart-download/review/{second}/approve", UriKind.Relative), new { person = "alice" }, Token);
+
+        approveFirst.StatusCode.Should().Be(HttpStatusCode.OK);
+        approveSecond.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await _host.RecordAsync(first, Token)).FilePath.Should().Be(Path.Combine(_host.Faces, "alice", "beach.jpg"));
+        var clashed = (await _host.RecordAsync(second, Token)).FilePath;
+        Path.GetFileName(clashed).Should().MatchRegex(@"^beach_\d{8}_\d{6}\.jpg$", "the name is taken, so the clash suffix is added");
+        Directory.GetFiles(Path.Combine(_host.Faces, "alice")).Should().BeEquivalentTo([Path.Combine(_host.Faces, "alice", "beach.jpg"), clashed]);
+        (await _host.Store.GetUnfinishedMovesAsync(Token)).Should().BeEmpty("each approval completed its journal entry");
     }
 
     [Theory]

@@ -63,7 +63,7 @@ public sealed class ReviewPageTests : IAsyncLifetime, IDisposable
         await Assertions.Expect(page.Locator("#people option[value='alice']")).ToHaveCountAsync(1);
         await Card(page, one).Locator(".approve").ClickAsync();
         await Assertions.Expect(Card(page, one)).ToHaveCountAsync(0);
-        File.Exists(Path.Combine(_host.Faces, "alice", "unknown_one.jpg")).Should().BeTrue();
+        File.Exists(Path.Combine(_host.Faces, "alice", "one.jpg")).Should().BeTrue();
         File.Exists(Path.Combine(_host.Review, "unidentified", "unknown_one.jpg")).Should().BeFalse();
         await ShouldBeDecidedAsync(one, ReviewAction.Approved);
 
@@ -88,8 +88,8 @@ public sealed class ReviewPageTests : IAsyncLifetime, IDisposable
         await page.Locator("#bulk-person").FillAsync("New Person");
         await page.Locator("#bulk-approve").ClickAsync();
         await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(0);
-        File.Exists(Path.Combine(_host.Faces, "new_person", "multi_three.jpg")).Should().BeTrue();
-        File.Exists(Path.Combine(_host.Faces, "new_person", "unknown_four.jpg")).Should().BeTrue();
+        File.Exists(Path.Combine(_host.Faces, "new_person", "three.jpg")).Should().BeTrue();
+        File.Exists(Path.Combine(_host.Faces, "new_person", "four.jpg")).Should().BeTrue();
         await ShouldBeDecidedAsync(three, ReviewAction.Approved);
         await ShouldBeDecidedAsync(four, ReviewAction.Approved);
         (await _host.RecordAsync(four, Token)).Should().Match<ReviewItem>(item => item.SuggestedPerson == "new_person");
