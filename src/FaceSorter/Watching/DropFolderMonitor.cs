@@ -26,15 +26,9 @@ public sealed class DropFolderMonitor : BackgroundService
     private static readonly TimeSpan WriterScanReuse = TimeSpan.FromMilliseconds(100);
     private (DateTimeOffset At, HashSet<string> Paths)? _writerScan;
 
-    // Symbolic links are not followed (the target may be anywhere, and moving the link would not move
-    // the picture), and FIFOs, sockets and devices are not opened (a FIFO would block the hash stage):
-    // each stays where it is, recorded once as held with a reason.
-    private const string LinkReason = "it is a symbolic link; FaceSorter sorts only regular files: move or copy the file itself into the drop folder";
-    private const string SpecialReason = "it is not a regular file (a FIFO, socket or device); FaceSorter sorts only regular files";
-    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
-    private readonly List<(string Path, string Reason)> _toHold = [];
+    private readonly IrregularFiles _irregular = new();
     private readonly IFaceSorterStore _store;
-    private readonly Dictionary<string, TrackedFile> _tracked = new(StringComparer.Ordinal);
+    private readonly SettleTracker _tracked = new();
 
     // Settled sidecars that stay (their owner has not moved, or there is none): looked at again when
     // an event names a file that may be their owner (its arrival, its move) or the sidecar itself.
@@ -197,12 +191,9 @@ public sealed class DropFolderMonitor : BackgroundService
             Observe(path, now, namedByEvent: false);
         }
 
-        foreach (var gone in _tracked.Keys.Where(path => !seen.Contains(path)).ToList())
-        {
-            _tracked.Remove(gone);
-        }
+        _tracked.Retain(seen);
 
-        _reported.IntersectWith(seen); // a link or FIFO made again under the same name is held again
+        _irregular.Retain(seen);
         _working.Retain(seen);
         foreach (var gone in _parked.Keys.Where(path => !seen.Contains(path)).ToList())
         {
@@ -249,26 +240,9 @@ public sealed class DropFolderMonitor : BackgroundService
         }
 
         var info = new FileInfo(path);
-        if (!info.Exists)
+        if (_irregular.Catch(path, info) || !info.Exists)
         {
-            _tracked.Remove(path);
-            if (UndecodableName.Is(path) && _reported.Add(path))
-            {
-                _toHold.Add((path, UndecodableName.Reason));
-            }
-
-            return;
-        }
-
-        var notRegular = info.LinkTarget is not null ? LinkReason : FileIdentity.IsRegularFile(path) ? null : SpecialReason;
-        if (notRegular is not null)
-        {
-            _tracked.Remove(path);
-            if (_reported.Add(path))
-            {
-                _toHold.Add((path, notRegular));
-            }
-
+            _tracked.Forget(path);
             return;
         }
 
@@ -277,9 +251,7 @@ public sealed class DropFolderMonitor : BackgroundService
             return;
         }
 
-        _tracked.TryGetValue(path, out var known);
-        var observed = SettleRule.Observe(known, path, info.Length, info.LastWriteTimeUtc, now, namedByEvent);
-        _tracked[path] = known is null && Sidecars.IsSidecar(info.Name) ? observed with { MayBeEmpty = true } : observed;
+        _tracked.Observe(path, info.Length, info.LastWriteTimeUtc, now, namedByEvent, mayBeEmpty: Sidecars.IsSidecar(info.Name));
     }
 
     /// <summary>An event named <paramref name="path"/>: parked sidecars it may own (or itself) are looked at again.</summary>
@@ -296,19 +268,17 @@ public sealed class DropFolderMonitor : BackgroundService
             || (string.Equals(Path.GetDirectoryName(entry.Key), directory, StringComparison.Ordinal) && Sidecars.FindOwner(Path.GetFileName(entry.Key), name) is { StillDownloading: false })).ToList())
         {
             _parked.Remove(parked);
-            _tracked[parked] = state;
+            _tracked.Restore(state);
         }
     }
 
     private async Task HoldIrregularAsync(CancellationToken stoppingToken)
     {
-        foreach (var (path, reason) in _toHold)
+        foreach (var (path, reason) in _irregular.TakeNewlyHeld())
         {
             _logger.IrregularFileHeld(path, reason);
             await _store.HoldAsync(path, reason, stoppingToken);
         }
-
-        _toHold.Clear();
     }
 
     private async Task HandOverFinishedAsync(CancellationToken stoppingToken)
@@ -319,7 +289,7 @@ public sealed class DropFolderMonitor : BackgroundService
         }
 
         var now = _clock.GetUtcNow();
-        var due = _tracked.Values.Where(file => DueAt(file) <= now).ToList();
+        var due = _tracked.Due(now, DueAt);
         if (due.Count == 0)
         {
             return;
@@ -341,7 +311,7 @@ public sealed class DropFolderMonitor : BackgroundService
                 continue;
             }
 
-            _tracked.Remove(file.Path);
+            _tracked.Forget(file.Path);
             if (Sidecars.IsSidecar(Path.GetFileName(file.Path)))
             {
                 // Never a review item of its own: it travels with its owner or stays, held.
@@ -370,22 +340,14 @@ public sealed class DropFolderMonitor : BackgroundService
         }
 
         var now = _clock.GetUtcNow();
-        var onlyStillDownloading = _tracked.Values.All(file => DueAt(file) <= now);
+        var onlyStillDownloading = _tracked.AllDue(now, DueAt);
         return _ledger.InFlightCount == 0 && (_tracked.Count == 0 || onlyStillDownloading);
     }
 
     private async Task WaitForWorkAsync(DateTimeOffset nextRescan, CancellationToken stoppingToken)
     {
         var now = _clock.GetUtcNow();
-        var wakeAt = nextRescan;
-        foreach (var file in _tracked.Values)
-        {
-            var due = DueAt(file);
-            if (due < wakeAt)
-            {
-                wakeAt = due;
-            }
-        }
+        var wakeAt = _tracked.NextDue(DueAt) is { } due && due < nextRescan ? due : nextRescan;
 
         var delay = wakeAt - now;
         if (delay <= TimeSpan.Zero)
