@@ -49,6 +49,34 @@ public sealed class FileMoverTests : MovingHarness
         File.Exists(source).Should().BeFalse();
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_destination_taken_after_it_was_chosen_is_not_replaced_and_the_move_is_journalled_again_under_the_clash_name(bool acrossFilesystems)
+    {
+        var target = Path.Combine(Faces, "alice");
+        var chosen = Path.Combine(target, "a.jpg");
+        var source = Write(acrossFilesystems ? OtherFilesystemInbox : Inbox, "a.jpg", Content(2));
+        var store = ObservedStore.Wrap(Store, (method, _) =>
+        {
+            if (method == nameof(IFaceSorterStore.BeginMovesAsync) && !File.Exists(chosen))
+            {
+                Write(target, "a.jpg", Content(1)); // another process wins the name between the choice and the rename
+            }
+        });
+
+        var result = (await NewMover(store: store).MoveAsync([new MoveRequest(source, target, "a.jpg", Sorted("h2", "alice"))], Token)).Single();
+
+        (await File.ReadAllBytesAsync(chosen, Token)).Should().Equal(Content(1), "renameat2(RENAME_NOREPLACE) never replaces");
+        result.FinalPath.Should().Be(Path.Combine(target, "a_20260402_101530.jpg"));
+        (await File.ReadAllBytesAsync(result.FinalPath!, Token)).Should().Equal(Content(2));
+        File.Exists(source).Should().BeFalse();
+        Directory.GetFiles(target).Should().HaveCount(2, "no temporary copy is left behind");
+        var open = (await Store.GetUnfinishedMovesAsync(Token)).Should().ContainSingle("the first intent is abandoned, the second awaits its record").Subject;
+        open.Id.Should().Be(result.JournalId);
+        open.DestinationPath.Should().Be(result.FinalPath);
+    }
+
     [Fact]
     public async Task Two_files_of_one_name_in_one_batch_each_get_a_name_of_their_own()
     {
