@@ -1,0 +1,145 @@
+using FaceSorter.Options;
+using Microsoft.Extensions.Options;
+
+namespace FaceSorter.Tests.Options;
+
+/// <summary>
+/// Every rule of the options validators, one row each: from valid defaults, one setting is broken and
+/// the single failure names the full configuration key, echoes the bad value and says how to fix it.
+/// </summary>
+public sealed class OptionsValidationTests
+{
+    private sealed record Rule(string Key, string Value, string Fix, Func<ValidateOptionsResult> Validate);
+
+    private static ValidateOptionsResult Directories(Action<DirectoriesOptions> change) => Run(new DirectoriesOptionsValidator(), change);
+
+    private static ValidateOptionsResult Database(Action<DatabaseOptions> change) => Run(new DatabaseOptionsValidator(), change);
+
+    private static ValidateOptionsResult Sorting(Action<SortingOptions> change) => Run(new SortingOptionsValidator(), change);
+
+    private static ValidateOptionsResult Review(Action<ReviewOptions> change) => Run(new ReviewOptionsValidator(), change);
+
+    private static ValidateOptionsResult Immich(Action<ImmichOptions> change) => Run(new ImmichOptionsValidator(), change);
+
+    private static ValidateOptionsResult Web(Action<WebOptions> change) => Run(new WebOptionsValidator(), change);
+
+    private static ValidateOptionsResult Run<T>(IValidateOptions<T> validator, Action<T> change)
+        where T : class, new()
+    {
+        var options = new T();
+        change(options);
+        return validator.Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
+    }
+
+    private static readonly Dictionary<string, Rule> Rules = new(StringComparer.Ordinal)
+    {
+        ["Directories:Inbox empty"] = new("FaceSorter:Directories:Inbox", "", "drop folder", () => Directories(o => o.Inbox = "")),
+        ["Directories:Faces empty"] = new("FaceSorter:Directories:Faces", " ", "sorted collection", () => Directories(o => o.Faces = " ")),
+        ["Directories:Review empty"] = new("FaceSorter:Directories:Review", "", "review folder", () => Directories(o => o.Review = "")),
+        ["Directories nested"] = new("FaceSorter:Directories:Inbox", "data/faces/inbox", "none inside another", () => Directories(o => o.Inbox = "data/faces/inbox")),
+        ["Database:Provider unknown"] = new("FaceSorter:Database:Provider", "7", "Sqlite", () => Database(o => o.Provider = (DatabaseProvider)7)),
+        ["Database:ConnectionString empty (SQLite)"] = new("FaceSorter:Database:ConnectionString", "", "Data Source=", () => Database(o => o.ConnectionString = "")),
+        ["Database:ConnectionString empty (PostgreSQL)"] = new("FaceSorter:Database:ConnectionString", "", "Host=localhost", () => Database(o =>
+        {
+            o.Provider = DatabaseProvider.Postgres;
+            o.ConnectionString = "";
+        })),
+        ["MinConfidence above 1"] = new("FaceSorter:MinConfidence", "1.5", "from 0 to 1", () => Sorting(o => o.MinConfidence = 1.5)),
+        ["MaxFacesPerImage zero"] = new("FaceSorter:MaxFacesPerImage", "0", "at least 1", () => Sorting(o => o.MaxFacesPerImage = 0)),
+        ["MinFaceAreaRatio negative"] = new("FaceSorter:MinFaceAreaRatio", "-0.1", "from 0", () => Sorting(o => o.MinFaceAreaRatio = -0.1)),
+        ["SettleTime too short"] = new("FaceSorter:SettleTime", "00:00:00.0500000", "at least 00:00:00.1", () => Sorting(o => o.SettleTime = TimeSpan.FromMilliseconds(50))),
+        ["BlindSettleTime below SettleTime"] = new("FaceSorter:BlindSettleTime", "00:00:01", "no shorter than SettleTime", () => Sorting(o =>
+        {
+            o.SettleTime = TimeSpan.FromSeconds(2);
+            o.BlindSettleTime = TimeSpan.FromSeconds(1);
+        })),
+        ["EmptyFileTimeout zero"] = new("FaceSorter:EmptyFileTimeout", "00:00:00", "positive duration", () => Sorting(o => o.EmptyFileTimeout = TimeSpan.Zero)),
+        ["RescanInterval too short"] = new("FaceSorter:RescanInterval", "00:00:00.5000000", "at least 00:00:01", () => Sorting(o => o.RescanInterval = TimeSpan.FromMilliseconds(500))),
+        ["Watching unknown"] = new("FaceSorter:Watching", "9", "Auto", () => Sorting(o => o.Watching = (global::FaceSorter.Watching.WatchingMode)9)),
+        ["PollInterval too long"] = new("FaceSorter:PollInterval", "02:00:00", "00:00:00.1 to 01:00:00", () => Sorting(o => o.PollInterval = TimeSpan.FromHours(2))),
+        ["PipelineCapacity zero"] = new("FaceSorter:PipelineCapacity", "0", "from 1 to 100000", () => Sorting(o => o.PipelineCapacity = 0)),
+        ["Whitelist entry without a letter"] = new("FaceSorter:Whitelist/Blacklist", "--", "letter or digit", () => Sorting(o => o.Whitelist = ["--"])),
+        ["Blacklist entry without a letter"] = new("FaceSorter:Whitelist/Blacklist", "!!", "letter or digit", () => Sorting(o => o.Blacklist = ["!!"])),
+        ["Review:RejectGrace negative"] = new("FaceSorter:Review:RejectGrace", "-00:00:01", "00:00:05", () => Review(o => o.RejectGrace = TimeSpan.FromSeconds(-1))),
+        ["Review:RecheckInterval too short"] = new("FaceSorter:Review:RecheckInterval", "00:00:00", "01:00:00", () => Review(o => o.RecheckInterval = TimeSpan.Zero)),
+        ["Immich:Mode unknown"] = new("FaceSorter:Immich:Mode", "5", "Upload or MachineLearning", () => Immich(o => o.Mode = (ImmichMode)5)),
+        ["Immich:Url not http"] = new("FaceSorter:Immich:Url", "ftp://immich", "http://localhost:2283", () => Immich(o => o.Url = "ftp://immich")),
+        ["Immich:MachineLearningUrl missing"] = new("FaceSorter:Immich:MachineLearningUrl", "", "http://localhost:3003", () => Immich(o =>
+        {
+            o.Mode = ImmichMode.MachineLearning;
+            o.MachineLearningUrl = "";
+            o.DatabaseConnectionString = "Host=localhost";
+        })),
+        ["Immich:DatabaseConnectionString missing"] = new("FaceSorter:Immich:DatabaseConnectionString", "", "Database=immich", () => Immich(o =>
+        {
+            o.Mode = ImmichMode.MachineLearning;
+            o.MachineLearningUrl = "http://localhost:3003";
+            o.DatabaseConnectionString = "";
+        })),
+        ["Immich:ApiKeyFile unreadable"] = new("FaceSorter:Immich:ApiKeyFile", "/nonexistent/facesorter/api-key", "put the secret in it", () => Immich(o => o.ApiKeyFile = "/nonexistent/facesorter/api-key")),
+        ["Immich:ModelName empty"] = new("FaceSorter:Immich:ModelName", "", "buffalo_l", () => Immich(o => o.ModelName = "")),
+        ["Immich:MinScore zero"] = new("FaceSorter:Immich:MinScore", "0", "above 0 and at most 1", () => Immich(o => o.MinScore = 0)),
+        ["Immich:MaxDistance above 2"] = new("FaceSorter:Immich:MaxDistance", "2.5", "at most 2", () => Immich(o => o.MaxDistance = 2.5)),
+        ["Immich:PreviewSize too small"] = new("FaceSorter:Immich:PreviewSize", "100", "256 to 8192", () => Immich(o => o.PreviewSize = 100)),
+        ["Immich:MinMargin at 2"] = new("FaceSorter:Immich:MinMargin", "2", "below 2", () => Immich(o => o.MinMargin = 2)),
+        ["Immich:FaceWaitTimeout zero"] = new("FaceSorter:Immich:FaceWaitTimeout", "00:00:00", "positive duration", () => Immich(o => o.FaceWaitTimeout = TimeSpan.Zero)),
+        ["Immich:MaxConcurrentRequests too many"] = new("FaceSorter:Immich:MaxConcurrentRequests", "65", "from 1 to 64", () => Immich(o => o.MaxConcurrentRequests = 65)),
+        ["Immich:RequestTimeout negative"] = new("FaceSorter:Immich:RequestTimeout", "-00:00:01", "positive duration", () => Immich(o => o.RequestTimeout = TimeSpan.FromSeconds(-1))),
+        ["Immich:MaxRetryDelay too short"] = new("FaceSorter:Immich:MaxRetryDelay", "00:00:00.5000000", "at least 00:00:01", () => Immich(o => o.MaxRetryDelay = TimeSpan.FromMilliseconds(500))),
+        ["Immich:GalleryRefreshInterval too short"] = new("FaceSorter:Immich:GalleryRefreshInterval", "00:00:00", "00:10:00", () => Immich(o => o.GalleryRefreshInterval = TimeSpan.Zero)),
+        ["Web:TokenFile unreadable"] = new("FaceSorter:Web:TokenFile", "/nonexistent/facesorter/web-token", "put the secret in it", () => Web(o => o.TokenFile = "/nonexistent/facesorter/web-token")),
+        ["Web:Urls not http"] = new("FaceSorter:Web:Urls", "ftp://127.0.0.1:8765", "http://127.0.0.1:8765", () => Web(o => o.Urls = "ftp://127.0.0.1:8765")),
+        ["Web:Token missing off loopback"] = new("FaceSorter:Web:Token", "", "needs a token", () => Web(o => o.Urls = "http://0.0.0.0:8765")),
+        ["Web:NotifyUrl not http"] = new("FaceSorter:Web:NotifyUrl", "ntfy.sh/topic", "https://ntfy.sh/my-topic", () => Web(o => o.NotifyUrl = "ntfy.sh/topic")),
+    };
+
+    public static TheoryData<string> RuleNames => new(Rules.Keys);
+
+    [Theory]
+    [MemberData(nameof(RuleNames))]
+    public void Each_broken_setting_fails_with_its_full_key_its_value_and_a_fix(string rule)
+    {
+        var (key, value, fix, validate) = Rules[rule];
+
+        var result = validate();
+
+        result.Failed.Should().BeTrue();
+        var failure = result.Failures.Should().ContainSingle("only the broken setting is reported").Subject;
+        failure.Should().StartWith($"{key} = '{value}' is not valid: ").And.Contain(fix);
+    }
+
+    [Fact]
+    public void The_shipped_defaults_pass_every_validator()
+    {
+        Directories(_ => { }).Succeeded.Should().BeTrue();
+        Database(_ => { }).Succeeded.Should().BeTrue();
+        Sorting(_ => { }).Succeeded.Should().BeTrue();
+        Review(_ => { }).Succeeded.Should().BeTrue();
+        Immich(_ => { }).Succeeded.Should().BeTrue();
+        Web(_ => { }).Succeeded.Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_disabled_web_page_is_not_validated()
+    {
+        Web(o =>
+        {
+            o.Enabled = false;
+            o.Urls = "not a url";
+        }).Succeeded.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Several_broken_settings_are_all_reported_at_once()
+    {
+        var result = Immich(o =>
+        {
+            o.Url = "";
+            o.MinScore = 5;
+        });
+
+        result.Failures.Should().HaveCount(2);
+        result.Failures.Should().Contain(f => f.StartsWith("FaceSorter:Immich:Url = ''", StringComparison.Ordinal));
+        result.Failures.Should().Contain(f => f.StartsWith("FaceSorter:Immich:MinScore = '5'", StringComparison.Ordinal));
+    }
+}
