@@ -1,12 +1,18 @@
+using FaceSorter.Diagnostics;
 using FaceSorter.Hashing;
 using FaceSorter.Immich;
+using FaceSorter.Immich.MachineLearning;
+using FaceSorter.Immich.Upload;
 using FaceSorter.Moving;
+using FaceSorter.Notifications;
 using FaceSorter.Options;
 using FaceSorter.Pipeline;
+using FaceSorter.Review;
 using FaceSorter.Settling;
 using FaceSorter.Storage;
 using FaceSorter.Storage.Postgres;
 using FaceSorter.Watching;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -17,6 +23,51 @@ namespace FaceSorter;
 
 public static class FaceSorterServiceCollectionExtensions
 {
+    /// <summary>
+    /// Everything <paramref name="verb"/> needs, composed once: the options (bound from the
+    /// <c>FaceSorter</c> section, validated at start), the store, and by verb the pipeline, the face
+    /// mode's services (from the mode's own folder), the review watcher and follow-ups, the
+    /// notifier (<c>run</c>, with or without the web page), or doctor and the mode's checks.
+    /// <paramref name="configuration"/> is read here only for what decides the composition
+    /// (<c>Immich:Mode</c>, <c>Immich:AssignApprovals</c>, <c>Immich:DatabaseConnectionString</c>);
+    /// services read the bound options. A value that cannot be converted throws the binder's
+    /// <see cref="InvalidOperationException"/>, as resolving the options would.
+    /// </summary>
+    public static IServiceCollection AddFaceSorter(this IServiceCollection services, IConfiguration configuration, ConfigLocation location, FaceSorterVerb verb)
+    {
+        services.AddFaceSorterOptions(location).AddFaceSorterStore();
+        var immich = configuration.GetSection(ImmichOptions.Section).Get<ImmichOptions>() ?? new ImmichOptions();
+        if (verb is FaceSorterVerb.Run or FaceSorterVerb.Scan)
+        {
+            services.AddFaceSorterPipeline(verb == FaceSorterVerb.Scan ? RunMode.Scan : RunMode.Daemon);
+        }
+
+        // One arm per face mode; the mode's folder registers its services and tells doctor its parts.
+        var parts = immich.Mode switch
+        {
+            ImmichMode.MachineLearning => services.AddMachineLearningMode(immich, verb),
+            _ => services.AddUploadMode(immich, verb),
+        };
+
+        switch (verb)
+        {
+            case FaceSorterVerb.Doctor:
+                services.AddFaceSorterDoctor(parts);
+                break;
+            case FaceSorterVerb.Run:
+                services.AddFaceSorterReview().AddFaceSorterSecondLook();
+                if (immich.AssignApprovals)
+                {
+                    services.AddApprovalAssignment();
+                }
+
+                services.AddFaceSorterNotifications();
+                break;
+        }
+
+        return services;
+    }
+
     /// <summary>Options bound from the <c>FaceSorter</c> section, validated at start, paths resolved against the config file.</summary>
     public static IServiceCollection AddFaceSorterOptions(this IServiceCollection services, ConfigLocation location)
     {
@@ -59,6 +110,7 @@ public static class FaceSorterServiceCollectionExtensions
 
             return builder.Build();
         });
+        services.TryAddSingleton<StoreLocation>();
         services.TryAddSingleton<IFaceSorterStore>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;

@@ -20,7 +20,7 @@ internal static class DoctorCommand
         command.Options.Add(CommonOptions.Json);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterHost.Purpose.Doctor, quiet: true);
+            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterVerb.Doctor, quiet: true);
             var checks = await host.Services.GetRequiredService<Doctor>().RunAsync(cancellationToken);
             var passed = Doctor.AllPassed(checks);
             await parse.InvocationConfiguration.Output.WriteLineAsync(parse.GetValue(CommonOptions.Json) ? ToJson(checks, passed) : ToText(checks, passed));

@@ -31,7 +31,7 @@ internal static class ReviewCommand
         command.Arguments.Add(person);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterHost.Purpose.Query, quiet: true);
+            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterVerb.Query, quiet: true);
             var actions = await ActionsAsync(host, cancellationToken);
             return await ReportAsync(parse, await actions.ApproveAsync(parse.GetValue(id), parse.GetValue(person)!, ReviewedByCli, cancellationToken));
         });
@@ -45,7 +45,7 @@ internal static class ReviewCommand
         command.Arguments.Add(id);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterHost.Purpose.Query, quiet: true);
+            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterVerb.Query, quiet: true);
             var actions = await ActionsAsync(host, cancellationToken);
             return await ReportAsync(parse, await actions.RejectAsync(parse.GetValue(id), ReviewedByCli, cancellationToken));
         });
@@ -91,7 +91,7 @@ internal static class ReviewCommand
                 return 2;
             }
 
-            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterHost.Purpose.Query, quiet: true);
+            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterVerb.Query, quiet: true);
             var store = host.Services.GetRequiredService<IFaceSorterStore>();
             await store.MigrateAsync(cancellationToken);
             var showAll = parse.GetValue(all);

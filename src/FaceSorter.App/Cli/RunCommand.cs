@@ -12,7 +12,7 @@ internal static class RunCommand
         var command = new Command("run", "Run the daemon: watch the drop folder, sort finished files, record review actions, serve the web page");
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterHost.Purpose.Run);
+            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterVerb.Run);
             await host.RunAsync(cancellationToken);
             return 0;
         });

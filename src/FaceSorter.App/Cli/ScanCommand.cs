@@ -17,7 +17,7 @@ internal static class ScanCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var json = parse.GetValue(CommonOptions.Json);
-            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterHost.Purpose.Scan, quiet: json);
+            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterVerb.Scan, quiet: json);
             // Resolved before the run: RunAsync disposes the host when it ends.
             var summary = host.Services.GetRequiredService<RunSummary>();
             var ledger = host.Services.GetRequiredService<FaceSorter.Watching.DropFolderMonitor>();

@@ -23,7 +23,7 @@ internal static class StatsCommand
         command.Options.Add(CommonOptions.Json);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterHost.Purpose.Query, quiet: true);
+            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterVerb.Query, quiet: true);
             var store = host.Services.GetRequiredService<IFaceSorterStore>();
             await store.MigrateAsync(cancellationToken);
             var stats = await store.GetStatsAsync(parse.GetValue(days), host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);

@@ -1,9 +1,6 @@
 using FaceSorter.Diagnostics;
-using FaceSorter.Immich;
-using FaceSorter.Immich.MachineLearning;
 using FaceSorter.Options;
 using FaceSorter.Pipeline;
-using FaceSorter.Review;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,29 +11,25 @@ using Microsoft.Extensions.Options;
 namespace FaceSorter.App.Hosting;
 
 /// <summary>
-/// The one host composition, shared by every verb: <c>run</c> gets the watchers, the pipeline and
-/// (when <c>Web:Enabled</c>) the web server; <c>scan</c> the pipeline in one-shot mode; <c>doctor</c>
-/// the checks; the other verbs only the options and the store.
+/// The one host for every verb: logging, systemd, the library's composition
+/// (<see cref="FaceSorterServiceCollectionExtensions.AddFaceSorter"/>: <c>run</c> the watchers, the
+/// pipeline, review and notifications; <c>scan</c> the pipeline in one-shot mode; <c>doctor</c> the
+/// checks; the other verbs only the options and the store), and for <c>run</c> with
+/// <c>Web:Enabled</c> the web server.
 /// </summary>
 internal static class FaceSorterHost
 {
-    public enum Purpose
+    public static IHost Build(string? configPath, FaceSorterVerb verb, bool quiet = false)
     {
-        Run,
-        Scan,
-        Query,
-        Doctor,
-    }
-
-    public static IHost Build(string? configPath, Purpose purpose, bool quiet = false)
-    {
-        var (locationPath, readFrom) = ConfigFile.Find(configPath, create: purpose != Purpose.Doctor);
+        var (locationPath, readFrom) = ConfigFile.Find(configPath, create: verb != FaceSorterVerb.Doctor);
         var location = new ConfigLocation(locationPath);
         var configuration = new ConfigurationManager();
         configuration.AddJsonFile(readFrom, optional: false, reloadOnChange: false);
         configuration.AddInMemoryCollection(EnvironmentOverrides.Read(Environment.GetEnvironmentVariables()));
 
-        var webEnabled = purpose == Purpose.Run && configuration.GetValue("FaceSorter:Web:Enabled", true);
+        // Read before the container exists: whether this host serves the web decides its builder.
+        var web = configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
+        var webEnabled = verb == FaceSorterVerb.Run && web.Enabled;
         IHostApplicationBuilder builder = webEnabled
             ? WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = location.Directory, Args = [] })
             : Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = location.Directory, DisableDefaults = true });
@@ -46,52 +39,26 @@ internal static class FaceSorterHost
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSystemd();
 
-        builder.Services.AddFaceSorterOptions(location).AddFaceSorterStore();
+        builder.Services.AddFaceSorter(configuration, location, verb);
         builder.Services.AddSingleton<InstanceLockHolder>();
-        if (purpose == Purpose.Doctor)
-        {
-            builder.Services.AddFaceSorterDoctor(
-                configuration.GetValue("FaceSorter:Immich:Mode", ImmichMode.Upload),
-                !string.IsNullOrWhiteSpace(configuration.GetValue<string>("FaceSorter:Immich:DatabaseConnectionString")));
-        }
-        else if (purpose != Purpose.Query)
-        {
-            builder.Services.AddFaceSorterPipeline(purpose == Purpose.Scan ? RunMode.Scan : RunMode.Daemon);
-            builder.Services.AddFaceService(configuration);
-        }
-
-        if (purpose == Purpose.Run)
-        {
-            builder.Services.AddFaceSorterReview().AddFaceSorterSecondLook();
-            if (configuration.GetValue("FaceSorter:Immich:Mode", ImmichMode.Upload) == ImmichMode.MachineLearning)
-            {
-                builder.Services.AddApprovalLearning();
-            }
-
-            if (configuration.GetValue("FaceSorter:Immich:AssignApprovals", false))
-            {
-                builder.Services.AddApprovalAssignment();
-            }
-        }
-
-        if (purpose == Purpose.Run)
+        if (verb == FaceSorterVerb.Run)
         {
             builder.Services.AddSingleton<StartupReport>();
             builder.Services.AddHostedService(provider => provider.GetRequiredService<StartupReport>());
         }
 
-        if (builder is WebApplicationBuilder web)
+        if (builder is WebApplicationBuilder webBuilder)
         {
-            web.WebHost.UseUrls(configuration.GetValue("FaceSorter:Web:Urls", "http://127.0.0.1:8765")!);
-            web.Services.AddFaceSorterWeb();
-            var app = web.Build();
+            webBuilder.WebHost.UseUrls(web.Urls);
+            webBuilder.Services.AddFaceSorterWeb();
+            var app = webBuilder.Build();
             ValidateOptions(app);
-            TakeInstanceLock(app, purpose);
+            TakeInstanceLock(app, verb);
             app.MapFaceSorterWeb();
             return app;
         }
 
-        return TakeInstanceLock(ValidateOptions(((HostApplicationBuilder)builder).Build()), purpose);
+        return TakeInstanceLock(ValidateOptions(((HostApplicationBuilder)builder).Build()), verb);
     }
 
     /// <summary>
@@ -100,9 +67,9 @@ internal static class FaceSorterHost
     /// address another program holds (one line, not Kestrel's stack trace). The lock lives as long
     /// as the host: it is a singleton the container disposes.
     /// </summary>
-    private static IHost TakeInstanceLock(IHost host, Purpose purpose)
+    private static IHost TakeInstanceLock(IHost host, FaceSorterVerb verb)
     {
-        if (purpose is not (Purpose.Run or Purpose.Scan))
+        if (verb is not (FaceSorterVerb.Run or FaceSorterVerb.Scan))
         {
             return host;
         }
@@ -114,7 +81,7 @@ internal static class FaceSorterHost
             var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             services.GetRequiredService<InstanceLockHolder>().Hold(InstanceLock.Acquire(directories, database));
             var web = services.GetRequiredService<IOptions<WebOptions>>().Value;
-            if (purpose == Purpose.Run && web.Enabled)
+            if (verb == FaceSorterVerb.Run && web.Enabled)
             {
                 CheckWebAddresses(web);
             }
@@ -147,22 +114,5 @@ internal static class FaceSorterHost
     {
         host.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
         return host;
-    }
-
-    private static void AddFaceService(this IServiceCollection services, IConfiguration configuration)
-    {
-        var mode = configuration.GetValue("FaceSorter:Immich:Mode", ImmichMode.Upload);
-        if (mode == ImmichMode.MachineLearning)
-        {
-            services.AddImmichMachineLearning();
-        }
-        else
-        {
-            services.AddImmichUpload();
-            if (!string.IsNullOrWhiteSpace(configuration.GetValue<string>("FaceSorter:Immich:DatabaseConnectionString")))
-            {
-                services.AddImmichGallery(); // real confidence in Upload mode too (issue 4, part 4)
-            }
-        }
     }
 }

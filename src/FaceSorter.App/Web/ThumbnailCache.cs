@@ -1,9 +1,7 @@
 using System.Globalization;
 using FaceSorter.Options;
 using FaceSorter.Storage;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using NetVips;
 
 namespace FaceSorter.App.Web;
@@ -18,11 +16,11 @@ namespace FaceSorter.App.Web;
 /// logged once (a Warning with libvips' message; the stack at Debug) and not tried again on every
 /// page load, until the file changes.
 /// </summary>
-internal sealed class ThumbnailCache(IOptions<DatabaseOptions> database, IOptions<DirectoriesOptions> directories, ILogger<ThumbnailCache> logger) : IDisposable
+internal sealed class ThumbnailCache(StoreLocation store, ILogger<ThumbnailCache> logger) : IDisposable
 {
     public const int Size = 320;
     private readonly SemaphoreSlim _gate = new(1, 1); // one libvips job at a time
-    private readonly string _folder = Path.Combine(DataFolder(database.Value, directories.Value), "thumbnails");
+    private readonly string _folder = Path.Combine(store.DataFolder, "thumbnails");
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _failed = new(StringComparer.Ordinal); // cache keys libvips could not decode
 
     public string Folder => _folder;
@@ -86,20 +84,6 @@ internal sealed class ThumbnailCache(IOptions<DatabaseOptions> database, IOption
         {
             _gate.Release();
         }
-    }
-
-    private static string DataFolder(DatabaseOptions database, DirectoriesOptions directories)
-    {
-        if (database.Provider == DatabaseProvider.Sqlite)
-        {
-            var source = new SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
-            if (!string.IsNullOrEmpty(source) && source != ":memory:")
-            {
-                return Path.GetDirectoryName(Path.GetFullPath(source))!;
-            }
-        }
-
-        return Path.GetDirectoryName(Path.GetFullPath(directories.Review))!;
     }
 
     /// <summary>libvips' messages run over several lines ("VipsForeignLoad: … is not a known file format" first).</summary>

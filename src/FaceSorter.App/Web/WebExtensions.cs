@@ -1,5 +1,4 @@
 using System.Text.Json;
-using FaceSorter.Notifications;
 using FaceSorter.Review;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
@@ -9,7 +8,7 @@ namespace FaceSorter.App.Web;
 
 internal static class WebExtensions
 {
-    /// <summary>The review page, the JSON API, the token check and the webhook notifier (docs/contracts.md, "HTTP").</summary>
+    /// <summary>The review page, the JSON API, and the token check (docs/contracts.md, "HTTP").</summary>
     public static IServiceCollection AddFaceSorterWeb(this IServiceCollection services)
     {
         services.AddProblemDetails();
@@ -17,7 +16,6 @@ internal static class WebExtensions
         services.Configure<JsonOptions>(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddFaceSorterReviewActions();
         services.AddSingleton<ThumbnailCache>();
-        services.AddFaceSorterNotifications();
         return services;
     }
 

@@ -1,3 +1,4 @@
+using FaceSorter.Immich;
 using FaceSorter.Options;
 using FaceSorter.Settling;
 using Microsoft.Extensions.Options;
@@ -8,11 +9,12 @@ namespace FaceSorter.Diagnostics;
 /// <c>facesorter doctor</c>: every check that matters for the configured mode, in the order a user
 /// would fix things (folders, store, running instance and web address, Immich server, ML service,
 /// Immich's database). It changes nothing on disk: every probe is read-only. A part the mode
-/// does not use is listed as skipped, so the user sees it was not forgotten.
+/// does not use (<see cref="FaceModeParts"/>, told by the mode's registration) is listed as
+/// skipped with the mode's reason, so the user sees it was not forgotten.
 /// </summary>
 public sealed class Doctor(
     IOptions<DirectoriesOptions> directories,
-    IOptions<ImmichOptions> immich,
+    FaceModeParts parts,
     IOptions<DatabaseOptions> databaseOptions,
     IOptions<WebOptions> web,
     StoreCheck store,
@@ -25,7 +27,6 @@ public sealed class Doctor(
 {
     public async Task<IReadOnlyList<DoctorCheck>> RunAsync(CancellationToken cancellationToken)
     {
-        var options = immich.Value;
         var checks = new List<DoctorCheck>(FolderChecks.Run(directories.Value));
         if (writers is not null)
         {
@@ -39,16 +40,15 @@ public sealed class Doctor(
 
         checks.Add(await store.RunAsync(cancellationToken));
         checks.AddRange(await InstanceChecks.RunAsync(directories.Value, databaseOptions.Value, web.Value, cancellationToken));
-        var usesServer = options.Mode == ImmichMode.Upload || options.AssignApprovals;
-        checks.AddRange(usesServer
-            ? await server.RunAsync(cancellationToken)
-            : [DoctorCheck.Skipped("Immich server", "not used in MachineLearning mode (nothing is uploaded)")]);
-        checks.AddRange(machineLearning is not null
+        checks.AddRange(parts.ServerUnused is { } serverUnused
+            ? [DoctorCheck.Skipped("Immich server", serverUnused)]
+            : await server.RunAsync(cancellationToken));
+        checks.AddRange(machineLearning is not null && parts.MachineLearningUnused is null
             ? await machineLearning.RunAsync(cancellationToken)
-            : [DoctorCheck.Skipped("ML service", "not used in Upload mode (Immich runs it itself)")]);
-        checks.AddRange(database is not null
+            : [DoctorCheck.Skipped("ML service", parts.MachineLearningUnused ?? "not registered")]);
+        checks.AddRange(database is not null && parts.DatabaseUnused is null
             ? await database.RunAsync(cancellationToken)
-            : [DoctorCheck.Skipped("Immich database", $"{ImmichOptions.Section}:DatabaseConnectionString is not set: confidence is unknown in Upload mode")]);
+            : [DoctorCheck.Skipped("Immich database", parts.DatabaseUnused ?? "not registered")]);
         return checks;
     }
 

@@ -18,7 +18,7 @@ public sealed class StartupTasks(
     JournalRecovery recovery,
     SortingSettings settings,
     IOptions<DirectoriesOptions> directories,
-    IOptions<DatabaseOptions> database,
+    StoreLocation location,
     ConfigLocation config,
     ILogger<StartupTasks> logger) : IHostedService
 {
@@ -38,14 +38,10 @@ public sealed class StartupTasks(
         }
 
         await store.MigrateAsync(cancellationToken);
-        logger.StoreReady(database.Value.Provider.ToString(), StoreLocation(database.Value), store.SchemaVersion);
+        logger.StoreReady(location.Provider.ToString(), location.Description, store.SchemaVersion);
         await settings.LoadAsync(cancellationToken);
         await recovery.RecoverAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private static string StoreLocation(DatabaseOptions options) => options.Provider == DatabaseProvider.Sqlite
-        ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(options.ConnectionString).DataSource
-        : new Npgsql.NpgsqlConnectionStringBuilder(options.ConnectionString) { Password = null }.ToString();
 }

@@ -47,7 +47,7 @@ public sealed class TestDaemon : IAsyncDisposable
     /// <summary>Starts again on an existing config (a restart).</summary>
     public static async Task<TestDaemon> StartAsync(string configPath, CancellationToken cancellationToken)
     {
-        var host = FaceSorterHost.Build(configPath, FaceSorterHost.Purpose.Run);
+        var host = FaceSorterHost.Build(configPath, FaceSorterVerb.Run);
         await host.StartAsync(cancellationToken);
         return new TestDaemon(host, configPath);
     }

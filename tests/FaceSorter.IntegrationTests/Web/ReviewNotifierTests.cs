@@ -66,6 +66,38 @@ public sealed class ReviewNotifierTests : IDisposable
         await notifier.StopAsync(Token);
     }
 
+    [Fact]
+    public async Task NotifyUrl_is_served_by_run_with_the_web_page_disabled()
+    {
+        await using var receiver = await NotificationReceiver.StartAsync(Token);
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, config =>
+        {
+            config["Web"]!["Enabled"] = false;
+            config["Web"]!["NotifyUrl"] = receiver.Url.ToString();
+            config["Web"]!["NotifyBatchSize"] = 1;
+            config["Web"]!["NotifyCheckInterval"] = "00:00:01"; // the validator's least
+        }, Token);
+
+        // A file that is not an image goes to review without Immich. The notifier's first look only
+        // notes the queue as found, so drop another file whenever the last one is sorted unannounced.
+        var dropped = 0;
+        await Eventually.UntilAsync(() =>
+        {
+            if (receiver.Messages.Any(message => message.StartsWith("FaceSorter: 1 new file for review", StringComparison.Ordinal)))
+            {
+                return true; // (no Immich here: "Immich is down" is announced too)
+            }
+
+            if (dropped == 0 || File.Exists(Path.Combine(daemon.Review, "unidentified", $"invalid_note{dropped}.txt")))
+            {
+                dropped++;
+                File.WriteAllText(Path.Combine(daemon.Inbox, $"note{dropped}.txt"), "not an image");
+            }
+
+            return false;
+        }, TimeSpan.FromSeconds(30), "a review notification with Web:Enabled = false", Token);
+    }
+
     private async Task<FaceSorterStore> GivenStoreAsync()
     {
         var store = FaceSorterStore.ForSqlite($"Data Source={Path.Combine(_folder.Path, "facesorter.db")}", _clock);

@@ -13,6 +13,32 @@ public static class MachineLearningServiceCollectionExtensions
     public const string ImmichDatabaseKey = "FaceSorter:Immich:Database";
 
     /// <summary>
+    /// MachineLearning mode (<c>Immich:Mode = MachineLearning</c>) for <paramref name="verb"/>: the ML face
+    /// service for <c>run</c>, <c>scan</c> and <c>doctor</c>'s checks, and learning from approvals for
+    /// <c>run</c>. Returns the parts the mode uses, for <c>doctor</c>: the Immich server only when
+    /// <c>Immich:AssignApprovals</c> is on.
+    /// </summary>
+    public static FaceModeParts AddMachineLearningMode(this IServiceCollection services, ImmichOptions immich, FaceSorterVerb verb)
+    {
+        if (verb is FaceSorterVerb.Run or FaceSorterVerb.Scan or FaceSorterVerb.Doctor)
+        {
+            services.AddImmichMachineLearning();
+        }
+
+        if (verb == FaceSorterVerb.Run)
+        {
+            services.AddApprovalLearning();
+        }
+
+        return new FaceModeParts(
+            ServerUnused: immich.AssignApprovals ? null : "not used in MachineLearning mode (nothing is uploaded)",
+            MachineLearningUnused: null,
+            DatabaseUnused: string.IsNullOrWhiteSpace(immich.DatabaseConnectionString)
+                ? $"{ImmichOptions.Section}:DatabaseConnectionString is not set: MachineLearning mode needs it"
+                : null);
+    }
+
+    /// <summary>
     /// MachineLearning mode: <see cref="IFaceService"/> = <see cref="MachineLearningFaceService"/>, the ML
     /// client, one data source for Immich's database, the gallery and its refresher, and
     /// <see cref="GalleryDistance"/>. Expects <see cref="ImmichOptions"/> to be bound by the host

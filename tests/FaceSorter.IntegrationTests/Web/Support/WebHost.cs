@@ -68,7 +68,7 @@ public sealed class WebHost : IAsyncDisposable
         }
 
         await File.WriteAllTextAsync(configPath, JsonSerializer.Serialize(config), cancellationToken);
-        var host = FaceSorterHost.Build(configPath, FaceSorterHost.Purpose.Run, quiet: true);
+        var host = FaceSorterHost.Build(configPath, FaceSorterVerb.Run, quiet: true);
         await host.StartAsync(cancellationToken);
         var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new WebHost(root, host, new Uri(address), token);
