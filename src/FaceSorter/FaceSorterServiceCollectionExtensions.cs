@@ -54,6 +54,9 @@ public static class FaceSorterServiceCollectionExtensions
             case FaceSorterVerb.Doctor:
                 services.AddFaceSorterDoctor(parts);
                 break;
+            case FaceSorterVerb.Query:
+                services.AddFaceSorterReviewActions(); // review approve/reject: journalled moves without a pipeline
+                break;
             case FaceSorterVerb.Run:
                 services.AddFaceSorterReview().AddFaceSorterSecondLook();
                 if (immich.AssignApprovals)

@@ -3,7 +3,6 @@ using System.Text.Json;
 using FaceSorter.App.Hosting;
 using FaceSorter.Decisions;
 using FaceSorter.Diagnostics;
-using FaceSorter.Moving;
 using FaceSorter.Review;
 using FaceSorter.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,9 +56,8 @@ internal static class ReviewCommand
     private static async Task<ReviewActions> ActionsAsync(Microsoft.Extensions.Hosting.IHost host, CancellationToken cancellationToken)
     {
         await host.Services.GetRequiredService<IFaceSorterStore>().MigrateAsync(cancellationToken);
-        // The query host has no pipeline: the CLI's moves go through a journalled mover of its own.
-        var mover = ActivatorUtilities.CreateInstance<FileMover>(host.Services, new OwnMoves(TimeProvider.System));
-        return ActivatorUtilities.CreateInstance<ReviewActions>(host.Services, mover);
+        return host.Services.GetRequiredService<ReviewActions>(); // the query host's journalled mover, no pipeline
+
     }
 
     private static async Task<int> ReportAsync(ParseResult parse, ReviewActionResult result)

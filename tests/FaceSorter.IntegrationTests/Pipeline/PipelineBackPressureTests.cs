@@ -32,7 +32,7 @@ public sealed class PipelineBackPressureTests : IDisposable
     public async Task A_full_pipeline_makes_the_producer_wait_and_takes_its_file_once_there_is_room()
     {
         var configPath = TestConfig.Write(_folder.Path, cfg => cfg["PipelineCapacity"] = Capacity);
-        using var host = FaceSorterHost.Build(configPath, FaceSorterHost.Purpose.Run, quiet: true);
+        using var host = FaceSorterHost.Build(configPath, FaceSorterVerb.Run, quiet: true);
         var pipeline = host.Services.GetRequiredService<SortingPipeline>();
         var released = new ConcurrentBag<string>();
         host.Services.GetRequiredService<InboxLedger>().Released += released.Add;
