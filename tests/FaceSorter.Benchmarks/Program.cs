@@ -11,6 +11,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["latency"] = PipelineBenchmark.LatencyAsync,
     ["review"] = ReviewBenchmark.RunAsync,
     ["match"] = _ => { MatchBenchmark.Run(); return Task.CompletedTask; },
+    ["preview"] = PreviewBenchmark.RunAsync,
     ["gallery"] = _ => GalleryLoadBenchmark.RunAsync(CancellationToken.None),
     ["ml-throughput"] = args => ThroughputBenchmark.RunAsync(args.Select(int.Parse).DefaultIfEmpty(4).ToArray(), CancellationToken.None),
 };
