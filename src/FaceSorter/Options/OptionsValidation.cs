@@ -151,8 +151,11 @@ internal sealed class WebOptionsValidator : IValidateOptions<WebOptions>
 
         failures.CheckSecretFile(options.TokenFile, $"{WebOptions.Section}:TokenFile", "install -m 0640 -g facesorter /dev/stdin /etc/facesorter/web-token");
         var urls = options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        failures.Check(urls.Length > 0 && urls.All(Failures.IsHttpUrl), $"{WebOptions.Section}:Urls", options.Urls, "use e.g. http://127.0.0.1:8765");
-        var loopbackOnly = urls.All(IsLoopback);
+        var wellFormed = urls.Length > 0 && urls.All(Failures.IsHttpUrl);
+        failures.Check(wellFormed, $"{WebOptions.Section}:Urls", options.Urls, "use e.g. http://127.0.0.1:8765");
+
+        // Only addresses that parse can be judged loopback or not: a malformed one has its own message above.
+        var loopbackOnly = !wellFormed || urls.All(IsLoopback);
         failures.Check(loopbackOnly || !string.IsNullOrWhiteSpace(options.Token), $"{WebOptions.Section}:Token", options.Token,
             "listening on a non-loopback address needs a token: set FaceSorter:Web:Token to a long random string, or listen on 127.0.0.1");
         failures.Check(string.IsNullOrEmpty(options.NotifyUrl) || Failures.IsHttpUrl(options.NotifyUrl), $"{WebOptions.Section}:NotifyUrl", options.NotifyUrl, "use an http(s) URL such as https://ntfy.sh/my-topic, or leave it empty");

@@ -89,6 +89,7 @@ public sealed class OptionsValidationTests
         ["Immich:GalleryRefreshInterval too short"] = new("FaceSorter:Immich:GalleryRefreshInterval", "00:00:00", "00:10:00", () => Immich(o => o.GalleryRefreshInterval = TimeSpan.Zero)),
         ["Web:TokenFile unreadable"] = new("FaceSorter:Web:TokenFile", "/nonexistent/facesorter/web-token", "put the secret in it", () => Web(o => o.TokenFile = "/nonexistent/facesorter/web-token")),
         ["Web:Urls not http"] = new("FaceSorter:Web:Urls", "ftp://127.0.0.1:8765", "http://127.0.0.1:8765", () => Web(o => o.Urls = "ftp://127.0.0.1:8765")),
+        ["Web:Urls without a scheme (one error, not a token one too)"] = new("FaceSorter:Web:Urls", "127.0.0.1:8765", "http://127.0.0.1:8765", () => Web(o => o.Urls = "127.0.0.1:8765")),
         ["Web:Token missing off loopback"] = new("FaceSorter:Web:Token", "", "needs a token", () => Web(o => o.Urls = "http://0.0.0.0:8765")),
         ["Web:NotifyUrl not http"] = new("FaceSorter:Web:NotifyUrl", "ntfy.sh/topic", "https://ntfy.sh/my-topic", () => Web(o => o.NotifyUrl = "ntfy.sh/topic")),
     };
