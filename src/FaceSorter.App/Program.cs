@@ -40,17 +40,17 @@ try
 catch (Exception exception) when (exception is FaceSorter.Pipeline.InstanceBusyException or StartupRefusedException)
 {
     // One line, no stack trace: another instance or program holds what this one needs (README "Exit codes").
-    Log.Fatal("{Problem}", exception.Message);
+    Log.ForContext("SourceContext", "FaceSorter").Fatal("{Problem}", exception.Message);
     return 3;
 }
 catch (Exception exception) when (StartupErrors.Describe(exception) is { } problem)
 {
-    Log.Fatal("Invalid configuration, not starting:\n{ProblemLines}", problem);
+    Log.ForContext("SourceContext", "FaceSorter").Fatal("Invalid configuration, not starting:\n{ProblemLines}", problem);
     return 2;
 }
 catch (Exception exception)
 {
-    Log.Fatal(exception, "FaceSorter stopped unexpectedly");
+    Log.ForContext("SourceContext", "FaceSorter").Fatal(exception, "FaceSorter stopped unexpectedly");
     return 1;
 }
 finally
