@@ -15,9 +15,9 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(5));
     private ImmichEmulator _immich = null!;
 
-    public async Task InitializeAsync() => _immich = await ImmichEmulator.StartAsync("3.1.0", _timeout.Token);
+    public async ValueTask InitializeAsync() => _immich = await ImmichEmulator.StartAsync("3.1.0", _timeout.Token);
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _immich.DisposeAsync();
         _timeout.Dispose();

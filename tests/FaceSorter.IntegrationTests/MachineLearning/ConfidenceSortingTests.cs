@@ -21,13 +21,13 @@ public sealed class ConfidenceSortingTests : IAsyncLifetime
 
     private CancellationToken Token => _timeout.Token;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _database = await PostgresImmichDatabase.CreateAsync(PostgresImmichDatabase.V31, Token);
         _owner = await _database.AddUserAsync(Token);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _database.DisposeAsync();
         _timeout.Dispose();

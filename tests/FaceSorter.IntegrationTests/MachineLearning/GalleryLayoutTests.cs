@@ -33,9 +33,14 @@ public abstract class GalleryLayoutTests : IAsyncLifetime, IDisposable
 
     protected MachineLearningVectors Vectors => _vectors;
 
-    public async Task InitializeAsync() => _harness = await MachineLearningHarness.StartAsync(_immichVersion, Token);
+    public async ValueTask InitializeAsync() => _harness = await MachineLearningHarness.StartAsync(_immichVersion, Token);
 
-    public async Task DisposeAsync() => await _harness.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _harness.DisposeAsync();
+        Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     public void Dispose()
     {

@@ -21,9 +21,13 @@ public sealed class MachineLearningClientTests : IAsyncLifetime, IDisposable
 
     private CancellationToken Token => _deadline.Token;
 
-    public async Task InitializeAsync() => _emulator = await MachineLearningEmulator.StartAsync(Token);
+    public async ValueTask InitializeAsync() => _emulator = await MachineLearningEmulator.StartAsync(Token);
 
-    public async Task DisposeAsync() => await _emulator.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _emulator.DisposeAsync();
+        Dispose();
+    }
 
     public void Dispose()
     {

@@ -51,18 +51,19 @@ public abstract class MovingHarness : IAsyncLifetime
 
     protected IFaceSorterStore Store { get; private set; }
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         OnDifferentFilesystems(Folder.Path, OtherFilesystem.Path).Should().BeTrue("the cross-filesystem cases need /dev/shm (tmpfs) apart from the test disk");
         await Store.MigrateAsync(Token);
     }
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         Folder.Dispose();
         OtherFilesystem.Dispose();
         _timeout.Dispose();
-        return Task.CompletedTask;
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
     }
 
     protected FileMover NewMover(FakeLogger<FileMover>? logger = null, IFaceSorterStore? store = null) =>

@@ -50,7 +50,7 @@ public sealed class HostileNameTests : EmulatedImmichTest
     [Fact]
     public async Task Every_hostile_name_is_sorted_intact_and_carried_exactly_by_records_json_and_cli()
     {
-        await RunTableAsync([.. Names.Select(row => (string)row[1])]);
+        await RunTableAsync([.. Names.Select(row => row.Data.Item2)]);
     }
 
     [Fact]

@@ -13,14 +13,14 @@ public sealed class RealDownloaderTests : IAsyncLifetime
     private FileServer _server = null!;
     private readonly byte[] _content = TestImages.Jpeg(4242, 1_500_000);
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _immich = await ImmichEmulator.StartAsync("3.1.0", _timeout.Token);
         _immich.SetFaces(Convert.ToHexStringLower(SHA256.HashData(_content)), EmulatedFace.Named("Alice"));
         _server = await FileServer.StartAsync(_content, _timeout.Token);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _server.DisposeAsync();
         await _immich.DisposeAsync();

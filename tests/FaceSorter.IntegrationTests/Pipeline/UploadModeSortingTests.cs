@@ -18,9 +18,9 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
     private ImmichEmulator _immich = null!;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_immich is not null)
         {

@@ -19,14 +19,14 @@ public sealed class WorkingFileDownloaderTests : IAsyncLifetime
     private ImmichEmulator _immich = null!;
     private DownloadServer _server = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _immich = await ImmichEmulator.StartAsync("3.1.0", _timeout.Token);
         _immich.SetFaces(Convert.ToHexStringLower(SHA256.HashData(_picture)), EmulatedFace.Named("Alice"));
         _server = await DownloadServer.StartAsync(_picture, _timeout.Token);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _server.DisposeAsync();
         await _immich.DisposeAsync();

@@ -11,9 +11,9 @@ public sealed class FileManagerReviewTests : IAsyncLifetime
 {
     private readonly ReviewHarness _harness = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _harness.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _harness.DisposeAsync();
 
     [Fact]
     public async Task Moving_a_review_file_into_an_existing_person_folder_with_mv_is_an_approval_recorded_once()

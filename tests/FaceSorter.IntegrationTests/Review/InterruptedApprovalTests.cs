@@ -16,9 +16,9 @@ public sealed class InterruptedApprovalTests : IAsyncLifetime
 {
     private readonly ReviewHarness _harness = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async Task DisposeAsync() => await _harness.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _harness.DisposeAsync();
 
     [Fact]
     public async Task An_approval_killed_after_its_file_moved_is_recorded_once_by_recovery()

@@ -37,12 +37,13 @@ public abstract class StoreContractTests : IAsyncLifetime
     /// <summary>Closes the stores opened and removes this test's database.</summary>
     protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
 
-    public Task InitializeAsync() => CreateDatabaseAsync(Token);
+    public ValueTask InitializeAsync() => new(CreateDatabaseAsync(Token));
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await DropDatabaseAsync();
         _timeout.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     // ---- schema ----
@@ -67,7 +68,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var first = OpenStore(Clock);
         var second = OpenStore(Clock);
 
-        await Task.WhenAll(Task.Run(() => first.MigrateAsync(Token)), Task.Run(() => second.MigrateAsync(Token)));
+        await Task.WhenAll(Task.Run(() => first.MigrateAsync(Token), Token), Task.Run(() => second.MigrateAsync(Token), Token));
 
         var versions = await QueryAsync("SELECT version FROM schema_version");
         versions.Should().HaveCount(first.SchemaVersion, "each migration is applied once");
@@ -265,7 +266,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var ids = await first.BeginMovesAsync(moves, Token);
         var completed = ids.Select((id, i) => new CompletedMove(id, moves[i].DestinationPath)).ToList();
 
-        await Task.WhenAll(Task.Run(() => first.CompleteMovesAsync(completed, Token)), Task.Run(() => second.CompleteMovesAsync(completed, Token)));
+        await Task.WhenAll(Task.Run(() => first.CompleteMovesAsync(completed, Token), Token), Task.Run(() => second.CompleteMovesAsync(completed, Token), Token));
 
         (await QueryAsync("SELECT id FROM review_queue")).Should().HaveCount(10);
     }

@@ -22,12 +22,13 @@ public abstract class EmulatedImmichTest : IAsyncLifetime
 
     private string ImmichVersion { get; }
 
-    public async Task InitializeAsync() => Immich = await ImmichEmulator.StartAsync(ImmichVersion, Token);
+    public async ValueTask InitializeAsync() => Immich = await ImmichEmulator.StartAsync(ImmichVersion, Token);
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await Immich.DisposeAsync();
         _timeout.Dispose();
         Folder.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

@@ -22,7 +22,7 @@ public sealed class PostgresTestDatabase : IAsyncLifetime
     /// <summary>The connection string of this class's own database.</summary>
     public string ConnectionString { get; private set; } = "";
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _serverConnectionString = FindServer();
         try
@@ -58,7 +58,7 @@ public sealed class PostgresTestDatabase : IAsyncLifetime
         return new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = schema }.ToString();
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_serverConnectionString is null || ConnectionString.Length == 0)
         {

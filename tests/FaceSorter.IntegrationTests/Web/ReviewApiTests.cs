@@ -16,9 +16,13 @@ public sealed class ReviewApiTests : IAsyncLifetime, IDisposable
 
     private CancellationToken Token => _timeout.Token;
 
-    public async Task InitializeAsync() => _host = await WebHost.StartAsync(_folder.Path, Token);
+    public async ValueTask InitializeAsync() => _host = await WebHost.StartAsync(_folder.Path, Token);
 
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        Dispose();
+    }
 
     public void Dispose()
     {

@@ -22,17 +22,18 @@ public sealed class ReviewPageTests : IAsyncLifetime, IDisposable
 
     private CancellationToken Token => _timeout.Token;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _host = await WebHost.StartAsync(_folder.Path, Token);
         (_playwright, _browser) = await Browser.LaunchAsync();
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _browser.DisposeAsync();
         _playwright.Dispose();
         await _host.DisposeAsync();
+        Dispose();
     }
 
     public void Dispose()

@@ -11,7 +11,7 @@ public sealed class FormPartsTests
         form.AddPart(new StringContent("facesorter"), "deviceId");
         form.AddPart(new ByteArrayContent([1, 2, 3]), "assetData", "photo.png");
 
-        var body = await form.ReadAsStringAsync();
+        var body = await form.ReadAsStringAsync(TestContext.Current.CancellationToken);
 
         body.Should().Contain("Content-Disposition: form-data; name=\"deviceId\"\r\n")
             .And.Contain("Content-Disposition: form-data; name=\"assetData\"; filename=\"photo.png\"\r\n")
