@@ -146,6 +146,7 @@ public static class FaceSorterServiceCollectionExtensions
         services.TryAddSingleton(_ => WriterVisibility.Detect());
         services.AddSingleton<WriteActivity>();
         services.AddSingleton<SortingPipeline>();
+        services.AddSingleton<LateWrites>();
         services.AddSingleton<SidecarRouter>();
         services.AddSingleton<DropFolderMonitor>();
 

@@ -17,14 +17,7 @@ namespace FaceSorter.Pipeline;
 /// workers) → decide + move + record (1 worker, in batches). Every channel is bounded with
 /// <see cref="BoundedChannelFullMode.Wait"/>: a full pipeline makes its producer wait and never
 /// drops a file. Stages know nothing about channels.
-/// <para>
-/// Last net against a writer nobody saw (docs/linux-facts.md "Writers FaceSorter cannot see"): a
-/// sorted file is looked at again right after its move and for <c>BlindSettleTime</c> after it. If
-/// its size or mtime moved since it was hashed (ctime is reset by the rename itself, so it is
-/// compared only while hashing), its record is withdrawn and it goes back to the drop folder through
-/// the journalled mover, as a new arrival: there the writer checks wait for the writer to finish,
-/// which re-running it from review/ or faces/ would not do, and it gets its own name back.
-/// </para>
+/// A sorted file is then watched for late writes (<see cref="LateWrites"/>).
 /// </summary>
 public sealed class SortingPipeline : BackgroundService
 {
@@ -45,9 +38,7 @@ public sealed class SortingPipeline : BackgroundService
     private readonly RunMode _mode;
     private readonly DirectoriesOptions _directories;
     private readonly int _checkWorkers;
-    private readonly TimeProvider _clock;
-    private readonly TimeSpan _takenWatch;            // how long a sorted file is watched for late writes
-    private readonly List<TakenFile> _taken = [];     // sorted files still watched; guarded by itself
+    private readonly LateWrites _lateWrites;
     private readonly ILogger<SortingPipeline> _logger;
 
     public SortingPipeline(
@@ -63,7 +54,7 @@ public sealed class SortingPipeline : BackgroundService
         IOptions<DirectoriesOptions> directories,
         IOptions<SortingOptions> sorting,
         IOptions<ImmichOptions> immich,
-        TimeProvider clock,
+        LateWrites lateWrites,
         ILogger<SortingPipeline> logger)
     {
         _hasher = hasher;
@@ -77,8 +68,7 @@ public sealed class SortingPipeline : BackgroundService
         _mode = mode;
         _directories = directories.Value;
         _checkWorkers = immich.Value.MaxConcurrentRequests;
-        _clock = clock;
-        _takenWatch = sorting.Value.BlindSettleTime;
+        _lateWrites = lateWrites;
         _logger = logger;
         var capacity = sorting.Value.PipelineCapacity;
         _settled = Channel.CreateBounded<InboxFile>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = true });
@@ -102,7 +92,7 @@ public sealed class SortingPipeline : BackgroundService
         var hashing = Enumerable.Range(0, HashWorkers).Select(_ => HashLoopAsync(stoppingToken)).ToArray();
         var checking = Enumerable.Range(0, _checkWorkers).Select(_ => CheckLoopAsync(stoppingToken)).ToArray();
         var moving = MoveLoopAsync(stoppingToken);
-        var watchingTaken = WatchTakenLoopAsync(stoppingToken);
+        var watchingTaken = _lateWrites.RunAsync(stoppingToken);
         try
         {
             await Task.WhenAll(hashing);
@@ -260,18 +250,15 @@ public sealed class SortingPipeline : BackgroundService
             return;
         }
 
-        if (ChangeSinceTaken(item, finalPath) is { } change)
+        if (LateWrites.ChangeSince(item, finalPath) is { } change)
         {
-            await ReturnToDropFolderAsync(item, finalPath, change, cancellationToken);
+            await _lateWrites.ReturnAsync(item, finalPath, change, cancellationToken);
             return;
         }
 
         if (!_mode.ScanOnce)
         {
-            lock (_taken)
-            {
-                _taken.Add(new TakenFile(item, finalPath, _clock.GetUtcNow() + _takenWatch));
-            }
+            _lateWrites.Watch(item, finalPath);
         }
 
         var destination = Path.GetRelativePath(decision.IsSorted ? _directories.Faces : _directories.Review, finalPath);
@@ -280,94 +267,6 @@ public sealed class SortingPipeline : BackgroundService
         _summary.Sorted(decision.IsSorted ? $"faces/{decision.Person}" : $"review/{decision.Category}");
         _ledger.Finish(item.File.Path);
         await _store.ReleaseHoldAsync(item.File.Path, cancellationToken);
-    }
-
-    /// <summary>How the file at <paramref name="path"/> differs from what was hashed, or null when it does not (or is gone).</summary>
-    private static string? ChangeSinceTaken(SortItem item, string path)
-    {
-        if (Watching.FileIdentity.StampOf(path) is not { } now)
-        {
-            return null; // moved on (the user approved it) or removed: nothing to compare
-        }
-
-        if (now.Length != item.File.Length)
-        {
-            return $"size {item.File.Length} -> {now.Length} bytes";
-        }
-
-        return now.LastWriteUtc != item.File.LastWriteUtc ? "modification time moved" : null;
-    }
-
-    /// <summary>Looks at recently sorted files once a second until their watch ends; a changed one goes back.</summary>
-    private async Task WatchTakenLoopAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), _clock, stoppingToken);
-                List<TakenFile> due;
-                var now = _clock.GetUtcNow();
-                lock (_taken)
-                {
-                    due = [.. _taken];
-                    _taken.RemoveAll(taken => taken.Until <= now);
-                }
-
-                foreach (var taken in due)
-                {
-                    if (ChangeSinceTaken(taken.Item, taken.Destination) is { } change)
-                    {
-                        lock (_taken)
-                        {
-                            _taken.Remove(taken);
-                        }
-
-                        try
-                        {
-                            await ReturnToDropFolderAsync(taken.Item, taken.Destination, change, stoppingToken);
-                        }
-                        catch (Exception exception) when (exception is not OperationCanceledException)
-                        {
-                            // The store or the disk is failing: the file stays sorted with its record; the loop goes on.
-                            _logger.FileFailed(exception, taken.Destination, $"changed after it was taken, but could not be sent back: {exception.Message}");
-                        }
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    /// <summary>
-    /// The file changed after it was taken: it goes back to its folder in the drop folder (journalled,
-    /// under its own name or a clash-free variant); completing that move withdraws its record and content
-    /// claim in the same transaction (<see cref="Storage.RecordKind.Returned"/>), and recovery completes it
-    /// after a crash, so no record is left pointing at a file that went back.
-    /// </summary>
-    private async Task ReturnToDropFolderAsync(SortItem item, string destination, string change, CancellationToken cancellationToken)
-    {
-        _logger.ChangedAfterTaken(item.File.Path, destination, change);
-        try
-        {
-            var back = new MoveRequest(destination, Path.GetDirectoryName(item.File.Path)!, item.File.Name,
-                new Storage.OutcomeRecord(Storage.RecordKind.Returned, item.Hash, item.File.Source, null, null, $"changed after it was taken ({change})", 0, null, null));
-            var result = (await _mover.MoveAsync([back], cancellationToken))[0];
-            if (result.FinalPath is not { } returned)
-            {
-                _logger.FileFailed(result.Error, destination, $"changed after it was taken, but could not go back to the drop folder: {result.Error?.Message ?? "it is gone"}");
-                return;
-            }
-
-            await _store.CompleteMovesAsync([new CompletedMove(result.JournalId!.Value, returned)], cancellationToken);
-            _logger.ReturnedToDropFolder(destination, returned);
-        }
-        finally
-        {
-            _ledger.Finish(item.File.Path); // the monitor looks at the drop-folder path again
-        }
     }
 
     /// <summary>Runs one stage for one file; a failure ends that file's journey, never the loop.</summary>
