@@ -10,14 +10,16 @@ public sealed class RealDownloaderTests : IAsyncLifetime
     private readonly TempFolder _folder = new();
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
     private ImmichEmulator _immich = null!;
-    private FileServer _server = null!;
+    private DownloadServer _server = null!;
     private readonly byte[] _content = TestImages.Jpeg(4242, 1_500_000);
+
+    private string SlowUrl => _server.BaseUrl + "/slow.jpg";
 
     public async ValueTask InitializeAsync()
     {
         _immich = await ImmichEmulator.StartAsync("3.1.0", _timeout.Token);
         _immich.SetFaces(Convert.ToHexStringLower(SHA256.HashData(_content)), EmulatedFace.Named("Alice"));
-        _server = await FileServer.StartAsync(_content, _timeout.Token);
+        _server = await DownloadServer.StartAsync(_content, _timeout.Token);
     }
 
     public async ValueTask DisposeAsync()
@@ -74,9 +76,9 @@ public sealed class RealDownloaderTests : IAsyncLifetime
         var start = new ProcessStartInfo(downloader) { RedirectStandardError = true, RedirectStandardOutput = true };
         string[] arguments = downloader switch
         {
-            "curl" => ["-sS", "--limit-rate", "400k", "-o", target, _server.Url],
-            "wget" => ["-q", "--limit-rate=400k", "-O", target, _server.Url],
-            _ => ["-q", "--max-download-limit=400K", "--allow-overwrite=true", "-d", Path.GetDirectoryName(target)!, "-o", Path.GetFileName(target), _server.Url],
+            "curl" => ["-sS", "--limit-rate", "400k", "-o", target, SlowUrl],
+            "wget" => ["-q", "--limit-rate=400k", "-O", target, SlowUrl],
+            _ => ["-q", "--max-download-limit=400K", "--allow-overwrite=true", "-d", Path.GetDirectoryName(target)!, "-o", Path.GetFileName(target), SlowUrl],
         };
         foreach (var argument in arguments)
         {

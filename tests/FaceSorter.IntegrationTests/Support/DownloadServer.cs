@@ -16,12 +16,16 @@ namespace FaceSorter.IntegrationTests.Support;
 /// <item><c>/photo.jpg</c>: a picture, whole (gallery-dl's directlink extractor takes any URL ending in an image extension);</item>
 /// <item><c>/clip.m3u8</c>: an HLS playlist of <see cref="Segments"/> MPEG-TS segments, each sent
 /// <see cref="SegmentDelay"/> after it was asked for, so yt-dlp's native HLS download takes seconds;</item>
-/// <item><c>/stalled.jpg</c>: the picture with a <see cref="Stall"/> half-way, like a stalled link.</item>
+/// <item><c>/stalled.jpg</c>: the picture with a <see cref="Stall"/> half-way, like a stalled link;</item>
+/// <item><c>/slow.jpg</c>: the picture at about 640 KB/s, like a slow link. The server paces itself
+/// because the client's own limit cannot be relied on: curl 7.88.1 (Debian 12) ignores
+/// <c>--limit-rate</c> on a local connection.</item>
 /// </list>
 /// </summary>
 public sealed class DownloadServer : IAsyncDisposable
 {
     public const int Segments = 4;
+    private const int ChunkBytes = 64 * 1024;
     public static readonly TimeSpan SegmentDelay = TimeSpan.FromSeconds(1.5);
     public static readonly TimeSpan Stall = TimeSpan.FromSeconds(4);
     private readonly WebApplication _app;
@@ -78,6 +82,18 @@ public sealed class DownloadServer : IAsyncDisposable
             await response.Body.FlushAsync(aborted);
             await Task.Delay(Stall, aborted);
             await response.Body.WriteAsync(picture.AsMemory(half), aborted);
+        });
+        app.MapGet("/slow.jpg", async (HttpResponse response, CancellationToken aborted) =>
+        {
+            response.ContentType = "image/jpeg";
+            response.ContentLength = picture.Length;
+            using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+            for (var offset = 0; offset < picture.Length; offset += ChunkBytes)
+            {
+                await response.Body.WriteAsync(picture.AsMemory(offset, Math.Min(ChunkBytes, picture.Length - offset)), aborted);
+                await response.Body.FlushAsync(aborted);
+                await pace.WaitForNextTickAsync(aborted);
+            }
         });
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
