@@ -16,7 +16,7 @@ namespace FaceSorter.Pipeline;
 /// it from review/ or faces/ would not do, and it gets its own name back. Completing that move
 /// withdraws its record and content claim in the same transaction (<see cref="RecordKind.Returned"/>).
 /// </summary>
-public sealed class LateWrites(FileMover mover, IFaceSorterStore store, InboxLedger ledger, TimeProvider clock, IOptions<SortingOptions> sorting, ILogger<LateWrites> logger)
+public sealed class LateWrites(FileMover mover, IMoveJournal store, InboxLedger ledger, TimeProvider clock, IOptions<SortingOptions> sorting, ILogger<LateWrites> logger)
 {
     private static readonly TimeSpan LookEvery = TimeSpan.FromSeconds(1);
     private readonly List<TakenFile> _taken = []; // sorted files still watched; guarded by itself

@@ -31,7 +31,9 @@ public sealed class SortingPipeline : BackgroundService
     private readonly DuplicateChecker _duplicates;
     private readonly FaceChecker _faces;
     private readonly FileMover _mover;
-    private readonly IFaceSorterStore _store;
+    private readonly IMoveJournal _journal;
+    private readonly IHeldFiles _heldFiles;
+    private readonly IContentClaims _claims;
     private readonly SortingSettings _settings;
     private readonly InboxLedger _ledger;
     private readonly RunSummary _summary;
@@ -46,7 +48,9 @@ public sealed class SortingPipeline : BackgroundService
         DuplicateChecker duplicates,
         FaceChecker faces,
         FileMover mover,
-        IFaceSorterStore store,
+        IMoveJournal journal,
+        IHeldFiles heldFiles,
+        IContentClaims claims,
         SortingSettings settings,
         InboxLedger ledger,
         RunSummary summary,
@@ -61,7 +65,9 @@ public sealed class SortingPipeline : BackgroundService
         _duplicates = duplicates;
         _faces = faces;
         _mover = mover;
-        _store = store;
+        _journal = journal;
+        _heldFiles = heldFiles;
+        _claims = claims;
         _settings = settings;
         _ledger = ledger;
         _summary = summary;
@@ -228,7 +234,7 @@ public sealed class SortingPipeline : BackgroundService
         }
 
         var completed = results.Where(result => result.FinalPath is not null).Select(result => new CompletedMove(result.JournalId!.Value, result.FinalPath!)).ToList();
-        await _store.CompleteMovesAsync(completed, cancellationToken);
+        await _journal.CompleteMovesAsync(completed, cancellationToken);
         for (var i = 0; i < batch.Count; i++)
         {
             await ReportAsync(batch[i], decisions[i], results[i], cancellationToken);
@@ -266,7 +272,7 @@ public sealed class SortingPipeline : BackgroundService
         _logger.FileSorted(item.File.Path, $"{area}/{destination}", decision.Detail);
         _summary.Sorted(decision.IsSorted ? $"faces/{decision.Person}" : $"review/{decision.Category}");
         _ledger.Finish(item.File.Path);
-        await _store.ReleaseHoldAsync(item.File.Path, cancellationToken);
+        await _heldFiles.ReleaseHoldAsync(item.File.Path, cancellationToken);
     }
 
     /// <summary>Runs one stage for one file; a failure ends that file's journey, never the loop.</summary>
@@ -304,10 +310,10 @@ public sealed class SortingPipeline : BackgroundService
         {
             if (hash is not null)
             {
-                await _store.ReleaseClaimAsync(hash, file.Path, cancellationToken);
+                await _claims.ReleaseClaimAsync(hash, file.Path, cancellationToken);
             }
 
-            await _store.HoldAsync(file.Path, reason, cancellationToken);
+            await _heldFiles.HoldAsync(file.Path, reason, cancellationToken);
         }
         catch (Exception)
         {

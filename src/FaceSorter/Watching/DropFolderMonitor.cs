@@ -27,7 +27,7 @@ public sealed class DropFolderMonitor : BackgroundService
     private (DateTimeOffset At, HashSet<string> Paths)? _writerScan;
 
     private readonly IrregularFiles _irregular = new();
-    private readonly IFaceSorterStore _store;
+    private readonly IHeldFiles _store;
     private readonly SettleTracker _tracked = new();
 
     // Settled sidecars that stay (their owner has not moved, or there is none): looked at again when
@@ -58,7 +58,7 @@ public sealed class DropFolderMonitor : BackgroundService
         SidecarRouter sidecars,
         WriteActivity writeActivity,
         WriterVisibility visibility,
-        IFaceSorterStore store,
+        IHeldFiles store,
         TimeProvider clock,
         RunMode mode,
         IHostApplicationLifetime lifetime,
