@@ -7,6 +7,7 @@ using FaceSorter.Moving;
 using FaceSorter.Notifications;
 using FaceSorter.Options;
 using FaceSorter.Pipeline;
+using FaceSorter.Pipeline.Stages;
 using FaceSorter.Review;
 using FaceSorter.Settling;
 using FaceSorter.Storage;
@@ -166,6 +167,9 @@ public static class FaceSorterServiceCollectionExtensions
         services.AddSingleton<OpenWriterProbe>();
         services.TryAddSingleton(_ => WriterVisibility.Detect());
         services.AddSingleton<WriteActivity>();
+        services.AddSingleton<HashStage>();
+        services.AddSingleton<FaceCheckStage>();
+        services.AddSingleton<MoveStage>();
         services.AddSingleton<SortingPipeline>();
         services.AddSingleton<LateWrites>();
         services.AddSingleton<SidecarRouter>();
