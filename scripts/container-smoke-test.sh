@@ -61,7 +61,8 @@ as_host() {
   if [ "$(id -u)" -eq "$uid" ]; then "$@"; else setpriv --reuid="$uid" --regid="$gid" --clear-groups -- "$@"; fi
 }
 
-logged() { podman logs "$1" 2>&1 | grep -qF -- "$2"; }
+# grep -q would stop reading early and fail the pipe (pipefail) with SIGPIPE: read it all.
+logged() { podman logs "$1" 2>&1 | grep -F -- "$2" >/dev/null; }
 owned_by_host() { [ "$(stat -c %u:%g "$1")" = "$uid:$gid" ]; }
 exited() { [ "$(podman inspect --format '{{.State.Status}}' "$1")" = exited ]; }
 
