@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, integration tests (real watcher, real SQLite and PostgreSQL, real
-# HTTP emulations of Immich and its ML service, Chromium for the page) and the process-level tests.
+# HTTP emulations of Immich and its ML service, Chromium for the page) and the process-level tests,
+# then the container image's smoke test with podman (scripts/container-smoke-test.sh).
 # Installs what is missing and starts a private PostgreSQL cluster for the run, then stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,3 +14,4 @@ export FACESORTER_TEST_PG
 
 dotnet build FaceSorter.sln -c Release --nologo -v quiet
 dotnet test FaceSorter.sln -c Release --no-build --nologo --logger "console;verbosity=normal" "$@"
+scripts/container-smoke-test.sh

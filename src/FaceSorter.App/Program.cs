@@ -21,6 +21,7 @@ try
         ReviewCommand.Create(),
         StatsCommand.Create(),
         DoctorCommand.Create(),
+        HealthCommand.Create(),
     };
     root.Options.Add(CommonOptions.Config);
 

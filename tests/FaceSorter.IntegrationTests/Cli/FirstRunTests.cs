@@ -95,6 +95,32 @@ public sealed class FirstRunTests : EmulatedImmichTest
     }
 
     [Fact]
+    public async Task Health_says_healthy_with_immichs_state_while_the_daemon_runs_and_unhealthy_once_it_stopped()
+    {
+        var free = new TcpListener(IPAddress.Loopback, 0);
+        free.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)free.LocalEndpoint).Port}";
+        free.Stop();
+        var config = Config(cfg =>
+        {
+            cfg["Immich"]!["ApiKey"] = Immich.ApiKey;
+            cfg["Web"]!["Enabled"] = true;
+            cfg["Web"]!["Urls"] = url;
+        });
+        using var daemon = await DaemonProcess.StartAsync(config, Token);
+        await Eventually.UntilAsync(() => daemon.Output.Contains("FaceSorter is running", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the start-up summary", Token);
+
+        var running = await CliRun.RunAsync(config, Token, "health");
+        (await daemon.TerminateAsync(Token)).Should().Be(0);
+        var stopped = await CliRun.RunAsync(config, Token, "health");
+
+        running.ExitCode.Should().Be(0, running.Stdout + running.Stderr);
+        running.Stdout.Should().Contain($"healthy: the daemon answers at {url}").And.Contain("immich: up");
+        stopped.ExitCode.Should().Be(1, stopped.Stdout + stopped.Stderr);
+        stopped.Stdout.Should().StartWith("UNHEALTHY: no FaceSorter daemon answers at ");
+    }
+
+    [Fact]
     public async Task A_web_port_held_by_another_program_stops_run_with_one_line_and_doctor_fails_on_it()
     {
         using var other = new TcpListener(IPAddress.Loopback, 0);
