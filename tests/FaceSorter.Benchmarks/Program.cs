@@ -13,7 +13,10 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["match"] = _ => { MatchBenchmark.Run(); return Task.CompletedTask; },
     ["preview"] = PreviewBenchmark.RunAsync,
     ["gallery"] = _ => GalleryLoadBenchmark.RunAsync(CancellationToken.None),
-    ["ml-throughput"] = args => ThroughputBenchmark.RunAsync(args.Select(int.Parse).DefaultIfEmpty(4).ToArray(), CancellationToken.None),
+    ["ml-throughput"] = ModeThroughputBenchmark.MachineLearningAsync,
+    ["upload-throughput"] = ModeThroughputBenchmark.UploadAsync,
+    ["serve-immich"] = EmulatorProcess.ServeImmichAsync, // the child processes of the two above
+    ["serve-ml"] = EmulatorProcess.ServeMachineLearningAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -16,6 +16,7 @@ public static class ImmichServiceCollectionExtensions
     public static IServiceCollection AddImmichUpload(this IServiceCollection services)
     {
         services.AddImmichServerClient();
+        services.TryAddSingleton<ImmichRequestSlots>();
         services.TryAddSingleton<UploadFaceService>();
         services.AddSingleton<IFaceService>(provider => provider.GetRequiredService<UploadFaceService>());
         return services;

@@ -12,7 +12,7 @@ namespace FaceSorter.Pipeline;
 /// <summary>
 /// Owns the bounded channels between the stages and their reader loops:
 /// settled files → <see cref="HashStage"/> (hash + duplicate check, 2 workers) → <see cref="FaceCheckStage"/>
-/// (<c>Immich:MaxConcurrentRequests</c> workers) → <see cref="SortPlan"/> + <see cref="MoveStage"/>
+/// (<c>Immich:MaxConcurrentRequests</c> + 2 workers, at most MaxConcurrentRequests of them at Immich) → <see cref="SortPlan"/> + <see cref="MoveStage"/>
 /// (decide + move + record, 1 worker, in batches). Each channel carries the record of its boundary
 /// (<see cref="InboxFile"/>, <see cref="HashedFile"/>, <see cref="CheckedFile"/>). Every channel is bounded
 /// with <see cref="BoundedChannelFullMode.Wait"/>: a full pipeline makes its producer wait and never
@@ -24,6 +24,11 @@ public sealed class SortingPipeline : BackgroundService
 {
     private const int HashWorkers = 2;
     private const int MaxMoveBatch = 128;
+
+    // Face-check workers beyond Immich:MaxConcurrentRequests: they make the next files' preview or
+    // SHA-1 and match the last answer while the slots (ImmichRequestSlots) wait on Immich, so
+    // Immich gets its next file as soon as it answers the last one.
+    private const int ExtraCheckWorkers = 2;
 
     private readonly Channel<InboxFile> _settled;
     private readonly Channel<HashedFile> _toCheck;
@@ -68,7 +73,7 @@ public sealed class SortingPipeline : BackgroundService
         _summary = summary;
         _mode = mode;
         _directories = directories.Value;
-        _checkWorkers = immich.Value.MaxConcurrentRequests;
+        _checkWorkers = immich.Value.MaxConcurrentRequests + ExtraCheckWorkers;
         _lateWrites = lateWrites;
         _logger = logger;
         var capacity = sorting.Value.PipelineCapacity;

@@ -15,6 +15,7 @@ namespace FaceSorter.Immich.MachineLearning;
 public sealed class MachineLearningFaceService : IFaceService
 {
     private readonly MachineLearningClient _client;
+    private readonly ImmichRequestSlots _slots;
     private readonly PreviewMaker _previews;
     private readonly Gallery _gallery;
     private readonly ImmichOptions _options;
@@ -24,6 +25,7 @@ public sealed class MachineLearningFaceService : IFaceService
 
     public MachineLearningFaceService(
         MachineLearningClient client,
+        ImmichRequestSlots slots,
         PreviewMaker previews,
         Gallery gallery,
         IOptions<ImmichOptions> options,
@@ -31,6 +33,7 @@ public sealed class MachineLearningFaceService : IFaceService
         ILogger<MachineLearningFaceService> logger)
     {
         _client = client;
+        _slots = slots;
         _previews = previews;
         _gallery = gallery;
         _options = options.Value;
@@ -59,15 +62,20 @@ public sealed class MachineLearningFaceService : IFaceService
             return new FaceCheck.Unreadable(reason);
         }
 
+        // Only the request holds one of the MaxConcurrentRequests slots: the preview above and the
+        // matching below run while other files' requests keep the ML service busy.
         FacePrediction prediction;
-        using (var image = new MemoryStream(preview.Jpeg, writable: false))
+        using (await _slots.TakeAsync(cancellationToken))
         {
-            prediction = await _client.PredictFacesAsync(image, "preview.jpg", cancellationToken);
-        }
+            using (var image = new MemoryStream(preview.Jpeg, writable: false))
+            {
+                prediction = await _client.PredictFacesAsync(image, "preview.jpg", cancellationToken);
+            }
 
-        if (prediction is FacePrediction.ServerError failed)
-        {
-            prediction = await BlameAsync(failed, cancellationToken);
+            if (prediction is FacePrediction.ServerError failed)
+            {
+                prediction = await BlameAsync(failed, cancellationToken);
+            }
         }
 
         if (prediction is FacePrediction.Unreadable unreadable)

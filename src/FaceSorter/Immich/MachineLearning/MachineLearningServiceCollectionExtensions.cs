@@ -64,6 +64,7 @@ public static class MachineLearningServiceCollectionExtensions
         .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         services.TryAddSingleton<PreviewMaker>();
+        services.TryAddSingleton<ImmichRequestSlots>();
         services.TryAddSingleton<MachineLearningFaceService>();
         services.TryAddSingleton<IFaceService>(provider => provider.GetRequiredService<MachineLearningFaceService>());
         return services;

@@ -26,14 +26,16 @@ namespace FaceSorter.Immich.Upload;
 /// Without an admin key the queues are unreadable (401/403) and nothing else tells "not detected
 /// yet" from "no face": an answer with an unassigned face or no face is then decided only at
 /// <c>FaceWaitTimeout</c>, which that key costs every such file (logged once, and in each note).
-/// Polls back off from 50 ms to 5 s on the injected clock.
+/// Polls wait a tenth of the time already waited (<see cref="DelayAfter"/>: at least 50 ms, at most
+/// 5 s) on the injected clock, so an answer is seen at most about 10% later than it became final.
 /// </summary>
 internal sealed class FaceJobWaiter(ImmichServerClient immich, TimeProvider clock, ImmichOptions options, ILogger logger)
 {
     // Short at first so an idle Immich costs little latency (the second, confirming poll comes
-    // 50 ms after the first); doubling keeps a busy Immich from being polled hard.
+    // 50 ms after the first); growing with the wait keeps a busy Immich from being polled hard.
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
+    private const int DelayDivisor = 10;
 
     // 0 while the queues are readable (or not tried yet), 1 once a 401/403 said they are not: shared by all files, logged once.
     private int _queuesUnreadable;
@@ -45,7 +47,6 @@ internal sealed class FaceJobWaiter(ImmichServerClient immich, TimeProvider cloc
     {
         var timeout = options.FaceWaitTimeout;
         var started = clock.GetTimestamp();
-        var delay = FirstDelay;
         string? previous = null;
         for (var polls = 1; ; polls++)
         {
@@ -68,8 +69,8 @@ internal sealed class FaceJobWaiter(ImmichServerClient immich, TimeProvider cloc
             if (!final && elapsed < timeout)
             {
                 var left = timeout - elapsed;
+                var delay = DelayAfter(elapsed);
                 await Task.Delay(delay < left ? delay : left, clock, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
                 continue;
             }
 
@@ -90,6 +91,15 @@ internal sealed class FaceJobWaiter(ImmichServerClient immich, TimeProvider cloc
             return new FaceCheck.Analyzed(recognized, assetId, note);
         }
     }
+
+    /// <summary>
+    /// The wait before the next poll after <paramref name="elapsed"/> of waiting: a tenth of it, from
+    /// 50 ms to 5 s. Doubling from 50 ms (the rule before) polled an asset whose jobs take 1 s at
+    /// 0.75 s and then 1.55 s, half a second late; a tenth of the wait sees it by about 1.1 s, at the
+    /// cost of about 60 polls instead of 30 over a 2-minute wait.
+    /// </summary>
+    internal static TimeSpan DelayAfter(TimeSpan elapsed) =>
+        TimeSpan.FromTicks(Math.Clamp(elapsed.Ticks / DelayDivisor, FirstDelay.Ticks, MaxDelay.Ticks));
 
     /// <summary>The face queues, or null once they proved unreadable (not an admin's key).</summary>
     private async Task<FaceQueues?> ReadQueuesAsync(ImmichServerVersion version, CancellationToken cancellationToken)

@@ -27,6 +27,7 @@ public sealed class UploadFaceService : IFaceService
     public const string DeviceId = "facesorter";
 
     private readonly ImmichServerClient _immich;
+    private readonly ImmichRequestSlots _slots;
     private readonly ImmichOptions _options;
     private readonly ILogger<UploadFaceService> _logger;
     private readonly FaceJobWaiter _waiter;
@@ -42,10 +43,11 @@ public sealed class UploadFaceService : IFaceService
     private ServerFacts? _server;
     private ImmichServerVersion? _loggedVersion; // the version last logged, so a re-read after an outage is not logged again
 
-    public UploadFaceService(ImmichServerClient immich, IOptions<ImmichOptions> options, TimeProvider clock, ILogger<UploadFaceService> logger, GalleryDistance? distance = null)
+    public UploadFaceService(ImmichServerClient immich, ImmichRequestSlots slots, IOptions<ImmichOptions> options, TimeProvider clock, ILogger<UploadFaceService> logger, GalleryDistance? distance = null)
     {
         _distance = distance;
         _immich = immich;
+        _slots = slots;
         _options = options.Value;
         _logger = logger;
         _waiter = new FaceJobWaiter(immich, clock, _options, logger);
@@ -126,6 +128,10 @@ public sealed class UploadFaceService : IFaceService
         }
 
         var upload = await PrepareUploadAsync(request, UploadFileName.For(Path.GetFileName(request.FilePath), extension), cancellationToken);
+
+        // One of the MaxConcurrentRequests slots from the upload until the faces are read: the SHA-1
+        // above runs while other files' assets are in Immich's jobs.
+        using var slot = await _slots.TakeAsync(cancellationToken);
         _logger.Uploading(request.FilePath, upload.FileName, request.Length);
         var uploaded = await _immich.UploadAsync(upload, cancellationToken);
         if (uploaded.Status == AssetUploadStatus.Unsupported)

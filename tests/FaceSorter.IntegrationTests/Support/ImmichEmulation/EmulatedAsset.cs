@@ -30,5 +30,13 @@ public sealed class EmulatedAsset
 
     public bool IsPurged { get; internal set; }
 
-    internal int Stage => FaceReads < Processing.DetectAfterFaceReads ? 0 : FaceReads < Processing.NameAfterFaceReads ? 1 : 2;
+    /// <summary>When it was uploaded (<see cref="System.Diagnostics.Stopwatch"/> timestamp), for <see cref="EmulatedProcessing.Taking"/>.</summary>
+    public long UploadedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    internal int Stage =>
+        FaceReads < Processing.DetectAfterFaceReads || Age < Processing.DetectAfter ? 0
+        : FaceReads < Processing.NameAfterFaceReads || Age < Processing.NameAfter ? 1
+        : 2;
+
+    private TimeSpan Age => System.Diagnostics.Stopwatch.GetElapsedTime(UploadedAt);
 }

@@ -10,4 +10,13 @@ namespace FaceSorter.IntegrationTests.Support;
 public sealed record EmulatedProcessing(int DetectAfterFaceReads, int NameAfterFaceReads)
 {
     public static readonly EmulatedProcessing Instant = new(0, 0);
+
+    /// <summary>Real time from the upload before the faces are detected (as well as the reads); for benchmarks, not tests.</summary>
+    public TimeSpan DetectAfter { get; init; }
+
+    /// <summary>Real time from the upload before the faces are named (as well as the reads); for benchmarks, not tests.</summary>
+    public TimeSpan NameAfter { get; init; }
+
+    /// <summary>Jobs that take real time, whatever the reads: detection after half of <paramref name="jobs"/>, naming after all of it.</summary>
+    public static EmulatedProcessing Taking(TimeSpan jobs) => Instant with { DetectAfter = jobs / 2, NameAfter = jobs };
 }
