@@ -332,6 +332,38 @@ public sealed class UploadFaceServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task With_one_request_at_a_time_the_next_file_is_uploaded_only_once_the_last_ones_faces_are_read()
+    {
+        await using var immich = await ImmichEmulator.StartAsync("3.1.0", Ct);
+        immich.SetFaces(ImmichEmulator.AnyContent, EmulatedFace.Named("Alice"));
+        immich.SetProcessing(ImmichEmulator.AnyContent, new EmulatedProcessing(DetectAfterFaceReads: 1, NameAfterFaceReads: 3));
+        await using var service = GivenService(immich, options => options.MaxConcurrentRequests = 1);
+        var images = new[] { GivenImage(), GivenImage(), GivenImage() };
+
+        var results = await Task.WhenAll(images.Select(image => service.Faces.CheckAsync(image, Ct)));
+
+        results.Should().AllSatisfy(result => result.Should().BeOfType<FaceCheck.Analyzed>().Which.Faces.Single().Person.Should().Be("Alice"));
+        var steps = new List<string>();
+        foreach (var request in immich.Requests)
+        {
+            var step = (request.Method, request.Path) switch
+            {
+                ("POST", "/api/assets") => "upload",
+                ("GET", "/api/faces") => "faces of " + request.Query,
+                _ => null,
+            };
+            if (step is not null && (steps.Count == 0 || steps[^1] != step))
+            {
+                steps.Add(step);
+            }
+        }
+
+        steps.Should().HaveCount(6, "each upload is followed by the reads of its own faces only: {0}", string.Join(", ", steps));
+        steps.Where((_, index) => index % 2 == 0).Should().AllBe("upload");
+        steps.Where((_, index) => index % 2 == 1).Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
     public async Task A_face_with_a_person_is_final_even_while_Immich_is_busy_with_other_work()
     {
         await using var immich = await ImmichEmulator.StartAsync("3.1.0", Ct);

@@ -172,6 +172,25 @@ public sealed class MachineLearningFaceServiceTests : IDisposable
         await act.Should().ThrowAsync<FaceServiceUnavailableException>();
     }
 
+    [Fact]
+    public async Task However_many_files_are_checked_at_once_no_more_than_MaxConcurrentRequests_reach_the_ML_service()
+    {
+        await using var harness = await MachineLearningHarness.StartAsync(PostgresImmichDatabase.V31, Token, options => options.MaxConcurrentRequests = 2);
+        harness.Emulator.Answer = _ => MachineLearningEmulator.Faces(new MachineLearningEmulatorFace(_vectors.Random()));
+        harness.Emulator.Delay = TimeSpan.FromMilliseconds(50);
+        var images = new List<FaceCheckRequest>();
+        for (var i = 0; i < 6; i++)
+        {
+            images.Add(await harness.ImageAsync($"photo{i}.jpg", Token));
+        }
+
+        var checks = await Task.WhenAll(images.Select(image => harness.FaceService.CheckAsync(image, Token)));
+
+        checks.Should().AllBeOfType<FaceCheck.Analyzed>().And.AllSatisfy(check => ((FaceCheck.Analyzed)check).Faces.Should().ContainSingle());
+        harness.Emulator.Requests.Should().HaveCount(6);
+        harness.Emulator.MaxConcurrency.Should().BeLessThanOrEqualTo(2, "the preview and matching run outside the slots, the requests inside them");
+    }
+
     private static async Task<long> WaitingLocksAsync(PostgresImmichDatabase db)
     {
         await using var command = db.DataSource.CreateCommand("SELECT count(*) FROM pg_locks WHERE NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
