@@ -449,6 +449,7 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
         if (folder is not null && (!once || !_folders.ContainsKey(folder)))
         {
             _folders[folder] = FileIdentity.Of(folder);
+            _reported.RemoveWhere(key => key.StartsWith(folder + "\n", StringComparison.Ordinal)); // there again: a next absence is logged again
         }
     }
 
