@@ -236,6 +236,10 @@ internal static partial class Log
     [LoggerMessage(5012, LogLevel.Debug, "Scanned review and faces: {Count} files")]
     public static partial void ReviewScanned(this ILogger logger, int count);
 
+    // Data that can move (issue 12, part 4): 8150-8199
+    [LoggerMessage(8150, LogLevel.Warning, "Review files in {Folder} are gone, but not as a rejection: {Reason}. Their items stay pending; they are looked at again after each full scan")]
+    public static partial void ReviewFolderNotThere(this ILogger logger, string folder, string reason);
+
     [LoggerMessage(5013, LogLevel.Warning, "{FilePath} is in a folder whose name cannot be a person ({Folder}); left alone")]
     public static partial void UnusablePersonFolder(this ILogger logger, string filePath, string folder);
 
