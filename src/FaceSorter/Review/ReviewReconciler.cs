@@ -1,9 +1,11 @@
 using FaceSorter.Decisions;
 using FaceSorter.Hashing;
 using FaceSorter.Moving;
+using FaceSorter.Options;
 using FaceSorter.Pipeline;
 using FaceSorter.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FaceSorter.Review;
 
@@ -18,12 +20,12 @@ namespace FaceSorter.Review;
 /// <item>it appears elsewhere in review/ → the row follows it (category, name);</item>
 /// <item>a recorded faces file appears under another person → correction; back in review/ → un-approved;</item>
 /// <item>unknown content appears in faces/ and stays quiet → manual addition;</item>
-/// <item>a pending row's file is gone → <see cref="MissingItem"/>, settled by the monitor after the grace.</item>
+/// <item>a pending row's file is gone → <see cref="MissingItem"/>, settled by the monitor after <c>RejectGrace</c>.</item>
 /// </list>
 /// Not thread-safe: the monitor's single loop owns it. The store decides "exactly once"
 /// (<c>ApproveAsync</c> and <c>RejectAsync</c> only change pending rows).
 /// </summary>
-public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnMoves ownMoves, ReviewTree tree, TimeProvider clock, ILogger<ReviewReconciler> logger)
+public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnMoves ownMoves, ReviewTree tree, TimeProvider clock, IOptions<ReviewOptions> review, ILogger<ReviewReconciler> logger)
 {
     public const string ReviewedBy = "file-manager";
 
@@ -37,15 +39,22 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
     private readonly Dictionary<string, (long Length, DateTime LastWriteUtc, DateTimeOffset Since)> _unsettled = new(StringComparer.Ordinal);
     private readonly Dictionary<long, MissingItem> _missing = [];
 
+    /// <summary>How long a pending row's file must stay gone (and a full scan begun after it went) before it is a rejection.</summary>
+    private readonly TimeSpan _grace = review.Value.RejectGrace;
+
+    /// <summary>How long unmatched content must stay unchanged before it is a manual addition: the grace, at least 1 s.</summary>
+    private readonly TimeSpan _quiet = review.Value.RejectGrace < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : review.Value.RejectGrace;
+
+    /// <summary>Counts the full scans begun (<see cref="BeginScan"/>); a missing item remembers the count it went missing in.</summary>
+    private long _scanGeneration;
+
     public FileIndex Index { get; } = new();
 
-    public IReadOnlyCollection<MissingItem> Missing => _missing.Values;
+    /// <summary>True when an item went missing since the last full scan began, so no scan has yet confirmed it gone.</summary>
+    public bool AnyMissingAwaitsScan => _missing.Values.Any(item => item.ScanGeneration >= _scanGeneration);
 
-    /// <summary>How long unmatched content must stay unchanged before it is a manual addition.</summary>
-    public TimeSpan Quiet { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Bumped by the monitor at the start of every full scan.</summary>
-    public long ScanGeneration { get; set; }
+    /// <summary>The monitor calls this as it begins every full scan.</summary>
+    public void BeginScan() => _scanGeneration++;
 
     /// <summary>Start-up: index the files the records account for; pending rows whose file is gone are missing.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
@@ -59,7 +68,7 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
             }
             else
             {
-                _missing[row.Id] = new MissingItem(row.Id, row.FilePath, row.FileHash, clock.GetUtcNow(), ScanGeneration);
+                _missing[row.Id] = new MissingItem(row.Id, row.FilePath, row.FileHash, clock.GetUtcNow(), _scanGeneration);
             }
         }
 
@@ -133,11 +142,11 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
         var recorded = place.Kind == PlaceKind.Faces
             ? await ArriveInFacesAsync(path, place.Folder!, hash, cancellationToken)
             : await ArriveInReviewAsync(path, place.Folder!, hash, cancellationToken);
-        if (recorded is null && now - since < Quiet)
+        if (recorded is null && now - since < _quiet)
         {
             // Matches nothing yet: maybe a partial copy, maybe the user's own file. Decide when quiet.
             _unsettled[path] = (length, lastWrite, since);
-            return since + Quiet;
+            return since + _quiet;
         }
 
         _unsettled.Remove(path);
@@ -168,10 +177,10 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
 
     /// <summary>
     /// Settles missing rows: moved to an unrecorded copy → approval or category move at once; gone
-    /// everywhere for <paramref name="grace"/> and through a full scan → rejection. Returns the
-    /// earliest time one is due, or null when none is left.
+    /// everywhere for <c>RejectGrace</c> and through a full scan → rejection (only when
+    /// <paramref name="mayReject"/>). Returns the earliest time one is due, or null when none is left.
     /// </summary>
-    public async Task<DateTimeOffset?> SettleMissingAsync(TimeSpan grace, bool mayReject, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset?> SettleMissingAsync(bool mayReject, CancellationToken cancellationToken)
     {
         DateTimeOffset? next = null;
         foreach (var item in _missing.Values.ToList())
@@ -181,8 +190,8 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
                 continue;
             }
 
-            var due = item.Since + grace;
-            if (due > clock.GetUtcNow() || item.ScanGeneration >= ScanGeneration || !mayReject)
+            var due = item.Since + _grace;
+            if (due > clock.GetUtcNow() || item.ScanGeneration >= _scanGeneration || !mayReject)
             {
                 next = next is null || due < next ? due : next;
                 continue;
@@ -221,7 +230,7 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
             return;
         }
 
-        var item = new MissingItem(row.Id, row.FilePath, row.FileHash, clock.GetUtcNow(), ScanGeneration);
+        var item = new MissingItem(row.Id, row.FilePath, row.FileHash, clock.GetUtcNow(), _scanGeneration);
         if (!await FollowCopyAsync(item, cancellationToken))
         {
             _missing[row.Id] = item;
