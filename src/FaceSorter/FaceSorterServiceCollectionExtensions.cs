@@ -7,6 +7,7 @@ using FaceSorter.Moving;
 using FaceSorter.Notifications;
 using FaceSorter.Options;
 using FaceSorter.Pipeline;
+using FaceSorter.Pipeline.Stages;
 using FaceSorter.Review;
 using FaceSorter.Settling;
 using FaceSorter.Storage;
@@ -114,7 +115,7 @@ public static class FaceSorterServiceCollectionExtensions
             return builder.Build();
         });
         services.TryAddSingleton<StoreLocation>();
-        services.TryAddSingleton<IFaceSorterStore>(provider =>
+        services.TryAddSingleton<FaceSorterStore>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var clock = provider.GetRequiredService<TimeProvider>();
@@ -125,7 +126,28 @@ public static class FaceSorterServiceCollectionExtensions
                 _ => throw new NotSupportedException($"{DatabaseOptions.Section}:Provider = {options.Provider} is not available in this build"),
             };
         });
+        return services.AddFaceSorterStoreRoles();
+    }
+
+    /// <summary>
+    /// The registered <see cref="FaceSorterStore"/> under each of its roles: one instance for all, so
+    /// consumers take only the roles they use.
+    /// </summary>
+    public static IServiceCollection AddFaceSorterStoreRoles(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IStoreSchema>(Store);
+        services.TryAddSingleton<IContentClaims>(Store);
+        services.TryAddSingleton<IMoveJournal>(Store);
+        services.TryAddSingleton<IHeldFiles>(Store);
+        services.TryAddSingleton<IReviewQueue>(Store);
+        services.TryAddSingleton<IDownloadRecords>(Store);
+        services.TryAddSingleton<ILearnedFaces>(Store);
+        services.TryAddSingleton<IApprovalAssignments>(Store);
+        services.TryAddSingleton<ISortStatistics>(Store);
+        services.TryAddSingleton<IStoredSettings>(Store);
         return services;
+
+        static FaceSorterStore Store(IServiceProvider provider) => provider.GetRequiredService<FaceSorterStore>();
     }
 
     /// <summary>The drop-folder watcher and the sorting pipeline (the face service is added by its mode).</summary>
@@ -145,6 +167,9 @@ public static class FaceSorterServiceCollectionExtensions
         services.AddSingleton<OpenWriterProbe>();
         services.TryAddSingleton(_ => WriterVisibility.Detect());
         services.AddSingleton<WriteActivity>();
+        services.AddSingleton<HashStage>();
+        services.AddSingleton<FaceCheckStage>();
+        services.AddSingleton<MoveStage>();
         services.AddSingleton<SortingPipeline>();
         services.AddSingleton<LateWrites>();
         services.AddSingleton<SidecarRouter>();

@@ -64,6 +64,9 @@ internal static partial class Log
     [LoggerMessage(1103, LogLevel.Warning, "inotify's queue overflowed: write activity in the drop folder is unknown until files change again (the longer quiet period applies where the open-writer check is blind)")]
     public static partial void WriteActivityOverflow(this ILogger logger);
 
+    [LoggerMessage(8100, LogLevel.Warning, "The open-writer check cannot see processes outside FaceSorter's PID namespace ({Reason}): a file such a process writes is taken only after inotify saw it closed, or, if its writer started before FaceSorter, after {BlindSettleTime} of quiet. Fix: share the host's PID namespace (podman/docker run --pid host; compose: pid: host)")]
+    public static partial void WriterCheckOwnPidNamespace(this ILogger logger, string reason, TimeSpan blindSettleTime);
+
     [LoggerMessage(1150, LogLevel.Warning, "{FilePath} is stored as {Destination}: its name with the review prefix or clash suffix would be longer than {NameMax} bytes, so the end of the name before the extension was cut")]
     public static partial void NameShortened(this ILogger logger, string filePath, string destination, int nameMax);
 

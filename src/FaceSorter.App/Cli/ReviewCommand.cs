@@ -55,7 +55,7 @@ internal static class ReviewCommand
 
     private static async Task<ReviewActions> ActionsAsync(Microsoft.Extensions.Hosting.IHost host, CancellationToken cancellationToken)
     {
-        await host.Services.GetRequiredService<IFaceSorterStore>().MigrateAsync(cancellationToken);
+        await host.Services.GetRequiredService<IStoreSchema>().MigrateAsync(cancellationToken);
         return host.Services.GetRequiredService<ReviewActions>(); // the query host's journalled mover, no pipeline
 
     }
@@ -90,10 +90,9 @@ internal static class ReviewCommand
             }
 
             using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterVerb.Query, quiet: true);
-            var store = host.Services.GetRequiredService<IFaceSorterStore>();
-            await store.MigrateAsync(cancellationToken);
+            await host.Services.GetRequiredService<IStoreSchema>().MigrateAsync(cancellationToken);
             var showAll = parse.GetValue(all);
-            var items = await store.ListReviewAsync(only, showAll ? null : ReviewAction.Pending, cancellationToken);
+            var items = await host.Services.GetRequiredService<IReviewQueue>().ListReviewAsync(only, showAll ? null : ReviewAction.Pending, cancellationToken);
             if (parse.GetValue(CommonOptions.Json))
             {
                 await parse.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(items.Select(ReviewJson.From)));

@@ -24,9 +24,8 @@ internal static class StatsCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterVerb.Query, quiet: true);
-            var store = host.Services.GetRequiredService<IFaceSorterStore>();
-            await store.MigrateAsync(cancellationToken);
-            var stats = await store.GetStatsAsync(parse.GetValue(days), host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
+            await host.Services.GetRequiredService<IStoreSchema>().MigrateAsync(cancellationToken);
+            var stats = await host.Services.GetRequiredService<ISortStatistics>().GetStatsAsync(parse.GetValue(days), host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
             await parse.InvocationConfiguration.Output.WriteLineAsync(parse.GetValue(CommonOptions.Json) ? ToJson(stats) : ToText(stats));
             return 0;
         });

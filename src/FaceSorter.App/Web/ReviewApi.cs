@@ -65,7 +65,7 @@ internal static class ReviewApi
 
     public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetThumbnailAsync([AsParameters] WebServices services, long id, CancellationToken cancellationToken)
     {
-        var item = await services.Store.GetReviewItemAsync(id, cancellationToken);
+        var item = await services.ReviewQueue.GetReviewItemAsync(id, cancellationToken);
         if (item is null || !ServableFile(services, item))
         {
             return Problem(StatusCodes.Status404NotFound, "No such file", $"review item {id} has no file in review/ or faces/");
@@ -79,7 +79,7 @@ internal static class ReviewApi
 
     public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetFileAsync([AsParameters] WebServices services, long id, CancellationToken cancellationToken)
     {
-        var item = await services.Store.GetReviewItemAsync(id, cancellationToken);
+        var item = await services.ReviewQueue.GetReviewItemAsync(id, cancellationToken);
         if (item is null || !ServableFile(services, item))
         {
             return Problem(StatusCodes.Status404NotFound, "No such file", $"review item {id} has no file in review/ or faces/");
@@ -90,7 +90,7 @@ internal static class ReviewApi
 
     public static async Task<Ok<Dictionary<string, object?>>> GetReviewStatsAsync([AsParameters] WebServices services, CancellationToken cancellationToken)
     {
-        var counts = await services.Store.CountReviewAsync(cancellationToken);
+        var counts = await services.ReviewQueue.CountReviewAsync(cancellationToken);
         int Total(ReviewAction action) => counts.Where(count => count.Action == action).Sum(count => count.Count);
         return TypedResults.Ok(new Dictionary<string, object?>
         {
@@ -127,9 +127,9 @@ internal static class ReviewApi
 
         var pageSize = size ?? DefaultPageSize;
         var pageNumber = page ?? 1;
-        var counts = PendingByCategory(await services.Store.CountReviewAsync(cancellationToken));
+        var counts = PendingByCategory(await services.ReviewQueue.CountReviewAsync(cancellationToken));
         var total = category is null ? counts.Values.Sum() : counts.GetValueOrDefault(category);
-        var rows = await services.Store.ListReviewPageAsync(category, ReviewAction.Pending, (int)Math.Min(int.MaxValue, (long)(pageNumber - 1) * pageSize), pageSize, cancellationToken);
+        var rows = await services.ReviewQueue.ListReviewPageAsync(category, ReviewAction.Pending, (int)Math.Min(int.MaxValue, (long)(pageNumber - 1) * pageSize), pageSize, cancellationToken);
         var pages = Math.Max(1, (total + pageSize - 1) / pageSize);
         return TypedResults.Ok(new QueuePage(rows.Select(ReviewJson.From).ToList(), total, pageNumber, pageSize, pages, category, counts));
     }

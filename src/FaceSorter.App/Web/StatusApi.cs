@@ -36,7 +36,7 @@ internal static class StatusApi
 
     public static async Task<Ok<StatusResponse>> GetStatusAsync([AsParameters] WebServices services, CancellationToken cancellationToken)
     {
-        var inReview = (await services.Store.CountReviewAsync(cancellationToken)).Where(count => count.Action == ReviewAction.Pending).Sum(count => count.Count);
+        var inReview = (await services.ReviewQueue.CountReviewAsync(cancellationToken)).Where(count => count.Action == ReviewAction.Pending).Sum(count => count.Count);
         var downSince = services.Outage.DownSince;
         return TypedResults.Ok(new StatusResponse(
             services.Settings.Enabled,
@@ -83,7 +83,7 @@ internal static class StatusApi
 
     public static async Task<Ok<Dictionary<string, object?>>> GetTodayAsync([AsParameters] WebServices services, CancellationToken cancellationToken)
     {
-        var stats = await services.Store.GetStatsAsync(1, services.Clock.GetUtcNow(), cancellationToken);
+        var stats = await services.Statistics.GetStatsAsync(1, services.Clock.GetUtcNow(), cancellationToken);
         return TypedResults.Ok(StatsJson.From(stats));
     }
 
@@ -97,7 +97,7 @@ internal static class StatusApi
 
         var window = days ?? 7;
         var now = services.Clock.GetUtcNow();
-        var json = StatsJson.From(await services.Store.GetStatsAsync(window, now, cancellationToken));
+        var json = StatsJson.From(await services.Statistics.GetStatsAsync(window, now, cancellationToken));
         json["per_day"] = await PerDayAsync(services, Math.Min(window, 60), now, cancellationToken);
         return TypedResults.Ok(json);
     }
@@ -126,7 +126,7 @@ internal static class StatusApi
     private static async Task<List<DayCount>> PerDayAsync(WebServices services, int days, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var endOfToday = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
-        var counts = (await services.Store.GetDailyCountsAsync(endOfToday.AddDays(-days), endOfToday, cancellationToken)).ToDictionary(count => count.Day);
+        var counts = (await services.Statistics.GetDailyCountsAsync(endOfToday.AddDays(-days), endOfToday, cancellationToken)).ToDictionary(count => count.Day);
         var result = new List<DayCount>(days);
         for (var back = days - 1; back >= 0; back--)
         {

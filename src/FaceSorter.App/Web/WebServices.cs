@@ -9,7 +9,8 @@ namespace FaceSorter.App.Web;
 
 /// <summary>What the endpoints need, bound with <c>[AsParameters]</c> so each handler's signature stays short.</summary>
 internal sealed class WebServices(
-    IFaceSorterStore store,
+    IReviewQueue reviewQueue,
+    ISortStatistics statistics,
     ReviewActions actions,
     SortingSettings settings,
     ImmichOutage outage,
@@ -18,7 +19,8 @@ internal sealed class WebServices(
     TimeProvider clock,
     IOptions<DirectoriesOptions> directories)
 {
-    public IFaceSorterStore Store { get; } = store;
+    public IReviewQueue ReviewQueue { get; } = reviewQueue;
+    public ISortStatistics Statistics { get; } = statistics;
     public ReviewActions Actions { get; } = actions;
     public SortingSettings Settings { get; } = settings;
     public ImmichOutage Outage { get; } = outage;

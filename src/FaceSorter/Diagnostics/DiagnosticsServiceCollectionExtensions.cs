@@ -20,7 +20,7 @@ public static class DiagnosticsServiceCollectionExtensions
         services.TryAddSingleton(parts);
         services.AddImmichServerClient();
         services.TryAddSingleton(provider => new StoreCheck(
-            provider.GetRequiredService<Storage.IFaceSorterStore>(),
+            provider.GetRequiredService<Storage.ISortStatistics>(),
             provider.GetRequiredService<IOptions<DatabaseOptions>>().Value,
             provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ImmichServerChecks>();

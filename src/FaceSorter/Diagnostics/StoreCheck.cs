@@ -14,7 +14,7 @@ namespace FaceSorter.Diagnostics;
 /// is a failure. SQLite is opened with <c>Mode=ReadOnly</c> and only when the file exists; writability
 /// is asked with <c>access(W_OK)</c>. The stats line is read only from a store at the current schema.
 /// </summary>
-public sealed class StoreCheck(IFaceSorterStore store, DatabaseOptions options, TimeProvider clock)
+public sealed class StoreCheck(ISortStatistics store, DatabaseOptions options, TimeProvider clock)
 {
     private const string Name = "Store";
     private const string Key = DatabaseOptions.Section + ":ConnectionString";

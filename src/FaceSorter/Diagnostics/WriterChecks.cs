@@ -4,17 +4,39 @@ using FaceSorter.Settling;
 namespace FaceSorter.Diagnostics;
 
 /// <summary>
-/// Whether a file another user is still writing can be recognised (the <c>/proc</c> scan's reach),
+/// Whether a file another user, or a process outside our PID namespace, is still writing can be
+/// recognised (the <c>/proc</c> scan's reach),
 /// and whether the config file gives its secrets away to every user on the machine.
 /// </summary>
 public static class WriterChecks
 {
-    public static DoctorCheck WriterCheck(WriterVisibility visibility, SortingOptions sorting) => visibility.SeesOtherUsers
-        ? DoctorCheck.Ok("Writer check", $"sees every user's open files ({visibility.Reason}); inotify's close-after-write covers every writer too")
-        : DoctorCheck.Warning(
-            "Writer check",
-            $"cannot see other users' open files ({visibility.Reason}): another user's download is taken once inotify saw it closed, or, if it began before FaceSorter started, after {sorting.BlindSettleTime} of quiet ({SortingOptions.Section}:BlindSettleTime)",
-            "run FaceSorter as the user who downloads, or grant it CAP_SYS_PTRACE (AmbientCapabilities=CAP_SYS_PTRACE in the unit); a drop folder on NFS/SMB/FUSE gets no inotify events from other machines");
+    public static DoctorCheck WriterCheck(WriterVisibility visibility, SortingOptions sorting)
+    {
+        const string name = "Writer check";
+        if (visibility.SeesEveryWriter)
+        {
+            return DoctorCheck.Ok(name, $"sees every user's open files ({visibility.Reason}); inotify's close-after-write covers every writer too");
+        }
+
+        var unseen = new List<string>();
+        var fixes = new List<string>();
+        if (!visibility.SeesOtherUsers)
+        {
+            unseen.Add($"other users' open files ({visibility.Reason})");
+            fixes.Add("run FaceSorter as the user who downloads, or grant it CAP_SYS_PTRACE (AmbientCapabilities=CAP_SYS_PTRACE in the unit)");
+        }
+
+        if (visibility.OtherNamespaceHidden is { } hidden)
+        {
+            unseen.Add($"the open files of processes outside its PID namespace ({hidden})");
+            fixes.Add("run the container with --pid host (compose: pid: host), as the downloader's uid, root or with CAP_SYS_PTRACE");
+        }
+
+        return DoctorCheck.Warning(
+            name,
+            $"cannot see {string.Join(", nor ", unseen)}: such a download is taken once inotify saw it closed, or, if it began before FaceSorter started, after {sorting.BlindSettleTime} of quiet ({SortingOptions.Section}:BlindSettleTime)",
+            string.Join("; ", fixes) + "; a drop folder on NFS/SMB/FUSE gets no inotify events from other machines");
+    }
 
     public static DoctorCheck Secrets(ConfigLocation config)
     {

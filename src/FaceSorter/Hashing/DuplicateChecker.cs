@@ -7,7 +7,7 @@ namespace FaceSorter.Hashing;
 /// rejected, or being sorted right now) is a duplicate. Which of two simultaneous copies is the original is
 /// decided by the store's unique constraint on the hash, never by timing.
 /// </summary>
-public sealed class DuplicateChecker(IFaceSorterStore store)
+public sealed class DuplicateChecker(IContentClaims store)
 {
     /// <summary>Null when this file is the original, else a description of the earlier copy.</summary>
     public async Task<string?> FindEarlierCopyAsync(string hash, string path, CancellationToken cancellationToken)

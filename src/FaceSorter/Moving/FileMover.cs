@@ -18,7 +18,7 @@ namespace FaceSorter.Moving;
 /// Moves are batched so that a burst of files costs one journal transaction and one fsync per
 /// directory, not one per file.
 /// </summary>
-public sealed class FileMover(IFaceSorterStore store, OwnMoves ownMoves, TimeProvider clock, ILogger<FileMover> logger)
+public sealed class FileMover(IMoveJournal store, OwnMoves ownMoves, TimeProvider clock, ILogger<FileMover> logger)
 {
     public async Task<IReadOnlyList<MoveResult>> MoveAsync(IReadOnlyList<MoveRequest> requests, CancellationToken cancellationToken)
     {

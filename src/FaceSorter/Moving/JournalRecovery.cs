@@ -20,7 +20,7 @@ namespace FaceSorter.Moving;
 /// Only moves out of this daemon's own folders are touched: with a shared PostgreSQL store another
 /// daemon's moves may be in progress right now.
 /// </summary>
-public sealed class JournalRecovery(IFaceSorterStore store, IOptions<DirectoriesOptions> directories, ILogger<JournalRecovery> logger)
+public sealed class JournalRecovery(IMoveJournal store, IOptions<DirectoriesOptions> directories, ILogger<JournalRecovery> logger)
 {
     public async Task<int> RecoverAsync(CancellationToken cancellationToken)
     {

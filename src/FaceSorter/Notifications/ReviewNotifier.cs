@@ -22,7 +22,7 @@ public sealed class ReviewNotifier : BackgroundService
 {
     public const string HttpClientName = "notify";
 
-    private readonly IFaceSorterStore _store;
+    private readonly IReviewQueue _store;
     private readonly ImmichOutage? _outage;
     private readonly IHttpClientFactory _http;
     private readonly TimeProvider _clock;
@@ -33,7 +33,7 @@ public sealed class ReviewNotifier : BackgroundService
     private long _lastSeenId = -1;                     // highest review id already counted (loop-owned)
     private DateTimeOffset? _firstUnsentAt;
 
-    public ReviewNotifier(IFaceSorterStore store, IHttpClientFactory http, TimeProvider clock, IOptions<NotificationOptions> options, ILogger<ReviewNotifier> logger, ImmichOutage? outage = null)
+    public ReviewNotifier(IReviewQueue store, IHttpClientFactory http, TimeProvider clock, IOptions<NotificationOptions> options, ILogger<ReviewNotifier> logger, ImmichOutage? outage = null)
     {
         _store = store;
         _http = http;

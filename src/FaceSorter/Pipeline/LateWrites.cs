@@ -16,33 +16,33 @@ namespace FaceSorter.Pipeline;
 /// it from review/ or faces/ would not do, and it gets its own name back. Completing that move
 /// withdraws its record and content claim in the same transaction (<see cref="RecordKind.Returned"/>).
 /// </summary>
-public sealed class LateWrites(FileMover mover, IFaceSorterStore store, InboxLedger ledger, TimeProvider clock, IOptions<SortingOptions> sorting, ILogger<LateWrites> logger)
+public sealed class LateWrites(FileMover mover, IMoveJournal store, InboxLedger ledger, TimeProvider clock, IOptions<SortingOptions> sorting, ILogger<LateWrites> logger)
 {
     private static readonly TimeSpan LookEvery = TimeSpan.FromSeconds(1);
     private readonly List<TakenFile> _taken = []; // sorted files still watched; guarded by itself
 
-    /// <summary>How the file at <paramref name="path"/> differs from what was hashed, or null when it does not (or is gone).</summary>
-    public static string? ChangeSince(SortItem item, string path)
+    /// <summary>How the file at its final path differs from what was hashed, or null when it does not (or is gone).</summary>
+    public static string? ChangeSince(SortedFile file)
     {
-        if (Watching.FileIdentity.StampOf(path) is not { } now)
+        if (Watching.FileIdentity.StampOf(file.FinalPath) is not { } now)
         {
             return null; // moved on (the user approved it) or removed: nothing to compare
         }
 
-        if (now.Length != item.File.Length)
+        if (now.Length != file.File.Length)
         {
-            return $"size {item.File.Length} -> {now.Length} bytes";
+            return $"size {file.File.Length} -> {now.Length} bytes";
         }
 
-        return now.LastWriteUtc != item.File.LastWriteUtc ? "modification time moved" : null;
+        return now.LastWriteUtc != file.File.LastWriteUtc ? "modification time moved" : null;
     }
 
     /// <summary>Keeps looking at a sorted file for <c>BlindSettleTime</c>.</summary>
-    public void Watch(SortItem item, string destination)
+    public void Watch(SortedFile file)
     {
         lock (_taken)
         {
-            _taken.Add(new TakenFile(item, destination, clock.GetUtcNow() + sorting.Value.BlindSettleTime));
+            _taken.Add(new TakenFile(file, clock.GetUtcNow() + sorting.Value.BlindSettleTime));
         }
     }
 
@@ -67,13 +67,14 @@ public sealed class LateWrites(FileMover mover, IFaceSorterStore store, InboxLed
     /// under its own name or a clash-free variant), and recovery completes that after a crash, so no
     /// record is left pointing at a file that went back. The ledger lets the drop-folder path go either way.
     /// </summary>
-    public async Task ReturnAsync(SortItem item, string destination, string change, CancellationToken cancellationToken)
+    public async Task ReturnAsync(SortedFile file, string change, CancellationToken cancellationToken)
     {
-        logger.ChangedAfterTaken(item.File.Path, destination, change);
+        var destination = file.FinalPath;
+        logger.ChangedAfterTaken(file.File.Path, destination, change);
         try
         {
-            var back = new MoveRequest(destination, Path.GetDirectoryName(item.File.Path)!, item.File.Name,
-                new OutcomeRecord(RecordKind.Returned, item.Hash, item.File.Source, null, null, $"changed after it was taken ({change})", 0, null, null));
+            var back = new MoveRequest(destination, Path.GetDirectoryName(file.File.Path)!, file.File.Name,
+                new OutcomeRecord(RecordKind.Returned, file.Hash, file.File.Source, null, null, $"changed after it was taken ({change})", 0, null, null));
             var result = (await mover.MoveAsync([back], cancellationToken))[0];
             if (result.FinalPath is not { } returned)
             {
@@ -86,7 +87,7 @@ public sealed class LateWrites(FileMover mover, IFaceSorterStore store, InboxLed
         }
         finally
         {
-            ledger.Finish(item.File.Path); // the monitor looks at the drop-folder path again
+            ledger.Finish(file.File.Path); // the monitor looks at the drop-folder path again
         }
     }
 
@@ -102,7 +103,7 @@ public sealed class LateWrites(FileMover mover, IFaceSorterStore store, InboxLed
 
         foreach (var taken in due)
         {
-            if (ChangeSince(taken.Item, taken.Destination) is not { } change)
+            if (ChangeSince(taken.File) is not { } change)
             {
                 continue;
             }
@@ -114,12 +115,12 @@ public sealed class LateWrites(FileMover mover, IFaceSorterStore store, InboxLed
 
             try
             {
-                await ReturnAsync(taken.Item, taken.Destination, change, stoppingToken);
+                await ReturnAsync(taken.File, change, stoppingToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 // The store or the disk is failing: the file stays sorted with its record; the loop goes on.
-                logger.FileFailed(exception, taken.Destination, $"changed after it was taken, but could not be sent back: {exception.Message}");
+                logger.FileFailed(exception, taken.File.FinalPath, $"changed after it was taken, but could not be sent back: {exception.Message}");
             }
         }
     }

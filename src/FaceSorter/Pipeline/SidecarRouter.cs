@@ -18,7 +18,7 @@ namespace FaceSorter.Pipeline;
 /// </list>
 /// Each hold is logged once per reason.
 /// </summary>
-public sealed class SidecarRouter(FileMover mover, IFaceSorterStore store, ILogger<SidecarRouter> logger)
+public sealed class SidecarRouter(FileMover mover, IMoveJournal journal, IHeldFiles heldFiles, IDownloadRecords downloadRecords, IReviewQueue reviewQueue, ILogger<SidecarRouter> logger)
 {
     // The reason last recorded per held sidecar, so a re-check that finds nothing new logs nothing.
     private readonly Dictionary<string, string> _held = new(StringComparer.Ordinal);
@@ -72,7 +72,7 @@ public sealed class SidecarRouter(FileMover mover, IFaceSorterStore store, ILogg
         var directory = Path.GetDirectoryName(path)!;
         var dot = name.IndexOf('.', StringComparison.Ordinal);
         var prefix = Path.Combine(directory, dot > 0 ? name[..dot] : name);
-        var moves = (await store.FindSortedFromAsync(prefix, cancellationToken))
+        var moves = (await journal.FindSortedFromAsync(prefix, cancellationToken))
             .Where(move => move.Kind != RecordKind.Companion && string.Equals(Path.GetDirectoryName(move.SourcePath), directory, StringComparison.Ordinal))
             .ToList();
         if (Sidecars.FindOwner(name, moves.Select(move => Path.GetFileName(move.SourcePath))) is not { StillDownloading: false } owner)
@@ -91,8 +91,8 @@ public sealed class SidecarRouter(FileMover mover, IFaceSorterStore store, ILogg
             return File.Exists(owner.DestinationPath) ? owner.DestinationPath : null;
         }
 
-        var downloads = (await store.ListDownloadsAsync(hash, cancellationToken)).Select(download => download.FilePath);
-        var reviews = (await store.FindReviewByHashAsync(hash, cancellationToken)).Select(review => review.FilePath);
+        var downloads = (await downloadRecords.ListDownloadsAsync(hash, cancellationToken)).Select(download => download.FilePath);
+        var reviews = (await reviewQueue.FindReviewByHashAsync(hash, cancellationToken)).Select(review => review.FilePath);
         return downloads.Concat(reviews).FirstOrDefault(File.Exists);
     }
 
@@ -111,12 +111,12 @@ public sealed class SidecarRouter(FileMover mover, IFaceSorterStore store, ILogg
 
         if (result.FinalPath is { } finalPath)
         {
-            await store.CompleteMovesAsync([new CompletedMove(result.JournalId!.Value, finalPath)], CancellationToken.None);
+            await journal.CompleteMovesAsync([new CompletedMove(result.JournalId!.Value, finalPath)], CancellationToken.None);
             logger.SidecarFollowed(path, finalPath, ownerNow);
         }
 
         _held.Remove(path);
-        await store.ReleaseHoldAsync(path, cancellationToken);
+        await heldFiles.ReleaseHoldAsync(path, cancellationToken);
         return SidecarStep.Moved;
     }
 
@@ -128,7 +128,7 @@ public sealed class SidecarRouter(FileMover mover, IFaceSorterStore store, ILogg
         }
 
         logger.SidecarHeld(path, reason);
-        await store.HoldAsync(path, reason, cancellationToken);
+        await heldFiles.HoldAsync(path, reason, cancellationToken);
         _held[path] = reason;
         return step;
     }

@@ -1,9 +1,7 @@
 using System.Threading.Channels;
-using FaceSorter.Decisions;
-using FaceSorter.Hashing;
 using FaceSorter.Immich;
-using FaceSorter.Moving;
 using FaceSorter.Options;
+using FaceSorter.Pipeline.Stages;
 using FaceSorter.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -13,11 +11,14 @@ namespace FaceSorter.Pipeline;
 
 /// <summary>
 /// Owns the bounded channels between the stages and their reader loops:
-/// settled files → hash + duplicate check (2 workers) → Immich check (<c>Immich:MaxConcurrentRequests</c>
-/// workers) → decide + move + record (1 worker, in batches). Every channel is bounded with
-/// <see cref="BoundedChannelFullMode.Wait"/>: a full pipeline makes its producer wait and never
-/// drops a file. Stages know nothing about channels.
-/// A sorted file is then watched for late writes (<see cref="LateWrites"/>).
+/// settled files → <see cref="HashStage"/> (hash + duplicate check, 2 workers) → <see cref="FaceCheckStage"/>
+/// (<c>Immich:MaxConcurrentRequests</c> workers) → <see cref="SortPlan"/> + <see cref="MoveStage"/>
+/// (decide + move + record, 1 worker, in batches). Each channel carries the record of its boundary
+/// (<see cref="InboxFile"/>, <see cref="HashedFile"/>, <see cref="CheckedFile"/>). Every channel is bounded
+/// with <see cref="BoundedChannelFullMode.Wait"/>: a full pipeline makes its producer wait and never
+/// drops a file. Stages know nothing about channels; this class routes what they return, ends each
+/// file's journey (the ledger, the run summary, the held-file reason) and turns a stage's failure into
+/// that file's held reason. A sorted file is then watched for late writes (<see cref="LateWrites"/>).
 /// </summary>
 public sealed class SortingPipeline : BackgroundService
 {
@@ -25,13 +26,13 @@ public sealed class SortingPipeline : BackgroundService
     private const int MaxMoveBatch = 128;
 
     private readonly Channel<InboxFile> _settled;
-    private readonly Channel<SortItem> _toCheck;
-    private readonly Channel<SortItem> _toMove;
-    private readonly Hasher _hasher;
-    private readonly DuplicateChecker _duplicates;
-    private readonly FaceChecker _faces;
-    private readonly FileMover _mover;
-    private readonly IFaceSorterStore _store;
+    private readonly Channel<HashedFile> _toCheck;
+    private readonly Channel<CheckedFile> _toMove;
+    private readonly HashStage _hashing;
+    private readonly FaceCheckStage _checking;
+    private readonly MoveStage _moving;
+    private readonly IHeldFiles _heldFiles;
+    private readonly IContentClaims _claims;
     private readonly SortingSettings _settings;
     private readonly InboxLedger _ledger;
     private readonly RunSummary _summary;
@@ -42,11 +43,11 @@ public sealed class SortingPipeline : BackgroundService
     private readonly ILogger<SortingPipeline> _logger;
 
     public SortingPipeline(
-        Hasher hasher,
-        DuplicateChecker duplicates,
-        FaceChecker faces,
-        FileMover mover,
-        IFaceSorterStore store,
+        HashStage hashing,
+        FaceCheckStage checking,
+        MoveStage moving,
+        IHeldFiles heldFiles,
+        IContentClaims claims,
         SortingSettings settings,
         InboxLedger ledger,
         RunSummary summary,
@@ -57,11 +58,11 @@ public sealed class SortingPipeline : BackgroundService
         LateWrites lateWrites,
         ILogger<SortingPipeline> logger)
     {
-        _hasher = hasher;
-        _duplicates = duplicates;
-        _faces = faces;
-        _mover = mover;
-        _store = store;
+        _hashing = hashing;
+        _checking = checking;
+        _moving = moving;
+        _heldFiles = heldFiles;
+        _claims = claims;
         _settings = settings;
         _ledger = ledger;
         _summary = summary;
@@ -72,8 +73,8 @@ public sealed class SortingPipeline : BackgroundService
         _logger = logger;
         var capacity = sorting.Value.PipelineCapacity;
         _settled = Channel.CreateBounded<InboxFile>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = true });
-        _toCheck = Channel.CreateBounded<SortItem>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait });
-        _toMove = Channel.CreateBounded<SortItem>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+        _toCheck = Channel.CreateBounded<HashedFile>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait });
+        _toMove = Channel.CreateBounded<CheckedFile>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     }
 
     /// <summary>Where the drop-folder monitor hands settled files in.</summary>
@@ -119,79 +120,51 @@ public sealed class SortingPipeline : BackgroundService
     {
         await foreach (var file in ReadUntilStopped(_settled.Reader, stoppingToken))
         {
-            await RunStageAsync(file, () => HashAsync(file, stoppingToken), stoppingToken);
+            await RunStageAsync(file, null, () => HashAsync(file, stoppingToken), stoppingToken);
         }
     }
 
     private async Task HashAsync(InboxFile file, CancellationToken cancellationToken)
     {
-        if (!File.Exists(file.Path))
+        switch (await _hashing.HashAsync(file, cancellationToken))
         {
-            _logger.FileVanished(file.Path);
-            _ledger.Finish(file.Path);
-            return;
+            case HashOutcome.ToCheck toCheck:
+                await _toCheck.Writer.WriteAsync(toCheck.File, cancellationToken);
+                break;
+            case HashOutcome.Known known:
+                await _toMove.Writer.WriteAsync(known.File, cancellationToken);
+                break;
+            case HashOutcome.Changed:
+                _logger.ChangedWhileHashing(file.Path);
+                _ledger.Requeue(file.Path);
+                break;
+            case HashOutcome.Gone:
+                Vanished(file);
+                break;
         }
-
-        if (ImageSniffer.WhyNotAnImage(file.Path, file.Length) is { } notAnImage)
-        {
-            await _toMove.Writer.WriteAsync(new SortItem(file, Input: DecisionInput.Invalid(notAnImage)), cancellationToken);
-            return;
-        }
-
-        var hash = await _hasher.HashAsync(file.Path, file.Length, file.LastWriteUtc, cancellationToken);
-        if (hash is null)
-        {
-            _logger.ChangedWhileHashing(file.Path);
-            _ledger.Requeue(file.Path);
-            return;
-        }
-
-        var item = new SortItem(file, hash);
-        if (await _duplicates.FindEarlierCopyAsync(hash, file.Path, cancellationToken) is { } earlier)
-        {
-            await _toMove.Writer.WriteAsync(item with { Input = DecisionInput.Duplicate(earlier) }, cancellationToken);
-            return;
-        }
-
-        await _toCheck.Writer.WriteAsync(item, cancellationToken);
     }
 
     private async Task CheckLoopAsync(CancellationToken stoppingToken)
     {
-        await foreach (var item in ReadUntilStopped(_toCheck.Reader, stoppingToken))
+        await foreach (var hashed in ReadUntilStopped(_toCheck.Reader, stoppingToken))
         {
-            await RunStageAsync(item.File, () => CheckAsync(item, stoppingToken), stoppingToken, item.Hash);
+            await RunStageAsync(hashed.File, hashed.Hash, () => CheckAsync(hashed, stoppingToken), stoppingToken);
         }
     }
 
-    private async Task CheckAsync(SortItem item, CancellationToken cancellationToken)
-    {
-        var check = await _faces.CheckAsync(new FaceCheckRequest(item.File.Path, item.Hash!, item.File.Length), waitOutOutages: !_mode.ScanOnce, cancellationToken);
-        var next = check switch
-        {
-            FaceCheck.Analyzed analyzed => item.WithFaces(analyzed),
-            FaceCheck.Unreadable unreadable => item with { Input = DecisionInput.Invalid($"Immich cannot read it: {unreadable.Reason}") },
-            FaceCheck.NotAccepted notAccepted => item with { Input = DecisionInput.Invalid(notAccepted.Reason) },
-            _ => throw new InvalidOperationException($"unknown face check result {check}"),
-        };
-        if (next.AssetNote is { } note)
-        {
-            _logger.FaceNote(item.File.Path, note);
-        }
-
-        await _toMove.Writer.WriteAsync(next, cancellationToken);
-    }
+    private async Task CheckAsync(HashedFile file, CancellationToken cancellationToken) =>
+        await _toMove.Writer.WriteAsync(await _checking.CheckAsync(file, cancellationToken), cancellationToken);
 
     private async Task MoveLoopAsync(CancellationToken stoppingToken)
     {
         var reader = _toMove.Reader;
-        var batch = new List<SortItem>(MaxMoveBatch);
+        var batch = new List<CheckedFile>(MaxMoveBatch);
         while (await WaitToReadAsync(reader, stoppingToken))
         {
             batch.Clear();
-            while (batch.Count < MaxMoveBatch && reader.TryRead(out var item))
+            while (batch.Count < MaxMoveBatch && reader.TryRead(out var file))
             {
-                batch.Add(item);
+                batch.Add(file);
             }
 
             // The batch in hand is finished even while stopping: a move is never left half-done.
@@ -199,78 +172,54 @@ public sealed class SortingPipeline : BackgroundService
         }
     }
 
-    private async Task MoveBatchAsync(List<SortItem> batch, CancellationToken cancellationToken)
+    private async Task MoveBatchAsync(List<CheckedFile> batch, CancellationToken cancellationToken)
     {
         var rules = _settings.Rules;
-        var requests = new List<MoveRequest>(batch.Count);
-        var decisions = new List<Decision>(batch.Count);
-        foreach (var item in batch)
+        var decided = batch.ConvertAll(file => SortPlan.Decide(file, rules, _directories));
+        foreach (var outcome in await _moving.MoveAsync(decided, cancellationToken))
         {
-            var decision = Decider.Decide(item.Input!, rules);
-            decisions.Add(decision);
-            requests.Add(SortPlan.For(item, decision, _directories));
-        }
-
-        IReadOnlyList<MoveResult> results;
-        try
-        {
-            results = await _mover.MoveAsync(requests, cancellationToken);
-        }
-        catch (Exception exception)
-        {
-            // The journal could not be written (database unavailable, disk full): nothing was moved.
-            foreach (var item in batch)
+            switch (outcome)
             {
-                await FailAsync(item.File, exception, exception.Message, item.Hash, cancellationToken);
+                case MoveOutcome.Moved moved:
+                    await FinishAsync(moved.File, cancellationToken);
+                    break;
+                case MoveOutcome.Failed failed:
+                    await FailAsync(failed.Decided.File, failed.Error, failed.Reason, failed.Decided.Hash, cancellationToken);
+                    break;
+                case MoveOutcome.Vanished vanished:
+                    Vanished(vanished.Decided.File);
+                    break;
             }
-
-            return;
-        }
-
-        var completed = results.Where(result => result.FinalPath is not null).Select(result => new CompletedMove(result.JournalId!.Value, result.FinalPath!)).ToList();
-        await _store.CompleteMovesAsync(completed, cancellationToken);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            await ReportAsync(batch[i], decisions[i], results[i], cancellationToken);
         }
     }
 
-    private async Task ReportAsync(SortItem item, Decision decision, MoveResult result, CancellationToken cancellationToken)
+    private async Task FinishAsync(SortedFile file, CancellationToken cancellationToken)
     {
-        if (result.Error is { } error)
+        if (LateWrites.ChangeSince(file) is { } change)
         {
-            await FailAsync(item.File, error, $"move failed: {error.Message}", item.Hash, cancellationToken);
-            return;
-        }
-
-        if (result.FinalPath is not { } finalPath)
-        {
-            _logger.FileVanished(item.File.Path);
-            _ledger.Finish(item.File.Path);
-            return;
-        }
-
-        if (LateWrites.ChangeSince(item, finalPath) is { } change)
-        {
-            await _lateWrites.ReturnAsync(item, finalPath, change, cancellationToken);
+            await _lateWrites.ReturnAsync(file, change, cancellationToken);
             return;
         }
 
         if (!_mode.ScanOnce)
         {
-            _lateWrites.Watch(item, finalPath);
+            _lateWrites.Watch(file);
         }
 
-        var destination = Path.GetRelativePath(decision.IsSorted ? _directories.Faces : _directories.Review, finalPath);
-        var area = decision.IsSorted ? "faces" : "review";
-        _logger.FileSorted(item.File.Path, $"{area}/{destination}", decision.Detail);
-        _summary.Sorted(decision.IsSorted ? $"faces/{decision.Person}" : $"review/{decision.Category}");
-        _ledger.Finish(item.File.Path);
-        await _store.ReleaseHoldAsync(item.File.Path, cancellationToken);
+        _logger.FileSorted(file.File.Path, SortPlan.Shown(file, _directories), file.Decision.Detail);
+        _summary.Sorted(SortPlan.FolderOf(file.Decision));
+        _ledger.Finish(file.File.Path);
+        await _heldFiles.ReleaseHoldAsync(file.File.Path, cancellationToken);
+    }
+
+    private void Vanished(InboxFile file)
+    {
+        _logger.FileVanished(file.Path);
+        _ledger.Finish(file.Path);
     }
 
     /// <summary>Runs one stage for one file; a failure ends that file's journey, never the loop.</summary>
-    private async Task RunStageAsync(InboxFile file, Func<Task> stage, CancellationToken stoppingToken, string? hash = null)
+    private async Task RunStageAsync(InboxFile file, string? hash, Func<Task> stage, CancellationToken stoppingToken)
     {
         try
         {
@@ -282,8 +231,7 @@ public sealed class SortingPipeline : BackgroundService
         }
         catch (FileNotFoundException)
         {
-            _logger.FileVanished(file.Path);
-            _ledger.Finish(file.Path);
+            Vanished(file);
         }
         catch (FaceServiceUnavailableException exception)
         {
@@ -304,10 +252,10 @@ public sealed class SortingPipeline : BackgroundService
         {
             if (hash is not null)
             {
-                await _store.ReleaseClaimAsync(hash, file.Path, cancellationToken);
+                await _claims.ReleaseClaimAsync(hash, file.Path, cancellationToken);
             }
 
-            await _store.HoldAsync(file.Path, reason, cancellationToken);
+            await _heldFiles.HoldAsync(file.Path, reason, cancellationToken);
         }
         catch (Exception)
         {

@@ -10,7 +10,7 @@ namespace FaceSorter.Pipeline;
 /// and the whitelist and blacklist. Persisted in the store so they survive a restart; until changed
 /// there, the lists come from the config file.
 /// </summary>
-public sealed class SortingSettings(IFaceSorterStore store, IOptions<SortingOptions> options)
+public sealed class SortingSettings(IStoredSettings store, IOptions<SortingOptions> options)
 {
     private const string EnabledKey = "sorting.enabled";
     private const string WhitelistKey = "rules.whitelist";

@@ -14,7 +14,7 @@ namespace FaceSorter.Pipeline;
 /// sees each file in exactly one place.
 /// </summary>
 public sealed class StartupTasks(
-    IFaceSorterStore store,
+    IStoreSchema store,
     JournalRecovery recovery,
     SortingSettings settings,
     IOptions<DirectoriesOptions> directories,

@@ -25,7 +25,7 @@ namespace FaceSorter.Review;
 /// Only files under the review folder are touched, and a person folder is a sanitised name directly
 /// under faces/, so no request can reach outside the managed folders.
 /// </summary>
-public sealed class ReviewActions(IFaceSorterStore store, FileMover mover, IOptions<DirectoriesOptions> directories, ILogger<ReviewActions> logger)
+public sealed class ReviewActions(IReviewQueue store, IMoveJournal journal, FileMover mover, IOptions<DirectoriesOptions> directories, ILogger<ReviewActions> logger)
 {
     /// <summary>The review prefixes (docs/contracts.md, "Names and prefixes"), longest first.</summary>
     private static readonly string[] Prefixes = [.. Enum.GetValues<SortReason>().Select(reason => reason.Prefix()).Where(prefix => prefix.Length > 0).OrderByDescending(prefix => prefix.Length)];
@@ -61,7 +61,7 @@ public sealed class ReviewActions(IFaceSorterStore store, FileMover mover, IOpti
         }
 
         // Not cancellable: the file has moved, and its record must follow it now (recovery would, but only at the next start).
-        await store.CompleteMovesAsync([new CompletedMove(moved.JournalId!.Value, destination)], CancellationToken.None);
+        await journal.CompleteMovesAsync([new CompletedMove(moved.JournalId!.Value, destination)], CancellationToken.None);
         if (await store.GetReviewItemAsync(row.Id, CancellationToken.None) is not { Action: ReviewAction.Approved } decided || decided.FilePath != destination)
         {
             return new ReviewActionResult(ReviewOutcome.NotPending, $"review item {reviewId} was decided meanwhile; its file is now {destination}");

@@ -25,7 +25,7 @@ namespace FaceSorter.Review;
 /// Not thread-safe: the monitor's single loop owns it. The store decides "exactly once"
 /// (<c>ApproveAsync</c> and <c>RejectAsync</c> only change pending rows).
 /// </summary>
-public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnMoves ownMoves, ReviewTree tree, TimeProvider clock, IOptions<ReviewOptions> review, ILogger<ReviewReconciler> logger)
+public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downloadRecords, IMoveJournal journal, Hasher hasher, OwnMoves ownMoves, ReviewTree tree, TimeProvider clock, IOptions<ReviewOptions> review, ILogger<ReviewReconciler> logger)
 {
     public const string ReviewedBy = "file-manager";
 
@@ -73,7 +73,7 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
         }
 
         var faces = 0;
-        foreach (var download in await store.ListDownloadsAsync(null, cancellationToken))
+        foreach (var download in await downloadRecords.ListDownloadsAsync(null, cancellationToken))
         {
             if (Stat(download.FilePath) is { } info && tree.Classify(download.FilePath).Kind == PlaceKind.Faces)
             {
@@ -111,7 +111,7 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
             return null;
         }
 
-        if (await store.IsMoveUnderwayAsync(path, cancellationToken))
+        if (await journal.IsMoveUnderwayAsync(path, cancellationToken))
         {
             return clock.GetUtcNow() + UnderwayCheck; // a journalled move (the CLI's approval) records it: look once it is done
         }
@@ -197,7 +197,7 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
                 continue;
             }
 
-            if (await store.IsMoveUnderwayAsync(item.FilePath, cancellationToken))
+            if (await journal.IsMoveUnderwayAsync(item.FilePath, cancellationToken))
             {
                 // Moved by a journalled approval not recorded yet (or interrupted: start-up recovery decides).
                 var again = clock.GetUtcNow() + UnderwayCheck;
@@ -297,7 +297,7 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
             return true; // approved by the CLI or the web page, which moved it here
         }
 
-        var downloads = await store.ListDownloadsAsync(hash, cancellationToken);
+        var downloads = await downloadRecords.ListDownloadsAsync(hash, cancellationToken);
         if (downloads.Any(download => download.FilePath == path))
         {
             return true;
@@ -305,7 +305,7 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
 
         if (downloads.FirstOrDefault(download => tree.Classify(download.FilePath).Kind == PlaceKind.Faces && !File.Exists(download.FilePath)) is { } moved)
         {
-            await store.MoveDownloadAsync(moved.Id, path, person, cancellationToken);
+            await downloadRecords.MoveDownloadAsync(moved.Id, path, person, cancellationToken);
             Index.Remove(moved.FilePath);
             if (string.Equals(moved.PersonName, person, StringComparison.Ordinal))
             {
@@ -342,10 +342,10 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
             return false; // a copy of a file still in review
         }
 
-        var downloads = await store.ListDownloadsAsync(hash, cancellationToken);
+        var downloads = await downloadRecords.ListDownloadsAsync(hash, cancellationToken);
         if (downloads.FirstOrDefault(download => tree.Classify(download.FilePath).Kind == PlaceKind.Faces && !File.Exists(download.FilePath)) is { } returned)
         {
-            await store.ReturnToReviewAsync(returned.Id, path, category, cancellationToken);
+            await downloadRecords.ReturnToReviewAsync(returned.Id, path, category, cancellationToken);
             Index.Remove(returned.FilePath);
             logger.ReturnedToReview(returned.FilePath, path, category);
             return true;
@@ -358,7 +358,7 @@ public sealed class ReviewReconciler(IFaceSorterStore store, Hasher hasher, OwnM
     {
         if (place.Kind == PlaceKind.Faces && PersonName.Sanitize(place.Folder) is { } person)
         {
-            await store.AddManualDownloadAsync(path, person, hash, cancellationToken);
+            await downloadRecords.AddManualDownloadAsync(path, person, hash, cancellationToken);
             logger.ManualAddition(path, person);
             return true;
         }

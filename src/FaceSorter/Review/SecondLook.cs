@@ -20,7 +20,7 @@ namespace FaceSorter.Review;
 /// time so the pipeline keeps the service; an outage or paused sorting ends the round early.
 /// </summary>
 public sealed class SecondLook(
-    IFaceSorterStore store,
+    IReviewQueue store,
     IFaceService faces,
     ImmichOutage outage,
     SortingSettings settings,

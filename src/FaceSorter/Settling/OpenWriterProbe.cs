@@ -1,24 +1,28 @@
+using System.Globalization;
+using FaceSorter.Watching;
+
 namespace FaceSorter.Settling;
 
 /// <summary>
-/// Finds files some process has open for writing by reading <c>/proc/*/fd</c> and each fd's <c>fdinfo</c>
-/// flags (docs/linux-facts.md, "How downloaders write": curl holds the file <c>O_WRONLY</c> for the whole
-/// download). It sees only processes whose <c>/proc/&lt;pid&gt;/fd</c> we may read: our own user's, or all
-/// as root.
+/// Finds the files other processes hold open for writing by reading <c>/proc/*/fd</c> and each fd's
+/// <c>fdinfo</c> flags (docs/linux-facts.md, "How downloaders write": curl holds the file <c>O_WRONLY</c>
+/// for the whole download). Files are known by device and inode, from stat(2) of the descriptor's
+/// magic link, never by the path the link shows: that path is the writer's view, and in another
+/// mount namespace (a container) or through a symbolic link the drop folder has another path
+/// (docs/linux-facts.md, "Open files are matched by identity"). It sees only processes whose
+/// <c>/proc/&lt;pid&gt;/fd</c> we may read (our own user's, or all as root or with CAP_SYS_PTRACE) and
+/// only those in our PID namespace (<see cref="WriterVisibility"/>). Our own process is skipped: its
+/// descriptors are the daemon's own work, never a download.
 /// </summary>
 public sealed class OpenWriterProbe
 {
     private const int AccessModeMask = 3; // O_ACCMODE
     private const int ReadOnly = 0;       // O_RDONLY
 
-    /// <summary>True when some process could not be inspected (another user's, and we are not root).</summary>
-    public bool LastScanWasPartial { get; private set; }
-
-    /// <summary>The paths under <paramref name="root"/> that are open for writing right now.</summary>
-    public HashSet<string> FindOpenForWriting(string root)
+    /// <summary>One scan of every visible process: the regular files each holds open for writing.</summary>
+    public OpenWriterSnapshot Snapshot()
     {
-        var prefix = root.EndsWith('/') ? root : root + "/";
-        var open = new HashSet<string>(StringComparer.Ordinal);
+        var writers = new Dictionary<(ulong Device, ulong Inode), int>();
         var partial = false;
         IEnumerable<string> processes;
         try
@@ -27,14 +31,13 @@ public sealed class OpenWriterProbe
         }
         catch (IOException)
         {
-            LastScanWasPartial = true;
-            return open;
+            return new OpenWriterSnapshot(writers, isPartial: true);
         }
 
+        var own = Environment.ProcessId;
         foreach (var process in processes)
         {
-            var pid = Path.GetFileName(process);
-            if (pid.Length == 0 || !char.IsAsciiDigit(pid[0]))
+            if (!int.TryParse(Path.GetFileName(process), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == own)
             {
                 continue;
             }
@@ -43,13 +46,11 @@ public sealed class OpenWriterProbe
             {
                 foreach (var fd in Directory.EnumerateFileSystemEntries(Path.Combine(process, "fd")))
                 {
-                    var target = ReadLink(fd);
-                    if (target is null || !target.StartsWith(prefix, StringComparison.Ordinal) || !IsWritable(process, Path.GetFileName(fd)))
+                    // stat first: most descriptors are sockets, pipes and devices, and need no fdinfo read.
+                    if (FileIdentity.OfOpenRegularFile(fd) is { } identity && !writers.ContainsKey(identity) && IsOpenForWriting(process, Path.GetFileName(fd)))
                     {
-                        continue;
+                        writers[identity] = pid;
                     }
-
-                    open.Add(target.EndsWith(" (deleted)", StringComparison.Ordinal) ? target[..^10] : target);
                 }
             }
             catch (UnauthorizedAccessException)
@@ -62,38 +63,32 @@ public sealed class OpenWriterProbe
             }
         }
 
-        LastScanWasPartial = partial;
-        return open;
+        return new OpenWriterSnapshot(writers, partial);
     }
 
-    private static string? ReadLink(string fd)
+    /// <summary>
+    /// True when an fdinfo text (<c>/proc/&lt;pid&gt;/fdinfo/&lt;n&gt;</c>) says the descriptor was opened
+    /// for writing: its octal <c>flags:</c> have O_WRONLY or O_RDWR (proc(5)).
+    /// </summary>
+    public static bool OpensForWriting(IEnumerable<string> fdinfoLines)
     {
-        try
+        foreach (var line in fdinfoLines)
         {
-            return new FileInfo(fd).LinkTarget;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    private static bool IsWritable(string process, string fd)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines(Path.Combine(process, "fdinfo", fd)))
+            if (line.StartsWith("flags:", StringComparison.Ordinal))
             {
-                if (line.StartsWith("flags:", StringComparison.Ordinal))
-                {
-                    var flags = Convert.ToInt32(line["flags:".Length..].Trim(), 8);
-                    return (flags & AccessModeMask) != ReadOnly;
-                }
+                var flags = Convert.ToInt32(line["flags:".Length..].Trim(), 8);
+                return (flags & AccessModeMask) != ReadOnly;
             }
+        }
+
+        return false;
+    }
+
+    private static bool IsOpenForWriting(string process, string fd)
+    {
+        try
+        {
+            return OpensForWriting(File.ReadLines(Path.Combine(process, "fdinfo", fd)));
         }
         catch (IOException)
         {

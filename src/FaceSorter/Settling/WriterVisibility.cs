@@ -9,6 +9,12 @@ namespace FaceSorter.Settling;
 /// <c>/proc</c> mounted with <c>hidepid=</c> hides other users' processes altogether
 /// (docs/linux-facts.md "Writers FaceSorter cannot see"). Detected once, by trying: a process of
 /// another uid whose <c>fd</c> folder we can list proves it; one we cannot list disproves it.
+/// <para>
+/// Apart from users, the scan sees only the processes of our own PID namespace: in a container
+/// started without <c>--pid host</c> a downloader on the host or in another container is not in
+/// <c>/proc</c> at all (<see cref="OtherNamespaceHidden"/>; docs/linux-facts.md "Open files are
+/// matched by identity").
+/// </para>
 /// </summary>
 /// <param name="SeesOtherUsers">True when writers of every user are visible to the scan.</param>
 /// <param name="Reason">Why, in words a user can act on (who we run as, what was tried).</param>
@@ -16,7 +22,48 @@ public sealed partial record WriterVisibility(bool SeesOtherUsers, string Reason
 {
     private const int CapSysPtrace = 19;
 
-    public static WriterVisibility Detect()
+    // PROC_PID_INIT_INO (include/linux/proc_ns.h): the inode /proc/self/ns/pid names in the host's,
+    // the initial, PID namespace ("pid:[4026531836]") since Linux 3.8.
+    private const string InitialPidNamespace = "pid:[4026531836]";
+
+    /// <summary>
+    /// Why processes outside our PID namespace cannot be seen (we run in a namespace of our own: a
+    /// container without <c>--pid host</c>), or null when we share the host's and nothing is hidden
+    /// that way.
+    /// </summary>
+    public string? OtherNamespaceHidden { get; init; }
+
+    /// <summary>True when the scan sees every process that could write a file: every user's, in the host's PID namespace.</summary>
+    public bool SeesEveryWriter => SeesOtherUsers && OtherNamespaceHidden is null;
+
+    public static WriterVisibility Detect() => DetectUsers() with { OtherNamespaceHidden = PidNamespaceHidden() };
+
+    /// <summary>
+    /// Why processes of other PID namespaces are hidden, from the link <c>/proc/self/ns/pid</c>:
+    /// anything but the initial namespace is a child one (a container's) that cannot see its parent's processes.
+    /// </summary>
+    private static string? PidNamespaceHidden()
+    {
+        string? pidNamespace;
+        try
+        {
+            pidNamespace = new FileInfo("/proc/self/ns/pid").LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        return pidNamespace is null or InitialPidNamespace
+            ? null
+            : $"FaceSorter runs in a PID namespace of its own ({pidNamespace}; the host's is {InitialPidNamespace}), as in a container started without --pid host: processes outside it, a downloader on the host or in another container, are not in its /proc";
+    }
+
+    private static WriterVisibility DetectUsers()
     {
         var uid = GetEUid();
         var who = uid == 0 ? "running as root" : string.Create(CultureInfo.InvariantCulture, $"running as {Environment.UserName} (uid {uid})");

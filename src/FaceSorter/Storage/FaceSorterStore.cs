@@ -22,8 +22,20 @@ namespace FaceSorter.Storage;
 /// </list>
 /// SQLite runs one writer at a time, where the same statements are simply correct. One connection per
 /// unit of work; timestamps are ISO 8601 UTC text (<see cref="Timestamps"/>), so both compare them alike.
+/// Consumers depend only on the roles they use (<see cref="IMoveJournal"/>, <see cref="IReviewQueue"/>, …);
+/// the container hands out this one instance under each role. One contract test suite runs it on both databases.
 /// </summary>
-public sealed class FaceSorterStore : IFaceSorterStore
+public sealed class FaceSorterStore :
+    IStoreSchema,
+    IContentClaims,
+    IMoveJournal,
+    IHeldFiles,
+    IReviewQueue,
+    IDownloadRecords,
+    ILearnedFaces,
+    IApprovalAssignments,
+    ISortStatistics,
+    IStoredSettings
 {
     private readonly DbDataSource _dataSource;
     private readonly StoreDialect _dialect;

@@ -37,7 +37,7 @@ public enum RecordKind
     /// <summary>
     /// An approval by the web page or the CLI: the pending <c>review_queue</c> row <see cref="OutcomeRecord.ReviewId"/>
     /// becomes approved by <see cref="OutcomeRecord.ReviewedBy"/> and a <c>downloads</c> row (<c>auto_sorted = 0</c>,
-    /// <see cref="OutcomeRecord.PersonName"/>) is added, as <see cref="IFaceSorterStore.ApproveAsync"/> does; nothing
+    /// <see cref="OutcomeRecord.PersonName"/>) is added, as <see cref="IReviewQueue.ApproveAsync"/> does; nothing
     /// when the row was decided meanwhile (an approval is recorded once).
     /// </summary>
     Approval,

@@ -24,10 +24,10 @@ public sealed class DropFolderMonitor : BackgroundService
     // scan this recent is reused. Both are far below SettleTime, which is what makes a file due.
     private static readonly TimeSpan MinRoundGap = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan WriterScanReuse = TimeSpan.FromMilliseconds(100);
-    private (DateTimeOffset At, HashSet<string> Paths)? _writerScan;
+    private (DateTimeOffset At, OpenWriterSnapshot Writers)? _writerScan;
 
     private readonly IrregularFiles _irregular = new();
-    private readonly IFaceSorterStore _store;
+    private readonly IHeldFiles _store;
     private readonly SettleTracker _tracked = new();
 
     // Settled sidecars that stay (their owner has not moved, or there is none): looked at again when
@@ -41,7 +41,7 @@ public sealed class DropFolderMonitor : BackgroundService
     private readonly SortingSettings _settings;
     private readonly OpenWriterProbe _writers;
     private readonly WriteActivity _writeActivity;   // inotify: writes of every user, and their close
-    private readonly WriterVisibility _visibility;    // whether _writers sees other users' processes
+    private readonly WriterVisibility _visibility;    // whether _writers sees other users' and namespaces' processes
     private readonly SettleRule _rule;
     private readonly TimeProvider _clock;
     private readonly RunMode _mode;
@@ -58,7 +58,7 @@ public sealed class DropFolderMonitor : BackgroundService
         SidecarRouter sidecars,
         WriteActivity writeActivity,
         WriterVisibility visibility,
-        IFaceSorterStore store,
+        IHeldFiles store,
         TimeProvider clock,
         RunMode mode,
         IHostApplicationLifetime lifetime,
@@ -266,15 +266,17 @@ public sealed class DropFolderMonitor : BackgroundService
 
         if (_writerScan is not { } scan || now - scan.At >= WriterScanReuse)
         {
-            scan = (now, _writers.FindOpenForWriting(_inbox));
+            scan = (now, _writers.Snapshot());
             _writerScan = scan;
         }
 
-        var openForWriting = scan.Paths;
         foreach (var file in due)
         {
+            // By device and inode, never by path: the writer may reach the file by another path
+            // (docs/linux-facts.md, "Open files are matched by identity").
             var hasCompanion = _working.AnyFor(file.Path);
-            var verdict = _rule.Evaluate(file, now, Signals(file.Path, hasCompanion, openForWriting.Contains(file.Path)));
+            var openByProbe = FileIdentity.OfFile(file.Path) is { } identity && scan.Writers.WriterOf(identity) is not null;
+            var verdict = _rule.Evaluate(file, now, Signals(file.Path, hasCompanion, openByProbe));
             if (verdict == SettleVerdict.Wait)
             {
                 continue;
@@ -315,7 +317,7 @@ public sealed class DropFolderMonitor : BackgroundService
 
     /// <summary>Everything the settle rule needs to know about who may still write <paramref name="path"/>.</summary>
     private WriterSignals Signals(string path, bool hasCompanion, bool openByProbe) =>
-        new(hasCompanion, openByProbe, _writeActivity.StateOf(path), _visibility.SeesOtherUsers);
+        new(hasCompanion, openByProbe, _writeActivity.StateOf(path), _visibility.SeesEveryWriter);
 
     /// <summary>When the file can next be ready, with its own quiet period (longer when no writer check vouches for it).</summary>
     private DateTimeOffset DueAt(TrackedFile file) =>
@@ -323,13 +325,20 @@ public sealed class DropFolderMonitor : BackgroundService
 
     private void LogWriterVisibility()
     {
-        if (_visibility.SeesOtherUsers)
+        if (_visibility.SeesEveryWriter)
         {
             _logger.WriterCheckSeesAll(_visibility.Reason);
+            return;
         }
-        else
+
+        if (!_visibility.SeesOtherUsers)
         {
             _logger.WriterCheckBlind(_visibility.Reason, _rule.BlindSettleTime);
+        }
+
+        if (_visibility.OtherNamespaceHidden is { } hidden)
+        {
+            _logger.WriterCheckOwnPidNamespace(hidden, _rule.BlindSettleTime);
         }
     }
 }

@@ -2,9 +2,18 @@ using System.Runtime.InteropServices;
 
 namespace FaceSorter.Watching;
 
-/// <summary>Device and inode of a path, to notice a watched root that was replaced.</summary>
+/// <summary>
+/// Device and inode of a path: to notice a watched root that was replaced, and to match a file in the
+/// drop folder with the files other processes hold open (docs/linux-facts.md, "Open files are matched
+/// by identity"). The device is <c>stx_dev_major &lt;&lt; 32 | stx_dev_minor</c>: a key to compare, the
+/// same whichever mount or path reaches the file.
+/// </summary>
 internal static partial class FileIdentity
 {
+    private const int AtSymlinkNoFollow = 0x100;
+    private const int TypeMask = 0xF000; // S_IFMT
+    private const int RegularType = 0x8000; // S_IFREG
+
     public static (ulong Device, ulong Inode)? Of(string path)
     {
         try
@@ -15,13 +24,26 @@ internal static partial class FileIdentity
             }
 
             // UnixFileMode and times are exposed, inode is not: read it from statx through stat(1)-free P/Invoke.
-            return Stat(path, out var device, out var inode) == 0 ? (device, inode) : null;
+            return Stat(path, 0, out var device, out var inode, out _) == 0 ? (device, inode) : null;
         }
         catch (IOException)
         {
             return null;
         }
     }
+
+    /// <summary>Device and inode of the file at <paramref name="path"/> (a symbolic link itself, not followed), or null when it cannot be read.</summary>
+    public static (ulong Device, ulong Inode)? OfFile(string path) =>
+        Stat(path, AtSymlinkNoFollow, out var device, out var inode, out _) == 0 ? (device, inode) : null;
+
+    /// <summary>
+    /// Device and inode of the regular file an open descriptor refers to, through its magic link
+    /// <c>/proc/&lt;pid&gt;/fd/&lt;n&gt;</c> (followed, as stat(2) does: to the open file itself, whatever
+    /// path or mount namespace it was opened by). Null for a pipe, socket, device or folder, and when
+    /// it cannot be read (the process ended, or it is another user's and we may not look).
+    /// </summary>
+    public static (ulong Device, ulong Inode)? OfOpenRegularFile(string descriptorLink) =>
+        Stat(descriptorLink, 0, out var device, out var inode, out var mode) == 0 && (mode & TypeMask) == RegularType ? (device, inode) : null;
 
     /// <summary>
     /// False for a FIFO, socket or device (opening a FIFO to hash it would wait for a writer forever)
@@ -36,9 +58,7 @@ internal static partial class FileIdentity
             return true;
         }
 
-        const int typeMask = 0xF000; // S_IFMT
-        const int regular = 0x8000;  // S_IFREG
-        return (BitConverter.ToUInt16(buffer[28..30]) & typeMask) == regular;
+        return (BitConverter.ToUInt16(buffer[28..30]) & TypeMask) == RegularType;
     }
 
     /// <summary>
@@ -71,11 +91,12 @@ internal static partial class FileIdentity
     private static long Nanoseconds(ReadOnlySpan<byte> timestamp) =>
         (BitConverter.ToInt64(timestamp[..8]) * 1_000_000_000L) + BitConverter.ToUInt32(timestamp[8..12]);
 
-    private static int Stat(string path, out ulong device, out ulong inode)
+    private static int Stat(string path, int flags, out ulong device, out ulong inode, out int mode)
     {
         Span<byte> buffer = stackalloc byte[256];
-        var result = StatX(-100, path, 0, 0x100 /* STATX_INO */, ref MemoryMarshal.GetReference(buffer));
-        // struct statx: stx_ino at offset 32 (u64); stx_dev_major at 136, stx_dev_minor at 140 (u32 each).
+        var result = StatX(-100, path, flags, 0x101 /* STATX_TYPE | STATX_INO */, ref MemoryMarshal.GetReference(buffer));
+        // struct statx: stx_mode u16 at 28; stx_ino at offset 32 (u64); stx_dev_major at 136, stx_dev_minor at 140 (u32 each).
+        mode = BitConverter.ToUInt16(buffer[28..30]);
         inode = BitConverter.ToUInt64(buffer[32..40]);
         device = ((ulong)BitConverter.ToUInt32(buffer[136..140]) << 32) | BitConverter.ToUInt32(buffer[140..144]);
         return result;

@@ -59,7 +59,7 @@ public sealed class FileMoverTests : MovingHarness
         var source = Write(acrossFilesystems ? OtherFilesystemInbox : Inbox, "a.jpg", Content(2));
         var store = ObservedStore.Wrap(Store, (method, _) =>
         {
-            if (method == nameof(IFaceSorterStore.BeginMovesAsync) && !File.Exists(chosen))
+            if (method == nameof(IMoveJournal.BeginMovesAsync) && !File.Exists(chosen))
             {
                 Write(target, "a.jpg", Content(1)); // another process wins the name between the choice and the rename
             }
@@ -127,7 +127,7 @@ public sealed class FileMoverTests : MovingHarness
         var onDiskWhenJournalled = new List<(bool AtSource, bool AtDestination)>();
         var store = ObservedStore.Wrap(Store, (method, _) =>
         {
-            if (method == nameof(IFaceSorterStore.BeginMovesAsync))
+            if (method == nameof(IMoveJournal.BeginMovesAsync))
             {
                 onDiskWhenJournalled.Add((File.Exists(source), File.Exists(destination)));
             }

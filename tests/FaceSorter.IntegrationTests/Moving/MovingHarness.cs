@@ -49,7 +49,7 @@ public abstract class MovingHarness : IAsyncLifetime
 
     protected CancellationToken Token => _timeout.Token;
 
-    protected IFaceSorterStore Store { get; private set; }
+    protected FaceSorterStore Store { get; private set; }
 
     public async ValueTask InitializeAsync()
     {
@@ -66,7 +66,7 @@ public abstract class MovingHarness : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    protected FileMover NewMover(FakeLogger<FileMover>? logger = null, IFaceSorterStore? store = null) =>
+    protected FileMover NewMover(FakeLogger<FileMover>? logger = null, IMoveJournal? store = null) =>
         new(store ?? Store, new OwnMoves(Clock), Clock, logger ?? new FakeLogger<FileMover>());
 
     /// <summary>Recovery for a daemon whose drop folder is <paramref name="inbox"/> (<see cref="Inbox"/> unless told).</summary>
@@ -108,19 +108,19 @@ public abstract class MovingHarness : IAsyncLifetime
 }
 
 /// <summary>
-/// Passes every store call through, and lets a test see the disk at the moment a call is made
+/// Passes every journal call through, and lets a test see the disk at the moment a call is made
 /// (e.g. that nothing was moved yet when the journal entry was written).
 /// </summary>
 #pragma warning disable CA1852 // DispatchProxy needs an unsealed class to derive from.
 internal class ObservedStore : DispatchProxy
 #pragma warning restore CA1852
 {
-    private IFaceSorterStore _inner = null!;
+    private IMoveJournal _inner = null!;
     private Action<string, object?[]?> _observe = null!;
 
-    public static IFaceSorterStore Wrap(IFaceSorterStore inner, Action<string, object?[]?> observe)
+    public static IMoveJournal Wrap(IMoveJournal inner, Action<string, object?[]?> observe)
     {
-        var proxy = Create<IFaceSorterStore, ObservedStore>();
+        var proxy = Create<IMoveJournal, ObservedStore>();
         var observed = (ObservedStore)(object)proxy;
         observed._inner = inner;
         observed._observe = observe;

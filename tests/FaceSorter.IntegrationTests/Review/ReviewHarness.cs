@@ -58,7 +58,7 @@ public sealed class ReviewHarness : IAsyncDisposable
     public async Task StartAsync()
     {
         var tree = new ReviewTree(Faces, Review);
-        var reconciler = new ReviewReconciler(Store, new Hasher(), OwnMoves, tree, TimeProvider.System,
+        var reconciler = new ReviewReconciler(Store, Store, Store, new Hasher(), OwnMoves, tree, TimeProvider.System,
             MsOptions.Create(new ReviewOptions { RejectGrace = RejectGrace }), LoggerFactory.CreateLogger<ReviewReconciler>());
         _monitor = new ReviewMonitor(
             reconciler,
@@ -81,7 +81,7 @@ public sealed class ReviewHarness : IAsyncDisposable
     }
 
     public ReviewActions Actions() =>
-        new(Store, new FileMover(Store, OwnMoves, TimeProvider.System, LoggerFactory.CreateLogger<FileMover>()),
+        new(Store, Store, new FileMover(Store, OwnMoves, TimeProvider.System, LoggerFactory.CreateLogger<FileMover>()),
             MsOptions.Create(new DirectoriesOptions { Faces = Faces, Review = Review }), LoggerFactory.CreateLogger<ReviewActions>());
 
     /// <summary>A file in review/<paramref name="category"/>/ with unique content and its pending row.</summary>

@@ -14,7 +14,7 @@ public sealed class ReviewRegistrationTests
         await using var harness = new ReviewHarness();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<IFaceSorterStore>(harness.Store);
+        services.AddSingleton(harness.Store).AddFaceSorterStoreRoles();
         services.Configure<DirectoriesOptions>(options => (options.Faces, options.Review) = (harness.Faces, harness.Review));
         services.Configure<ReviewOptions>(_ => { });
         services.Configure<SortingOptions>(_ => { });

@@ -16,7 +16,7 @@ public sealed class PostgresStoreContractTests(PostgresTestDatabase database) : 
     private readonly ConcurrentBag<NpgsqlDataSource> _dataSources = [];
     private string _connectionString = "";
 
-    protected override IFaceSorterStore OpenStore(TimeProvider clock)
+    protected override FaceSorterStore OpenStore(TimeProvider clock)
     {
         var dataSource = NpgsqlDataSource.Create(_connectionString);
         _dataSources.Add(dataSource);

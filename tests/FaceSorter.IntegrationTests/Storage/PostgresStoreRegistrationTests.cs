@@ -30,10 +30,10 @@ public sealed class PostgresStoreRegistrationTests(PostgresTestDatabase database
         services.AddFaceSorterStore();
         await using var provider = services.BuildServiceProvider();
 
-        var store = provider.GetRequiredService<IFaceSorterStore>();
+        var store = provider.GetRequiredService<IStoreSchema>();
         await store.MigrateAsync(token);
 
-        store.Should().BeOfType<FaceSorterStore>().And.BeSameAs(provider.GetRequiredService<IFaceSorterStore>());
+        store.Should().BeOfType<FaceSorterStore>().And.BeSameAs(provider.GetRequiredService<FaceSorterStore>());
         provider.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDialect.DataSourceKey)
             .Should().BeSameAs(provider.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDialect.DataSourceKey), "one pool for the process")
             .And.NotBeSameAs(immichDataSource);

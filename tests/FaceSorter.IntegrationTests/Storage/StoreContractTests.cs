@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace FaceSorter.IntegrationTests.Storage;
 
 /// <summary>
-/// The contract of <see cref="IFaceSorterStore"/> (docs/contracts.md, "Tables"), run against every provider:
+/// The contract of <see cref="FaceSorterStore"/> (docs/contracts.md, "Tables"), run against every provider:
 /// each subclass only says how to open a store on a database of its own (STYLE 18). Every test
 /// starts from an empty database; <see cref="OpenStore"/> called twice gives two independent
 /// stores on the same database, as two daemons sharing it would have.
@@ -26,7 +26,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     protected CancellationToken Token => _timeout.Token;
 
     /// <summary>A new store (its own connections) on this test's database.</summary>
-    protected abstract IFaceSorterStore OpenStore(TimeProvider clock);
+    protected abstract FaceSorterStore OpenStore(TimeProvider clock);
 
     /// <summary>A raw connection to this test's database, to check what users and scripts see.</summary>
     protected abstract DbConnection OpenRawConnection();
@@ -361,7 +361,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         (await store.FindSortedFromAsync("/in/web/PHOTO", Token)).Should().BeEmpty("paths compare byte-wise");
     }
 
-    private async Task GivenMovedAsync(IFaceSorterStore store, string from, string to, OutcomeRecord outcome)
+    private async Task GivenMovedAsync(FaceSorterStore store, string from, string to, OutcomeRecord outcome)
     {
         var ids = await store.BeginMovesAsync([new PlannedMove(from, to, outcome)], Token);
         await store.CompleteMovesAsync([new CompletedMove(ids[0], to)], Token);
@@ -827,14 +827,14 @@ public abstract class StoreContractTests : IAsyncLifetime
     // ---- helpers ----
 
     /// <summary>A migrated store on this test's database.</summary>
-    protected async Task<IFaceSorterStore> GivenStoreAsync()
+    protected async Task<FaceSorterStore> GivenStoreAsync()
     {
         var store = OpenStore(Clock);
         await store.MigrateAsync(Token);
         return store;
     }
 
-    protected async Task GivenSortedAsync(IFaceSorterStore store, string hash, string from, string to, string? source = null)
+    protected async Task GivenSortedAsync(FaceSorterStore store, string hash, string from, string to, string? source = null)
     {
         (await store.ClaimContentAsync(hash, from, Token)).IsOriginal.Should().BeTrue();
         var person = Path.GetFileName(Path.GetDirectoryName(to))!;
@@ -843,7 +843,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     /// <summary>Moves a file into review through the journal; returns the review row's id.</summary>
-    protected async Task<long> GivenInReviewAsync(IFaceSorterStore store, string hash, string to, string category, string? source = null)
+    protected async Task<long> GivenInReviewAsync(FaceSorterStore store, string hash, string to, string category, string? source = null)
     {
         var ids = await store.BeginMovesAsync([new PlannedMove($"/in/{Path.GetFileName(to)}", to, ReviewOutcome(hash, category, source))], Token);
         await store.CompleteMovesAsync([new CompletedMove(ids[0], to)], Token);
@@ -856,7 +856,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     protected static OutcomeRecord ReviewOutcome(string hash, string category, string? source = null) =>
         new(RecordKind.Review, hash, source, null, category, "confidence 0.41 below 0.6", 1, "jane_roe", 0.41);
 
-    private async Task<List<(bool IsOriginal, string Path, ContentClaim Claim)>> ClaimAtOnceAsync(IReadOnlyList<(IFaceSorterStore Store, string Path)> claimants, string hash)
+    private async Task<List<(bool IsOriginal, string Path, ContentClaim Claim)>> ClaimAtOnceAsync(IReadOnlyList<(FaceSorterStore Store, string Path)> claimants, string hash)
     {
         // Every claimant waits on one gate, so the claims hit the database together.
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

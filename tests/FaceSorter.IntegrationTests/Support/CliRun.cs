@@ -7,15 +7,21 @@ public sealed record CliRun(int ExitCode, string Stdout, string Stderr)
 {
     private static readonly TimeSpan VerbDeadline = TimeSpan.FromSeconds(60);
 
-    public static async Task<CliRun> RunAsync(string configPath, CancellationToken cancellationToken, params string[] arguments)
+    public static Task<CliRun> RunAsync(string configPath, CancellationToken cancellationToken, params string[] arguments) =>
+        RunUnderAsync([], configPath, cancellationToken, arguments);
+
+    /// <summary>Like <see cref="RunAsync"/>, through a launcher that runs the app given after its own arguments (e.g. <see cref="DaemonProcess.OwnPidNamespace"/>).</summary>
+    public static async Task<CliRun> RunUnderAsync(IReadOnlyList<string> launcher, string configPath, CancellationToken cancellationToken, params string[] arguments)
     {
-        var start = new ProcessStartInfo(await PublishedApp.ExecutableAsync(cancellationToken))
+        var executable = await PublishedApp.ExecutableAsync(cancellationToken);
+        var start = new ProcessStartInfo(launcher.Count == 0 ? executable : launcher[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(configPath)!,
         };
-        foreach (var argument in arguments.Concat(["--config", configPath]))
+        var command = launcher.Count == 0 ? arguments : [.. launcher.Skip(1), executable, .. arguments];
+        foreach (var argument in command.Concat(["--config", configPath]))
         {
             start.ArgumentList.Add(argument);
         }

@@ -55,6 +55,30 @@ public sealed class DaemonProcess : IDisposable
     }
 
     /// <summary>
+    /// A launcher that runs a command in a PID namespace of its own with its own <c>/proc</c>, as a
+    /// container started without <c>--pid host</c> does: processes outside it are not in its <c>/proc</c>.
+    /// </summary>
+    public static IReadOnlyList<string> OwnPidNamespace { get; } = ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc", "--"];
+
+    /// <summary><c>facesorter run</c> in a PID namespace of its own (<see cref="OwnPidNamespace"/>).</summary>
+    public static async Task<DaemonProcess> StartInOwnPidNamespaceAsync(string configPath, CancellationToken cancellationToken)
+    {
+        var executable = await PublishedApp.ExecutableAsync(cancellationToken);
+        var start = new ProcessStartInfo(OwnPidNamespace[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(configPath)!,
+        };
+        foreach (var argument in OwnPidNamespace.Skip(1).Concat([executable, "run", "--config", configPath]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return new DaemonProcess(Process.Start(start)!);
+    }
+
+    /// <summary>
     /// <c>facesorter run</c> as another user (<c>setpriv --reuid --regid --init-groups</c>), as the shipped
     /// unit runs it: the config and its folder must be readable and writable by that user.
     /// </summary>

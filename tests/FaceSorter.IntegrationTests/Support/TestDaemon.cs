@@ -20,7 +20,7 @@ public sealed class TestDaemon : IAsyncDisposable
         Inbox = directories.Inbox;
         Faces = directories.Faces;
         Review = directories.Review;
-        Store = host.Services.GetRequiredService<IFaceSorterStore>();
+        Store = host.Services.GetRequiredService<FaceSorterStore>();
         _ledger = host.Services.GetRequiredService<InboxLedger>();
     }
 
@@ -36,7 +36,7 @@ public sealed class TestDaemon : IAsyncDisposable
 
     public string Review { get; }
 
-    public IFaceSorterStore Store { get; }
+    public FaceSorterStore Store { get; }
 
     public static async Task<TestDaemon> StartAsync(string folder, Action<JsonObject>? configure, CancellationToken cancellationToken)
     {

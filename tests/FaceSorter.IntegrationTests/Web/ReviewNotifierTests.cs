@@ -105,7 +105,7 @@ public sealed class ReviewNotifierTests : IDisposable
         return store;
     }
 
-    private ReviewNotifier Notifier(IFaceSorterStore store, NotificationReceiver receiver, ImmichOutage? outage)
+    private ReviewNotifier Notifier(IReviewQueue store, NotificationReceiver receiver, ImmichOutage? outage)
     {
         var services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
         var options = new NotificationOptions

@@ -15,7 +15,7 @@ namespace FaceSorter.Immich.MachineLearning;
 /// page, the CLI and other daemons), so it is polled every <see cref="Interval"/>.
 /// </summary>
 public sealed class ApprovalLearner(
-    IFaceSorterStore store,
+    ILearnedFaces store,
     MachineLearningClient client,
     Gallery gallery,
     IOptions<ImmichOptions> options,

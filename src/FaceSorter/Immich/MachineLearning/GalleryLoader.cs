@@ -18,14 +18,14 @@ public sealed class GalleryLoader
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<GalleryLoader> _logger;
-    private readonly IFaceSorterStore? _store;
+    private readonly ILearnedFaces? _store;
     private ImmichSchema? _lastSchema;
 
     public GalleryLoader(
         [FromKeyedServices(MachineLearningServiceCollectionExtensions.ImmichDatabaseKey)] NpgsqlDataSource dataSource,
         TimeProvider timeProvider,
         ILogger<GalleryLoader> logger,
-        IFaceSorterStore? store = null)
+        ILearnedFaces? store = null)
     {
         _store = store;
         _dataSource = dataSource;

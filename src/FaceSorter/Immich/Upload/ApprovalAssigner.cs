@@ -25,7 +25,7 @@ namespace FaceSorter.Immich.Upload;
 /// (<see cref="PersonName.ToDisplayName"/>). What happened is recorded per content, so each approval
 /// is handled once; an outage leaves the rest for the next round.
 /// </summary>
-public sealed class ApprovalAssigner(IFaceSorterStore store, ImmichServerClient immich, IOptions<ImmichOptions> options, TimeProvider clock, ILogger<ApprovalAssigner> logger)
+public sealed class ApprovalAssigner(IApprovalAssignments store, ImmichServerClient immich, IOptions<ImmichOptions> options, TimeProvider clock, ILogger<ApprovalAssigner> logger)
     : FollowUpService(Interval, clock, logger)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);

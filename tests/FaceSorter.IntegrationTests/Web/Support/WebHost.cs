@@ -39,7 +39,7 @@ public sealed class WebHost : IAsyncDisposable
     public string Faces => Path.Combine(Root, "data", "faces");
     public string Review => Path.Combine(Root, "data", "review");
     public IServiceProvider Services => _host.Services;
-    public IFaceSorterStore Store => Services.GetRequiredService<IFaceSorterStore>();
+    public FaceSorterStore Store => Services.GetRequiredService<FaceSorterStore>();
 
     /// <param name="immich">Immich's address and API key (default: none listening, an outage).</param>
     public static async Task<WebHost> StartAsync(string root, CancellationToken cancellationToken, string? token = null, string? notifyUrl = null, (string Url, string ApiKey)? immich = null)

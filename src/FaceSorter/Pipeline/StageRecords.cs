@@ -1,0 +1,29 @@
+using FaceSorter.Decisions;
+using FaceSorter.Moving;
+
+namespace FaceSorter.Pipeline;
+
+// What one file carries between the stages, one immutable record per boundary, each made by the
+// stage before it from the record it was given (docs/architecture.md, "The pipeline"). Nothing live
+// (streams, connections, event args) is ever carried. The journey starts as an InboxFile:
+//   InboxFile --HashStage--> HashedFile (to the face service) or CheckedFile (rule 0 or 1 already known)
+//   HashedFile --FaceCheckStage--> CheckedFile
+//   CheckedFile --SortPlan--> DecidedFile --MoveStage--> SortedFile (then watched by LateWrites)
+
+/// <summary>A drop-folder file that starts like a media type, hashed, with no earlier copy: the face service is asked next.</summary>
+/// <param name="Hash">Lower-case hex SHA-256 of the content, claimed in the store for this path.</param>
+public sealed record HashedFile(InboxFile File, string Hash);
+
+/// <summary>A file whose decision inputs are complete: rule 0 or 1 hit, or the faces are known.</summary>
+/// <param name="Hash">Lower-case hex SHA-256, or null when the leading bytes ruled the file out (rule 0), which is decided before hashing.</param>
+public sealed record CheckedFile(InboxFile File, string? Hash, DecisionInput Input);
+
+/// <summary>A file decided, with the journalled move that carries the decision out (target folder, name with its prefix, record).</summary>
+/// <param name="Hash">As in <see cref="CheckedFile"/>.</param>
+public sealed record DecidedFile(InboxFile File, string? Hash, Decision Decision, MoveRequest Move);
+
+/// <summary>A file moved out of the drop folder and recorded.</summary>
+/// <param name="File">The file as it was observed in the drop folder (path, size and mtime when hashed).</param>
+/// <param name="Hash">As in <see cref="CheckedFile"/>.</param>
+/// <param name="FinalPath">Where it is now, under <c>faces/</c> or <c>review/</c> (a clash-free variant of the planned name).</param>
+public sealed record SortedFile(InboxFile File, string? Hash, Decision Decision, string FinalPath);

@@ -1,0 +1,59 @@
+using FaceSorter.Decisions;
+using FaceSorter.Hashing;
+
+namespace FaceSorter.Pipeline.Stages;
+
+/// <summary>
+/// The first stage: rule 0 by the leading bytes (before hashing, so empty and unrecognised files never
+/// count as duplicates of each other), the SHA-256 with its change check, and rule 1 (the content claim,
+/// docs/contracts.md, "Decision rules"). Knows nothing of channels; the pipeline routes what it returns.
+/// </summary>
+public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates)
+{
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public async Task<HashOutcome> HashAsync(InboxFile file, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(file.Path))
+        {
+            return new HashOutcome.Gone();
+        }
+
+        if (ImageSniffer.WhyNotAnImage(file.Path, file.Length) is { } notAnImage)
+        {
+            return new HashOutcome.Known(new CheckedFile(file, null, DecisionInput.Invalid(notAnImage)));
+        }
+
+        var hash = await hasher.HashAsync(file.Path, file.Length, file.LastWriteUtc, cancellationToken);
+        if (hash is null)
+        {
+            return new HashOutcome.Changed();
+        }
+
+        if (await duplicates.FindEarlierCopyAsync(hash, file.Path, cancellationToken) is { } earlier)
+        {
+            return new HashOutcome.Known(new CheckedFile(file, hash, DecisionInput.Duplicate(earlier)));
+        }
+
+        return new HashOutcome.ToCheck(new HashedFile(file, hash));
+    }
+}
+
+/// <summary>What <see cref="HashStage"/> learned about one file, and so where it goes next.</summary>
+public abstract record HashOutcome
+{
+    private HashOutcome()
+    {
+    }
+
+    /// <summary>Hashed, the original of its content: the face service is asked next.</summary>
+    public sealed record ToCheck(HashedFile File) : HashOutcome;
+
+    /// <summary>Decided without the face service: not an image (rule 0) or a duplicate (rule 1).</summary>
+    public sealed record Known(CheckedFile File) : HashOutcome;
+
+    /// <summary>It changed while it was hashed: it goes back to the settle rule.</summary>
+    public sealed record Changed : HashOutcome;
+
+    /// <summary>It vanished from the drop folder before it was looked at.</summary>
+    public sealed record Gone : HashOutcome;
+}

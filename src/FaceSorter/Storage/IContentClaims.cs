@@ -1,0 +1,22 @@
+namespace FaceSorter.Storage;
+
+/// <summary>
+/// The content claims that decide duplicates (docs/contracts.md, "Tables"): the first file with a
+/// given content owns it; later copies are duplicates of it.
+/// </summary>
+public interface IContentClaims
+{
+    /// <summary>
+    /// Claims <paramref name="fileHash"/> for the file at <paramref name="path"/>. The first claim of
+    /// a hash wins (the database's unique constraint decides, not timing); a file that claimed it
+    /// earlier (before a crash) wins again.
+    /// </summary>
+    Task<ContentClaim> ClaimContentAsync(string fileHash, string path, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives up a claim that is still only claimed by <paramref name="path"/> (the file never got
+    /// sorted). A claim whose file is being moved right now is kept: the file is gone from the drop
+    /// folder only because its move is under way, and its record follows.
+    /// </summary>
+    Task ReleaseClaimAsync(string fileHash, string path, CancellationToken cancellationToken);
+}

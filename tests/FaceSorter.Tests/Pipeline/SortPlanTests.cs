@@ -1,0 +1,74 @@
+using FaceSorter.Decisions;
+using FaceSorter.Options;
+using FaceSorter.Pipeline;
+using FaceSorter.Pipeline.Stages;
+using FaceSorter.Storage;
+using FaceSorter.Tests.Support;
+
+namespace FaceSorter.Tests.Pipeline;
+
+public sealed class SortPlanTests
+{
+    private const string Hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    private static readonly DirectoriesOptions Directories = new() { Inbox = "/srv/in", Faces = "/srv/faces", Review = "/srv/review" };
+    private static readonly InboxFile File = new("/srv/in/instagram/IMG_1.jpg", "instagram", 2048, new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc));
+    private static readonly DecisionRules Rules = new(new HashSet<string>(), new HashSet<string>(), 0.6, 1, 0);
+
+    [Fact]
+    public void A_sorted_file_goes_to_its_person_under_its_own_name_recorded_as_a_download()
+    {
+        var decided = SortPlan.Decide(new CheckedFile(File, Hash, DecisionInput.WithFaces([Some.Face("Alice", 0.9)])), Rules, Directories);
+
+        decided.Decision.Reason.Should().Be(SortReason.Sorted);
+        decided.Move.SourcePath.Should().Be(File.Path);
+        decided.Move.TargetDirectory.Should().Be("/srv/faces/alice");
+        decided.Move.FileName.Should().Be("IMG_1.jpg");
+        decided.Move.Outcome.Should().BeEquivalentTo(new OutcomeRecord(RecordKind.Download, Hash, "instagram", "alice", null, decided.Decision.Detail, 1, null, 0.9));
+    }
+
+    [Fact]
+    public void A_file_for_review_goes_to_its_category_with_the_prefix_and_the_person_as_a_suggestion()
+    {
+        var decided = SortPlan.Decide(new CheckedFile(File, Hash, DecisionInput.WithFaces([Some.Face("Alice", 0.4)])), Rules, Directories);
+
+        decided.Move.TargetDirectory.Should().Be("/srv/review/low_confidence");
+        decided.Move.FileName.Should().Be("lowconf_IMG_1.jpg");
+        decided.Move.Outcome.Kind.Should().Be(RecordKind.Review);
+        decided.Move.Outcome.PersonName.Should().BeNull();
+        decided.Move.Outcome.SuggestedPerson.Should().Be("alice");
+        decided.Move.Outcome.Category.Should().Be(ReviewCategories.LowConfidence);
+    }
+
+    [Fact]
+    public void A_file_ruled_out_by_its_leading_bytes_is_recorded_without_a_hash()
+    {
+        var decided = SortPlan.Decide(new CheckedFile(File, null, DecisionInput.Invalid("empty file (0 bytes)")), Rules, Directories);
+
+        decided.Hash.Should().BeNull();
+        decided.Move.Outcome.FileHash.Should().BeNull();
+        decided.Move.FileName.Should().Be("invalid_IMG_1.jpg");
+        decided.Move.TargetDirectory.Should().Be("/srv/review/unidentified");
+    }
+
+    [Fact]
+    public void The_decided_file_keeps_the_drop_folder_file_and_its_hash()
+    {
+        var decided = SortPlan.Decide(new CheckedFile(File, Hash, DecisionInput.Duplicate("/srv/faces/alice/IMG_0.jpg")), Rules, Directories);
+
+        decided.File.Should().Be(File);
+        decided.Hash.Should().Be(Hash);
+        decided.Move.FileName.Should().Be("duplicate_IMG_1.jpg");
+    }
+
+    [Fact]
+    public void A_sorted_file_is_shown_and_counted_by_its_place_under_faces_or_review()
+    {
+        var sorted = SortPlan.Decide(new CheckedFile(File, Hash, DecisionInput.WithFaces([Some.Face("Alice", 0.9)])), Rules, Directories);
+        var review = SortPlan.Decide(new CheckedFile(File, Hash, DecisionInput.WithFaces([])), Rules, Directories);
+
+        SortPlan.Shown(new SortedFile(File, Hash, sorted.Decision, "/srv/faces/alice/IMG_1_20260102_030405.jpg"), Directories).Should().Be("faces/alice/IMG_1_20260102_030405.jpg");
+        SortPlan.Shown(new SortedFile(File, Hash, review.Decision, "/srv/review/unidentified/noface_IMG_1.jpg"), Directories).Should().Be("review/unidentified/noface_IMG_1.jpg");
+        SortPlan.FolderOf(sorted.Decision).Should().Be("faces/alice");
+        SortPlan.FolderOf(review.Decision).Should().Be("review/unidentified");
+    }
+}
