@@ -1,10 +1,12 @@
 using FaceSorter.Decisions;
 using FaceSorter.Hashing;
 using FaceSorter.Moving;
+using FaceSorter.Options;
 using FaceSorter.Pipeline;
 using FaceSorter.Storage;
 using FaceSorter.Watching;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FaceSorter.Review;
 
@@ -25,7 +27,7 @@ namespace FaceSorter.Review;
 /// Not thread-safe: the monitor's single loop owns it. The store decides "exactly once"
 /// (<c>ApproveAsync</c> and <c>RejectAsync</c> only change pending rows).
 /// </summary>
-public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downloadRecords, IMoveJournal journal, Hasher hasher, OwnMoves ownMoves, ReviewTree tree, TimeProvider clock, ILogger<ReviewReconciler> logger)
+public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downloadRecords, IMoveJournal journal, Hasher hasher, OwnMoves ownMoves, ReviewTree tree, TimeProvider clock, IOptions<ReviewOptions> review, ILogger<ReviewReconciler> logger)
 {
     public const string ReviewedBy = "file-manager";
 
@@ -41,15 +43,22 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
     private readonly Dictionary<string, (ulong Device, ulong Inode)?> _folders = new(StringComparer.Ordinal); // review folder → its identity when a file was last seen in it
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal); // "folder\nreason" already logged
 
+    /// <summary>How long a pending row's file must stay gone (and a full scan begun after it went) before it is a rejection.</summary>
+    private readonly TimeSpan _grace = review.Value.RejectGrace;
+
+    /// <summary>How long unmatched content must stay unchanged before it is a manual addition: the grace, at least 1 s.</summary>
+    private readonly TimeSpan _quiet = review.Value.RejectGrace < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : review.Value.RejectGrace;
+
+    /// <summary>Counts the full scans begun (<see cref="BeginScan"/>); a missing item remembers the count it went missing in.</summary>
+    private long _scanGeneration;
+
     public FileIndex Index { get; } = new();
 
-    public IReadOnlyCollection<MissingItem> Missing => _missing.Values;
+    /// <summary>True when an item went missing since the last full scan began, so no scan has yet confirmed it gone.</summary>
+    public bool AnyMissingAwaitsScan => _missing.Values.Any(item => item.ScanGeneration >= _scanGeneration);
 
-    /// <summary>How long unmatched content must stay unchanged before it is a manual addition.</summary>
-    public TimeSpan Quiet { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Bumped by the monitor at the start of every full scan.</summary>
-    public long ScanGeneration { get; set; }
+    /// <summary>The monitor calls this as it begins every full scan.</summary>
+    public void BeginScan() => _scanGeneration++;
 
     /// <summary>Start-up: index the files the records account for; pending rows whose file is gone are missing.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
@@ -64,7 +73,7 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
             }
             else
             {
-                _missing[row.Id] = new MissingItem(row.Id, row.FilePath, row.FileHash, clock.GetUtcNow(), ScanGeneration);
+                _missing[row.Id] = new MissingItem(row.Id, row.FilePath, row.FileHash, clock.GetUtcNow(), _scanGeneration);
             }
         }
 
@@ -143,11 +152,11 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
         var recorded = place.Kind == PlaceKind.Faces
             ? await ArriveInFacesAsync(path, place.Folder!, hash, cancellationToken)
             : await ArriveInReviewAsync(path, place.Folder!, hash, cancellationToken);
-        if (recorded is null && now - since < Quiet)
+        if (recorded is null && now - since < _quiet)
         {
             // Matches nothing yet: maybe a partial copy, maybe the user's own file. Decide when quiet.
             _unsettled[path] = (length, lastWrite, since);
-            return since + Quiet;
+            return since + _quiet;
         }
 
         _unsettled.Remove(path);
@@ -178,10 +187,10 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
 
     /// <summary>
     /// Settles missing rows: moved to an unrecorded copy → approval or category move at once; gone
-    /// everywhere for <paramref name="grace"/> and through a full scan → rejection. Returns the
-    /// earliest time one is due, or null when none is left.
+    /// everywhere for <c>RejectGrace</c> and through a full scan → rejection (only when
+    /// <paramref name="mayReject"/>). Returns the earliest time one is due, or null when none is left.
     /// </summary>
-    public async Task<DateTimeOffset?> SettleMissingAsync(TimeSpan grace, bool mayReject, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset?> SettleMissingAsync(bool mayReject, CancellationToken cancellationToken)
     {
         DateTimeOffset? next = null;
         foreach (var item in _missing.Values.ToList())
@@ -191,13 +200,13 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
                 continue;
             }
 
-            if (item.KeptAtScan == ScanGeneration)
+            if (item.KeptAtScan == _scanGeneration)
             {
                 continue; // its folder was not there at this scan: looked at again after the next one
             }
 
-            var due = item.Since + grace;
-            if (due > clock.GetUtcNow() || item.ScanGeneration >= ScanGeneration || !mayReject)
+            var due = item.Since + _grace;
+            if (due > clock.GetUtcNow() || item.ScanGeneration >= _scanGeneration || !mayReject)
             {
                 next = next is null || due < next ? due : next;
                 continue;
@@ -221,7 +230,7 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
             var folder = Path.GetDirectoryName(row.FilePath) ?? row.FilePath;
             if (WhyNotARejection(item, row.FilePath, folder) is { } reason)
             {
-                _missing[item.ReviewId] = item with { KeptAtScan = ScanGeneration };
+                _missing[item.ReviewId] = item with { KeptAtScan = _scanGeneration };
                 if (_reported.Add(folder + "\n" + reason))
                 {
                     logger.ReviewFolderNotThere(folder, reason);
@@ -250,7 +259,7 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
         }
 
         var seenIn = _folders.GetValueOrDefault(Path.GetDirectoryName(row.FilePath) ?? "");
-        var item = new MissingItem(row.Id, row.FilePath, row.FileHash, clock.GetUtcNow(), ScanGeneration, seenIn);
+        var item = new MissingItem(row.Id, row.FilePath, row.FileHash, clock.GetUtcNow(), _scanGeneration, seenIn);
         if (!await FollowCopyAsync(item, cancellationToken))
         {
             _missing[row.Id] = item;

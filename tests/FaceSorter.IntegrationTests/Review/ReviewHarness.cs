@@ -65,12 +65,12 @@ public sealed class ReviewHarness : IAsyncDisposable
     public async Task StartAsync()
     {
         var tree = new ReviewTree(Faces, Review);
-        var reconciler = new ReviewReconciler(Store, Store, Store, new Hasher(), OwnMoves, tree, TimeProvider.System, LoggerFactory.CreateLogger<ReviewReconciler>());
+        var reconciler = new ReviewReconciler(Store, Store, Store, new Hasher(), OwnMoves, tree, TimeProvider.System,
+            MsOptions.Create(new ReviewOptions { RejectGrace = RejectGrace }), LoggerFactory.CreateLogger<ReviewReconciler>());
         _monitor = new ReviewMonitor(
             reconciler,
             tree,
             TimeProvider.System,
-            MsOptions.Create(new ReviewOptions { RejectGrace = RejectGrace }),
             MsOptions.Create(new SortingOptions()),
             LoggerFactory.CreateLogger<ReviewMonitor>());
         await _monitor.StartAsync(Token);
