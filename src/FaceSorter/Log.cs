@@ -284,6 +284,10 @@ internal static partial class Log
     [LoggerMessage(7000, LogLevel.Warning, "{ConfigPath} holds {Keys} and is readable by every user on this machine (mode {Mode}). Fix: chmod 640 {ConfigPath} (group of the service), or move the secret to a file: {FileKeys}")]
     public static partial void SecretReadableByOthers(this ILogger logger, string configPath, string keys, string mode, string fileKeys);
 
+    // Gallery refresh (issue 13): 8200-8249
+    [LoggerMessage(8200, LogLevel.Debug, "Gallery unchanged in Immich's database: kept {Faces} faces (checked in {Elapsed})")]
+    public static partial void GalleryUnchanged(this ILogger logger, int faces, TimeSpan elapsed);
+
     // Store: 4xxx
     [LoggerMessage(4000, LogLevel.Information, "Store ready: {Provider} at {Location} (schema version {Version})")]
     public static partial void StoreReady(this ILogger logger, string provider, string location, int version);
