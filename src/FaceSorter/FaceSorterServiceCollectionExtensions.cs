@@ -119,10 +119,12 @@ public static class FaceSorterServiceCollectionExtensions
         {
             var options = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var clock = provider.GetRequiredService<TimeProvider>();
+            // Paths under the configured folders are stored relative to them (docs/contracts.md, "Stored paths").
+            var paths = StorePaths.For(provider.GetRequiredService<IOptions<DirectoriesOptions>>().Value);
             return options.Provider switch
             {
-                DatabaseProvider.Sqlite => FaceSorterStore.ForSqlite(options.ConnectionString, clock),
-                DatabaseProvider.Postgres => FaceSorterStore.ForPostgres(provider.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDialect.DataSourceKey), clock),
+                DatabaseProvider.Sqlite => FaceSorterStore.ForSqlite(options.ConnectionString, clock, paths),
+                DatabaseProvider.Postgres => FaceSorterStore.ForPostgres(provider.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDialect.DataSourceKey), clock, paths),
                 _ => throw new NotSupportedException($"{DatabaseOptions.Section}:Provider = {options.Provider} is not available in this build"),
             };
         });

@@ -236,6 +236,10 @@ internal static partial class Log
     [LoggerMessage(5012, LogLevel.Debug, "Scanned review and faces: {Count} files")]
     public static partial void ReviewScanned(this ILogger logger, int count);
 
+    // Data that can move (issue 12, part 4): 8150-8199
+    [LoggerMessage(8150, LogLevel.Warning, "Review files in {Folder} are gone, but not as a rejection: {Reason}. Their items stay pending; they are looked at again after each full scan")]
+    public static partial void ReviewFolderNotThere(this ILogger logger, string folder, string reason);
+
     [LoggerMessage(5013, LogLevel.Warning, "{FilePath} is in a folder whose name cannot be a person ({Folder}); left alone")]
     public static partial void UnusablePersonFolder(this ILogger logger, string filePath, string folder);
 
@@ -279,6 +283,10 @@ internal static partial class Log
     // Configuration safety: 7xxx
     [LoggerMessage(7000, LogLevel.Warning, "{ConfigPath} holds {Keys} and is readable by every user on this machine (mode {Mode}). Fix: chmod 640 {ConfigPath} (group of the service), or move the secret to a file: {FileKeys}")]
     public static partial void SecretReadableByOthers(this ILogger logger, string configPath, string keys, string mode, string fileKeys);
+
+    // Gallery refresh (issue 13): 8200-8249
+    [LoggerMessage(8200, LogLevel.Debug, "Gallery unchanged in Immich's database: kept {Faces} faces (checked in {Elapsed})")]
+    public static partial void GalleryUnchanged(this ILogger logger, int faces, TimeSpan elapsed);
 
     // Store: 4xxx
     [LoggerMessage(4000, LogLevel.Information, "Store ready: {Provider} at {Location} (schema version {Version})")]

@@ -23,12 +23,15 @@ internal static class SyntheticGallery
         return vector;
     }
 
-    public static GallerySnapshot InMemory()
+    public static GallerySnapshot InMemory() => InMemory(Faces);
+
+    /// <summary><paramref name="faces"/> random faces, <see cref="FacesPerPerson"/> a person (float32 vectors in a temporary file beyond 256 MB).</summary>
+    public static GallerySnapshot InMemory(int faces)
     {
         var random = new Random(1);
-        var builder = new GalleryBuilder(Faces, TimeProvider.System);
+        var builder = new GalleryBuilder(faces, TimeProvider.System);
         var vector = new float[MachineLearningVectors.Dimensions];
-        for (var face = 0; face < Faces; face++)
+        for (var face = 0; face < faces; face++)
         {
             for (var i = 0; i < vector.Length; i++)
             {

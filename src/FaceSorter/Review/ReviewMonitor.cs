@@ -22,28 +22,25 @@ namespace FaceSorter.Review;
 public sealed class ReviewMonitor : BackgroundService
 {
     private static readonly TimeSpan MissingRescanDelay = TimeSpan.FromMilliseconds(100);
-    private readonly PathHints _hints = new();
+    private static readonly TimeSpan OverdueWait = TimeSpan.FromMilliseconds(10);
     private readonly HashSet<string> _undecodable = new(StringComparer.Ordinal); // names not valid UTF-8, logged once each
     private readonly Dictionary<string, DateTimeOffset> _lookAgain = new(StringComparer.Ordinal);
     private readonly ReviewReconciler _reconciler;
     private readonly ReviewTree _tree;
     private readonly TimeProvider _clock;
-    private readonly TimeSpan _grace;
     private readonly SortingOptions _sorting;
-    private TimeSpan _rescanInterval;
+    private readonly WatchLoop _loop;
     private readonly ILogger<ReviewMonitor> _logger;
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ReviewMonitor(ReviewReconciler reconciler, ReviewTree tree, TimeProvider clock, IOptions<ReviewOptions> review, IOptions<SortingOptions> sorting, ILogger<ReviewMonitor> logger)
+    public ReviewMonitor(ReviewReconciler reconciler, ReviewTree tree, TimeProvider clock, IOptions<SortingOptions> sorting, ILogger<ReviewMonitor> logger)
     {
         _reconciler = reconciler;
         _tree = tree;
         _clock = clock;
-        _grace = review.Value.RejectGrace;
         _sorting = sorting.Value;
-        _rescanInterval = sorting.Value.RescanInterval;
+        _loop = new WatchLoop(clock, OverdueWait, logger);
         _logger = logger;
-        reconciler.Quiet = _grace < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : _grace;
     }
 
     /// <summary>Completes once the watchers run and the start-up scan is done (tests wait on it).</summary>
@@ -53,96 +50,64 @@ public sealed class ReviewMonitor : BackgroundService
     {
         try
         {
-            await WatchAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: every decision already taken is committed (each is one store transaction);
-            // anything undecided is decided again from disk and records at the next start.
+            Directory.CreateDirectory(_tree.Faces);
+            Directory.CreateDirectory(_tree.Review);
+            // The same rule as the drop folder: on a network share, or when forced, scans every PollInterval (issue 9 part 5).
+            var plan = WatchPlan.For(_sorting, _logger, _tree.Review, _tree.Faces);
+            await _loop.RunAsync(plan, StartWatchers, RoundAsync, stoppingToken);
         }
         finally
         {
+            // Stopping: every decision already taken is committed (each is one store transaction);
+            // anything undecided is decided again from disk and records at the next start.
             _loaded.TrySetResult();
         }
     }
 
-    private async Task WatchAsync(CancellationToken stoppingToken)
+    private async Task<NextRound> RoundAsync(WatchRound round, CancellationToken stoppingToken)
     {
-        Directory.CreateDirectory(_tree.Faces);
-        Directory.CreateDirectory(_tree.Review);
-        // The same rule as the drop folder: on a network share, or when forced, scans every PollInterval (issue 9 part 5).
-        var plan = WatchPlan.For(_sorting, _logger, _tree.Review, _tree.Faces);
-        _rescanInterval = plan.ScanInterval;
-        var watchers = plan.UseEvents ? StartWatchers() : [];
-        try
+        if (round.IsFirst)
         {
-            // Watch first, then read the records: nothing done in between is missed.
+            // The watchers run already: read the records now, so nothing done in between is missed.
             await _reconciler.LoadAsync(stoppingToken);
-            _hints.RequestRescan();
-            var nextRescan = _clock.GetUtcNow() + _rescanInterval;
-            DateTimeOffset? missingRescanAt = null;
-            DateTimeOffset? missingDue = null;
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                var (paths, rescan) = _hints.Drain();
-                var now = _clock.GetUtcNow();
-                if (now >= nextRescan || (missingRescanAt is { } at && now >= at))
-                {
-                    rescan = true;
-                }
-
-                if (watchers.Any(watcher => !watcher.IsHealthy))
-                {
-                    _logger.WatchedRootReplaced(string.Join(", ", watchers.Select(watcher => watcher.Root)));
-                    watchers.ForEach(watcher => watcher.Dispose());
-                    Directory.CreateDirectory(_tree.Faces);
-                    Directory.CreateDirectory(_tree.Review);
-                    watchers = StartWatchers();
-                    rescan = true;
-                }
-
-                await LookAtAsync(paths, stoppingToken);
-                if (rescan)
-                {
-                    nextRescan = now + _rescanInterval;
-                    missingRescanAt = null;
-                    await ScanAsync(stoppingToken);
-                }
-
-                await LookAgainAsync(stoppingToken);
-                missingDue = await _reconciler.SettleMissingAsync(_grace, mayReject: _lookAgain.Count == 0, stoppingToken);
-                if (missingDue is not null && missingRescanAt is null && _reconciler.Missing.Any(item => item.ScanGeneration >= _reconciler.ScanGeneration))
-                {
-                    missingRescanAt = _clock.GetUtcNow() + MissingRescanDelay;
-                }
-
-                if (_lookAgain.Count > 0 && missingDue <= _clock.GetUtcNow())
-                {
-                    missingDue = null; // rejections wait for the files still being looked at
-                }
-
-                _loaded.TrySetResult();
-                await WaitForWorkAsync(Earliest(nextRescan, missingRescanAt, missingDue), stoppingToken);
-            }
         }
-        finally
+
+        await LookAtAsync(round.Paths, stoppingToken);
+        if (round.Rescan)
         {
-            watchers.ForEach(watcher => watcher.Dispose());
+            await ScanAsync(stoppingToken);
         }
+
+        await LookAgainAsync(stoppingToken);
+        var missingDue = await _reconciler.SettleMissingAsync(mayReject: _lookAgain.Count == 0, stoppingToken);
+        if (missingDue is not null && _reconciler.AnyMissingAwaitsScan)
+        {
+            _loop.RescanBy(_clock.GetUtcNow() + MissingRescanDelay);
+        }
+
+        if (_lookAgain.Count > 0 && missingDue <= _clock.GetUtcNow())
+        {
+            missingDue = null; // rejections wait for the files still being looked at
+        }
+
+        _loaded.TrySetResult();
+        return NextRound.By(Earliest(missingDue, _lookAgain.Values));
     }
 
     private List<TreeWatcher> StartWatchers()
     {
         const NotifyFilters filters = NotifyFilters.FileName | NotifyFilters.DirectoryName;
+        Directory.CreateDirectory(_tree.Faces); // again when a watched root was deleted or replaced
+        Directory.CreateDirectory(_tree.Review);
         var facesParent = Path.GetDirectoryName(_tree.Faces);
         if (facesParent is not null && facesParent == Path.GetDirectoryName(_tree.Review))
         {
             _logger.WatchingReview(facesParent, _tree.Review, _tree.Faces);
-            return [new TreeWatcher(facesParent, filters, _hints, _logger)];
+            return [new TreeWatcher(facesParent, filters, _loop.Hints, _logger)];
         }
 
         _logger.WatchingReviewSeparately(_tree.Review, _tree.Faces);
-        return [new TreeWatcher(_tree.Review, filters, _hints, _logger), new TreeWatcher(_tree.Faces, filters, _hints, _logger)];
+        return [new TreeWatcher(_tree.Review, filters, _loop.Hints, _logger), new TreeWatcher(_tree.Faces, filters, _loop.Hints, _logger)];
     }
 
     private async Task LookAtAsync(IReadOnlyList<string> paths, CancellationToken stoppingToken)
@@ -186,7 +151,7 @@ public sealed class ReviewMonitor : BackgroundService
 
     private async Task ScanAsync(CancellationToken stoppingToken)
     {
-        _reconciler.ScanGeneration++;
+        _reconciler.BeginScan();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var root in new[] { _tree.Faces, _tree.Review })
         {
@@ -264,34 +229,18 @@ public sealed class ReviewMonitor : BackgroundService
         }
     }
 
-    private DateTimeOffset Earliest(DateTimeOffset first, params DateTimeOffset?[] others)
+    private static DateTimeOffset? Earliest(DateTimeOffset? first, IEnumerable<DateTimeOffset> others)
     {
         var earliest = first;
-        foreach (var other in others.Concat(_lookAgain.Values.Select(value => (DateTimeOffset?)value)))
+        foreach (var other in others)
         {
-            if (other is { } at && at < earliest)
+            if (earliest is null || other < earliest)
             {
-                earliest = at;
+                earliest = other;
             }
         }
 
         return earliest;
-    }
-
-    private async Task WaitForWorkAsync(DateTimeOffset wakeAt, CancellationToken stoppingToken)
-    {
-        var delay = wakeAt - _clock.GetUtcNow();
-        if (delay <= TimeSpan.Zero)
-        {
-            delay = TimeSpan.FromMilliseconds(10);
-        }
-
-        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var hint = _hints.WaitAsync(wake.Token);
-        var timer = Task.Delay(delay, _clock, wake.Token);
-        await Task.WhenAny(hint, timer);
-        await wake.CancelAsync();
-        stoppingToken.ThrowIfCancellationRequested();
     }
 
     private static readonly EnumerationOptions Recursive = new()

@@ -1,9 +1,12 @@
 using FaceSorter.Decisions;
 using FaceSorter.Hashing;
 using FaceSorter.Moving;
+using FaceSorter.Options;
 using FaceSorter.Pipeline;
 using FaceSorter.Storage;
+using FaceSorter.Watching;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FaceSorter.Review;
 
@@ -18,12 +21,13 @@ namespace FaceSorter.Review;
 /// <item>it appears elsewhere in review/ → the row follows it (category, name);</item>
 /// <item>a recorded faces file appears under another person → correction; back in review/ → un-approved;</item>
 /// <item>unknown content appears in faces/ and stays quiet → manual addition;</item>
-/// <item>a pending row's file is gone → <see cref="MissingItem"/>, settled by the monitor after the grace.</item>
+/// <item>a pending row's file is gone → <see cref="MissingItem"/>, settled by the monitor after the grace: a
+/// rejection only when its folder is plainly there (see <see cref="WhyNotARejection"/>).</item>
 /// </list>
 /// Not thread-safe: the monitor's single loop owns it. The store decides "exactly once"
 /// (<c>ApproveAsync</c> and <c>RejectAsync</c> only change pending rows).
 /// </summary>
-public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downloadRecords, IMoveJournal journal, Hasher hasher, OwnMoves ownMoves, ReviewTree tree, TimeProvider clock, ILogger<ReviewReconciler> logger)
+public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downloadRecords, IMoveJournal journal, Hasher hasher, OwnMoves ownMoves, ReviewTree tree, TimeProvider clock, IOptions<ReviewOptions> review, ILogger<ReviewReconciler> logger)
 {
     public const string ReviewedBy = "file-manager";
 
@@ -36,16 +40,25 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
     private const long HashAtOnceBelow = 4 * 1024 * 1024;
     private readonly Dictionary<string, (long Length, DateTime LastWriteUtc, DateTimeOffset Since)> _unsettled = new(StringComparer.Ordinal);
     private readonly Dictionary<long, MissingItem> _missing = [];
+    private readonly Dictionary<string, (ulong Device, ulong Inode)?> _folders = new(StringComparer.Ordinal); // review folder → its identity when a file was last seen in it
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal); // "folder\nreason" already logged
+
+    /// <summary>How long a pending row's file must stay gone (and a full scan begun after it went) before it is a rejection.</summary>
+    private readonly TimeSpan _grace = review.Value.RejectGrace;
+
+    /// <summary>How long unmatched content must stay unchanged before it is a manual addition: the grace, at least 1 s.</summary>
+    private readonly TimeSpan _quiet = review.Value.RejectGrace < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : review.Value.RejectGrace;
+
+    /// <summary>Counts the full scans begun (<see cref="BeginScan"/>); a missing item remembers the count it went missing in.</summary>
+    private long _scanGeneration;
 
     public FileIndex Index { get; } = new();
 
-    public IReadOnlyCollection<MissingItem> Missing => _missing.Values;
+    /// <summary>True when an item went missing since the last full scan began, so no scan has yet confirmed it gone.</summary>
+    public bool AnyMissingAwaitsScan => _missing.Values.Any(item => item.ScanGeneration >= _scanGeneration);
 
-    /// <summary>How long unmatched content must stay unchanged before it is a manual addition.</summary>
-    public TimeSpan Quiet { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Bumped by the monitor at the start of every full scan.</summary>
-    public long ScanGeneration { get; set; }
+    /// <summary>The monitor calls this as it begins every full scan.</summary>
+    public void BeginScan() => _scanGeneration++;
 
     /// <summary>Start-up: index the files the records account for; pending rows whose file is gone are missing.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
@@ -56,10 +69,11 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
             if (Stat(row.FilePath) is { } info)
             {
                 Index.Set(row.FilePath, new IndexedFile(info.Length, info.LastWriteTimeUtc, row.FileHash, Recorded: true));
+                SeenIn(row.FilePath, once: true);
             }
             else
             {
-                _missing[row.Id] = new MissingItem(row.Id, row.FilePath, row.FileHash, clock.GetUtcNow(), ScanGeneration);
+                _missing[row.Id] = new MissingItem(row.Id, row.FilePath, row.FileHash, clock.GetUtcNow(), _scanGeneration);
             }
         }
 
@@ -94,6 +108,11 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
         if (Index.TryGet(path, out var known) && known.Length == length && known.LastWriteUtc == lastWrite)
         {
             return null;
+        }
+
+        if (place.Kind == PlaceKind.Review)
+        {
+            SeenIn(path, once: false);
         }
 
         if (ownMoves.IsOwn(path))
@@ -133,11 +152,11 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
         var recorded = place.Kind == PlaceKind.Faces
             ? await ArriveInFacesAsync(path, place.Folder!, hash, cancellationToken)
             : await ArriveInReviewAsync(path, place.Folder!, hash, cancellationToken);
-        if (recorded is null && now - since < Quiet)
+        if (recorded is null && now - since < _quiet)
         {
             // Matches nothing yet: maybe a partial copy, maybe the user's own file. Decide when quiet.
             _unsettled[path] = (length, lastWrite, since);
-            return since + Quiet;
+            return since + _quiet;
         }
 
         _unsettled.Remove(path);
@@ -168,10 +187,10 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
 
     /// <summary>
     /// Settles missing rows: moved to an unrecorded copy → approval or category move at once; gone
-    /// everywhere for <paramref name="grace"/> and through a full scan → rejection. Returns the
-    /// earliest time one is due, or null when none is left.
+    /// everywhere for <c>RejectGrace</c> and through a full scan → rejection (only when
+    /// <paramref name="mayReject"/>). Returns the earliest time one is due, or null when none is left.
     /// </summary>
-    public async Task<DateTimeOffset?> SettleMissingAsync(TimeSpan grace, bool mayReject, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset?> SettleMissingAsync(bool mayReject, CancellationToken cancellationToken)
     {
         DateTimeOffset? next = null;
         foreach (var item in _missing.Values.ToList())
@@ -181,8 +200,13 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
                 continue;
             }
 
-            var due = item.Since + grace;
-            if (due > clock.GetUtcNow() || item.ScanGeneration >= ScanGeneration || !mayReject)
+            if (item.KeptAtScan == _scanGeneration)
+            {
+                continue; // its folder was not there at this scan: looked at again after the next one
+            }
+
+            var due = item.Since + _grace;
+            if (due > clock.GetUtcNow() || item.ScanGeneration >= _scanGeneration || !mayReject)
             {
                 next = next is null || due < next ? due : next;
                 continue;
@@ -203,6 +227,19 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
                 continue;
             }
 
+            var folder = Path.GetDirectoryName(row.FilePath) ?? row.FilePath;
+            if (WhyNotARejection(item, row.FilePath, folder) is { } reason)
+            {
+                _missing[item.ReviewId] = item with { KeptAtScan = _scanGeneration };
+                if (_reported.Add(folder + "\n" + reason))
+                {
+                    logger.ReviewFolderNotThere(folder, reason);
+                }
+
+                continue;
+            }
+
+            _reported.RemoveWhere(key => key.StartsWith(folder + "\n", StringComparison.Ordinal)); // there again: a next absence is logged again
             if (await store.RejectAsync(row.Id, ReviewedBy, cancellationToken))
             {
                 logger.ReviewRejected(row.FilePath, ReviewedBy, row.Id);
@@ -221,7 +258,8 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
             return;
         }
 
-        var item = new MissingItem(row.Id, row.FilePath, row.FileHash, clock.GetUtcNow(), ScanGeneration);
+        var seenIn = _folders.GetValueOrDefault(Path.GetDirectoryName(row.FilePath) ?? "");
+        var item = new MissingItem(row.Id, row.FilePath, row.FileHash, clock.GetUtcNow(), _scanGeneration, seenIn);
         if (!await FollowCopyAsync(item, cancellationToken))
         {
             _missing[row.Id] = item;
@@ -365,6 +403,62 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
         if (await store.ApproveAsync(reviewId, person, path, ReviewedBy, cancellationToken))
         {
             logger.ReviewApproved(path, person, ReviewedBy, reviewId);
+        }
+    }
+
+    /// <summary>
+    /// Why the missing file of <paramref name="item"/> is not a rejection, or null when it is one
+    /// (docs/contracts.md, "When a missing review file is a rejection"). A file is gone as a user's
+    /// decision only when its folder is plainly there: under the configured review folder, present and
+    /// readable, and the same folder: the one the daemon saw the file in (same device and inode), or,
+    /// when the file was gone before the daemon started, one beside which the other recorded files still
+    /// are. A folder that is missing, unreadable, replaced or re-rooted says the data is not mounted
+    /// where it was, which is no decision about any file in it.
+    /// </summary>
+    private string? WhyNotARejection(MissingItem item, string filePath, string folder)
+    {
+        if (tree.Classify(filePath).Kind != PlaceKind.Review)
+        {
+            return $"the records place them outside the configured review folder {tree.Review} (data moved or remounted before its paths were stored relative)";
+        }
+
+        if (!Directory.Exists(tree.Review) || !Directory.Exists(folder))
+        {
+            return "the folder is missing";
+        }
+
+        try
+        {
+            using var entries = Directory.EnumerateFileSystemEntries(folder).GetEnumerator();
+            entries.MoveNext();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return $"the folder cannot be read ({exception.Message})";
+        }
+
+        if (item.Folder is { } seen)
+        {
+            return FileIdentity.Of(folder) == seen ? null : "the folder was replaced since the files were seen in it (another filesystem or a new folder at this path)";
+        }
+
+        return AnyRecordedFilePresent()
+            ? null
+            : "none of the files the records place under faces/ and review/ is there, so this is not the data the records describe";
+    }
+
+    /// <summary>True when some file a record accounts for is on disk (the data is mounted).</summary>
+    private bool AnyRecordedFilePresent() =>
+        Index.Paths.Any(path => Index.TryGet(path, out var file) && file.Recorded && File.Exists(path));
+
+    /// <summary>Remembers the identity of the folder a review file was seen in (once per folder at start-up, on every arrival after).</summary>
+    private void SeenIn(string path, bool once)
+    {
+        var folder = Path.GetDirectoryName(path);
+        if (folder is not null && (!once || !_folders.ContainsKey(folder)))
+        {
+            _folders[folder] = FileIdentity.Of(folder);
+            _reported.RemoveWhere(key => key.StartsWith(folder + "\n", StringComparison.Ordinal)); // there again: a next absence is logged again
         }
     }
 

@@ -40,23 +40,28 @@ public sealed class FaceSorterStore :
     private readonly DbDataSource _dataSource;
     private readonly StoreDialect _dialect;
     private readonly TimeProvider _clock;
+    private readonly StorePaths _paths; // absolute paths in and out, stored forms in the SQL (docs/contracts.md, "Stored paths")
 
-    internal FaceSorterStore(DbDataSource dataSource, StoreDialect dialect, TimeProvider clock)
+    internal FaceSorterStore(DbDataSource dataSource, StoreDialect dialect, TimeProvider clock, StorePaths? paths = null)
     {
         _dataSource = dataSource;
         _dialect = dialect;
         _clock = clock;
+        _paths = paths ?? StorePaths.Absolute;
     }
 
-    /// <summary>The embedded default store, on the SQLite file <paramref name="connectionString"/> names (pooled; 30 s command timeout).</summary>
-    public static FaceSorterStore ForSqlite(string connectionString, TimeProvider clock)
+    /// <summary>
+    /// The embedded default store, on the SQLite file <paramref name="connectionString"/> names (pooled; 30 s command timeout).
+    /// Paths under the folders of <paramref name="paths"/> are stored relative to them; without it, every path as it is.
+    /// </summary>
+    public static FaceSorterStore ForSqlite(string connectionString, TimeProvider clock, StorePaths? paths = null)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, DefaultTimeout = 30 };
-        return new(SqliteFactory.Instance.CreateDataSource(builder.ToString()), new SqliteDialect(builder.DataSource), clock);
+        return new(SqliteFactory.Instance.CreateDataSource(builder.ToString()), new SqliteDialect(builder.DataSource), clock, paths);
     }
 
-    /// <summary>The shared store, on FaceSorter's own data source (registered under <see cref="PostgresDialect.DataSourceKey"/>).</summary>
-    public static FaceSorterStore ForPostgres(NpgsqlDataSource dataSource, TimeProvider clock) => new(dataSource, new PostgresDialect(), clock);
+    /// <summary>The shared store, on FaceSorter's own data source (registered under <see cref="PostgresDialect.DataSourceKey"/>); <paramref name="paths"/> as for <see cref="ForSqlite"/>.</summary>
+    public static FaceSorterStore ForPostgres(NpgsqlDataSource dataSource, TimeProvider clock, StorePaths? paths = null) => new(dataSource, new PostgresDialect(), clock, paths);
 
     public int SchemaVersion => _dialect.Migrations.Count;
 
@@ -70,6 +75,11 @@ public sealed class FaceSorterStore :
         for (var version = current + 1; version <= _dialect.Migrations.Count; version++)
         {
             await db.ExecuteAsync(_dialect.Migrations[version - 1], cancellationToken);
+            if (version == StoredPathsMigration.Version)
+            {
+                await StoredPathsMigration.RewriteAsync(db, _dialect, _paths, cancellationToken);
+            }
+
             await db.ExecuteAsync("INSERT INTO schema_version(version) VALUES (@v);", cancellationToken, Int("v", version));
         }
 
@@ -78,6 +88,7 @@ public sealed class FaceSorterStore :
 
     public async Task<ContentClaim> ClaimContentAsync(string fileHash, string path, CancellationToken cancellationToken)
     {
+        var stored = _paths.ToStored(path);
         await using var db = await OpenAsync(cancellationToken);
         while (true)
         {
@@ -86,7 +97,7 @@ public sealed class FaceSorterStore :
             var inserted = await db.ExecuteAsync("""
                 INSERT INTO contents(file_hash, first_path, state, claimed_at) VALUES (@hash, @path, 'claimed', @now)
                 ON CONFLICT (file_hash) DO NOTHING;
-                """, cancellationToken, Text("hash", fileHash), Text("path", path), Text("now", Now()));
+                """, cancellationToken, Text("hash", fileHash), Text("path", stored), Text("now", Now()));
             if (inserted == 1)
             {
                 return new ContentClaim(true, null, null);
@@ -96,8 +107,8 @@ public sealed class FaceSorterStore :
                 row => (FirstPath: row.GetString(0), State: row.GetString(1)), cancellationToken, Text("hash", fileHash));
             if (owner is [var (firstPath, state)])
             {
-                var sameFileAgain = state == ContentState.Claimed && string.Equals(firstPath, path, StringComparison.Ordinal);
-                return new ContentClaim(sameFileAgain, sameFileAgain ? null : firstPath, sameFileAgain ? null : state);
+                var sameFileAgain = state == ContentState.Claimed && string.Equals(firstPath, stored, StringComparison.Ordinal);
+                return new ContentClaim(sameFileAgain, sameFileAgain ? null : _paths.ToFull(firstPath), sameFileAgain ? null : state);
             }
 
             // The owner released its claim between our insert and our read (only a shared
@@ -109,7 +120,7 @@ public sealed class FaceSorterStore :
         await ExecuteAsync("""
             DELETE FROM contents WHERE file_hash = @hash AND first_path = @path AND state = 'claimed'
               AND NOT EXISTS (SELECT 1 FROM move_journal WHERE state = 'moving' AND source_path = @path);
-            """, cancellationToken, Text("hash", fileHash), Text("path", path));
+            """, cancellationToken, Text("hash", fileHash), Text("path", _paths.ToStored(path)));
 
     public async Task<IReadOnlyList<long>> BeginMovesAsync(IReadOnlyList<PlannedMove> moves, CancellationToken cancellationToken)
     {
@@ -121,7 +132,8 @@ public sealed class FaceSorterStore :
             ids.Add(Convert.ToInt64(await db.ScalarAsync("""
                 INSERT INTO move_journal(source_path, destination_path, outcome, state, created_at)
                 VALUES (@src, @dst, @outcome, 'moving', @now) RETURNING id;
-                """, cancellationToken, Text("src", move.SourcePath), Text("dst", move.DestinationPath), Text("outcome", OutcomeJson.Serialize(move.Outcome)), Text("now", now)),
+                """, cancellationToken, Text("src", _paths.ToStored(move.SourcePath)), Text("dst", _paths.ToStored(move.DestinationPath)),
+                Text("outcome", OutcomeJson.Serialize(move.Outcome with { OwnerPath = _paths.ToStoredOrNull(move.Outcome.OwnerPath) })), Text("now", now)),
                 CultureInfo.InvariantCulture));
         }
 
@@ -143,10 +155,12 @@ public sealed class FaceSorterStore :
                 UPDATE move_journal SET state = 'done', destination_path = @dst, finished_at = @now
                 WHERE id = @id AND state = 'moving'
                 RETURNING outcome, source_path;
-                """, row => (Outcome: row.GetString(0), Source: row.GetString(1)), cancellationToken, Long("id", move.JournalId), Text("dst", move.FinalPath), Text("now", now));
+                """, row => (Outcome: row.GetString(0), Source: row.GetString(1)), cancellationToken, Long("id", move.JournalId), Text("dst", _paths.ToStored(move.FinalPath)), Text("now", now));
             if (done is [var (json, source)])
             {
-                await InsertRecordAsync(db, OutcomeJson.Deserialize(json), source, move.FinalPath, now, cancellationToken);
+                var outcome = OutcomeJson.Deserialize(json);
+                outcome = outcome with { OwnerPath = outcome.OwnerPath is { } owner ? _paths.Normalize(owner) : null };
+                await InsertRecordAsync(db, outcome, _paths.Normalize(source), _paths.ToStored(move.FinalPath), now, cancellationToken);
             }
         }
 
@@ -159,38 +173,42 @@ public sealed class FaceSorterStore :
 
     public async Task<IReadOnlyList<JournalEntry>> GetUnfinishedMovesAsync(CancellationToken cancellationToken) =>
         await QueryAsync("SELECT id, source_path, destination_path, outcome, created_at FROM move_journal WHERE state = 'moving' ORDER BY id;",
-            row => new JournalEntry(row.GetInt64(0), row.GetString(1), row.GetString(2), OutcomeJson.Deserialize(row.GetString(3)), Timestamps.Parse(row.GetString(4))),
+            row => new JournalEntry(row.GetInt64(0), _paths.ToFull(row.GetString(1)), _paths.ToFull(row.GetString(2)), FullOwnerPath(OutcomeJson.Deserialize(row.GetString(3))),
+                Timestamps.Parse(row.GetString(4))),
             cancellationToken);
 
     public async Task<bool> IsMoveUnderwayAsync(string path, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken);
         return await db.ScalarAsync("SELECT 1 FROM move_journal WHERE state = 'moving' AND (source_path = @path OR destination_path = @path) LIMIT 1;",
-            cancellationToken, Text("path", path)) is not null;
+            cancellationToken, Text("path", _paths.ToStored(path))) is not null;
     }
 
-    public async Task<IReadOnlyList<SortedMove>> FindSortedFromAsync(string sourcePathPrefix, CancellationToken cancellationToken) =>
-        await QueryAsync($"""
+    public async Task<IReadOnlyList<SortedMove>> FindSortedFromAsync(string sourcePathPrefix, CancellationToken cancellationToken)
+    {
+        var prefix = _paths.ToStored(sourcePathPrefix);
+        return await QueryAsync($"""
             SELECT source_path, destination_path, outcome FROM move_journal
             WHERE state = 'done' AND source_path{_dialect.ByteOrder} >= @low AND source_path{_dialect.ByteOrder} < @high ORDER BY id DESC;
-            """, StoreRows.SortedMove, cancellationToken, Text("low", sourcePathPrefix), Text("high", StoreRows.PrefixEnd(sourcePathPrefix)));
+            """, row => StoreRows.SortedMove(row, _paths), cancellationToken, Text("low", prefix), Text("high", StoreRows.PrefixEnd(prefix)));
+    }
 
     public async Task<IReadOnlyList<CompanionRecord>> ListCompanionsAsync(string? ownerPath, CancellationToken cancellationToken) =>
         await QueryAsync("SELECT id, file_path, owner_path, reason, created_at FROM companions WHERE @owner IS NULL OR owner_path = @owner ORDER BY id;",
-            StoreRows.Companion, cancellationToken, Text("owner", ownerPath));
+            row => StoreRows.Companion(row, _paths), cancellationToken, Text("owner", _paths.ToStoredOrNull(ownerPath)));
 
     public async Task HoldAsync(string path, string reason, CancellationToken cancellationToken) =>
         await ExecuteAsync("""
             INSERT INTO held_files(file_path, reason, updated_at) VALUES (@path, @reason, @now)
             ON CONFLICT (file_path) DO UPDATE SET reason = excluded.reason, updated_at = excluded.updated_at;
-            """, cancellationToken, Text("path", path), Text("reason", reason), Text("now", Now()));
+            """, cancellationToken, Text("path", _paths.ToStored(path)), Text("reason", reason), Text("now", Now()));
 
     public async Task ReleaseHoldAsync(string path, CancellationToken cancellationToken) =>
-        await ExecuteAsync("DELETE FROM held_files WHERE file_path = @path;", cancellationToken, Text("path", path));
+        await ExecuteAsync("DELETE FROM held_files WHERE file_path = @path;", cancellationToken, Text("path", _paths.ToStored(path)));
 
     public async Task<IReadOnlyList<HeldFile>> GetHeldFilesAsync(CancellationToken cancellationToken) =>
         await QueryAsync($"SELECT file_path, reason, updated_at FROM held_files ORDER BY file_path{_dialect.ByteOrder};",
-            row => new HeldFile(row.GetString(0), row.GetString(1), Timestamps.Parse(row.GetString(2))), cancellationToken);
+            row => new HeldFile(_paths.ToFull(row.GetString(0)), row.GetString(1), Timestamps.Parse(row.GetString(2))), cancellationToken);
 
     public async Task<SortStats> GetStatsAsync(int days, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -214,14 +232,14 @@ public sealed class FaceSorterStore :
             {StoreRows.ReviewColumns}
             WHERE (@category IS NULL OR category = @category) AND (@action IS NULL OR action = @action)
             ORDER BY id;
-            """, StoreRows.ReviewItem, cancellationToken, Text("category", category), Text("action", action?.ToString().ToLowerInvariant()));
+            """, ReviewRow, cancellationToken, Text("category", category), Text("action", action?.ToString().ToLowerInvariant()));
 
     public async Task<IReadOnlyList<ReviewItem>> ListReviewPageAsync(string? category, ReviewAction? action, int offset, int limit, CancellationToken cancellationToken) =>
         await QueryAsync($"""
             {StoreRows.ReviewColumns}
             WHERE (@category IS NULL OR category = @category) AND (@action IS NULL OR action = @action)
             ORDER BY id LIMIT @limit OFFSET @offset;
-            """, StoreRows.ReviewItem, cancellationToken, Text("category", category), Text("action", action?.ToString().ToLowerInvariant()), Int("limit", limit), Int("offset", offset));
+            """, ReviewRow, cancellationToken, Text("category", category), Text("action", action?.ToString().ToLowerInvariant()), Int("limit", limit), Int("offset", offset));
 
     public async Task<IReadOnlyList<ReviewCount>> CountReviewAsync(CancellationToken cancellationToken) =>
         await QueryAsync("SELECT action, category, reviewed_by, COUNT(*) FROM review_queue GROUP BY action, category, reviewed_by;",
@@ -245,23 +263,23 @@ public sealed class FaceSorterStore :
             cancellationToken, Text("from", Timestamps.ToText(from)), Text("to", Timestamps.ToText(to)));
 
     public async Task<ReviewItem?> GetReviewItemAsync(long id, CancellationToken cancellationToken) =>
-        (await QueryAsync($"{StoreRows.ReviewColumns} WHERE id = @id;", StoreRows.ReviewItem, cancellationToken, Long("id", id))).FirstOrDefault();
+        (await QueryAsync($"{StoreRows.ReviewColumns} WHERE id = @id;", ReviewRow, cancellationToken, Long("id", id))).FirstOrDefault();
 
     public async Task<ReviewItem?> FindReviewByPathAsync(string path, CancellationToken cancellationToken) =>
-        (await QueryAsync($"{StoreRows.ReviewColumns} WHERE file_path = @path ORDER BY id DESC LIMIT 1;", StoreRows.ReviewItem, cancellationToken, Text("path", path))).FirstOrDefault();
+        (await QueryAsync($"{StoreRows.ReviewColumns} WHERE file_path = @path ORDER BY id DESC LIMIT 1;", ReviewRow, cancellationToken, Text("path", _paths.ToStored(path)))).FirstOrDefault();
 
     public async Task<IReadOnlyList<ReviewItem>> FindReviewByHashAsync(string fileHash, CancellationToken cancellationToken) =>
-        await QueryAsync($"{StoreRows.ReviewColumns} WHERE file_hash = @hash ORDER BY id DESC;", StoreRows.ReviewItem, cancellationToken, Text("hash", fileHash));
+        await QueryAsync($"{StoreRows.ReviewColumns} WHERE file_hash = @hash ORDER BY id DESC;", ReviewRow, cancellationToken, Text("hash", fileHash));
 
     public async Task<bool> ApproveAsync(long reviewId, string person, string newPath, string reviewedBy, CancellationToken cancellationToken)
     {
         await using var db = await BeginAsync(cancellationToken);
-        var approved = await ApproveRowAsync(db, reviewId, person, newPath, reviewedBy, Now(), cancellationToken);
+        var approved = await ApproveRowAsync(db, reviewId, person, _paths.ToStored(newPath), reviewedBy, Now(), cancellationToken);
         await db.CommitAsync(cancellationToken);
         return approved;
     }
 
-    /// <summary>The approval of a pending row, inside the caller's transaction; false when the row is not pending.</summary>
+    /// <summary>The approval of a pending row, inside the caller's transaction; false when the row is not pending. <paramref name="newPath"/> is in its stored form.</summary>
     private static async Task<bool> ApproveRowAsync(DbSession db, long reviewId, string person, string newPath, string reviewedBy, string now, CancellationToken cancellationToken)
     {
         var decided = await db.QueryAsync("""
@@ -274,7 +292,7 @@ public sealed class FaceSorterStore :
             await db.ExecuteAsync("""
                 INSERT INTO downloads(file_path, filename, file_hash, source, person_name, download_date, auto_sorted, reason)
                 VALUES (@path, @name, @hash, @source, @person, @now, 0, @reason);
-                """, cancellationToken, Text("path", newPath), Text("name", Path.GetFileName(newPath)), Text("hash", row.FileHash), Text("source", row.Source),
+                """, cancellationToken, Text("path", newPath), Text("name", StorePaths.FileName(newPath)), Text("hash", row.FileHash), Text("source", row.Source),
                 Text("person", person), Text("now", now), Text("reason", $"approved by {reviewedBy}"));
             if (OwnsContent(row.Category))
             {
@@ -309,13 +327,13 @@ public sealed class FaceSorterStore :
 
     public async Task MoveReviewAsync(long reviewId, string newPath, string category, CancellationToken cancellationToken) =>
         await ExecuteAsync("UPDATE review_queue SET file_path = @path, category = @category WHERE id = @id;", cancellationToken,
-            Long("id", reviewId), Text("path", newPath), Text("category", category));
+            Long("id", reviewId), Text("path", _paths.ToStored(newPath)), Text("category", category));
 
     public async Task<IReadOnlyList<DownloadItem>> ListDownloadsAsync(string? fileHash, CancellationToken cancellationToken) =>
         await QueryAsync("""
             SELECT id, file_path, file_hash, person_name, auto_sorted, source FROM downloads
             WHERE @hash IS NULL OR file_hash = @hash ORDER BY id;
-            """, StoreRows.DownloadItem, cancellationToken, Text("hash", fileHash));
+            """, DownloadRow, cancellationToken, Text("hash", fileHash));
 
     public async Task<IReadOnlyList<DownloadItem>> ListUnlearnedApprovalsAsync(int limit, CancellationToken cancellationToken) =>
         await ListApprovalsNotInAsync("learned_faces", limit, cancellationToken);
@@ -341,18 +359,19 @@ public sealed class FaceSorterStore :
 
     public async Task MoveDownloadAsync(long downloadId, string newPath, string person, CancellationToken cancellationToken)
     {
+        var stored = _paths.ToStored(newPath);
         await using var db = await BeginAsync(cancellationToken);
         var now = Now();
         if (await ReadDownloadAsync(db, downloadId, cancellationToken) is { } old)
         {
             await db.ExecuteAsync("UPDATE downloads SET file_path = @path, filename = @name, person_name = @person WHERE id = @id;", cancellationToken,
-                Long("id", downloadId), Text("path", newPath), Text("name", Path.GetFileName(newPath)), Text("person", person));
+                Long("id", downloadId), Text("path", stored), Text("name", Path.GetFileName(newPath)), Text("person", person));
             await db.ExecuteAsync("UPDATE review_queue SET file_path = @path, suggested_person = @person WHERE file_path = @old AND action = 'approved';", cancellationToken,
-                Text("path", newPath), Text("old", old.FilePath), Text("person", person));
-            await db.ExecuteAsync("UPDATE contents SET first_path = @path WHERE first_path = @old;", cancellationToken, Text("path", newPath), Text("old", old.FilePath));
+                Text("path", stored), Text("old", old.FilePath), Text("person", person));
+            await db.ExecuteAsync("UPDATE contents SET first_path = @path WHERE first_path = @old;", cancellationToken, Text("path", stored), Text("old", old.FilePath));
             if (!string.Equals(old.PersonName, person, StringComparison.Ordinal))
             {
-                await InsertCorrectionAsync(db, old.FileHash, newPath, old.PersonName, person, now, cancellationToken);
+                await InsertCorrectionAsync(db, old.FileHash, stored, old.PersonName, person, now, cancellationToken);
             }
         }
 
@@ -361,18 +380,20 @@ public sealed class FaceSorterStore :
 
     public async Task AddManualDownloadAsync(string path, string person, string fileHash, CancellationToken cancellationToken)
     {
+        var stored = _paths.ToStored(path);
         await using var db = await BeginAsync(cancellationToken);
         var now = Now();
         await db.ExecuteAsync("""
             INSERT INTO downloads(file_path, filename, file_hash, source, person_name, download_date, auto_sorted, reason)
             VALUES (@path, @name, @hash, NULL, @person, @now, 0, 'added by hand');
-            """, cancellationToken, Text("path", path), Text("name", Path.GetFileName(path)), Text("hash", fileHash), Text("person", person), Text("now", now));
-        await UpdateContentAsync(db, fileHash, path, ContentState.Sorted, now, cancellationToken);
+            """, cancellationToken, Text("path", stored), Text("name", Path.GetFileName(path)), Text("hash", fileHash), Text("person", person), Text("now", now));
+        await UpdateContentAsync(db, fileHash, stored, ContentState.Sorted, now, cancellationToken);
         await db.CommitAsync(cancellationToken);
     }
 
     public async Task ReturnToReviewAsync(long downloadId, string newPath, string category, CancellationToken cancellationToken)
     {
+        var stored = _paths.ToStored(newPath);
         await using var db = await BeginAsync(cancellationToken);
         var now = Now();
         if (await ReadDownloadAsync(db, downloadId, cancellationToken) is { } old)
@@ -381,22 +402,22 @@ public sealed class FaceSorterStore :
             var reopened = old.FileHash is not null && await db.ExecuteAsync("""
                 UPDATE review_queue SET action = 'pending', reviewed_at = NULL, reviewed_by = NULL, file_path = @path, category = @category
                 WHERE id = (SELECT id FROM review_queue WHERE file_hash = @hash AND action = 'approved' ORDER BY id DESC LIMIT 1);
-                """, cancellationToken, Text("hash", old.FileHash), Text("path", newPath), Text("category", category)) == 1;
+                """, cancellationToken, Text("hash", old.FileHash), Text("path", stored), Text("category", category)) == 1;
             if (!reopened)
             {
                 await db.ExecuteAsync("""
                     INSERT INTO review_queue(file_path, category, file_hash, reason, faces_detected, suggested_person, created_at, action, source)
                     VALUES (@path, @category, @hash, @reason, 0, @person, @now, 'pending', @source);
-                    """, cancellationToken, Text("path", newPath), Text("category", category), Text("hash", old.FileHash), Text("reason", $"returned from faces/{old.PersonName}"),
+                    """, cancellationToken, Text("path", stored), Text("category", category), Text("hash", old.FileHash), Text("reason", $"returned from faces/{old.PersonName}"),
                     Text("person", old.PersonName), Text("now", now), Text("source", old.Source));
             }
 
             if (old.AutoSorted)
             {
-                await InsertCorrectionAsync(db, old.FileHash, newPath, old.PersonName, null, now, cancellationToken);
+                await InsertCorrectionAsync(db, old.FileHash, stored, old.PersonName, null, now, cancellationToken);
             }
 
-            await UpdateContentAsync(db, old.FileHash, newPath, ContentState.InReview, now, cancellationToken);
+            await UpdateContentAsync(db, old.FileHash, stored, ContentState.InReview, now, cancellationToken);
         }
 
         await db.CommitAsync(cancellationToken);
@@ -420,13 +441,14 @@ public sealed class FaceSorterStore :
             WHERE d.auto_sorted = 0 AND d.file_hash IS NOT NULL AND d.person_name IS NOT NULL
               AND (done.file_hash IS NULL OR done.person_name <> d.person_name)
             ORDER BY d.id LIMIT @limit;
-            """, StoreRows.DownloadItem, cancellationToken, Int("limit", limit));
+            """, DownloadRow, cancellationToken, Int("limit", limit));
 
-    /// <summary>The <c>downloads</c> row, locked until the transaction ends; null when it is gone.</summary>
+    /// <summary>The <c>downloads</c> row as stored (its path in the stored form), locked until the transaction ends; null when it is gone.</summary>
     private async Task<DownloadItem?> ReadDownloadAsync(DbSession db, long downloadId, CancellationToken cancellationToken) =>
         (await db.QueryAsync($"SELECT id, file_path, file_hash, person_name, auto_sorted, source FROM downloads WHERE id = @id{_dialect.LockRows};",
             StoreRows.DownloadItem, cancellationToken, Long("id", downloadId))).FirstOrDefault();
 
+    /// <summary>What the journal says to record, inside the caller's transaction; paths (and the outcome's owner path) in their stored form.</summary>
     private static async Task InsertRecordAsync(DbSession db, OutcomeRecord outcome, string sourcePath, string finalPath, string now, CancellationToken cancellationToken)
     {
         switch (outcome.Kind)
@@ -444,7 +466,7 @@ public sealed class FaceSorterStore :
                 await db.ExecuteAsync("""
                     INSERT INTO downloads(file_path, filename, file_hash, source, person_name, download_date, auto_sorted, confidence, reason)
                     VALUES (@path, @name, @hash, @source, @person, @now, 1, @confidence, @reason);
-                    """, cancellationToken, Text("path", finalPath), Text("name", Path.GetFileName(finalPath)), Text("hash", outcome.FileHash), Text("source", outcome.Source),
+                    """, cancellationToken, Text("path", finalPath), Text("name", StorePaths.FileName(finalPath)), Text("hash", outcome.FileHash), Text("source", outcome.Source),
                     Text("person", outcome.PersonName), Text("now", now), Real("confidence", outcome.Confidence), Text("reason", outcome.Reason));
                 await UpdateContentAsync(db, outcome.FileHash, finalPath, ContentState.Sorted, now, cancellationToken);
                 return;
@@ -499,6 +521,20 @@ public sealed class FaceSorterStore :
     private static Task<int> InsertCorrectionAsync(DbSession db, string? hash, string path, string? fromPerson, string? toPerson, string now, CancellationToken cancellationToken) =>
         db.ExecuteAsync("INSERT INTO corrections(file_hash, file_path, from_person, to_person, corrected_at) VALUES (@hash, @path, @from, @to, @now);", cancellationToken,
             Text("hash", hash), Text("path", path), Text("from", fromPerson), Text("to", toPerson), Text("now", now));
+
+    private ReviewItem ReviewRow(DbDataReader reader)
+    {
+        var row = StoreRows.ReviewItem(reader);
+        return row with { FilePath = _paths.ToFull(row.FilePath) };
+    }
+
+    private DownloadItem DownloadRow(DbDataReader reader)
+    {
+        var row = StoreRows.DownloadItem(reader);
+        return row with { FilePath = _paths.ToFull(row.FilePath) };
+    }
+
+    private OutcomeRecord FullOwnerPath(OutcomeRecord outcome) => outcome with { OwnerPath = _paths.ToFullOrNull(outcome.OwnerPath) };
 
     private static int Count(object? value) => Convert.ToInt32(value, CultureInfo.InvariantCulture);
 

@@ -14,7 +14,7 @@ internal static class StoreRows
         FROM review_queue
         """;
 
-    /// <summary>A row of <see cref="ReviewColumns"/>.</summary>
+    /// <summary>A row of <see cref="ReviewColumns"/>, its path as stored.</summary>
     public static ReviewItem ReviewItem(DbDataReader reader) => new(
         reader.GetInt64(0),
         reader.GetString(1),
@@ -30,7 +30,7 @@ internal static class StoreRows
         reader.IsDBNull(11) ? null : reader.GetString(11),
         reader.IsDBNull(12) ? null : reader.GetDouble(12));
 
-    /// <summary>A row of <c>id, file_path, file_hash, person_name, auto_sorted, source</c> from <c>downloads</c>.</summary>
+    /// <summary>A row of <c>id, file_path, file_hash, person_name, auto_sorted, source</c> from <c>downloads</c>, its path as stored.</summary>
     public static DownloadItem DownloadItem(DbDataReader reader) => new(
         reader.GetInt64(0),
         reader.GetString(1),
@@ -39,16 +39,16 @@ internal static class StoreRows
         reader.GetInt32(4) == 1,
         reader.IsDBNull(5) ? null : reader.GetString(5));
 
-    /// <summary>A row of <c>source_path, destination_path, outcome</c> from <c>move_journal</c>.</summary>
-    public static SortedMove SortedMove(DbDataReader reader)
+    /// <summary>A row of <c>source_path, destination_path, outcome</c> from <c>move_journal</c>, with absolute paths.</summary>
+    public static SortedMove SortedMove(DbDataReader reader, StorePaths paths)
     {
         var outcome = OutcomeJson.Deserialize(reader.GetString(2));
-        return new(reader.GetString(0), reader.GetString(1), outcome.Kind, outcome.FileHash);
+        return new(paths.ToFull(reader.GetString(0)), paths.ToFull(reader.GetString(1)), outcome.Kind, outcome.FileHash);
     }
 
-    /// <summary>A row of <c>id, file_path, owner_path, reason, created_at</c> from <c>companions</c>.</summary>
-    public static CompanionRecord Companion(DbDataReader reader) =>
-        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), Timestamps.Parse(reader.GetString(4)));
+    /// <summary>A row of <c>id, file_path, owner_path, reason, created_at</c> from <c>companions</c>, with absolute paths.</summary>
+    public static CompanionRecord Companion(DbDataReader reader, StorePaths paths) =>
+        new(reader.GetInt64(0), paths.ToFull(reader.GetString(1)), paths.ToFull(reader.GetString(2)), reader.GetString(3), Timestamps.Parse(reader.GetString(4)));
 
     /// <summary>A <c>RETURNING file_hash, source, category, file_path</c> row of a review decision.</summary>
     public static (string? FileHash, string? Source, string Category, string FilePath) DecidedRow(DbDataReader reader) => (

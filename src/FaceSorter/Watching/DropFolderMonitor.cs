@@ -35,7 +35,7 @@ public sealed class DropFolderMonitor : BackgroundService
     private readonly Dictionary<string, TrackedFile> _parked = new(StringComparer.Ordinal);
     private readonly WorkingFiles _working = new();
     private readonly SidecarRouter _sidecars;
-    private readonly PathHints _hints = new();
+    private readonly WatchLoop _loop;
     private readonly SortingPipeline _pipeline;
     private readonly InboxLedger _ledger;
     private readonly SortingSettings _settings;
@@ -81,8 +81,9 @@ public sealed class DropFolderMonitor : BackgroundService
         _sorting = sorting.Value;
         _rule = new SettleRule(sorting.Value.SettleTime, sorting.Value.EmptyFileTimeout, sorting.Value.BlindSettleTime);
         _logger = logger;
-        ledger.Released += _hints.Add;
-        settings.Changed += _hints.RequestRescan;
+        _loop = new WatchLoop(clock, DueButStillWritingRecheck, logger); // a wait for due files still open for writing or with a companion
+        ledger.Released += _loop.Hints.Add;
+        settings.Changed += _loop.Hints.RequestRescan;
     }
 
     /// <summary>Files seen in the drop folder that are not finished yet.</summary>
@@ -92,90 +93,58 @@ public sealed class DropFolderMonitor : BackgroundService
     {
         try
         {
-            await WatchAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            Directory.CreateDirectory(_inbox);
+            LogWriterVisibility();
+
+            // On a network share events miss other machines' writes: scans every PollInterval (issue 9 part 5).
+            var plan = _mode.ScanOnce ? new WatchPlan(UseEvents: false, _sorting.RescanInterval) : WatchPlan.For(_sorting, _logger, _inbox);
+            await _loop.RunAsync(plan, () => [StartWatcher()], RoundAsync, stoppingToken);
         }
         finally
         {
             // Nothing more comes in; the pipeline finishes what it holds.
+            _writeActivity.Dispose();
             _pipeline.Inbox.TryComplete();
         }
     }
 
-    private async Task WatchAsync(CancellationToken stoppingToken)
+    private async Task<NextRound> RoundAsync(WatchRound round, CancellationToken stoppingToken)
     {
-        Directory.CreateDirectory(_inbox);
-        LogWriterVisibility();
-
-        // On a network share events miss other machines' writes: scans every PollInterval (issue 9 part 5).
-        var plan = _mode.ScanOnce ? new WatchPlan(UseEvents: false, _sorting.RescanInterval) : WatchPlan.For(_sorting, _logger, _inbox);
-        var watcher = plan.UseEvents ? StartWatcher() : null;
-        try
+        if (round.Rescan)
         {
-            _hints.RequestRescan();
-            var nextRescan = _clock.GetUtcNow() + plan.ScanInterval;
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                var (paths, rescan) = _hints.Drain();
-                var now = _clock.GetUtcNow();
-                if (now >= nextRescan)
-                {
-                    rescan = true;
-                    nextRescan = now + plan.ScanInterval;
-                }
-
-                if (watcher is not null && !watcher.IsHealthy)
-                {
-                    _logger.WatchedRootReplaced(_inbox);
-                    watcher.Dispose();
-                    Directory.CreateDirectory(_inbox);
-                    watcher = StartWatcher();
-                    rescan = true;
-                }
-
-                if (rescan)
-                {
-                    await ForgetVanishedHoldsAsync(Scan(now), stoppingToken);
-                }
-
-                foreach (var path in paths)
-                {
-                    Observe(path, now, namedByEvent: true);
-                }
-
-                var roundStarted = _clock.GetTimestamp();
-                await HoldIrregularAsync(stoppingToken);
-                await HandOverFinishedAsync(stoppingToken);
-                if (_mode.ScanOnce && ScanIsDone())
-                {
-                    _lifetime.StopApplication();
-                    return;
-                }
-
-                var gap = MinRoundGap - _clock.GetElapsedTime(roundStarted);
-                if (gap > TimeSpan.Zero)
-                {
-                    await Task.Delay(gap, _clock, stoppingToken);
-                }
-
-                await WaitForWorkAsync(nextRescan, stoppingToken);
-            }
+            await ForgetVanishedHoldsAsync(Scan(round.Now), stoppingToken);
         }
-        finally
+
+        foreach (var path in round.Paths)
         {
-            watcher?.Dispose();
-            _writeActivity.Dispose();
+            Observe(path, round.Now, namedByEvent: true);
         }
+
+        var roundStarted = _clock.GetTimestamp();
+        await HoldIrregularAsync(stoppingToken);
+        await HandOverFinishedAsync(stoppingToken);
+        if (_mode.ScanOnce && ScanIsDone())
+        {
+            _lifetime.StopApplication();
+            return NextRound.Stop;
+        }
+
+        var gap = MinRoundGap - _clock.GetElapsedTime(roundStarted);
+        if (gap > TimeSpan.Zero)
+        {
+            await Task.Delay(gap, _clock, stoppingToken);
+        }
+
+        return NextRound.By(_tracked.NextDue(DueAt));
     }
 
     private TreeWatcher StartWatcher()
     {
+        Directory.CreateDirectory(_inbox); // again when the drop folder was deleted or replaced
         // "Watching" is said only once both watches are in place: a file written before inotify's
         // watch exists shows no write to wait for.
         _writeActivity.Start(_inbox);
-        var watcher = new TreeWatcher(_inbox, NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size, _hints, _logger);
+        var watcher = new TreeWatcher(_inbox, NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size, _loop.Hints, _logger);
         _logger.WatchingInbox(_inbox);
         return watcher;
     }
@@ -344,25 +313,6 @@ public sealed class DropFolderMonitor : BackgroundService
         var now = _clock.GetUtcNow();
         var onlyStillDownloading = _tracked.AllDue(now, DueAt);
         return _ledger.InFlightCount == 0 && (_tracked.Count == 0 || onlyStillDownloading);
-    }
-
-    private async Task WaitForWorkAsync(DateTimeOffset nextRescan, CancellationToken stoppingToken)
-    {
-        var now = _clock.GetUtcNow();
-        var wakeAt = _tracked.NextDue(DueAt) is { } due && due < nextRescan ? due : nextRescan;
-
-        var delay = wakeAt - now;
-        if (delay <= TimeSpan.Zero)
-        {
-            delay = DueButStillWritingRecheck; // due files are still open for writing or have a companion
-        }
-
-        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var hint = _hints.WaitAsync(wake.Token);
-        var timer = Task.Delay(delay, _clock, wake.Token);
-        await Task.WhenAny(hint, timer);
-        await wake.CancelAsync();
-        stoppingToken.ThrowIfCancellationRequested();
     }
 
     /// <summary>Everything the settle rule needs to know about who may still write <paramref name="path"/>.</summary>

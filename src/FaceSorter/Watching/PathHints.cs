@@ -27,9 +27,10 @@ public sealed class PathHints
         _signal.Writer.TryWrite(true);
     }
 
-    /// <summary>Takes the hints gathered so far.</summary>
+    /// <summary>Takes the hints gathered so far, and the wake-up they signalled (a later hint signals again).</summary>
     public (IReadOnlyList<string> Paths, bool Rescan) Drain()
     {
+        _signal.Reader.TryRead(out _); // first: a hint added from here on signals anew, so none is left unseen
         var rescan = Interlocked.Exchange(ref _rescanRequested, 0) == 1;
         var paths = new List<string>(_paths.Count);
         foreach (var path in _paths.Keys)

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using FaceSorter.IntegrationTests.Support;
+using FaceSorter.Options;
+using FaceSorter.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace FaceSorter.IntegrationTests.Crash;
@@ -72,7 +74,9 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
 
         await using var connection = new SqliteConnection($"Data Source={_folder.Combine("data", "facesorter.db")}");
         await connection.OpenAsync(_timeout.Token);
-        var recorded = await QueryPathsAsync(connection, "SELECT file_path FROM downloads UNION ALL SELECT file_path FROM review_queue");
+        // Stored relative to the configured folders (docs/contracts.md, "Stored paths"): read back as the daemon does.
+        var folders = StorePaths.For(new DirectoriesOptions { Inbox = _folder.Combine("data", "temp_downloads"), Faces = _folder.Combine("data", "faces"), Review = _folder.Combine("data", "review") });
+        var recorded = (await QueryPathsAsync(connection, "SELECT file_path FROM downloads UNION ALL SELECT file_path FROM review_queue")).Select(folders.ToFull).ToList();
         recorded.Should().OnlyHaveUniqueItems("one record per file").And.BeEquivalentTo(placed, "every placed file has its record and every record its file");
         (await ScalarAsync(connection, "SELECT COUNT(*) FROM move_journal WHERE state = 'moving'")).Should().Be(0, "no move is left unfinished");
         var originals = await ScalarAsync(connection, "SELECT COUNT(*) FROM downloads WHERE auto_sorted = 1") + await ScalarAsync(connection, "SELECT COUNT(*) FROM review_queue WHERE category <> 'duplicates'");

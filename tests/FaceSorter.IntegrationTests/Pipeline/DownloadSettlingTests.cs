@@ -97,22 +97,20 @@ public sealed class DownloadSettlingTests : IDisposable
     {
         await using var daemon = await TestDaemon.StartAsync(_folder.Path, null, _timeout.Token);
         var path = Path.Combine(daemon.Inbox, "slow.txt");
-        await using (var writer = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
-        {
-            await writer.WriteAsync("first half "u8.ToArray(), _timeout.Token);
-            await writer.FlushAsync(_timeout.Token);
 
-            // A control file written at the same moment settles and is sorted; by then the open file
-            // has been looked at too, and must still be in the drop folder.
-            await File.WriteAllTextAsync(Path.Combine(daemon.Inbox, "control.txt"), "x", _timeout.Token);
-            await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "control.txt")), Deadline, "the control file is sorted", _timeout.Token);
-            await Eventually.HoldsForAsync(() => File.Exists(path), TimeSpan.FromSeconds(1), "a file open for writing is never touched (three settle periods)", _timeout.Token);
+        // A writer is always another process (the daemon does not look at its own descriptors).
+        using var writer = await FileHolder.StartAsync(path, forWriting: true, _timeout.Token);
 
-            await writer.WriteAsync("second half"u8.ToArray(), _timeout.Token);
-        }
+        // A control file written at the same moment settles and is sorted; by then the open file
+        // has been looked at too, and must still be in the drop folder.
+        await File.WriteAllTextAsync(Path.Combine(daemon.Inbox, "control.txt"), "x", _timeout.Token);
+        await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "control.txt")), Deadline, "the control file is sorted", _timeout.Token);
+        await Eventually.HoldsForAsync(() => File.Exists(path), TimeSpan.FromSeconds(1), "a file open for writing is never touched (three settle periods)", _timeout.Token);
+
+        await writer.CloseAsync(_timeout.Token);
 
         await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "slow.txt")), Deadline, "sorted after close", _timeout.Token);
-        (await File.ReadAllTextAsync(Invalid(daemon, "slow.txt"), _timeout.Token)).Should().Be("first half second half");
+        (await File.ReadAllTextAsync(Invalid(daemon, "slow.txt"), _timeout.Token)).Should().Be(FileHolder.FirstPart + FileHolder.LastPart);
     }
 
     [Fact]

@@ -17,17 +17,19 @@ namespace FaceSorter.IntegrationTests.Review;
 /// A per-test data folder (faces/, review/&lt;category&gt;/, an SQLite store) and the real review
 /// monitor over it, which can be stopped and started again like the daemon. Review rows are set up
 /// as the pipeline writes them: a journalled move completed with a <see cref="RecordKind.Review"/> outcome.
+/// The store keeps paths relative to the folders, as the daemon's does; by default it is an SQLite file
+/// inside the data folder, so it moves with it (<see cref="MoveDataFolderAsync"/>).
 /// </summary>
 public sealed class ReviewHarness : IAsyncDisposable
 {
     private readonly List<string> _mounts = [];
+    private readonly Func<ReviewHarness, StorePaths, FaceSorterStore> _openStore;
     private ReviewMonitor? _monitor;
 
-    public ReviewHarness(TimeSpan? rejectGrace = null)
+    /// <param name="openStore">Opens the store on this harness's data (default: SQLite in the data folder).</param>
+    public ReviewHarness(TimeSpan? rejectGrace = null, Func<ReviewHarness, StorePaths, FaceSorterStore>? openStore = null)
     {
         Root = Path.Combine(Path.GetTempPath(), "facesorter-review-" + Guid.NewGuid().ToString("N")[..12]);
-        Faces = Path.Combine(Root, "faces");
-        Review = Path.Combine(Root, "review");
         Directory.CreateDirectory(Faces);
         foreach (var category in ReviewCategories.All)
         {
@@ -35,19 +37,24 @@ public sealed class ReviewHarness : IAsyncDisposable
         }
 
         RejectGrace = rejectGrace ?? TimeSpan.FromMilliseconds(300);
-        Store = FaceSorterStore.ForSqlite($"Data Source={Path.Combine(Root, "facesorter.db")}", TimeProvider.System);
+        _openStore = openStore ?? ((harness, paths) => FaceSorterStore.ForSqlite($"Data Source={Path.Combine(harness.Root, "facesorter.db")}", TimeProvider.System, paths));
+        Store = _openStore(this, Paths);
         Store.MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    public string Root { get; }
+    /// <summary>The data folder (faces/, review/, temp_downloads/ and the SQLite file); it changes when the folder is moved.</summary>
+    public string Root { get; private set; }
 
-    public string Faces { get; }
+    public string Faces => Path.Combine(Root, "faces");
 
-    public string Review { get; }
+    public string Review => Path.Combine(Root, "review");
 
     public TimeSpan RejectGrace { get; }
 
-    public FaceSorterStore Store { get; }
+    public FaceSorterStore Store { get; private set; }
+
+    /// <summary>The configured folders as the store sees them.</summary>
+    public StorePaths Paths => StorePaths.For(new DirectoriesOptions { Inbox = Path.Combine(Root, "temp_downloads"), Faces = Faces, Review = Review });
 
     public OwnMoves OwnMoves { get; } = new(TimeProvider.System);
 
@@ -58,16 +65,31 @@ public sealed class ReviewHarness : IAsyncDisposable
     public async Task StartAsync()
     {
         var tree = new ReviewTree(Faces, Review);
-        var reconciler = new ReviewReconciler(Store, Store, Store, new Hasher(), OwnMoves, tree, TimeProvider.System, LoggerFactory.CreateLogger<ReviewReconciler>());
+        var reconciler = new ReviewReconciler(Store, Store, Store, new Hasher(), OwnMoves, tree, TimeProvider.System,
+            MsOptions.Create(new ReviewOptions { RejectGrace = RejectGrace }), LoggerFactory.CreateLogger<ReviewReconciler>());
         _monitor = new ReviewMonitor(
             reconciler,
             tree,
             TimeProvider.System,
-            MsOptions.Create(new ReviewOptions { RejectGrace = RejectGrace }),
             MsOptions.Create(new SortingOptions()),
             LoggerFactory.CreateLogger<ReviewMonitor>());
         await _monitor.StartAsync(Token);
         await _monitor.Started.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>
+    /// The user moves (or remounts) the whole data folder while the daemon is stopped, and configures
+    /// the new place: the monitor stops, <c>mv</c> renames the folder, and the store is opened again with
+    /// the new folders (the daemon reads them from its config at start).
+    /// </summary>
+    public async Task MoveDataFolderAsync(string newRoot)
+    {
+        await StopAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await RunAsync("mv", "-T", Root, newRoot);
+        Root = newRoot;
+        Store = _openStore(this, Paths);
+        await Store.MigrateAsync(Token);
     }
 
     public async Task StopAsync()
@@ -94,6 +116,18 @@ public sealed class ReviewHarness : IAsyncDisposable
         await Store.CompleteMovesAsync([new CompletedMove(ids[0], path)], Token);
         var row = await Store.FindReviewByPathAsync(path, Token);
         return new GivenFile(row!.Id, path, hash);
+    }
+
+    /// <summary><paramref name="count"/> review files in review/<paramref name="category"/>/, one journalled move each.</summary>
+    public async Task<IReadOnlyList<GivenFile>> GivenReviewFilesInAsync(string category, string prefix, int count)
+    {
+        var files = new List<GivenFile>();
+        for (var i = 0; i < count; i++)
+        {
+            files.Add(await GivenReviewFileAsync($"{prefix}{i}.jpg", category));
+        }
+
+        return files;
     }
 
     /// <summary>Many review files at once, in one journal transaction (as a burst from the pipeline).</summary>

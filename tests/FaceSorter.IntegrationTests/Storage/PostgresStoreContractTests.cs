@@ -16,11 +16,11 @@ public sealed class PostgresStoreContractTests(PostgresTestDatabase database) : 
     private readonly ConcurrentBag<NpgsqlDataSource> _dataSources = [];
     private string _connectionString = "";
 
-    protected override FaceSorterStore OpenStore(TimeProvider clock)
+    protected override FaceSorterStore OpenStore(TimeProvider clock, StorePaths paths)
     {
         var dataSource = NpgsqlDataSource.Create(_connectionString);
         _dataSources.Add(dataSource);
-        return FaceSorterStore.ForPostgres(dataSource, clock);
+        return FaceSorterStore.ForPostgres(dataSource, clock, paths);
     }
 
     protected override DbConnection OpenRawConnection() => new NpgsqlConnection(_connectionString);

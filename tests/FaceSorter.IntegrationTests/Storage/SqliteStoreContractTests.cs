@@ -11,7 +11,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
 
     private string DatabasePath => Path.Combine(_directory, "facesorter.db");
 
-    protected override FaceSorterStore OpenStore(TimeProvider clock) => FaceSorterStore.ForSqlite($"Data Source={DatabasePath}", clock);
+    protected override FaceSorterStore OpenStore(TimeProvider clock, StorePaths paths) => FaceSorterStore.ForSqlite($"Data Source={DatabasePath}", clock, paths);
 
     protected override DbConnection OpenRawConnection() => new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
 

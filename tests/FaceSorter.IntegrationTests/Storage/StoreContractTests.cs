@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using FaceSorter.Decisions;
+using FaceSorter.Options;
 using FaceSorter.Storage;
 using Microsoft.Extensions.Time.Testing;
 
@@ -25,8 +26,17 @@ public abstract class StoreContractTests : IAsyncLifetime
 
     protected CancellationToken Token => _timeout.Token;
 
-    /// <summary>A new store (its own connections) on this test's database.</summary>
-    protected abstract FaceSorterStore OpenStore(TimeProvider clock);
+    /// <summary>
+    /// The configured folders of the stores the suite opens: <c>/in</c>, <c>/faces</c>, <c>/review</c>, so
+    /// every path the tests use is stored relative to one (docs/contracts.md, "Stored paths").
+    /// </summary>
+    protected static StorePaths Folders { get; } = FoldersAt("");
+
+    /// <summary>A new store (its own connections) on this test's database, with <see cref="Folders"/>.</summary>
+    protected FaceSorterStore OpenStore(TimeProvider clock) => OpenStore(clock, Folders);
+
+    /// <summary>A new store (its own connections) on this test's database, storing paths relative to <paramref name="paths"/>.</summary>
+    protected abstract FaceSorterStore OpenStore(TimeProvider clock, StorePaths paths);
 
     /// <summary>A raw connection to this test's database, to check what users and scripts see.</summary>
     protected abstract DbConnection OpenRawConnection();
@@ -76,11 +86,11 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_database_one_version_behind_is_migrated_and_keeps_its_rows()
+    public async Task A_database_two_versions_behind_is_migrated_and_keeps_its_rows()
     {
         var store = await GivenStoreAsync();
         await GivenSortedAsync(store, "h1", "/in/1.jpg", "/faces/john_doe/1.jpg");
-        await QueryAsync("DROP INDEX ix_journal_source; DROP TABLE companions; DELETE FROM schema_version WHERE version = 5;");
+        await QueryAsync("DROP INDEX ix_contents_path; DROP INDEX ix_journal_source; DROP TABLE companions; DELETE FROM schema_version WHERE version >= 5;");
 
         var upgraded = OpenStore(Clock);
         await upgraded.MigrateAsync(Token);
@@ -102,6 +112,73 @@ public abstract class StoreContractTests : IAsyncLifetime
         downloads.Should().Contain(["id", "file_path", "filename", "file_hash", "source", "person_name", "download_date", "auto_sorted"]);
         review.Should().Contain(["id", "file_path", "category", "file_hash", "reason", "faces_detected", "suggested_person", "created_at", "reviewed_at", "reviewed_by", "action"]);
         (await ColumnsAsync("companions")).Should().Contain(["id", "file_path", "owner_path", "reason", "created_at"]);
+    }
+
+    [Fact]
+    public async Task A_version_5_database_with_absolute_paths_is_migrated_to_paths_relative_to_the_folders()
+    {
+        // Version 5 wrote absolute paths: a store with no folders writes exactly that.
+        var old = OpenStore(Clock, StorePaths.Absolute);
+        await old.MigrateAsync(Token);
+        await GivenSortedAsync(old, "h1", "/srv/data/temp_downloads/web/1.jpg", "/srv/data/faces/john_doe/1.jpg");
+        var reviewId = await GivenInReviewAsync(old, "h2", "/srv/data/review/low_confidence/lowconf_2.jpg", ReviewCategories.LowConfidence);
+        await GivenMovedAsync(old, "/srv/data/temp_downloads/2.jpg.xmp", "/srv/data/review/low_confidence/lowconf_2.jpg.xmp", CompanionOutcome("/srv/data/review/low_confidence/lowconf_2.jpg"));
+        await old.HoldAsync("/srv/data/temp_downloads/held.jpg", "not an image", Token);
+        await old.BeginMovesAsync([new PlannedMove("/srv/data/temp_downloads/3.jpg", "/srv/data/faces/jane_roe/3.jpg", SortedOutcome("h3", "jane_roe"))], Token);
+        await GivenSortedAsync(old, "h4", "/elsewhere/in/4.jpg", "/elsewhere/faces/bob/4.jpg");
+        await QueryAsync("DROP INDEX ix_contents_path; DELETE FROM schema_version WHERE version = 6;");
+
+        var migrated = OpenStore(Clock, FoldersAt("/srv/data"));
+        await migrated.MigrateAsync(Token);
+
+        (await QueryAsync("SELECT file_path FROM downloads ORDER BY id")).Select(row => row["file_path"]).Should().Equal("faces:john_doe/1.jpg", "/elsewhere/faces/bob/4.jpg");
+        (await QueryAsync("SELECT file_path FROM review_queue")).Select(row => row["file_path"]).Should().Equal("review:low_confidence/lowconf_2.jpg");
+        (await QueryAsync("SELECT first_path FROM contents ORDER BY file_hash")).Select(row => row["first_path"])
+            .Should().Equal("faces:john_doe/1.jpg", "review:low_confidence/lowconf_2.jpg", "/elsewhere/faces/bob/4.jpg");
+        (await QueryAsync("SELECT source_path, destination_path FROM move_journal ORDER BY id")).Select(row => $"{row["source_path"]} -> {row["destination_path"]}").Should().Equal(
+            "inbox:web/1.jpg -> faces:john_doe/1.jpg",
+            "/in/lowconf_2.jpg -> review:low_confidence/lowconf_2.jpg",
+            "inbox:2.jpg.xmp -> review:low_confidence/lowconf_2.jpg.xmp",
+            "inbox:3.jpg -> faces:jane_roe/3.jpg",
+            "/elsewhere/in/4.jpg -> /elsewhere/faces/bob/4.jpg");
+        (await QueryAsync("SELECT file_path FROM held_files")).Select(row => row["file_path"]).Should().Equal("inbox:held.jpg");
+        (await QueryAsync("SELECT file_path, owner_path FROM companions")).Select(row => $"{row["file_path"]} of {row["owner_path"]}")
+            .Should().Equal("review:low_confidence/lowconf_2.jpg.xmp of review:low_confidence/lowconf_2.jpg");
+        (await QueryAsync("SELECT version FROM schema_version ORDER BY version")).Should().HaveCount(migrated.SchemaVersion);
+
+        // The same database with the data folder mounted at /mnt/disk2/data: the same data.
+        var moved = OpenStore(Clock, FoldersAt("/mnt/disk2/data"));
+        (await moved.ListDownloadsAsync(null, Token)).Select(download => download.FilePath).Should().Equal("/mnt/disk2/data/faces/john_doe/1.jpg", "/elsewhere/faces/bob/4.jpg");
+        (await moved.GetReviewItemAsync(reviewId, Token))!.FilePath.Should().Be("/mnt/disk2/data/review/low_confidence/lowconf_2.jpg");
+        (await moved.FindReviewByPathAsync("/mnt/disk2/data/review/low_confidence/lowconf_2.jpg", Token))!.Id.Should().Be(reviewId);
+        (await moved.GetHeldFilesAsync(Token)).Select(held => held.FilePath).Should().Equal("/mnt/disk2/data/temp_downloads/held.jpg");
+        (await moved.ListCompanionsAsync("/mnt/disk2/data/review/low_confidence/lowconf_2.jpg", Token)).Should().ContainSingle()
+            .Which.FilePath.Should().Be("/mnt/disk2/data/review/low_confidence/lowconf_2.jpg.xmp");
+        var unfinished = (await moved.GetUnfinishedMovesAsync(Token)).Should().ContainSingle().Subject;
+        (unfinished.SourcePath, unfinished.DestinationPath).Should().Be(("/mnt/disk2/data/temp_downloads/3.jpg", "/mnt/disk2/data/faces/jane_roe/3.jpg"));
+        (await moved.FindSortedFromAsync("/mnt/disk2/data/temp_downloads/web/1", Token)).Should().ContainSingle()
+            .Which.DestinationPath.Should().Be("/mnt/disk2/data/faces/john_doe/1.jpg");
+        (await moved.ClaimContentAsync("h1", "/mnt/disk2/data/temp_downloads/copy.jpg", Token)).EarlierPath.Should().Be("/mnt/disk2/data/faces/john_doe/1.jpg");
+        (await moved.ApproveAsync(reviewId, "jane_roe", "/mnt/disk2/data/faces/jane_roe/2.jpg", "cli", Token)).Should().BeTrue("the item is still pending at the new place");
+        (await QueryAsync("SELECT file_path, filename FROM downloads WHERE file_hash = 'h2'")).Should().ContainSingle()
+            .Which.Should().BeEquivalentTo(new Dictionary<string, object?> { ["file_path"] = "faces:jane_roe/2.jpg", ["filename"] = "2.jpg" });
+    }
+
+    [Fact]
+    public async Task A_companion_journalled_by_version_5_is_recorded_relative_when_its_move_completes()
+    {
+        var old = OpenStore(Clock, StorePaths.Absolute);
+        await old.MigrateAsync(Token);
+        var ids = await old.BeginMovesAsync([new PlannedMove("/srv/data/temp_downloads/a.jpg.xmp", "/srv/data/faces/bob/a.jpg.xmp", CompanionOutcome("/srv/data/faces/bob/a.jpg"))], Token);
+        await QueryAsync("DROP INDEX ix_contents_path; DELETE FROM schema_version WHERE version = 6;");
+        var migrated = OpenStore(Clock, FoldersAt("/srv/data"));
+        await migrated.MigrateAsync(Token);
+
+        (await migrated.GetUnfinishedMovesAsync(Token)).Single().Outcome.OwnerPath.Should().Be("/srv/data/faces/bob/a.jpg");
+        await migrated.CompleteMovesAsync([new CompletedMove(ids[0], "/srv/data/faces/bob/a.jpg.xmp")], Token);
+
+        (await QueryAsync("SELECT file_path, owner_path FROM companions")).Select(row => $"{row["file_path"]} of {row["owner_path"]}")
+            .Should().ContainSingle().Which.Should().Be("faces:bob/a.jpg.xmp of faces:bob/a.jpg", "the owner path in the old journal entry is stored relative too");
     }
 
     // ---- content claims ----
@@ -198,7 +275,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         await store.CompleteMovesAsync([new CompletedMove(ids[0], "/faces/john_doe/a_20260314_092655.jpg")], Token);
 
         var row = (await QueryAsync("SELECT file_path, filename, file_hash, source, person_name, download_date, auto_sorted FROM downloads")).Should().ContainSingle().Subject;
-        row["file_path"].Should().Be("/faces/john_doe/a_20260314_092655.jpg");
+        row["file_path"].Should().Be("faces:john_doe/a_20260314_092655.jpg", "paths are stored relative to the configured folders");
         row["filename"].Should().Be("a_20260314_092655.jpg");
         row["file_hash"].Should().Be("h1");
         row["source"].Should().Be("instagram");
@@ -231,7 +308,7 @@ public abstract class StoreContractTests : IAsyncLifetime
             SELECT file_path, category, file_hash, reason, faces_detected, suggested_person, created_at, reviewed_at, reviewed_by, action
             FROM review_queue
             """)).Should().ContainSingle().Subject;
-        row["file_path"].Should().Be("/review/low_confidence/lowconf_a.jpg");
+        row["file_path"].Should().Be("review:low_confidence/lowconf_a.jpg");
         row["category"].Should().Be("low_confidence");
         row["file_hash"].Should().Be("h1");
         row["reason"].Should().Be("confidence 0.41 below 0.6");
@@ -640,7 +717,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         review["reviewed_at"].Should().Be("2026-03-14T10:26:53.589Z");
         review["reviewed_by"].Should().Be("file-manager");
         var download = (await QueryAsync("SELECT file_path, filename, file_hash, source, person_name, download_date, auto_sorted FROM downloads")).Should().ContainSingle().Subject;
-        download["file_path"].Should().Be("/faces/jane_roe/my name.jpg");
+        download["file_path"].Should().Be("faces:jane_roe/my name.jpg");
         download["filename"].Should().Be("my name.jpg");
         download["file_hash"].Should().Be("h1");
         download["source"].Should().Be("instagram");
@@ -825,6 +902,14 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     // ---- helpers ----
+
+    /// <summary>The folders of a data folder at <paramref name="root"/> (<c>temp_downloads</c> named <c>in</c> in the suite's own root).</summary>
+    protected static StorePaths FoldersAt(string root) => StorePaths.For(new DirectoriesOptions
+    {
+        Inbox = root + (root.Length == 0 ? "/in" : "/temp_downloads"),
+        Faces = root + "/faces",
+        Review = root + "/review",
+    });
 
     /// <summary>A migrated store on this test's database.</summary>
     protected async Task<FaceSorterStore> GivenStoreAsync()

@@ -31,7 +31,7 @@ public sealed class ApprovalLearner(
     {
         if (await LearnAsync(cancellationToken) > 0)
         {
-            await gallery.RefreshAsync(cancellationToken);
+            await gallery.ReloadAsync(cancellationToken);
         }
     }
 

@@ -30,14 +30,22 @@ public sealed class Gallery : IDisposable
         return Current ?? await RefreshAsync(onlyIfMissing: true, cancellationToken);
     }
 
-    /// <summary>Loads a new snapshot and makes it current.</summary>
+    /// <summary>
+    /// Makes a snapshot of Immich's faces as they are now current: when nothing changed since the
+    /// current one was read, that one stays after one cheap query (<see cref="GalleryLoader.LoadAsync(GallerySnapshot?, CancellationToken)"/>).
+    /// </summary>
     /// <exception cref="FaceServiceUnavailableException">The database cannot be read now.</exception>
     /// <exception cref="UnsupportedImmichSchemaException">The database has an unknown layout.</exception>
     public Task<GallerySnapshot> RefreshAsync(CancellationToken cancellationToken) => RefreshAsync(onlyIfMissing: false, cancellationToken);
 
+    /// <summary>Reads the whole gallery again, e.g. after a face was learned into FaceSorter's own store.</summary>
+    /// <exception cref="FaceServiceUnavailableException">The database cannot be read now.</exception>
+    /// <exception cref="UnsupportedImmichSchemaException">The database has an unknown layout.</exception>
+    public Task<GallerySnapshot> ReloadAsync(CancellationToken cancellationToken) => RefreshAsync(onlyIfMissing: false, cancellationToken, whole: true);
+
     public void Dispose() => _loading.Dispose();
 
-    private async Task<GallerySnapshot> RefreshAsync(bool onlyIfMissing, CancellationToken cancellationToken)
+    private async Task<GallerySnapshot> RefreshAsync(bool onlyIfMissing, CancellationToken cancellationToken, bool whole = false)
     {
         // One load at a time: files arriving before the first load must not each start one.
         await _loading.WaitAsync(cancellationToken);
@@ -51,7 +59,7 @@ public sealed class Gallery : IDisposable
             GallerySnapshot snapshot;
             try
             {
-                snapshot = await _loader.LoadAsync(cancellationToken);
+                snapshot = await _loader.LoadAsync(whole ? null : Current, cancellationToken);
             }
             catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
             {
@@ -59,7 +67,7 @@ public sealed class Gallery : IDisposable
             }
 
             var previous = Interlocked.Exchange(ref _current, snapshot);
-            if (previous is not null && snapshot.Count > previous.Count)
+            if (previous is not null && previous != snapshot && snapshot.Count > previous.Count)
             {
                 Grew?.Invoke();
             }

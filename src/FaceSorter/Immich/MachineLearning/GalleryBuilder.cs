@@ -3,25 +3,41 @@ using FaceSorter.Decisions;
 namespace FaceSorter.Immich.MachineLearning;
 
 /// <summary>
-/// Collects named faces into one contiguous array. Give it the exact row count when known (the
-/// loader counts first) so the 200 MB of a 100 000-face gallery is allocated once, never copied.
+/// Collects named faces into one contiguous array of 8-bit codes plus the float32 vectors for the
+/// exact re-rank (<see cref="GallerySnapshot"/>). Give it the exact row count when known (the loader
+/// counts first) so the arrays are allocated once, never copied.
 /// </summary>
 public sealed class GalleryBuilder
 {
+    /// <summary>Longest embedding accepted: the 8-bit × 16-bit scan sums in 32-bit integers, which stays exact up to this length.</summary>
+    public const int MaxDimensions = 4096;
+
     private readonly TimeProvider _timeProvider;
+    private readonly string _spillFolder;
+    private readonly long _exactMemoryLimit;
     private readonly List<GalleryPerson> _people = [];
     private readonly Dictionary<string, int> _personByKey = new(StringComparer.Ordinal);
     private int _capacity;
     private int _dimensions;
-    private float[] _vectors = [];
+    private sbyte[] _codes = [];
+    private float[] _scales = [];
+    private float[] _errors = [];
     private int[] _rowPerson = [];
     private Guid[] _rowFace = [];
+    private float[] _unit = [];
+    private ExactVectors? _exact;
     private int _count;
 
-    public GalleryBuilder(int capacity, TimeProvider timeProvider)
+    /// <param name="capacity">Expected number of faces.</param>
+    /// <param name="timeProvider">Stamps <see cref="GallerySnapshot.LoadedAt"/>.</param>
+    /// <param name="spillFolder">Where the float32 vectors go when they exceed <paramref name="exactMemoryLimit"/> bytes (default: the temporary folder).</param>
+    /// <param name="exactMemoryLimit">Bytes of float32 vectors kept in memory.</param>
+    public GalleryBuilder(int capacity, TimeProvider timeProvider, string? spillFolder = null, long exactMemoryLimit = ExactVectors.DefaultMemoryLimit)
     {
         _capacity = Math.Max(capacity, 1);
         _timeProvider = timeProvider;
+        _spillFolder = spillFolder ?? Path.GetTempPath();
+        _exactMemoryLimit = exactMemoryLimit;
     }
 
     public int SkippedForName { get; private set; }
@@ -40,13 +56,15 @@ public sealed class GalleryBuilder
 
         if (_dimensions == 0)
         {
-            if (embedding.IsEmpty)
+            if (embedding.IsEmpty || embedding.Length > MaxDimensions)
             {
                 SkippedForVector++;
                 return false;
             }
 
             _dimensions = embedding.Length;
+            _unit = new float[_dimensions];
+            _exact = new ExactVectors(_dimensions, _capacity, _spillFolder, _exactMemoryLimit);
             Allocate(_capacity);
         }
         else if (embedding.Length != _dimensions)
@@ -61,12 +79,14 @@ public sealed class GalleryBuilder
             Allocate(_capacity);
         }
 
-        if (!Embeddings.TryNormalize(embedding, _vectors.AsSpan(_count * _dimensions, _dimensions)))
+        if (!Embeddings.TryNormalize(embedding, _unit))
         {
             SkippedForVector++;
             return false;
         }
 
+        (_scales[_count], _errors[_count]) = Quantize(_unit, _codes.AsSpan(_count * _dimensions, _dimensions));
+        _exact!.Write(_count, _unit);
         if (!_personByKey.TryGetValue(key, out var person))
         {
             person = _people.Count;
@@ -80,12 +100,50 @@ public sealed class GalleryBuilder
         return true;
     }
 
-    public GallerySnapshot Build() =>
-        new(_dimensions, _vectors, _rowPerson, _rowFace, _count, [.. _people], _timeProvider.GetUtcNow());
+    public GallerySnapshot Build() => Build(null);
+
+    internal GallerySnapshot Build(string? fingerprint)
+    {
+        _exact?.Complete();
+        return new GallerySnapshot(_dimensions, _codes, _scales, _errors, _exact, _rowPerson, _rowFace, _count, [.. _people], _timeProvider.GetUtcNow())
+        {
+            Fingerprint = fingerprint,
+        };
+    }
+
+    /// <summary>
+    /// Codes of <paramref name="unit"/> at scale max|v|/127, and an upper bound of the Euclidean
+    /// length of what they leave out (computed in double, rounded up).
+    /// </summary>
+    internal static (float Scale, float Error) Quantize(ReadOnlySpan<float> unit, Span<sbyte> codes)
+    {
+        var max = 0f;
+        foreach (var value in unit)
+        {
+            max = Math.Max(max, Math.Abs(value));
+        }
+
+        var scale = max / 127f;
+        double error = 0;
+        for (var i = 0; i < unit.Length; i++)
+        {
+            var code = (sbyte)Math.Clamp(MathF.Round(unit[i] / scale), -127, 127);
+            codes[i] = code;
+            var left = unit[i] - ((double)scale * code);
+            error += left * left;
+        }
+
+        return (scale, RoundUp(Math.Sqrt(error)));
+    }
+
+    /// <summary>A float at least <paramref name="value"/>, with room for the double's own rounding.</summary>
+    internal static float RoundUp(double value) => MathF.BitIncrement((float)((value * (1 + 1e-9)) + 1e-12));
 
     private void Allocate(int capacity)
     {
-        Array.Resize(ref _vectors, capacity * _dimensions);
+        Array.Resize(ref _codes, capacity * _dimensions);
+        Array.Resize(ref _scales, capacity);
+        Array.Resize(ref _errors, capacity);
         Array.Resize(ref _rowPerson, capacity);
         Array.Resize(ref _rowFace, capacity);
     }

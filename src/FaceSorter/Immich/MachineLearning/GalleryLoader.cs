@@ -2,6 +2,7 @@ using System.Data;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using FaceSorter.Options;
 using FaceSorter.Storage;
 using Npgsql;
 
@@ -19,22 +20,34 @@ public sealed class GalleryLoader
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<GalleryLoader> _logger;
     private readonly ILearnedFaces? _store;
+    private readonly string? _spillFolder;
     private ImmichSchema? _lastSchema;
 
     public GalleryLoader(
         [FromKeyedServices(MachineLearningServiceCollectionExtensions.ImmichDatabaseKey)] NpgsqlDataSource dataSource,
         TimeProvider timeProvider,
         ILogger<GalleryLoader> logger,
-        ILearnedFaces? store = null)
+        ILearnedFaces? store = null,
+        StoreLocation? location = null)
     {
         _store = store;
         _dataSource = dataSource;
         _timeProvider = timeProvider;
         _logger = logger;
+        _spillFolder = location?.DataFolder;
     }
 
+    /// <summary>Reads the whole gallery.</summary>
     /// <exception cref="UnsupportedImmichSchemaException">The database has a layout this program does not know.</exception>
-    public async Task<GallerySnapshot> LoadAsync(CancellationToken cancellationToken)
+    public Task<GallerySnapshot> LoadAsync(CancellationToken cancellationToken) => LoadAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Reads the gallery again unless Immich's faces are unchanged since <paramref name="previous"/>
+    /// was read (same layout and <see cref="ImmichSchema.FingerprintSql"/>): then
+    /// <paramref name="previous"/> itself is returned, after one cheap query.
+    /// </summary>
+    /// <exception cref="UnsupportedImmichSchemaException">The database has a layout this program does not know.</exception>
+    public async Task<GallerySnapshot> LoadAsync(GallerySnapshot? previous, CancellationToken cancellationToken)
     {
         var started = _timeProvider.GetTimestamp();
         var schema = await ImmichSchema.DetectAsync(_dataSource, cancellationToken);
@@ -44,11 +57,27 @@ public sealed class GalleryLoader
             _lastSchema = schema;
         }
 
-        // Count and read in one snapshot of the database, so the count is exact and the big array
-        // is allocated once (a growing array would need twice the memory while it is copied).
+        if (previous?.Fingerprint is { } known)
+        {
+            await using var command = _dataSource.CreateCommand(schema.FingerprintSql);
+            if (Fingerprint(schema, (string)(await command.ExecuteScalarAsync(cancellationToken))!) == known)
+            {
+                _logger.GalleryUnchanged(previous.Count, _timeProvider.GetElapsedTime(started));
+                return previous;
+            }
+        }
+
+        // Fingerprint, count and rows in one snapshot of the database, so the count is exact and the
+        // big arrays are allocated once (a growing array would need twice the memory while copied).
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var sql = schema.GallerySql;
+        string fingerprint;
+        await using (var fingerprintCommand = new NpgsqlCommand(schema.FingerprintSql, connection, transaction))
+        {
+            fingerprint = Fingerprint(schema, (string)(await fingerprintCommand.ExecuteScalarAsync(cancellationToken))!);
+        }
+
         int count;
         await using (var countCommand = new NpgsqlCommand($"SELECT count(*)::int FROM ({sql}) AS faces", connection, transaction))
         {
@@ -56,18 +85,12 @@ public sealed class GalleryLoader
         }
 
         var learned = _store is null ? [] : await _store.ListLearnedFacesAsync(cancellationToken);
-        var builder = new GalleryBuilder(count + learned.Count, _timeProvider);
-        await using (var command = new NpgsqlCommand(sql, connection, transaction))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        var builder = new GalleryBuilder(count + learned.Count, _timeProvider, _spillFolder);
+
+        // Binary COPY: no text to parse, and each row goes straight into the builder's arrays.
+        await using (var copy = await connection.BeginRawBinaryCopyAsync($"COPY ({sql}) TO STDOUT (FORMAT BINARY)", cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var personId = reader.GetString(0);
-                var name = reader.GetString(1);
-                var faceId = reader.GetGuid(2);
-                var embedding = await reader.IsDBNullAsync(3, cancellationToken) ? [] : await reader.GetFieldValueAsync<float[]>(3, cancellationToken);
-                builder.Add(personId, name, faceId, embedding);
-            }
+            await new GalleryCopyReader(copy).ReadAsync(builder, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -86,10 +109,12 @@ public sealed class GalleryLoader
             _logger.GalleryFacesSkipped(builder.SkippedForVector, "empty, zero or differently sized embedding");
         }
 
-        var snapshot = builder.Build();
+        var snapshot = builder.Build(fingerprint);
         _logger.GalleryLoaded(snapshot.People.Count, snapshot.Count, learned.Count, _timeProvider.GetElapsedTime(started));
         return snapshot;
     }
+
+    private static string Fingerprint(ImmichSchema schema, string tables) => schema.Describe() + " " + tables;
 
     /// <summary>The person id of a learned face whose person Immich does not know (yet).</summary>
     public const string LearnedPersonId = "learned";

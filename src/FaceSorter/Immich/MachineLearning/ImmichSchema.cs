@@ -38,6 +38,22 @@ public sealed record ImmichSchema(ImmichLayout Layout, bool HasFaceDeletedAt, bo
         }
     }
 
+    /// <summary>
+    /// One text that changes whenever a row the gallery reads is added, changed or removed: per table
+    /// (faces, assets, people, embeddings) the row count and the largest and summed <c>xmin</c> (the
+    /// id of the transaction that wrote each row version, PostgreSQL 17 docs, "System Columns"), so
+    /// every layout has it and no Immich column is relied on (docs/immich-facts.md, "Database layouts").
+    /// </summary>
+    public string FingerprintSql
+    {
+        get
+        {
+            var tables = Layout == ImmichLayout.Plural ? new[] { "asset_faces", "assets", "person", "face_search" } : ["asset_face", "asset", "person", "face_search"];
+            return "SELECT " + string.Join(" || '/' || ", tables.Select(table =>
+                $"(SELECT count(*)::text || '.' || coalesce(max(xmin::text::bigint), 0)::text || '.' || coalesce(sum(xmin::text::bigint), 0)::text FROM {table})"));
+        }
+    }
+
     /// <summary>One face's stored embedding; <c>face_search</c> has the same shape in every supported layout.</summary>
     public static string EmbeddingSql => """SELECT embedding::real[] FROM face_search WHERE "faceId" = $1""";
 

@@ -51,8 +51,8 @@ public sealed class MachineLearningFaceService : IFaceService
             return new FaceCheck.NotAccepted(notSent);
         }
 
-        // The gallery first: without it there is nothing to match, so spare the ML service the work.
-        var gallery = await _gallery.GetAsync(cancellationToken);
+        // Only matching needs the gallery (docs/matching.md, "Gallery load"): a file that cannot be
+        // read is decided without it, and a first load runs while the ML service looks at the file.
         var started = _timeProvider.GetTimestamp();
         var preview = _previews.Make(request.FilePath);
         if (preview.Failure is { } failure)
@@ -62,11 +62,13 @@ public sealed class MachineLearningFaceService : IFaceService
             return new FaceCheck.Unreadable(reason);
         }
 
-        // Only the request holds one of the MaxConcurrentRequests slots: the preview above and the
-        // matching below run while other files' requests keep the ML service busy.
+        var loading = _gallery.Current is null ? _gallery.GetAsync(cancellationToken).AsTask() : null;
         FacePrediction prediction;
-        using (await _slots.TakeAsync(cancellationToken))
+        try
         {
+            // Only the request holds one of the MaxConcurrentRequests slots: the preview above and
+            // the matching below run while other files' requests keep the ML service busy.
+            using var slot = await _slots.TakeAsync(cancellationToken);
             using (var image = new MemoryStream(preview.Jpeg, writable: false))
             {
                 prediction = await _client.PredictFacesAsync(image, "preview.jpg", cancellationToken);
@@ -77,15 +79,23 @@ public sealed class MachineLearningFaceService : IFaceService
                 prediction = await BlameAsync(failed, cancellationToken);
             }
         }
+        catch when (loading is not null)
+        {
+            // Nobody awaits the load now: observe its failure here (the next file tries again).
+            ObserveFailure(loading);
+            throw;
+        }
 
         if (prediction is FacePrediction.Unreadable unreadable)
         {
+            ObserveFailure(loading);
             _logger.MachineLearningUnreadable(request.FilePath, unreadable.Reason);
             return new FaceCheck.Unreadable(unreadable.Reason);
         }
 
         var detected = (FacePrediction.Detected)prediction;
         _logger.Predicted(request.FilePath, detected.Faces.Count, _timeProvider.GetElapsedTime(started));
+        var gallery = loading is null ? await _gallery.GetAsync(cancellationToken) : await loading;
         var faces = new List<RecognizedFace>(detected.Faces.Count);
         foreach (var face in detected.Faces)
         {
@@ -127,6 +137,9 @@ public sealed class MachineLearningFaceService : IFaceService
 
         throw new FaceServiceUnavailableException(failed.Reason);
     }
+
+    private static void ObserveFailure(Task<GallerySnapshot>? loading) =>
+        loading?.ContinueWith(static task => task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     private RecognizedFace Recognize(GallerySnapshot gallery, DetectedFace face)
     {

@@ -105,5 +105,11 @@ internal static class SqliteSchema
         CREATE INDEX ix_companions_path ON companions(file_path);
         CREATE INDEX ix_journal_source ON move_journal(source_path);
         """,
+        // 6: data that can move (issue 12, part 4): paths are stored relative to the configured folders
+        // (docs/contracts.md, "Stored paths"); StoredPathsMigration rewrites the absolute ones after this
+        // DDL. Content claims are re-pointed by path when a recorded file moves.
+        """
+        CREATE INDEX ix_contents_path ON contents(first_path);
+        """,
     ];
 }

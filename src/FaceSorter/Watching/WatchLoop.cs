@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Logging;
+
+namespace FaceSorter.Watching;
+
+/// <summary>
+/// The loop both monitors share (docs/architecture.md, "The watch loop"): it keeps the
+/// <see cref="TreeWatcher"/>s running, gathers their <see cref="Hints"/>, says when a full scan is due
+/// and sleeps until there is work. What a monitor does with a path or a scan is its round's business;
+/// this class knows no channel, store or file rule. Events are hints and scans are the truth
+/// (docs/linux-facts.md, "Events are hints, scans are the truth"), so a round is asked to scan:
+/// <list type="bullet">
+/// <item>in the first round;</item>
+/// <item>when a watcher asked for it (an overflow or error, a new or moved-in directory) or anyone called
+/// <see cref="PathHints.RequestRescan"/>;</item>
+/// <item>when a watched root was deleted or replaced: the watchers are started again first
+/// (docs/linux-facts.md, "Watcher health");</item>
+/// <item>once <see cref="WatchPlan.ScanInterval"/> has passed since the last scan, or at the time a round
+/// asked for with <see cref="RescanBy"/>.</item>
+/// </list>
+/// Between rounds it waits for the first of: a hint, the next scan, the wake time the round returned.
+/// A wake time already past waits <c>overdueWait</c>, so a round that keeps finding work not ready
+/// does not spin. Every delay is on the injected <see cref="TimeProvider"/>.
+/// Not thread-safe apart from <see cref="Hints"/>: one loop runs it.
+/// </summary>
+public sealed class WatchLoop
+{
+    private readonly TimeProvider _clock;
+    private readonly TimeSpan _overdueWait;
+    private readonly ILogger _logger;
+    private DateTimeOffset _nextRescan = DateTimeOffset.MaxValue;
+
+    /// <param name="clock">Every "now" and delay.</param>
+    /// <param name="overdueWait">How long to wait when the wake time is already past (&gt; 0).</param>
+    /// <param name="logger">The owning monitor's logger, so its events keep the monitor's category.</param>
+    public WatchLoop(TimeProvider clock, TimeSpan overdueWait, ILogger logger)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(overdueWait, TimeSpan.Zero);
+        _clock = clock;
+        _overdueWait = overdueWait;
+        _logger = logger;
+    }
+
+    /// <summary>Where the watchers (and anyone else, from any thread) put paths to look at and rescan requests.</summary>
+    public PathHints Hints { get; } = new();
+
+    /// <summary>Brings the next full scan forward to <paramref name="at"/> at the latest. Only from a round.</summary>
+    public void RescanBy(DateTimeOffset at)
+    {
+        if (at < _nextRescan)
+        {
+            _nextRescan = at;
+        }
+    }
+
+    /// <summary>
+    /// Runs rounds until <paramref name="cancellationToken"/> is cancelled (it then returns, whatever the
+    /// round was doing) or a round returns <see cref="NextRound.Stop"/>. The watchers come from
+    /// <paramref name="startWatchers"/> (never called when <paramref name="plan"/> uses no events); it must
+    /// create the watched folders first, as a replaced root is started again through it. They are
+    /// disposed when the loop ends. Any other exception from a round ends the loop and is thrown.
+    /// </summary>
+    public async Task RunAsync(WatchPlan plan, Func<IReadOnlyList<TreeWatcher>> startWatchers, Func<WatchRound, CancellationToken, Task<NextRound>> round, CancellationToken cancellationToken)
+    {
+        var watchers = plan.UseEvents ? startWatchers() : [];
+        try
+        {
+            Hints.RequestRescan();
+            _nextRescan = _clock.GetUtcNow() + plan.ScanInterval;
+            var first = true;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var (paths, rescan) = Hints.Drain();
+                var now = _clock.GetUtcNow();
+                rescan |= now >= _nextRescan;
+                if (watchers.Any(watcher => !watcher.IsHealthy))
+                {
+                    _logger.WatchedRootReplaced(string.Join(", ", watchers.Select(watcher => watcher.Root)));
+                    DisposeAll(watchers);
+                    watchers = []; // if starting again throws, nothing is disposed twice
+                    watchers = startWatchers();
+                    rescan = true;
+                }
+
+                if (rescan)
+                {
+                    _nextRescan = now + plan.ScanInterval;
+                }
+
+                var next = await round(new WatchRound(paths, rescan, now, first), cancellationToken);
+                first = false;
+                if (next.IsStop)
+                {
+                    return;
+                }
+
+                await WaitForWorkAsync(next.WakeAt is { } at && at < _nextRescan ? at : _nextRescan, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the round in hand was abandoned at an await; each monitor states what holds then.
+        }
+        finally
+        {
+            DisposeAll(watchers);
+        }
+    }
+
+    private async Task WaitForWorkAsync(DateTimeOffset wakeAt, CancellationToken cancellationToken)
+    {
+        var delay = wakeAt - _clock.GetUtcNow();
+        if (delay <= TimeSpan.Zero)
+        {
+            delay = _overdueWait;
+        }
+
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var hint = Hints.WaitAsync(wake.Token);
+        var timer = Task.Delay(delay, _clock, wake.Token);
+        await Task.WhenAny(hint, timer);
+        await wake.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private static void DisposeAll(IReadOnlyList<TreeWatcher> watchers)
+    {
+        foreach (var watcher in watchers)
+        {
+            watcher.Dispose();
+        }
+    }
+}
