@@ -284,6 +284,10 @@ internal static partial class Log
     [LoggerMessage(7000, LogLevel.Warning, "{ConfigPath} holds {Keys} and is readable by every user on this machine (mode {Mode}). Fix: chmod 640 {ConfigPath} (group of the service), or move the secret to a file: {FileKeys}")]
     public static partial void SecretReadableByOthers(this ILogger logger, string configPath, string keys, string mode, string fileKeys);
 
+    // Speed (issue 13): 835x
+    [LoggerMessage(8350, LogLevel.Debug, "Drop-folder round began {RoundStart:HH:mm:ss.fff}: {Paths} paths from events, rescan {Rescan}, {Tracked} files settling, next due {NextDue:HH:mm:ss.fff}")]
+    public static partial void DropFolderRound(this ILogger logger, DateTimeOffset roundStart, int paths, bool rescan, int tracked, DateTimeOffset? nextDue);
+
     // Store: 4xxx
     [LoggerMessage(4000, LogLevel.Information, "Store ready: {Provider} at {Location} (schema version {Version})")]
     public static partial void StoreReady(this ILogger logger, string provider, string location, int version);

@@ -52,12 +52,19 @@ internal static class BurstBenchmark
             cfg["Immich"]!["ApiKey"] = immich.ApiKey;
             cfg["SettleTime"] = settle.ToString("c", CultureInfo.InvariantCulture);
         });
+        var log = await ProfileLog.ConfigureAsync(config);
+
         var data = folder.Combine("data");
         var staging = Stage(folder.Combine("staging"), files, content);
         using var daemon = await DaemonProcess.StartAsync(config, CancellationToken.None);
         await UntilAsync(() => daemon.Output.Contains("for finished downloads", StringComparison.Ordinal), "the daemon is watching: " + daemon.Output);
         var elapsed = await DropAsync(data, staging, files, content);
         await daemon.TerminateAsync(CancellationToken.None);
+        if (log is not null)
+        {
+            await File.WriteAllTextAsync(log, $"dropped at {TimeProvider.System.GetLocalNow() - elapsed:HH:mm:ss.fff}, done after {elapsed.TotalSeconds:0.000} s\n" + daemon.Output);
+        }
+
         return files / elapsed.TotalSeconds;
     }
 

@@ -92,6 +92,7 @@ internal static class PipelineBenchmark
             cfg["Immich"]!["ApiKey"] = immich.ApiKey;
             cfg["SettleTime"] = settle.ToString("c", CultureInfo.InvariantCulture);
         });
+        var log = await ProfileLog.ConfigureAsync(config);
         using var daemon = await DaemonProcess.StartAsync(config, CancellationToken.None);
         var inbox = folder.Combine("data", "temp_downloads");
         var staging = folder.Combine("staging");
@@ -126,9 +127,18 @@ internal static class PipelineBenchmark
             }
 
             beyond.Add((stopwatch.Elapsed - settle).TotalMilliseconds);
+            if (log is not null)
+            {
+                Console.WriteLine($"  {TimeProvider.System.GetLocalNow() - stopwatch.Elapsed:HH:mm:ss.fff} {path} renamed in");
+            }
         }
 
         await daemon.TerminateAsync(CancellationToken.None);
+        if (log is not null)
+        {
+            await File.WriteAllTextAsync(log, daemon.Output);
+        }
+
         Console.WriteLine($"idle latency, published daemon: {runs} files renamed in one at a time, renamed in -> moved to its destination, beyond SettleTime {settle.TotalMilliseconds:0} ms (instant emulated Immich):");
         Console.WriteLine($"  {string.Join(' ', beyond.Select(ms => ms.ToString("0", CultureInfo.InvariantCulture)))}");
         beyond.Sort();

@@ -137,7 +137,9 @@ public sealed class DropFolderMonitor : BackgroundService
             await Task.Delay(gap, _clock, stoppingToken);
         }
 
-        return NextRound.By(_tracked.NextDue(DueAt));
+        var nextDue = _tracked.NextDue(DueAt);
+        _logger.DropFolderRound(round.Now, round.Paths.Count, round.Rescan, _tracked.Count, nextDue);
+        return NextRound.By(nextDue);
     }
 
     private TreeWatcher StartWatcher()
