@@ -288,6 +288,10 @@ internal static partial class Log
     [LoggerMessage(8200, LogLevel.Debug, "Gallery unchanged in Immich's database: kept {Faces} faces (checked in {Elapsed})")]
     public static partial void GalleryUnchanged(this ILogger logger, int faces, TimeSpan elapsed);
 
+    // Speed (issue 13): 835x
+    [LoggerMessage(8350, LogLevel.Debug, "Drop-folder round began {RoundStart:HH:mm:ss.fff}: {Paths} paths from events, rescan {Rescan}, {Tracked} files settling, next due {NextDue:HH:mm:ss.fff}")]
+    public static partial void DropFolderRound(this ILogger logger, DateTimeOffset roundStart, int paths, bool rescan, int tracked, DateTimeOffset? nextDue);
+
     // Store: 4xxx
     [LoggerMessage(4000, LogLevel.Information, "Store ready: {Provider} at {Location} (schema version {Version})")]
     public static partial void StoreReady(this ILogger logger, string provider, string location, int version);

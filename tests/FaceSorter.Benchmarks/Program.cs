@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["memory"] = MemoryBenchmark.RunAsync,
     ["throughput"] = PipelineBenchmark.ThroughputAsync,
     ["latency"] = PipelineBenchmark.LatencyAsync,
+    ["burst"] = BurstBenchmark.RunAsync,
     ["review"] = ReviewBenchmark.RunAsync,
     ["match"] = _ => { MatchBenchmark.Run(); return Task.CompletedTask; },
     ["preview"] = PreviewBenchmark.RunAsync,

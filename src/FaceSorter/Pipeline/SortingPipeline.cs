@@ -213,8 +213,7 @@ public sealed class SortingPipeline : BackgroundService
 
         _logger.FileSorted(file.File.Path, SortPlan.Shown(file, _directories), file.Decision.Detail);
         _summary.Sorted(SortPlan.FolderOf(file.Decision));
-        _ledger.Finish(file.File.Path);
-        await _heldFiles.ReleaseHoldAsync(file.File.Path, cancellationToken);
+        _ledger.Finish(file.File.Path); // its hold, if any, ended with the move's record (IMoveJournal.CompleteMovesAsync)
     }
 
     private void Vanished(InboxFile file)

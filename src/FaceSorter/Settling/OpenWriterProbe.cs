@@ -19,10 +19,10 @@ public sealed class OpenWriterProbe
     private const int AccessModeMask = 3; // O_ACCMODE
     private const int ReadOnly = 0;       // O_RDONLY
 
-    /// <summary>One scan of every visible process: the regular files each holds open for writing.</summary>
+    /// <summary>One scan of every visible process: the regular files each holds open (which for writing is read when asked).</summary>
     public OpenWriterSnapshot Snapshot()
     {
-        var writers = new Dictionary<(ulong Device, ulong Inode), int>();
+        var writers = new Dictionary<(ulong Device, ulong Inode), List<OpenWriterSnapshot.OpenDescriptor>>();
         var partial = false;
         IEnumerable<string> processes;
         try
@@ -46,10 +46,16 @@ public sealed class OpenWriterProbe
             {
                 foreach (var fd in Directory.EnumerateFileSystemEntries(Path.Combine(process, "fd")))
                 {
-                    // stat first: most descriptors are sockets, pipes and devices, and need no fdinfo read.
-                    if (FileIdentity.OfOpenRegularFile(fd) is { } identity && !writers.ContainsKey(identity) && IsOpenForWriting(process, Path.GetFileName(fd)))
+                    // stat only: most descriptors are sockets, pipes and devices; fdinfo is read when asked.
+                    if (FileIdentity.OfOpenRegularFile(fd) is { } identity)
                     {
-                        writers[identity] = pid;
+                        if (!writers.TryGetValue(identity, out var descriptors))
+                        {
+                            descriptors = [];
+                            writers[identity] = descriptors;
+                        }
+
+                        descriptors.Add(new OpenWriterSnapshot.OpenDescriptor(pid, fd, Path.Combine(process, "fdinfo", Path.GetFileName(fd))));
                     }
                 }
             }
@@ -84,11 +90,12 @@ public sealed class OpenWriterProbe
         return false;
     }
 
-    private static bool IsOpenForWriting(string process, string fd)
+    /// <summary>True when the fdinfo file <paramref name="fdinfo"/> says its descriptor is open for writing; false when it is gone or unreadable.</summary>
+    internal static bool IsOpenForWriting(string fdinfo)
     {
         try
         {
-            return OpensForWriting(File.ReadLines(Path.Combine(process, "fdinfo", fd)));
+            return OpensForWriting(File.ReadLines(fdinfo));
         }
         catch (IOException)
         {

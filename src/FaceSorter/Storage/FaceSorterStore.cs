@@ -92,6 +92,15 @@ public sealed class FaceSorterStore :
         await using var db = await OpenAsync(cancellationToken);
         while (true)
         {
+            // Known content is only read: a burst of duplicates takes no write transaction each (issue 13).
+            var owner = await db.QueryAsync("SELECT first_path, state FROM contents WHERE file_hash = @hash;",
+                row => (FirstPath: row.GetString(0), State: row.GetString(1)), cancellationToken, Text("hash", fileHash));
+            if (owner is [var (firstPath, state)])
+            {
+                var sameFileAgain = state == ContentState.Claimed && string.Equals(firstPath, stored, StringComparison.Ordinal);
+                return new ContentClaim(sameFileAgain, sameFileAgain ? null : _paths.ToFull(firstPath), sameFileAgain ? null : state);
+            }
+
             // The primary key decides: a concurrent insert of the same hash makes this one wait for
             // the other transaction and then do nothing (or insert, if the other rolled back).
             var inserted = await db.ExecuteAsync("""
@@ -103,16 +112,7 @@ public sealed class FaceSorterStore :
                 return new ContentClaim(true, null, null);
             }
 
-            var owner = await db.QueryAsync("SELECT first_path, state FROM contents WHERE file_hash = @hash;",
-                row => (FirstPath: row.GetString(0), State: row.GetString(1)), cancellationToken, Text("hash", fileHash));
-            if (owner is [var (firstPath, state)])
-            {
-                var sameFileAgain = state == ContentState.Claimed && string.Equals(firstPath, stored, StringComparison.Ordinal);
-                return new ContentClaim(sameFileAgain, sameFileAgain ? null : _paths.ToFull(firstPath), sameFileAgain ? null : state);
-            }
-
-            // The owner released its claim between our insert and our read (only a shared
-            // PostgreSQL database can see this): claim again.
+            // Another claim won between our read and our insert: read its owner.
         }
     }
 
@@ -161,6 +161,10 @@ public sealed class FaceSorterStore :
                 var outcome = OutcomeJson.Deserialize(json);
                 outcome = outcome with { OwnerPath = outcome.OwnerPath is { } owner ? _paths.Normalize(owner) : null };
                 await InsertRecordAsync(db, outcome, _paths.Normalize(source), _paths.ToStored(move.FinalPath), now, cancellationToken);
+
+                // The file left its place: a hold on it ends in the same transaction (issue 13: one
+                // statement here instead of one transaction per sorted file afterwards).
+                await db.ExecuteAsync("DELETE FROM held_files WHERE file_path = @path;", cancellationToken, Text("path", _paths.Normalize(source)));
             }
         }
 

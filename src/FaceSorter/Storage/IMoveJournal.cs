@@ -14,7 +14,8 @@ public interface IMoveJournal
     /// <summary>
     /// Marks journalled moves done and applies what each journal entry says to record (see <see cref="RecordKind"/>:
     /// a <c>downloads</c>, <c>review_queue</c> or <c>companions</c> row, an approval, or the withdrawal of the
-    /// record a returned file left), all in one transaction, so a file never has a half-written record.
+    /// record a returned file left), and ends any hold (<c>held_files</c>) on the source path, all in one
+    /// transaction, so a file never has a half-written record.
     /// A move already completed (by recovery or another daemon) is skipped.
     /// </summary>
     Task CompleteMovesAsync(IReadOnlyList<CompletedMove> moves, CancellationToken cancellationToken);

@@ -20,8 +20,10 @@ public sealed class DropFolderMonitor : BackgroundService
     private static readonly TimeSpan DueButStillWritingRecheck = TimeSpan.FromMilliseconds(250);
 
     // A burst of events (thousands of files dropped at once) wakes the loop for every event, and each
-    // round walks all tracked files and maybe /proc: rounds are at least this far apart, and a /proc
-    // scan this recent is reused. Both are far below SettleTime, which is what makes a file due.
+    // round walks all tracked files and maybe /proc: a round that events woke is followed by at least
+    // this gap, and a /proc scan this recent is reused. Both are far below SettleTime, which is what
+    // makes a file due. A round woken by its timer (a file due) adds no gap: the next due file is not
+    // held back by it (issue 13, idle latency).
     private static readonly TimeSpan MinRoundGap = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan WriterScanReuse = TimeSpan.FromMilliseconds(100);
     private (DateTimeOffset At, OpenWriterSnapshot Writers)? _writerScan;
@@ -130,12 +132,14 @@ public sealed class DropFolderMonitor : BackgroundService
         }
 
         var gap = MinRoundGap - _clock.GetElapsedTime(roundStarted);
-        if (gap > TimeSpan.Zero)
+        if (round.Paths.Count > 0 && gap > TimeSpan.Zero)
         {
             await Task.Delay(gap, _clock, stoppingToken);
         }
 
-        return NextRound.By(_tracked.NextDue(DueAt));
+        var nextDue = _tracked.NextDue(DueAt);
+        _logger.DropFolderRound(round.Now, round.Paths.Count, round.Rescan, _tracked.Count, nextDue);
+        return NextRound.By(nextDue);
     }
 
     private TreeWatcher StartWatcher()

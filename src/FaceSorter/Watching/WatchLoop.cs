@@ -18,8 +18,12 @@ namespace FaceSorter.Watching;
 /// asked for with <see cref="RescanBy"/>.</item>
 /// </list>
 /// Between rounds it waits for the first of: a hint, the next scan, the wake time the round returned.
-/// A wake time already past waits <c>overdueWait</c>, so a round that keeps finding work not ready
-/// does not spin. Every delay is on the injected <see cref="TimeProvider"/>.
+/// A wake time already past when the round began (the round looked at that work and found it not
+/// ready) waits <c>overdueWait</c>, so such a round does not spin. A wake time that passed only while
+/// the round ran, or that a timer reached a hair early, is not "not ready": the next round runs at once
+/// (issue 13: a file due in 0.3 ms used to wait the whole overdue wait). Waits are rounded up to the
+/// whole millisecond, as the system timer counts whole milliseconds. Every delay is on the injected
+/// <see cref="TimeProvider"/>.
 /// Not thread-safe apart from <see cref="Hints"/>: one loop runs it.
 /// </summary>
 public sealed class WatchLoop
@@ -93,7 +97,7 @@ public sealed class WatchLoop
                     return;
                 }
 
-                await WaitForWorkAsync(next.WakeAt is { } at && at < _nextRescan ? at : _nextRescan, cancellationToken);
+                await WaitForWorkAsync(next.WakeAt is { } at && at < _nextRescan ? at : _nextRescan, now, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -106,12 +110,25 @@ public sealed class WatchLoop
         }
     }
 
-    private async Task WaitForWorkAsync(DateTimeOffset wakeAt, CancellationToken cancellationToken)
+    /// <param name="wakeAt">When the round asked to run again.</param>
+    /// <param name="roundBegan">The round's <see cref="WatchRound.Now"/>: a wake time not after it means "looked, not ready".</param>
+    private async Task WaitForWorkAsync(DateTimeOffset wakeAt, DateTimeOffset roundBegan, CancellationToken cancellationToken)
     {
-        var delay = wakeAt - _clock.GetUtcNow();
-        if (delay <= TimeSpan.Zero)
+        TimeSpan delay;
+        if (wakeAt <= roundBegan)
         {
             delay = _overdueWait;
+        }
+        else
+        {
+            delay = wakeAt - _clock.GetUtcNow();
+            if (delay <= TimeSpan.Zero)
+            {
+                return; // it became due while the round ran: the next round looks at it now
+            }
+
+            // The system timer truncates to whole milliseconds: never wake before the time asked for.
+            delay = TimeSpan.FromMilliseconds(Math.Ceiling(delay.TotalMilliseconds));
         }
 
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -470,6 +470,19 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Completing_a_move_ends_the_hold_on_its_source_and_no_other()
+    {
+        var store = await GivenStoreAsync();
+        await store.HoldAsync("/in/a.jpg", "Immich is unreachable", Token);
+        await store.HoldAsync("/in/b.jpg", "Immich is unreachable", Token);
+        var ids = await store.BeginMovesAsync([new PlannedMove("/in/a.jpg", "/faces/john_doe/a.jpg", SortedOutcome("h1", "john_doe"))], Token);
+
+        await store.CompleteMovesAsync([new CompletedMove(ids[0], "/faces/john_doe/a.jpg")], Token);
+
+        (await store.GetHeldFilesAsync(Token)).Select(file => file.FilePath).Should().Equal("/in/b.jpg");
+    }
+
+    [Fact]
     public async Task Held_files_are_listed_in_byte_order_of_their_paths()
     {
         var store = await GivenStoreAsync();

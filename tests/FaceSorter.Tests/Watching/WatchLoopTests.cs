@@ -137,6 +137,43 @@ public sealed class WatchLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task A_wake_time_that_passes_while_the_round_runs_brings_the_next_round_at_once_not_after_the_overdue_wait()
+    {
+        // A round slower than the time it asked for (or a timer that fired a hair before a file's due
+        // time, so the round found it not due yet): the work is due now, not "looked at and not ready".
+        _answer = (round, _) =>
+        {
+            if (round.IsFirst)
+            {
+                _clock.Advance(TimeSpan.FromMilliseconds(10));
+                return Task.FromResult(NextRound.By(round.Now + TimeSpan.FromMilliseconds(5)));
+            }
+
+            return Task.FromResult(NextRound.By(null));
+        };
+        var start = _clock.GetUtcNow();
+        GivenRunning(Polling);
+        await NextRoundAsync();
+
+        var second = await NextRoundAsync(); // no time advanced: it ran at once
+        second.Now.Should().Be(start + TimeSpan.FromMilliseconds(10));
+    }
+
+    [Fact]
+    public async Task A_wake_time_between_milliseconds_is_waited_for_in_full()
+    {
+        var wakeIn = TimeSpan.FromTicks(15_000); // 1.5 ms: the system timer would truncate it to 1 ms
+        _answer = (round, _) => Task.FromResult(NextRound.By(round.IsFirst ? round.Now + wakeIn : null));
+        GivenRunning(Polling);
+        await NextRoundWhenIdleAsync();
+
+        _clock.Advance(wakeIn);
+        NoRoundYet();
+        _clock.Advance(TimeSpan.FromTicks(5_000));
+        (await NextRoundWhenIdleAsync()).Now.Should().Be(_clock.GetUtcNow(), "woken at the whole millisecond after the time asked for");
+    }
+
+    [Fact]
     public async Task A_watched_root_that_was_replaced_gets_new_watchers_and_a_scan()
     {
         var root = Directory.CreateTempSubdirectory("facesorter-watchloop-").FullName;
