@@ -295,4 +295,8 @@ internal static partial class Log
     // Store: 4xxx
     [LoggerMessage(4000, LogLevel.Information, "Store ready: {Provider} at {Location} (schema version {Version})")]
     public static partial void StoreReady(this ILogger logger, string provider, string location, int version);
+
+    // Memory with a big backlog (issue 13, goal 3): 8400-8449
+    [LoggerMessage(8400, LogLevel.Debug, "Scanned {Root} up to {Count} files: {Capacity} are being settled; the rest waits on disk for the next scan")]
+    public static partial void ScanCutShort(this ILogger logger, string root, int count, int capacity);
 }

@@ -31,6 +31,7 @@ public sealed class DropFolderMonitor : BackgroundService
     private readonly IrregularFiles _irregular = new();
     private readonly IHeldFiles _store;
     private readonly SettleTracker _tracked = new();
+    private bool _scanCutShort; // the last scan stopped at a full tracker: files are left to find
 
     // Settled sidecars that stay (their owner has not moved, or there is none): looked at again when
     // an event names a file that may be their owner (its arrival, its move) or the sidecar itself.
@@ -114,7 +115,7 @@ public sealed class DropFolderMonitor : BackgroundService
     {
         if (round.Rescan)
         {
-            await ForgetVanishedHoldsAsync(Scan(round.Now), stoppingToken);
+            await ScanAsync(round.Now, stoppingToken);
         }
 
         foreach (var path in round.Paths)
@@ -125,6 +126,11 @@ public sealed class DropFolderMonitor : BackgroundService
         var roundStarted = _clock.GetTimestamp();
         await HoldIrregularAsync(stoppingToken);
         await HandOverFinishedAsync(stoppingToken);
+        if (_scanCutShort && _tracked.HasRoom)
+        {
+            _loop.RescanBy(_clock.GetUtcNow()); // the rest of a backlog bigger than the working set
+        }
+
         if (_mode.ScanOnce && ScanIsDone())
         {
             _lifetime.StopApplication();
@@ -153,15 +159,46 @@ public sealed class DropFolderMonitor : BackgroundService
         return watcher;
     }
 
-    /// <summary>Looks at every file in the drop folder; returns the paths seen.</summary>
-    private HashSet<string> Scan(DateTimeOffset now)
+    /// <summary>
+    /// Looks at the drop folder's files as the enumeration streams them, never holding the folder's listing:
+    /// a scan stops once the tracker is full (<see cref="SettleTracker.IsFull"/>) and the next one, when
+    /// there is room, finds the rest (docs/architecture.md, "A bounded working set"). Only a scan that went
+    /// through the whole folder forgets what is gone (held files, irregular, working and parked ones).
+    /// </summary>
+    private async Task ScanAsync(DateTimeOffset now, CancellationToken stoppingToken)
     {
+        var prefix = _inbox + "/";
+        var held = (await _store.GetHeldFilesAsync(stoppingToken)).Select(file => file.FilePath)
+            .Where(path => path.StartsWith(prefix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        if (Scan(now, held) is { } seen)
+        {
+            await ForgetVanishedHoldsAsync(held, seen, stoppingToken);
+        }
+    }
+
+    /// <summary>Returns the remembered paths seen (held, tracked, parked, irregular, working), or null when the scan was cut short.</summary>
+    private HashSet<string>? Scan(DateTimeOffset now, HashSet<string> held)
+    {
+        // Only paths something here remembers: bounded by the working set, not by the folder.
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var count = 0;
+        _scanCutShort = false;
         var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0, ReturnSpecialDirectories = false };
         foreach (var path in Directory.EnumerateFiles(_inbox, "*", options))
         {
-            seen.Add(path);
+            if (_tracked.IsFull && !_tracked.Contains(path) && !_parked.ContainsKey(path) && !_ledger.IsInFlight(path) && !DownloadNames.IsTemporary(Path.GetFileName(path)))
+            {
+                _scanCutShort = true;
+                _logger.ScanCutShort(_inbox, count, _tracked.Capacity);
+                return null;
+            }
+
+            count++;
             Observe(path, now, namedByEvent: false);
+            if (held.Contains(path) || _tracked.Contains(path) || _parked.ContainsKey(path) || _irregular.Knows(path) || DownloadNames.IsTemporary(Path.GetFileName(path)))
+            {
+                seen.Add(path);
+            }
         }
 
         _tracked.Retain(seen);
@@ -174,18 +211,18 @@ public sealed class DropFolderMonitor : BackgroundService
             _sidecars.Forget(gone);
         }
 
-        _logger.Scanned(_inbox, seen.Count);
+        _logger.Scanned(_inbox, count);
         return seen;
     }
 
     /// <summary>A held file the user has since removed from the drop folder is no longer held.</summary>
-    private async Task ForgetVanishedHoldsAsync(HashSet<string> seen, CancellationToken stoppingToken)
+    private async Task ForgetVanishedHoldsAsync(HashSet<string> held, HashSet<string> seen, CancellationToken stoppingToken)
     {
-        foreach (var held in await _store.GetHeldFilesAsync(stoppingToken))
+        foreach (var path in held)
         {
-            if (!seen.Contains(held.FilePath) && !_ledger.IsInFlight(held.FilePath) && held.FilePath.StartsWith(_inbox + "/", StringComparison.Ordinal))
+            if (!seen.Contains(path) && !_ledger.IsInFlight(path))
             {
-                await _store.ReleaseHoldAsync(held.FilePath, stoppingToken);
+                await _store.ReleaseHoldAsync(path, stoppingToken);
             }
         }
     }
@@ -316,7 +353,8 @@ public sealed class DropFolderMonitor : BackgroundService
 
         var now = _clock.GetUtcNow();
         var onlyStillDownloading = _tracked.AllDue(now, DueAt);
-        return _ledger.InFlightCount == 0 && (_tracked.Count == 0 || onlyStillDownloading);
+        var leftToFind = _scanCutShort && _tracked.HasRoom; // a rescan is asked for: the rest of the backlog
+        return _ledger.InFlightCount == 0 && (_tracked.Count == 0 || onlyStillDownloading) && !leftToFind;
     }
 
     /// <summary>Everything the settle rule needs to know about who may still write <paramref name="path"/>.</summary>

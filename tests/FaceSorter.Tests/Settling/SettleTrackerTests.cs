@@ -66,4 +66,43 @@ public sealed class SettleTrackerTests
 
         _tracker.Due(_clock.GetUtcNow(), DueAt).Select(file => (file.Path, file.MayBeEmpty)).Should().BeEquivalentTo([("/in/a.jpg.txt", true), ("/in/b.jpg", false)]);
     }
+
+    [Fact]
+    public void A_tracker_is_full_at_its_capacity_and_has_room_again_once_half_of_it_is_free()
+    {
+        var tracker = new SettleTracker(capacity: 4);
+        for (var i = 0; i < 4; i++)
+        {
+            tracker.Observe($"/in/{i}.jpg", 1, Mtime, _clock.GetUtcNow(), namedByEvent: false);
+        }
+
+        tracker.IsFull.Should().BeTrue();
+        tracker.HasRoom.Should().BeFalse();
+        tracker.Contains("/in/3.jpg").Should().BeTrue();
+
+        tracker.Forget("/in/0.jpg");
+        tracker.IsFull.Should().BeFalse("a scan may add one more");
+        tracker.HasRoom.Should().BeFalse("a scan cut short is run again only when half the working set is free");
+        tracker.Forget("/in/1.jpg");
+        tracker.HasRoom.Should().BeTrue();
+    }
+
+    [Fact]
+    public void An_event_adds_a_file_to_a_full_tracker()
+    {
+        var tracker = new SettleTracker(capacity: 1);
+        tracker.Observe("/in/a.jpg", 1, Mtime, _clock.GetUtcNow(), namedByEvent: false);
+
+        tracker.Observe("/in/b.jpg", 1, Mtime, _clock.GetUtcNow(), namedByEvent: true);
+
+        tracker.Count.Should().Be(2, "only a scan stops at the capacity: the caller checks IsFull");
+    }
+
+    [Fact]
+    public void A_capacity_of_zero_is_refused()
+    {
+        var create = () => new SettleTracker(capacity: 0);
+
+        create.Should().Throw<ArgumentOutOfRangeException>();
+    }
 }
