@@ -23,3 +23,15 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+
+# Real photographs for the near-duplicate tests and benchmark (issue 14): the demo photos of the npm
+# package @vladmandic/face-api, unpacked into .testdata/face-api/ (gitignored), only if missing.
+photos="$(cd "$(dirname "$0")/.." && pwd)/.testdata/face-api"
+if [ ! -f "$photos/package/demo/sample1.jpg" ]; then
+  command -v npm >/dev/null 2>&1 || { echo "npm is needed to fetch the test photos (apt-get install -y npm)" >&2; exit 1; }
+  echo "Fetching the test photos: npm pack @vladmandic/face-api@1.7.15"
+  mkdir -p "$photos"
+  tarball="$(cd "$photos" && npm pack --silent @vladmandic/face-api@1.7.15)"
+  tar xzf "$photos/$tarball" -C "$photos" package/demo
+  rm -f "$photos/$tarball"
+fi

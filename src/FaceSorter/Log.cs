@@ -280,6 +280,19 @@ internal static partial class Log
     [LoggerMessage(7000, LogLevel.Warning, "{ConfigPath} holds {Keys} and is readable by every user on this machine (mode {Mode}). Fix: chmod 640 {ConfigPath} (group of the service), or move the secret to a file: {FileKeys}")]
     public static partial void SecretReadableByOthers(this ILogger logger, string configPath, string keys, string mode, string fileKeys);
 
+    // Near duplicates: 8300–8349
+    [LoggerMessage(8300, LogLevel.Information, "Near-duplicate index ready: {Count} fingerprints in {Milliseconds} ms")]
+    public static partial void FingerprintIndexBuilt(this ILogger logger, int count, long milliseconds);
+
+    [LoggerMessage(8301, LogLevel.Debug, "{Path} has no perceptual fingerprint (libvips cannot decode it, or it is one colour): the near-duplicate rule does not apply to it")]
+    public static partial void NoFingerprint(this ILogger logger, string path);
+
+    [LoggerMessage(8302, LogLevel.Information, "Fingerprinted {Count} known pictures that had none (added by hand, or sorted before fingerprints were kept)")]
+    public static partial void FingerprintsBackfilled(this ILogger logger, int count);
+
+    [LoggerMessage(8303, LogLevel.Warning, "Fingerprinting known pictures stopped: {Reason}. It is tried again at the next rescan")]
+    public static partial void FingerprintBackfillFailed(this ILogger logger, string reason);
+
     // Store: 4xxx
     [LoggerMessage(4000, LogLevel.Information, "Store ready: {Provider} at {Location} (schema version {Version})")]
     public static partial void StoreReady(this ILogger logger, string provider, string location, int version);
