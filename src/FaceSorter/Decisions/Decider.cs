@@ -22,7 +22,7 @@ public static class Decider
 
         if (input.NearCopyOf is { } near && rules.NearDuplicateMaxDistance > 0 && near.Distance <= rules.NearDuplicateMaxDistance)
         {
-            return new Decision(SortReason.NearDuplicate, null, near.Describe(), 0, null);
+            return new Decision(SortReason.NearDuplicate, null, near.Describe(), 0, null, near.EarlierPath);
         }
 
         var faces = IgnoreSmallFaces(input.Faces, rules.MinFaceAreaRatio);

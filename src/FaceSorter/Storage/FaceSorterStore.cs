@@ -206,8 +206,13 @@ public sealed class FaceSorterStore :
         var byCategory = await db.QueryAsync($"SELECT category, COUNT(*) FROM review_queue WHERE action = 'pending' GROUP BY category ORDER BY category{_dialect.ByteOrder};",
             StoreRows.Group, cancellationToken);
         var corrections = Count(await db.ScalarAsync("SELECT COUNT(*) FROM corrections WHERE corrected_at >= @since;", cancellationToken, since));
+        var near = Text("near", NearCopy.ReasonStart + "%");
+        var exactDuplicates = Count(await db.ScalarAsync("SELECT COUNT(*) FROM review_queue WHERE category = 'duplicates' AND created_at >= @since AND COALESCE(reason, '') NOT LIKE @near;",
+            cancellationToken, since, near));
+        var nearDuplicates = Count(await db.ScalarAsync("SELECT COUNT(*) FROM review_queue WHERE category = 'duplicates' AND created_at >= @since AND reason LIKE @near;",
+            cancellationToken, since, near));
         return new SortStats(autoSorted, inReview, byPerson.ToDictionary(StringComparer.Ordinal), byCategory.ToDictionary(StringComparer.Ordinal),
-            StatsCalculator.SuccessRate(autoSorted, inReview), days, corrections);
+            StatsCalculator.SuccessRate(autoSorted, inReview), days, corrections, exactDuplicates, nearDuplicates);
     }
 
     public async Task<IReadOnlyList<ReviewItem>> ListReviewAsync(string? category, ReviewAction? action, CancellationToken cancellationToken) =>
@@ -479,10 +484,11 @@ public sealed class FaceSorterStore :
                 return;
             default:
                 await db.ExecuteAsync("""
-                    INSERT INTO review_queue(file_path, category, file_hash, reason, faces_detected, suggested_person, created_at, action, source, confidence)
-                    VALUES (@path, @category, @hash, @reason, @faces, @suggested, @now, 'pending', @source, @confidence);
+                    INSERT INTO review_queue(file_path, category, file_hash, reason, faces_detected, suggested_person, created_at, action, source, confidence, earlier_path)
+                    VALUES (@path, @category, @hash, @reason, @faces, @suggested, @now, 'pending', @source, @confidence, @earlier);
                     """, cancellationToken, Text("path", finalPath), Text("category", outcome.Category), Text("hash", outcome.FileHash), Text("reason", outcome.Reason),
-                    Int("faces", outcome.FacesDetected), Text("suggested", outcome.SuggestedPerson), Text("now", now), Text("source", outcome.Source), Real("confidence", outcome.Confidence));
+                    Int("faces", outcome.FacesDetected), Text("suggested", outcome.SuggestedPerson), Text("now", now), Text("source", outcome.Source), Real("confidence", outcome.Confidence),
+                    Text("earlier", outcome.EarlierCopy));
                 await UpdateOwnContentAsync(db, outcome.Category, outcome.FileHash, sourcePath, finalPath, ContentState.InReview, now, cancellationToken);
 
                 return;
