@@ -12,6 +12,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["review"] = ReviewBenchmark.RunAsync,
     ["match"] = _ => { MatchBenchmark.Run(); return Task.CompletedTask; },
     ["preview"] = PreviewBenchmark.RunAsync,
+    ["near-duplicates"] = NearDuplicateBenchmark.RunAsync,
     ["gallery"] = _ => GalleryLoadBenchmark.RunAsync(CancellationToken.None),
     ["ml-throughput"] = args => ThroughputBenchmark.RunAsync(args.Select(int.Parse).DefaultIfEmpty(4).ToArray(), CancellationToken.None),
 };

@@ -22,9 +22,9 @@ public sealed class FingerprintIndex
     public const int MaxDistance = 16;
 
     private readonly Lock _gate = new();
-    private readonly int[][][] _buckets = [.. Enumerable.Range(0, Quarters).Select(_ => new int[Buckets][])];
+    // The fingerprints themselves, not ids, sit in the buckets: a bucket is read in one sequential sweep.
+    private readonly ulong[][][] _buckets = [.. Enumerable.Range(0, Quarters).Select(_ => new ulong[Buckets][])];
     private readonly int[][] _counts = [.. Enumerable.Range(0, Quarters).Select(_ => new int[Buckets])];
-    private ulong[] _fingerprints = new ulong[1024];
     private int _count;
 
     public int Count
@@ -72,13 +72,7 @@ public sealed class FingerprintIndex
 
     private void AddLocked(ulong fingerprint)
     {
-        if (_count == _fingerprints.Length)
-        {
-            Array.Resize(ref _fingerprints, _fingerprints.Length * 2);
-        }
-
-        var id = _count++;
-        _fingerprints[id] = fingerprint;
+        _count++;
         for (var quarter = 0; quarter < Quarters; quarter++)
         {
             var key = QuarterOf(fingerprint, quarter);
@@ -89,7 +83,7 @@ public sealed class FingerprintIndex
                 Array.Resize(ref bucket, Math.Max(4, count * 2));
             }
 
-            bucket[count] = id;
+            bucket[count] = fingerprint;
             _counts[quarter][key] = count + 1;
         }
     }
@@ -98,51 +92,36 @@ public sealed class FingerprintIndex
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxDistance);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxDistance, MaxDistance);
-        var found = new Dictionary<ulong, int>();
-        var radius = maxDistance / Quarters;
+        var found = new List<(ulong Fingerprint, int Distance)>();
+        var masks = MasksWithin[maxDistance / Quarters];
         for (var quarter = 0; quarter < Quarters; quarter++)
         {
             var key = QuarterOf(query, quarter);
-            VisitWithin(key, radius, probe =>
+            var buckets = _buckets[quarter];
+            var counts = _counts[quarter];
+            foreach (var mask in masks)
             {
-                var bucket = _buckets[quarter][probe];
-                var count = _counts[quarter][probe];
-                for (var i = 0; i < count; i++)
+                var probe = key ^ mask;
+                var bucket = buckets[probe];
+                for (var i = counts[probe] - 1; i >= 0; i--)
                 {
-                    var candidate = _fingerprints[bucket[i]];
+                    var candidate = bucket[i];
                     var distance = BitOperations.PopCount(candidate ^ query);
                     if (distance <= maxDistance)
                     {
-                        found[candidate] = distance;
+                        found.Add((candidate, distance));
                     }
                 }
-            });
+            }
         }
 
-        return [.. found.Select(pair => (pair.Key, pair.Value)).OrderBy(pair => pair.Value).ThenBy(pair => pair.Key)];
+        // A fingerprint close in several quarters is found once per quarter, and equal ones once each.
+        return [.. found.Distinct().OrderBy(pair => pair.Distance).ThenBy(pair => pair.Fingerprint)];
     }
 
-    /// <summary>Calls <paramref name="visit"/> with every 16-bit key within <paramref name="radius"/> bits of <paramref name="key"/>, each once.</summary>
-    private static void VisitWithin(int key, int radius, Action<int> visit)
-    {
-        visit(key);
-        FlipFrom(key, radius, 0, visit);
-    }
-
-    private static void FlipFrom(int key, int flipsLeft, int fromBit, Action<int> visit)
-    {
-        if (flipsLeft == 0)
-        {
-            return;
-        }
-
-        for (var bit = fromBit; bit < QuarterBits; bit++)
-        {
-            var probe = key ^ (1 << bit);
-            visit(probe);
-            FlipFrom(probe, flipsLeft - 1, bit + 1, visit);
-        }
-    }
+    /// <summary>For each radius 0–<see cref="MaxDistance"/>/4: every 16-bit mask of at most that many bits, fewest first.</summary>
+    private static readonly int[][] MasksWithin = [.. Enumerable.Range(0, (MaxDistance / Quarters) + 1)
+        .Select(radius => Enumerable.Range(0, Buckets).Where(mask => BitOperations.PopCount((uint)mask) <= radius).OrderBy(mask => BitOperations.PopCount((uint)mask)).ToArray())];
 
     private static int QuarterOf(ulong fingerprint, int quarter) => (int)((fingerprint >> (quarter * QuarterBits)) & (Buckets - 1));
 }
