@@ -13,6 +13,7 @@ command -v gallery-dl >/dev/null 2>&1 || need+=(gallery-dl)
 command -v yt-dlp >/dev/null 2>&1 || need+=(yt-dlp)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v npm >/dev/null 2>&1 || need+=(npm) # fetches the real test photos below
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing: ${need[*]}"
   if [ "$(id -u)" -ne 0 ]; then
@@ -28,7 +29,6 @@ fi
 # package @vladmandic/face-api, unpacked into .testdata/face-api/ (gitignored), only if missing.
 photos="$(cd "$(dirname "$0")/.." && pwd)/.testdata/face-api"
 if [ ! -f "$photos/package/demo/sample1.jpg" ]; then
-  command -v npm >/dev/null 2>&1 || { echo "npm is needed to fetch the test photos (apt-get install -y npm)" >&2; exit 1; }
   echo "Fetching the test photos: npm pack @vladmandic/face-api@1.7.15"
   mkdir -p "$photos"
   tarball="$(cd "$photos" && npm pack --silent @vladmandic/face-api@1.7.15)"
