@@ -4,9 +4,10 @@ namespace FaceSorter.NearDuplicates;
 
 /// <summary>
 /// Makes a picture's <see cref="ImageFingerprint"/> with libvips (NetVips): one shrink-on-load decode
-/// straight to <see cref="PerceptualHash.Side"/>² pixels (a JPEG is decoded at 1/8 scale, so a large
-/// photo costs a few milliseconds), turned upright by its EXIF orientation, flattened on white,
-/// converted to grayscale. The size reported is the upright picture's full size, read from its header.
+/// straight to <see cref="PerceptualHash.Side"/>² pixels (libvips shrinks a JPEG while decoding it, by
+/// up to 8×), turned upright by its EXIF orientation, flattened on white, converted to grayscale. It is
+/// a decode of its own: the ML-mode preview and the page's thumbnails are made later, by other stages.
+/// The size reported is the upright picture's full size, read from its header.
 /// </summary>
 public sealed class Fingerprinter
 {
