@@ -13,6 +13,7 @@ command -v gallery-dl >/dev/null 2>&1 || need+=(gallery-dl)
 command -v yt-dlp >/dev/null 2>&1 || need+=(yt-dlp)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v npm >/dev/null 2>&1 || need+=(npm) # fetches the real test photos below
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing: ${need[*]}"
   if [ "$(id -u)" -ne 0 ]; then
@@ -22,4 +23,15 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Real photographs for the near-duplicate tests and benchmark (issue 14): the demo photos of the npm
+# package @vladmandic/face-api, unpacked into .testdata/face-api/ (gitignored), only if missing.
+photos="$(cd "$(dirname "$0")/.." && pwd)/.testdata/face-api"
+if [ ! -f "$photos/package/demo/sample1.jpg" ]; then
+  echo "Fetching the test photos: npm pack @vladmandic/face-api@1.7.15"
+  mkdir -p "$photos"
+  tarball="$(cd "$photos" && npm pack --silent @vladmandic/face-api@1.7.15)"
+  tar xzf "$photos/$tarball" -C "$photos" package/demo
+  rm -f "$photos/$tarball"
 fi

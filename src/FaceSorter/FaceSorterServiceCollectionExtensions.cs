@@ -4,6 +4,7 @@ using FaceSorter.Immich;
 using FaceSorter.Immich.MachineLearning;
 using FaceSorter.Immich.Upload;
 using FaceSorter.Moving;
+using FaceSorter.NearDuplicates;
 using FaceSorter.Notifications;
 using FaceSorter.Options;
 using FaceSorter.Pipeline;
@@ -147,6 +148,7 @@ public static class FaceSorterServiceCollectionExtensions
         services.TryAddSingleton<IApprovalAssignments>(Store);
         services.TryAddSingleton<ISortStatistics>(Store);
         services.TryAddSingleton<IStoredSettings>(Store);
+        services.TryAddSingleton<IFingerprints>(Store);
         return services;
 
         static FaceSorterStore Store(IServiceProvider provider) => provider.GetRequiredService<FaceSorterStore>();
@@ -158,6 +160,10 @@ public static class FaceSorterServiceCollectionExtensions
         services.AddSingleton(mode);
         services.AddSingleton<Hasher>();
         services.AddSingleton<DuplicateChecker>();
+        services.AddSingleton<Fingerprinter>();
+        services.AddSingleton<FingerprintIndex>();
+        services.AddSingleton<NearDuplicateChecker>();
+        services.AddSingleton<FingerprintBackfill>();
         services.AddSingleton<ImmichOutage>();
         services.AddSingleton<FaceChecker>();
         services.AddSingleton<OwnMoves>();
@@ -180,6 +186,7 @@ public static class FaceSorterServiceCollectionExtensions
         // Start order matters: folders, store and recovery first; the monitor last, so it stops
         // first and the pipeline drains after it (hosted services stop in reverse order).
         services.AddHostedService<StartupTasks>();
+        services.AddHostedService(provider => provider.GetRequiredService<FingerprintBackfill>());
         services.AddHostedService(provider => provider.GetRequiredService<SortingPipeline>());
         services.AddHostedService(provider => provider.GetRequiredService<DropFolderMonitor>());
         return services;

@@ -292,6 +292,19 @@ internal static partial class Log
     [LoggerMessage(8350, LogLevel.Debug, "Drop-folder round began {RoundStart:HH:mm:ss.fff}: {Paths} paths from events, rescan {Rescan}, {Tracked} files settling, next due {NextDue:HH:mm:ss.fff}")]
     public static partial void DropFolderRound(this ILogger logger, DateTimeOffset roundStart, int paths, bool rescan, int tracked, DateTimeOffset? nextDue);
 
+    // Near duplicates: 8300–8349
+    [LoggerMessage(8300, LogLevel.Information, "Near-duplicate index ready: {Count} fingerprints in {Milliseconds} ms")]
+    public static partial void FingerprintIndexBuilt(this ILogger logger, int count, long milliseconds);
+
+    [LoggerMessage(8301, LogLevel.Debug, "{Path} has no perceptual fingerprint (libvips cannot decode it, or it is one colour): the near-duplicate rule does not apply to it")]
+    public static partial void NoFingerprint(this ILogger logger, string path);
+
+    [LoggerMessage(8302, LogLevel.Information, "Fingerprinted {Count} known pictures that had none (added by hand, or sorted before fingerprints were kept)")]
+    public static partial void FingerprintsBackfilled(this ILogger logger, int count);
+
+    [LoggerMessage(8303, LogLevel.Warning, "Fingerprinting known pictures stopped: {Reason}. It is tried again at the next rescan")]
+    public static partial void FingerprintBackfillFailed(this ILogger logger, string reason);
+
     // Store: 4xxx
     [LoggerMessage(4000, LogLevel.Information, "Store ready: {Provider} at {Location} (schema version {Version})")]
     public static partial void StoreReady(this ILogger logger, string provider, string location, int version);

@@ -13,6 +13,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["review"] = ReviewBenchmark.RunAsync,
     ["match"] = _ => { MatchBenchmark.Run(); return Task.CompletedTask; },
     ["preview"] = PreviewBenchmark.RunAsync,
+    ["near-duplicates"] = NearDuplicateBenchmark.RunAsync,
     ["gallery"] = _ => GalleryLoadBenchmark.RunAsync(CancellationToken.None),
     ["ml-throughput"] = ModeThroughputBenchmark.MachineLearningAsync,
     ["upload-throughput"] = ModeThroughputBenchmark.UploadAsync,

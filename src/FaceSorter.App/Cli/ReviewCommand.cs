@@ -102,6 +102,10 @@ internal static class ReviewCommand
                 foreach (var item in items)
                 {
                     await parse.InvocationConfiguration.Output.WriteLineAsync($"{item.Id,6}  {item.Action.ToString().ToLowerInvariant(),-8}  {item.Category,-16}  {PrintableText.Escape(item.FilePath)}  ({PrintableText.Escape(item.Reason ?? "")})");
+                    if (item.EarlierCopy is { } earlier)
+                    {
+                        await parse.InvocationConfiguration.Output.WriteLineAsync($"{"",6}  {"",-8}  {"looks like",-16}  {PrintableText.Escape(earlier)}");
+                    }
                 }
 
                 await parse.InvocationConfiguration.Output.WriteLineAsync(showAll ? Plural.Of(items.Count, "item") : $"{Plural.Of(items.Count, "item")} waiting for review");

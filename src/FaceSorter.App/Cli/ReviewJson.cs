@@ -13,6 +13,7 @@ internal static class ReviewJson
         ["category"] = item.Category,
         ["file_hash"] = item.FileHash,
         ["reason"] = item.Reason,
+        ["earlier_copy"] = item.EarlierCopy,
         ["faces_detected"] = item.FacesDetected,
         ["suggested_person"] = item.SuggestedPerson,
         ["confidence"] = item.Confidence,

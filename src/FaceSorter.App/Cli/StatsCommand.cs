@@ -55,6 +55,7 @@ internal static class StatsCommand
         {
             $"Last {(stats.Days == 1 ? "day" : Plural.Of(stats.Days, "day"))}: {stats.AutoSorted} sorted automatically, {stats.InReview} waiting for review, success rate {stats.SuccessRate.ToString("0.0", CultureInfo.InvariantCulture)} %, {stats.Corrections} corrected by hand",
         };
+        lines.Add($"  duplicates caught: {stats.ExactDuplicates} exact, {stats.NearDuplicates} near (same picture at another size, quality or format)");
         lines.AddRange(stats.ByPerson.Select(pair => $"  faces/{pair.Key,-24} {pair.Value,6}"));
         lines.AddRange(stats.ByCategory.Select(pair => $"  review/{pair.Key,-23} {pair.Value,6}"));
         return string.Join(Environment.NewLine, lines);

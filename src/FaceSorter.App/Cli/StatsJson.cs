@@ -14,5 +14,6 @@ internal static class StatsJson
         ["by_category"] = stats.ByCategory,
         ["success_rate"] = stats.SuccessRate,
         ["corrections"] = stats.Corrections,
+        ["duplicates"] = new Dictionary<string, int> { ["exact"] = stats.ExactDuplicates, ["near"] = stats.NearDuplicates },
     };
 }

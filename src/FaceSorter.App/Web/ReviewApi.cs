@@ -30,6 +30,7 @@ internal static class ReviewApi
         api.MapPost("/review/{id:long}/approve", ApproveAsync);
         api.MapPost("/review/{id:long}/reject", RejectAsync);
         api.MapGet("/review/{id:long}/thumbnail", GetThumbnailAsync);
+        api.MapGet("/review/{id:long}/earlier/thumbnail", GetEarlierThumbnailAsync);
         api.MapGet("/review/{id:long}/file", GetFileAsync);
         api.MapGet("/review/stats", GetReviewStatsAsync);
         api.MapGet("/people", GetPeople);
@@ -74,6 +75,22 @@ internal static class ReviewApi
         var thumbnail = await services.Thumbnails.GetAsync(item, cancellationToken);
         return thumbnail is null
             ? Problem(StatusCodes.Status422UnprocessableEntity, "Not an image", $"{Path.GetFileName(item.FilePath)} cannot be decoded as an image")
+            : TypedResults.PhysicalFile(thumbnail, "image/jpeg", enableRangeProcessing: false);
+    }
+
+    /// <summary>The thumbnail of the earlier copy a near duplicate looks like (docs/contracts.md, "Near duplicates"), so the page shows both side by side.</summary>
+    public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetEarlierThumbnailAsync([AsParameters] WebServices services, long id, CancellationToken cancellationToken)
+    {
+        var item = await services.ReviewQueue.GetReviewItemAsync(id, cancellationToken);
+        var earlier = item?.EarlierCopy is { } path ? item with { Id = -item.Id, FilePath = path } : null; // a negative id: a cache key of its own
+        if (earlier is null || !ServableFile(services, earlier))
+        {
+            return Problem(StatusCodes.Status404NotFound, "No such file", $"review item {id} names no earlier copy in review/ or faces/");
+        }
+
+        var thumbnail = await services.Thumbnails.GetAsync(earlier, cancellationToken);
+        return thumbnail is null
+            ? Problem(StatusCodes.Status422UnprocessableEntity, "Not an image", $"{Path.GetFileName(earlier.FilePath)} cannot be decoded as an image")
             : TypedResults.PhysicalFile(thumbnail, "image/jpeg", enableRangeProcessing: false);
     }
 

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace FaceSorter.Decisions;
 
 /// <summary>
-/// The decision rules 0–8 of docs/contracts.md, "Decision rules", as one pure function: evaluated in order,
-/// first match wins.
+/// The decision rules 0–8 of docs/contracts.md, "Decision rules" (with rule 1b, "Near duplicates", right
+/// after rule 1), as one pure function: evaluated in order, first match wins.
 /// </summary>
 public static class Decider
 {
@@ -18,6 +18,11 @@ public static class Decider
         if (input.DuplicateOf is { } earlier)
         {
             return new Decision(SortReason.Duplicate, null, $"duplicate of {earlier}", 0, null);
+        }
+
+        if (input.NearCopyOf is { } near && rules.NearDuplicateMaxDistance > 0 && near.Distance <= rules.NearDuplicateMaxDistance)
+        {
+            return new Decision(SortReason.NearDuplicate, null, near.Describe(), 0, null, near.EarlierPath);
         }
 
         var faces = IgnoreSmallFaces(input.Faces, rules.MinFaceAreaRatio);

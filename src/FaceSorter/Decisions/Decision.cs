@@ -4,7 +4,8 @@ namespace FaceSorter.Decisions;
 /// <param name="Person">The sanitised person: the <c>faces/</c> folder when sorted, else the suggestion.</param>
 /// <param name="Detail">A human-readable reason for the log and the record.</param>
 /// <param name="FacesConsidered">Faces left after ignoring the small ones.</param>
-public sealed record Decision(SortReason Reason, string? Person, string Detail, int FacesConsidered, double? Confidence)
+/// <param name="EarlierCopy">For a near duplicate, the path of the earlier copy it looks like.</param>
+public sealed record Decision(SortReason Reason, string? Person, string Detail, int FacesConsidered, double? Confidence, string? EarlierCopy = null)
 {
     public bool IsSorted => Reason == SortReason.Sorted;
 

@@ -8,14 +8,16 @@ public sealed record DecisionRules(
     IReadOnlySet<string> Blacklist,
     double MinConfidence,
     int MaxFacesPerImage,
-    double MinFaceAreaRatio)
+    double MinFaceAreaRatio,
+    int NearDuplicateMaxDistance = 0)
 {
     public static DecisionRules From(SortingOptions options, IEnumerable<string>? whitelist = null, IEnumerable<string>? blacklist = null) => new(
         SanitizedSet(whitelist ?? options.Whitelist),
         SanitizedSet(blacklist ?? options.Blacklist),
         options.MinConfidence,
         options.MaxFacesPerImage,
-        options.MinFaceAreaRatio);
+        options.MinFaceAreaRatio,
+        options.NearDuplicateMaxDistance);
 
     private static HashSet<string> SanitizedSet(IEnumerable<string> names) =>
         names.Select(PersonName.Sanitize).OfType<string>().ToHashSet(StringComparer.Ordinal);

@@ -12,6 +12,9 @@ public enum SortReason
     /// <summary>Rule 1: the content is already known.</summary>
     Duplicate,
 
+    /// <summary>Rule 1b: a picture that looks the same as a known one (docs/contracts.md, "Near duplicates").</summary>
+    NearDuplicate,
+
     /// <summary>Rule 2.</summary>
     NoFace,
 
@@ -37,6 +40,7 @@ public static class SortReasonExtensions
     {
         SortReason.Sorted => null,
         SortReason.Duplicate => ReviewCategories.Duplicates,
+        SortReason.NearDuplicate => ReviewCategories.Duplicates,
         SortReason.MultipleFaces => ReviewCategories.MultipleFaces,
         SortReason.UnwantedPerson => ReviewCategories.UnwantedPerson,
         SortReason.LowConfidence => ReviewCategories.LowConfidence,
@@ -48,6 +52,7 @@ public static class SortReasonExtensions
         SortReason.Sorted => "",
         SortReason.Invalid => "invalid_",
         SortReason.Duplicate => "duplicate_",
+        SortReason.NearDuplicate => "similar_",
         SortReason.NoFace => "noface_",
         SortReason.MultipleFaces => "multi_",
         SortReason.UnwantedPerson => "unwanted_",

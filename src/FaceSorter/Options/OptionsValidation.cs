@@ -79,6 +79,8 @@ internal sealed class SortingOptionsValidator : IValidateOptions<SortingOptions>
         failures.Check(options.MinConfidence is >= 0 and <= 1, $"{root}:MinConfidence", options.MinConfidence, "use a number from 0 to 1, e.g. 0.6");
         failures.Check(options.MaxFacesPerImage >= 1, $"{root}:MaxFacesPerImage", options.MaxFacesPerImage, "use a whole number of at least 1");
         failures.Check(options.MinFaceAreaRatio is >= 0 and <= 1, $"{root}:MinFaceAreaRatio", options.MinFaceAreaRatio, "use a number from 0 (keep every face) to 1");
+        failures.Check(options.NearDuplicateMaxDistance is >= 0 and <= FaceSorter.NearDuplicates.FingerprintIndex.MaxDistance, $"{root}:NearDuplicateMaxDistance", options.NearDuplicateMaxDistance,
+            $"use a whole number of differing bits from 0 (off) to {FaceSorter.NearDuplicates.FingerprintIndex.MaxDistance}, e.g. 12");
         failures.Check(options.SettleTime >= TimeSpan.FromMilliseconds(100), $"{root}:SettleTime", options.SettleTime, "use a duration of at least 00:00:00.1, e.g. 00:00:02");
         failures.Check(options.BlindSettleTime >= options.SettleTime, $"{root}:BlindSettleTime", options.BlindSettleTime,
             $"use a duration no shorter than SettleTime ({options.SettleTime}), e.g. 00:00:10 (curl stalls for about 5 s mid-download)");

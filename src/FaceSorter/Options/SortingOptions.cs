@@ -11,6 +11,13 @@ public sealed class SortingOptions
     public int MaxFacesPerImage { get; set; } = 1;
     public double MinFaceAreaRatio { get; set; }
 
+    /// <summary>
+    /// Rule 1b (docs/contracts.md, "Near duplicates"): a picture whose perceptual fingerprint differs from
+    /// a known one in at most this many of its 64 bits is a near duplicate; 0 switches the rule off.
+    /// The default was chosen from the real-photo measurements in README.md.
+    /// </summary>
+    public int NearDuplicateMaxDistance { get; set; } = 12;
+
     /// <summary>Quiet period after the last change before a download counts as finished.</summary>
     public TimeSpan SettleTime { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -35,7 +35,8 @@ public sealed class FaceSorterStore :
     ILearnedFaces,
     IApprovalAssignments,
     ISortStatistics,
-    IStoredSettings
+    IStoredSettings,
+    IFingerprints
 {
     private readonly DbDataSource _dataSource;
     private readonly StoreDialect _dialect;
@@ -159,7 +160,7 @@ public sealed class FaceSorterStore :
             if (done is [var (json, source)])
             {
                 var outcome = OutcomeJson.Deserialize(json);
-                outcome = outcome with { OwnerPath = outcome.OwnerPath is { } owner ? _paths.Normalize(owner) : null };
+                outcome = outcome with { OwnerPath = outcome.OwnerPath is { } owner ? _paths.Normalize(owner) : null, EarlierCopy = _paths.ToStoredOrNull(outcome.EarlierCopy) };
                 await InsertRecordAsync(db, outcome, _paths.Normalize(source), _paths.ToStored(move.FinalPath), now, cancellationToken);
 
                 // The file left its place: a hold on it ends in the same transaction (issue 13: one
@@ -227,8 +228,13 @@ public sealed class FaceSorterStore :
         var byCategory = await db.QueryAsync($"SELECT category, COUNT(*) FROM review_queue WHERE action = 'pending' GROUP BY category ORDER BY category{_dialect.ByteOrder};",
             StoreRows.Group, cancellationToken);
         var corrections = Count(await db.ScalarAsync("SELECT COUNT(*) FROM corrections WHERE corrected_at >= @since;", cancellationToken, since));
+        var near = Text("near", NearCopy.ReasonStart + "%");
+        var exactDuplicates = Count(await db.ScalarAsync("SELECT COUNT(*) FROM review_queue WHERE category = 'duplicates' AND created_at >= @since AND COALESCE(reason, '') NOT LIKE @near;",
+            cancellationToken, since, near));
+        var nearDuplicates = Count(await db.ScalarAsync("SELECT COUNT(*) FROM review_queue WHERE category = 'duplicates' AND created_at >= @since AND reason LIKE @near;",
+            cancellationToken, since, near));
         return new SortStats(autoSorted, inReview, byPerson.ToDictionary(StringComparer.Ordinal), byCategory.ToDictionary(StringComparer.Ordinal),
-            StatsCalculator.SuccessRate(autoSorted, inReview), days, corrections);
+            StatsCalculator.SuccessRate(autoSorted, inReview), days, corrections, exactDuplicates, nearDuplicates);
     }
 
     public async Task<IReadOnlyList<ReviewItem>> ListReviewAsync(string? category, ReviewAction? action, CancellationToken cancellationToken) =>
@@ -286,6 +292,7 @@ public sealed class FaceSorterStore :
     /// <summary>The approval of a pending row, inside the caller's transaction; false when the row is not pending. <paramref name="newPath"/> is in its stored form.</summary>
     private static async Task<bool> ApproveRowAsync(DbSession db, long reviewId, string person, string newPath, string reviewedBy, string now, CancellationToken cancellationToken)
     {
+        var before = await db.QueryAsync("SELECT file_path FROM review_queue WHERE id = @id;", row => row.GetString(0), cancellationToken, Long("id", reviewId));
         var decided = await db.QueryAsync("""
             UPDATE review_queue SET action = 'approved', reviewed_at = @now, reviewed_by = @by, file_path = @path, suggested_person = @person
             WHERE id = @id AND action = 'pending'
@@ -298,10 +305,7 @@ public sealed class FaceSorterStore :
                 VALUES (@path, @name, @hash, @source, @person, @now, 0, @reason);
                 """, cancellationToken, Text("path", newPath), Text("name", StorePaths.FileName(newPath)), Text("hash", row.FileHash), Text("source", row.Source),
                 Text("person", person), Text("now", now), Text("reason", $"approved by {reviewedBy}"));
-            if (OwnsContent(row.Category))
-            {
-                await UpdateContentAsync(db, row.FileHash, newPath, ContentState.Approved, now, cancellationToken);
-            }
+            await UpdateOwnContentAsync(db, row.Category, row.FileHash, before.FirstOrDefault() ?? newPath, newPath, ContentState.Approved, now, cancellationToken);
         }
 
         return decided.Count == 1;
@@ -316,9 +320,9 @@ public sealed class FaceSorterStore :
             WHERE id = @id AND action = 'pending'
             RETURNING file_hash, source, category, file_path;
             """, StoreRows.DecidedRow, cancellationToken, Long("id", reviewId), Text("now", now), Text("by", reviewedBy));
-        if (decided is [var row] && OwnsContent(row.Category))
+        if (decided is [var row])
         {
-            await UpdateContentAsync(db, row.FileHash, row.FilePath, ContentState.Rejected, now, cancellationToken);
+            await UpdateOwnContentAsync(db, row.Category, row.FileHash, row.FilePath, row.FilePath, ContentState.Rejected, now, cancellationToken);
         }
 
         await db.CommitAsync(cancellationToken);
@@ -437,6 +441,32 @@ public sealed class FaceSorterStore :
         await ExecuteAsync("INSERT INTO settings(key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;", cancellationToken,
             Text("key", key), Text("value", value));
 
+    public async Task SetFingerprintAsync(string fileHash, long? fingerprint, int width, int height, CancellationToken cancellationToken) =>
+        await ExecuteAsync("UPDATE contents SET fingerprint = @fingerprint, width = @width, height = @height WHERE file_hash = @hash;", cancellationToken,
+            Text("hash", fileHash), new Arg("fingerprint", fingerprint, System.Data.DbType.Int64), Int("width", width), Int("height", height));
+
+    public async Task<IReadOnlyList<long>> ListFingerprintsAsync(CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT fingerprint FROM contents WHERE fingerprint IS NOT NULL;", row => row.GetInt64(0), cancellationToken);
+
+    public async Task<IReadOnlyList<FingerprintedContent>> FindByFingerprintsAsync(IReadOnlyCollection<long> fingerprints, CancellationToken cancellationToken)
+    {
+        if (fingerprints.Count == 0)
+        {
+            return [];
+        }
+
+        var args = fingerprints.Select((fingerprint, i) => Long($"f{i}", fingerprint)).ToArray();
+        return await QueryAsync($"""
+            SELECT file_hash, first_path, state, fingerprint, width, height FROM contents
+            WHERE fingerprint IN ({string.Join(", ", args.Select(arg => "@" + arg.Name))}) ORDER BY claimed_at, file_hash;
+            """, row => new FingerprintedContent(row.GetString(0), _paths.ToFull(row.GetString(1)), row.GetString(2), row.GetInt64(3), Convert.ToInt32(row.GetValue(4), CultureInfo.InvariantCulture),
+                Convert.ToInt32(row.GetValue(5), CultureInfo.InvariantCulture)), cancellationToken, args);
+    }
+
+    public async Task<IReadOnlyList<ContentPlace>> ListUnfingerprintedAsync(int limit, CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT file_hash, first_path FROM contents WHERE width IS NULL AND state <> 'claimed' ORDER BY file_hash LIMIT @limit;",
+            row => new ContentPlace(row.GetString(0), _paths.ToFull(row.GetString(1))), cancellationToken, Int("limit", limit));
+
     /// <summary>Files the user put under a person whose content has no row for that person in <paramref name="doneTable"/> (a constant).</summary>
     private async Task<List<DownloadItem>> ListApprovalsNotInAsync(string doneTable, int limit, CancellationToken cancellationToken) =>
         await QueryAsync($"""
@@ -480,14 +510,12 @@ public sealed class FaceSorterStore :
                 return;
             default:
                 await db.ExecuteAsync("""
-                    INSERT INTO review_queue(file_path, category, file_hash, reason, faces_detected, suggested_person, created_at, action, source, confidence)
-                    VALUES (@path, @category, @hash, @reason, @faces, @suggested, @now, 'pending', @source, @confidence);
+                    INSERT INTO review_queue(file_path, category, file_hash, reason, faces_detected, suggested_person, created_at, action, source, confidence, earlier_path)
+                    VALUES (@path, @category, @hash, @reason, @faces, @suggested, @now, 'pending', @source, @confidence, @earlier);
                     """, cancellationToken, Text("path", finalPath), Text("category", outcome.Category), Text("hash", outcome.FileHash), Text("reason", outcome.Reason),
-                    Int("faces", outcome.FacesDetected), Text("suggested", outcome.SuggestedPerson), Text("now", now), Text("source", outcome.Source), Real("confidence", outcome.Confidence));
-                if (OwnsContent(outcome.Category))
-                {
-                    await UpdateContentAsync(db, outcome.FileHash, finalPath, ContentState.InReview, now, cancellationToken);
-                }
+                    Int("faces", outcome.FacesDetected), Text("suggested", outcome.SuggestedPerson), Text("now", now), Text("source", outcome.Source), Real("confidence", outcome.Confidence),
+                    Text("earlier", outcome.EarlierCopy));
+                await UpdateOwnContentAsync(db, outcome.Category, outcome.FileHash, sourcePath, finalPath, ContentState.InReview, now, cancellationToken);
 
                 return;
         }
@@ -511,6 +539,24 @@ public sealed class FaceSorterStore :
     /// </summary>
     private static bool OwnsContent(string? category) => category != ReviewCategories.Duplicates;
 
+    /// <summary>
+    /// Updates the content of a review row that owns it (<see cref="OwnsContent"/>). A duplicate's row owns
+    /// its content only when its own file, at <paramref name="ownPath"/>, is the content's first copy: a
+    /// near duplicate (docs/contracts.md, "Near duplicates") has content of its own; an exact one does not.
+    /// </summary>
+    private static async Task UpdateOwnContentAsync(DbSession db, string? category, string? hash, string ownPath, string newPath, string state, string now, CancellationToken cancellationToken)
+    {
+        if (OwnsContent(category))
+        {
+            await UpdateContentAsync(db, hash, newPath, state, now, cancellationToken);
+        }
+        else if (hash is not null)
+        {
+            await db.ExecuteAsync("UPDATE contents SET first_path = @path, state = @state WHERE file_hash = @hash AND first_path = @own;", cancellationToken,
+                Text("hash", hash), Text("path", newPath), Text("state", state), Text("own", ownPath));
+        }
+    }
+
     private static async Task UpdateContentAsync(DbSession db, string? hash, string path, string state, string now, CancellationToken cancellationToken)
     {
         if (hash is not null)
@@ -529,7 +575,7 @@ public sealed class FaceSorterStore :
     private ReviewItem ReviewRow(DbDataReader reader)
     {
         var row = StoreRows.ReviewItem(reader);
-        return row with { FilePath = _paths.ToFull(row.FilePath) };
+        return row with { FilePath = _paths.ToFull(row.FilePath), EarlierCopy = _paths.ToFullOrNull(row.EarlierCopy) };
     }
 
     private DownloadItem DownloadRow(DbDataReader reader)

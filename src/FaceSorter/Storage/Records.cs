@@ -45,7 +45,8 @@ public enum RecordKind
 
 /// <summary>
 /// What to record once a move is done; carried in the journal so a crash loses nothing.
-/// <paramref name="ReviewedBy"/> and <paramref name="ReviewId"/> are set for <see cref="RecordKind.Approval"/> only.
+/// <paramref name="ReviewedBy"/> and <paramref name="ReviewId"/> are set for <see cref="RecordKind.Approval"/> only;
+/// <paramref name="EarlierCopy"/> for a near duplicate only (the path of the picture it looks like).
 /// </summary>
 public sealed record OutcomeRecord(
     RecordKind Kind,
@@ -59,7 +60,8 @@ public sealed record OutcomeRecord(
     double? Confidence,
     string? ReviewedBy = null,
     string? OwnerPath = null,
-    long? ReviewId = null);
+    long? ReviewId = null,
+    string? EarlierCopy = null);
 
 public sealed record PlannedMove(string SourcePath, string DestinationPath, OutcomeRecord Outcome);
 
@@ -95,9 +97,13 @@ public sealed record ReviewItem(
     string? ReviewedBy,
     ReviewAction Action,
     string? Source,
-    double? Confidence);
+    double? Confidence,
+    string? EarlierCopy = null);
 
-/// <summary>The seed's figures (docs/contracts.md, "Stats"), plus <paramref name="Corrections"/>: files the user moved from one person to another or out of <c>faces/</c> (false sorts).</summary>
+/// <summary>
+/// The seed's figures (docs/contracts.md, "Stats"), plus <paramref name="Corrections"/>: files the user moved from one person to another or out of <c>faces/</c> (false sorts);
+/// and the duplicates caught in the window, byte-identical (<paramref name="ExactDuplicates"/>) and near (<paramref name="NearDuplicates"/>, docs/contracts.md, "Near duplicates").
+/// </summary>
 public sealed record SortStats(
     int AutoSorted,
     int InReview,
@@ -105,7 +111,9 @@ public sealed record SortStats(
     IReadOnlyDictionary<string, int> ByCategory,
     double SuccessRate,
     int Days,
-    int Corrections = 0);
+    int Corrections = 0,
+    int ExactDuplicates = 0,
+    int NearDuplicates = 0);
 
 /// <summary>One UTC day's activity: files sorted automatically on it, review rows approved, rejected and added on it.</summary>
 public sealed record DailyCount(DateOnly Day, int AutoSorted, int Approved, int Rejected, int AddedToReview);

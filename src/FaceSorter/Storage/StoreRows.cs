@@ -10,7 +10,7 @@ internal static class StoreRows
 {
     public const string ReviewColumns = """
         SELECT id, file_path, category, file_hash, reason, faces_detected, suggested_person, created_at,
-               reviewed_at, reviewed_by, action, source, confidence
+               reviewed_at, reviewed_by, action, source, confidence, earlier_path
         FROM review_queue
         """;
 
@@ -28,7 +28,8 @@ internal static class StoreRows
         reader.IsDBNull(9) ? null : reader.GetString(9),
         Enum.Parse<ReviewAction>(reader.GetString(10), ignoreCase: true),
         reader.IsDBNull(11) ? null : reader.GetString(11),
-        reader.IsDBNull(12) ? null : reader.GetDouble(12));
+        reader.IsDBNull(12) ? null : reader.GetDouble(12),
+        reader.IsDBNull(13) ? null : reader.GetString(13));
 
     /// <summary>A row of <c>id, file_path, file_hash, person_name, auto_sorted, source</c> from <c>downloads</c>, its path as stored.</summary>
     public static DownloadItem DownloadItem(DbDataReader reader) => new(

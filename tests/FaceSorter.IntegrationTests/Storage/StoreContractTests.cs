@@ -90,13 +90,21 @@ public abstract class StoreContractTests : IAsyncLifetime
     {
         var store = await GivenStoreAsync();
         await GivenSortedAsync(store, "h1", "/in/1.jpg", "/faces/john_doe/1.jpg");
-        await QueryAsync("DROP INDEX ix_contents_path; DROP INDEX ix_journal_source; DROP TABLE companions; DELETE FROM schema_version WHERE version >= 5;");
+        await QueryAsync("""
+            DROP INDEX ix_contents_fingerprint;
+            ALTER TABLE contents DROP COLUMN fingerprint;
+            ALTER TABLE contents DROP COLUMN width;
+            ALTER TABLE contents DROP COLUMN height;
+            ALTER TABLE review_queue DROP COLUMN earlier_path;
+            DROP INDEX ix_contents_path; DROP INDEX ix_journal_source; DROP TABLE companions;
+            DELETE FROM schema_version WHERE version >= 5;
+            """);
 
         var upgraded = OpenStore(Clock);
         await upgraded.MigrateAsync(Token);
 
         (await upgraded.ListDownloadsAsync("h1", Token)).Select(download => download.FilePath).Should().Equal("/faces/john_doe/1.jpg");
-        (await upgraded.ListCompanionsAsync(null, Token)).Should().BeEmpty("version 5's table is back, empty");
+        (await upgraded.ListUnfingerprintedAsync(10, Token)).Should().Equal([new ContentPlace("h1", "/faces/john_doe/1.jpg")], "version 6's columns are back, and the content known before them waits for its fingerprint");
         var versions = await QueryAsync("SELECT version FROM schema_version ORDER BY version");
         versions.Select(row => Convert.ToInt32(row["version"], CultureInfo.InvariantCulture)).Should().Equal(Enumerable.Range(1, upgraded.SchemaVersion));
     }
@@ -126,7 +134,15 @@ public abstract class StoreContractTests : IAsyncLifetime
         await old.HoldAsync("/srv/data/temp_downloads/held.jpg", "not an image", Token);
         await old.BeginMovesAsync([new PlannedMove("/srv/data/temp_downloads/3.jpg", "/srv/data/faces/jane_roe/3.jpg", SortedOutcome("h3", "jane_roe"))], Token);
         await GivenSortedAsync(old, "h4", "/elsewhere/in/4.jpg", "/elsewhere/faces/bob/4.jpg");
-        await QueryAsync("DROP INDEX ix_contents_path; DELETE FROM schema_version WHERE version = 6;");
+        await QueryAsync("""
+            DROP INDEX ix_contents_fingerprint;
+            ALTER TABLE contents DROP COLUMN fingerprint;
+            ALTER TABLE contents DROP COLUMN width;
+            ALTER TABLE contents DROP COLUMN height;
+            ALTER TABLE review_queue DROP COLUMN earlier_path;
+            DROP INDEX ix_contents_path;
+            DELETE FROM schema_version WHERE version >= 6;
+            """);
 
         var migrated = OpenStore(Clock, FoldersAt("/srv/data"));
         await migrated.MigrateAsync(Token);
@@ -170,7 +186,15 @@ public abstract class StoreContractTests : IAsyncLifetime
         var old = OpenStore(Clock, StorePaths.Absolute);
         await old.MigrateAsync(Token);
         var ids = await old.BeginMovesAsync([new PlannedMove("/srv/data/temp_downloads/a.jpg.xmp", "/srv/data/faces/bob/a.jpg.xmp", CompanionOutcome("/srv/data/faces/bob/a.jpg"))], Token);
-        await QueryAsync("DROP INDEX ix_contents_path; DELETE FROM schema_version WHERE version = 6;");
+        await QueryAsync("""
+            DROP INDEX ix_contents_fingerprint;
+            ALTER TABLE contents DROP COLUMN fingerprint;
+            ALTER TABLE contents DROP COLUMN width;
+            ALTER TABLE contents DROP COLUMN height;
+            ALTER TABLE review_queue DROP COLUMN earlier_path;
+            DROP INDEX ix_contents_path;
+            DELETE FROM schema_version WHERE version >= 6;
+            """);
         var migrated = OpenStore(Clock, FoldersAt("/srv/data"));
         await migrated.MigrateAsync(Token);
 
@@ -446,6 +470,70 @@ public abstract class StoreContractTests : IAsyncLifetime
 
     protected static OutcomeRecord CompanionOutcome(string ownerPath) =>
         new(RecordKind.Companion, null, null, null, null, "sidecar of photo2.png", 0, null, null, OwnerPath: ownerPath);
+
+    // ---- near duplicates (schema 6) ----
+
+    [Fact]
+    public async Task A_fingerprint_is_kept_with_its_content_and_found_by_value_with_the_contents_place_state_and_size()
+    {
+        var store = await GivenStoreAsync();
+        await GivenSortedAsync(store, "h1", "/in/a.jpg", "/faces/john_doe/a.jpg");
+        await GivenSortedAsync(store, "h2", "/in/b.jpg", "/faces/john_doe/b.jpg");
+        var highBit = unchecked((long)0xF00D_0000_0000_BEEFUL); // all 64 bits are kept, the top one too
+
+        await store.SetFingerprintAsync("h1", highBit, 1200, 800, Token);
+        await store.SetFingerprintAsync("h2", null, 0, 0, Token);
+
+        (await store.ListFingerprintsAsync(Token)).Should().Equal(highBit);
+        (await store.FindByFingerprintsAsync([highBit, 7], Token)).Should().Equal(new FingerprintedContent("h1", "/faces/john_doe/a.jpg", ContentState.Sorted, highBit, 1200, 800));
+        (await store.ListUnfingerprintedAsync(10, Token)).Should().BeEmpty("a content looked at without a fingerprint (0×0) is not looked at again");
+    }
+
+    [Fact]
+    public async Task Contents_added_by_hand_wait_for_their_fingerprint_and_claims_in_flight_do_not()
+    {
+        var store = await GivenStoreAsync();
+        await store.AddManualDownloadAsync("/faces/john_doe/hand.jpg", "john_doe", "h1", Token);
+        await store.ClaimContentAsync("h2", "/in/b.jpg", Token);
+
+        (await store.ListUnfingerprintedAsync(10, Token)).Should().Equal(new ContentPlace("h1", "/faces/john_doe/hand.jpg"));
+    }
+
+    [Fact]
+    public async Task A_near_duplicate_in_review_owns_its_own_content_and_an_exact_one_does_not()
+    {
+        var store = await GivenStoreAsync();
+        await GivenSortedAsync(store, "h1", "/in/a.jpg", "/faces/john_doe/a.jpg");
+        (await store.ClaimContentAsync("h2", "/in/a-small.jpg", Token)).IsOriginal.Should().BeTrue();
+        var near = new OutcomeRecord(RecordKind.Review, "h2", null, null, ReviewCategories.Duplicates, "near copy of /faces/john_doe/a.jpg (distance 2 of 64)", 0, null, null,
+            EarlierCopy: "/faces/john_doe/a.jpg");
+        var ids = await store.BeginMovesAsync([new PlannedMove("/in/a-small.jpg", "/review/duplicates/similar_a-small.jpg", near)], Token);
+        await store.CompleteMovesAsync([new CompletedMove(ids[0], "/review/duplicates/similar_a-small.jpg")], Token);
+        var exact = await GivenInReviewAsync(store, "h1", "/review/duplicates/duplicate_a.jpg", ReviewCategories.Duplicates);
+        var nearRow = (await store.FindReviewByPathAsync("/review/duplicates/similar_a-small.jpg", Token))!;
+
+        nearRow.EarlierCopy.Should().Be("/faces/john_doe/a.jpg");
+        (await store.ClaimContentAsync("h2", "/in/again.jpg", Token)).Should().Be(new ContentClaim(false, "/review/duplicates/similar_a-small.jpg", ContentState.InReview));
+        await store.RejectAsync(nearRow.Id, "web", Token);
+        await store.RejectAsync(exact, "web", Token);
+
+        (await store.ClaimContentAsync("h2", "/in/again.jpg", Token)).Should().Be(new ContentClaim(false, "/review/duplicates/similar_a-small.jpg", ContentState.Rejected));
+        (await store.ClaimContentAsync("h1", "/in/again.jpg", Token)).Should().Be(new ContentClaim(false, "/faces/john_doe/a.jpg", ContentState.Sorted), "rejecting a spare exact copy leaves the original");
+    }
+
+    [Fact]
+    public async Task Stats_count_exact_and_near_duplicates_apart()
+    {
+        var store = await GivenStoreAsync();
+        await GivenInReviewAsync(store, "h1", "/review/duplicates/duplicate_a.jpg", ReviewCategories.Duplicates);
+        var near = new OutcomeRecord(RecordKind.Review, "h2", null, null, ReviewCategories.Duplicates, "near copy of /faces/x/a.jpg (distance 2 of 64)", 0, null, null);
+        var ids = await store.BeginMovesAsync([new PlannedMove("/in/b.jpg", "/review/duplicates/similar_b.jpg", near)], Token);
+        await store.CompleteMovesAsync([new CompletedMove(ids[0], "/review/duplicates/similar_b.jpg")], Token);
+
+        var stats = await store.GetStatsAsync(7, Start.AddHours(1), Token);
+
+        (stats.ExactDuplicates, stats.NearDuplicates).Should().Be((1, 1));
+    }
 
     // ---- held files ----
 

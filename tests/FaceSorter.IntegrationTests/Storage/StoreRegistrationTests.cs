@@ -25,7 +25,7 @@ public sealed class StoreRegistrationTests
         var store = provider.GetRequiredService<FaceSorterStore>();
         var roles = typeof(FaceSorterStore).GetInterfaces().Where(role => role.Namespace == typeof(FaceSorterStore).Namespace).ToList();
 
-        roles.Should().HaveCount(10, "the store is split into ten roles (docs/architecture.md, Storage)");
+        roles.Should().HaveCount(11, "the store is split into eleven roles (docs/architecture.md, Storage)");
         roles.Should().AllSatisfy(role => provider.GetRequiredService(role).Should().BeSameAs(store, $"{role.Name} is the one store, not a copy"));
     }
 }

@@ -5,18 +5,30 @@ namespace FaceSorter.Tests.Decisions;
 
 public sealed class DeciderTests
 {
-    private static DecisionRules Rules(string[]? whitelist = null, string[]? blacklist = null, double minConfidence = 0.6, int maxFaces = 1, double minFaceAreaRatio = 0) =>
+    private static DecisionRules Rules(string[]? whitelist = null, string[]? blacklist = null, double minConfidence = 0.6, int maxFaces = 1, double minFaceAreaRatio = 0, int nearMax = 12) =>
         new(
             (whitelist ?? []).Select(name => PersonName.Sanitize(name)!).ToHashSet(),
             (blacklist ?? []).Select(name => PersonName.Sanitize(name)!).ToHashSet(),
             minConfidence,
             maxFaces,
-            minFaceAreaRatio);
+            minFaceAreaRatio,
+            nearMax);
+
+    private static DecisionInput Near(int distance, string state = "sorted") =>
+        new(null, null, [Some.Face("Alice", 0.9)], new NearCopy("/faces/alice/a.jpg", state, distance, 600, 400, 1200, 800));
 
     public static TheoryData<string, DecisionInput, DecisionRules, SortReason, string?> Table => new()
     {
         { "rule 0: invalid wins over everything", new DecisionInput("not an image", "x.jpg", [Some.Face("Alice", 0.9)]), Rules(), SortReason.Invalid, null },
         { "rule 1: duplicate", new DecisionInput(null, "faces/alice/x.jpg", [Some.Face("Alice", 0.9)]), Rules(), SortReason.Duplicate, null },
+        { "rule 1 wins over 1b: an exact duplicate is named so", new DecisionInput(null, "faces/alice/x.jpg", [], new NearCopy("x", "sorted", 0, 1, 1, 1, 1)), Rules(), SortReason.Duplicate, null },
+        { "rule 1b: distance 0 is a near duplicate", Near(0), Rules(), SortReason.NearDuplicate, null },
+        { "rule 1b: exactly NearDuplicateMaxDistance is a near duplicate", Near(12), Rules(), SortReason.NearDuplicate, null },
+        { "rule 1b: one bit beyond NearDuplicateMaxDistance is not", Near(13), Rules(), SortReason.Sorted, "alice" },
+        { "rule 1b: distance 1 at NearDuplicateMaxDistance 1 is", Near(1), Rules(nearMax: 1), SortReason.NearDuplicate, null },
+        { "rule 1b: distance 2 at NearDuplicateMaxDistance 1 is not", Near(2), Rules(nearMax: 1), SortReason.Sorted, "alice" },
+        { "rule 1b: NearDuplicateMaxDistance 0 switches it off, even at distance 0", Near(0), Rules(nearMax: 0), SortReason.Sorted, "alice" },
+        { "rule 1b: the largest setting, 16, at distance 16", Near(16), Rules(nearMax: 16), SortReason.NearDuplicate, null },
         { "rule 2: no face", DecisionInput.WithFaces([]), Rules(), SortReason.NoFace, null },
         { "rule 3: two faces, one allowed", DecisionInput.WithFaces([Some.Face("Alice", 0.9), Some.Face("Bob", 0.9)]), Rules(), SortReason.MultipleFaces, null },
         { "rule 3: small second face ignored by MinFaceAreaRatio", DecisionInput.WithFaces([Some.Face("Alice", 0.9, size: 100), Some.Face(null, null, size: 20)]), Rules(minFaceAreaRatio: 0.1), SortReason.Sorted, "alice" },
@@ -67,6 +79,25 @@ public sealed class DeciderTests
         decision.Category.Should().Be("duplicates");
     }
 
+    [Theory]
+    [InlineData("sorted", "near copy of /faces/alice/a.jpg (distance 5 of 64; this 600×400, earlier 1200×800: the earlier one has more pixels)")]
+    [InlineData("rejected", "near copy of a rejected picture (/faces/alice/a.jpg) (distance 5 of 64; this 600×400, earlier 1200×800: the earlier one has more pixels)")]
+    [InlineData("approved", "near copy of /faces/alice/a.jpg (approved) (distance 5 of 64; this 600×400, earlier 1200×800: the earlier one has more pixels)")]
+    public void A_near_duplicates_reason_names_the_earlier_copy_the_distance_and_both_sizes(string state, string reason)
+    {
+        var decision = Decider.Decide(Near(5, state), Rules());
+
+        decision.Detail.Should().Be(reason);
+    }
+
+    [Fact]
+    public void A_near_duplicate_with_more_pixels_than_the_earlier_copy_says_so()
+    {
+        var near = new NearCopy("/faces/alice/a.jpg", "sorted", 3, 2400, 1600, 1200, 800);
+
+        Decider.Decide(new DecisionInput(null, null, [], near), Rules()).Detail.Should().EndWith("2400×1600, earlier 1200×800: this one has more pixels)");
+    }
+
     [Fact]
     public void Unknown_confidence_is_kept_unknown_not_invented()
     {
@@ -78,6 +109,7 @@ public sealed class DeciderTests
     [Theory]
     [InlineData(SortReason.Invalid, "unidentified", "invalid_")]
     [InlineData(SortReason.Duplicate, "duplicates", "duplicate_")]
+    [InlineData(SortReason.NearDuplicate, "duplicates", "similar_")]
     [InlineData(SortReason.NoFace, "unidentified", "noface_")]
     [InlineData(SortReason.MultipleFaces, "multiple_faces", "multi_")]
     [InlineData(SortReason.UnwantedPerson, "unwanted_person", "unwanted_")]

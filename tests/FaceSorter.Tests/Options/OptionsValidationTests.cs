@@ -47,6 +47,8 @@ public sealed class OptionsValidationTests
         ["MinConfidence above 1"] = new("FaceSorter:MinConfidence", "1.5", "from 0 to 1", () => Sorting(o => o.MinConfidence = 1.5)),
         ["MaxFacesPerImage zero"] = new("FaceSorter:MaxFacesPerImage", "0", "at least 1", () => Sorting(o => o.MaxFacesPerImage = 0)),
         ["MinFaceAreaRatio negative"] = new("FaceSorter:MinFaceAreaRatio", "-0.1", "from 0", () => Sorting(o => o.MinFaceAreaRatio = -0.1)),
+        ["NearDuplicateMaxDistance negative"] = new("FaceSorter:NearDuplicateMaxDistance", "-1", "from 0 (off) to 16", () => Sorting(o => o.NearDuplicateMaxDistance = -1)),
+        ["NearDuplicateMaxDistance too large"] = new("FaceSorter:NearDuplicateMaxDistance", "17", "from 0 (off) to 16", () => Sorting(o => o.NearDuplicateMaxDistance = 17)),
         ["SettleTime too short"] = new("FaceSorter:SettleTime", "00:00:00.0500000", "at least 00:00:00.1", () => Sorting(o => o.SettleTime = TimeSpan.FromMilliseconds(50))),
         ["BlindSettleTime below SettleTime"] = new("FaceSorter:BlindSettleTime", "00:00:01", "no shorter than SettleTime", () => Sorting(o =>
         {

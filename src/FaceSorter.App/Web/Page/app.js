@@ -81,6 +81,11 @@
     $('.full', node).href = withToken(`${api}/review/${item.id}/file`);
     $('.name', node).textContent = item.filename;
     $('.reason', node).textContent = `${item.category.replace('_', ' ')}: ${item.reason || ''}`;
+    if (item.earlier_copy) {
+      $('.earlier', node).hidden = false;
+      $('.earlier-thumb', node).src = withToken(`${api}/review/${item.id}/earlier/thumbnail`);
+      $('.earlier-path', node).textContent = `looks like ${item.earlier_copy}`;
+    }
     $('.suggested', node).textContent = item.suggested_person ? `suggested: ${item.suggested_person}` : 'no suggestion';
     $('.person', node).value = item.suggested_person || '';
     const select = $('.select', node);

@@ -1,14 +1,16 @@
 using FaceSorter.Decisions;
 using FaceSorter.Hashing;
+using FaceSorter.NearDuplicates;
 
 namespace FaceSorter.Pipeline.Stages;
 
 /// <summary>
 /// The first stage: rule 0 by the leading bytes (before hashing, so empty and unrecognised files never
-/// count as duplicates of each other), the SHA-256 with its change check, and rule 1 (the content claim,
-/// docs/contracts.md, "Decision rules"). Knows nothing of channels; the pipeline routes what it returns.
+/// count as duplicates of each other), the SHA-256 with its change check, rule 1 (the content claim,
+/// docs/contracts.md, "Decision rules") and rule 1b (the perceptual fingerprint, "Near duplicates").
+/// Knows nothing of channels; the pipeline routes what it returns.
 /// </summary>
-public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates)
+public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, NearDuplicateChecker nearDuplicates)
 {
     /// <exception cref="IOException">The file cannot be read.</exception>
     public async Task<HashOutcome> HashAsync(InboxFile file, CancellationToken cancellationToken)
@@ -34,6 +36,11 @@ public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates)
             return new HashOutcome.Known(new CheckedFile(file, hash, DecisionInput.Duplicate(earlier)));
         }
 
+        if (await nearDuplicates.FindEarlierAsync(hash, file.Path, cancellationToken) is { } near)
+        {
+            return new HashOutcome.Known(new CheckedFile(file, hash, DecisionInput.NearDuplicate(near)));
+        }
+
         return new HashOutcome.ToCheck(new HashedFile(file, hash));
     }
 }
@@ -48,7 +55,7 @@ public abstract record HashOutcome
     /// <summary>Hashed, the original of its content: the face service is asked next.</summary>
     public sealed record ToCheck(HashedFile File) : HashOutcome;
 
-    /// <summary>Decided without the face service: not an image (rule 0) or a duplicate (rule 1).</summary>
+    /// <summary>Decided without the face service: not an image (rule 0), a duplicate (rule 1) or a near duplicate (rule 1b).</summary>
     public sealed record Known(CheckedFile File) : HashOutcome;
 
     /// <summary>It changed while it was hashed: it goes back to the settle rule.</summary>

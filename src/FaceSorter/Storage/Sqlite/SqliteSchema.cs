@@ -111,5 +111,15 @@ internal static class SqliteSchema
         """
         CREATE INDEX ix_contents_path ON contents(first_path);
         """,
+        // 7: near duplicates (issue 14): each content's perceptual fingerprint and size in pixels
+        // (docs/contracts.md, "Near duplicates"); a NULL width: not looked at yet. A near duplicate's
+        // review row names the earlier copy it looks like.
+        """
+        ALTER TABLE contents ADD COLUMN fingerprint INTEGER;
+        ALTER TABLE contents ADD COLUMN width INTEGER;
+        ALTER TABLE contents ADD COLUMN height INTEGER;
+        CREATE INDEX ix_contents_fingerprint ON contents(fingerprint);
+        ALTER TABLE review_queue ADD COLUMN earlier_path TEXT;
+        """,
     ];
 }

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using FaceSorter.Decisions;
+using FaceSorter.Options;
+using FaceSorter.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FaceSorter.NearDuplicates;
+
+/// <summary>
+/// Rule 1b of docs/contracts.md, "Near duplicates": fingerprints a picture that passed the exact check,
+/// records the fingerprint with its content, and finds the nearest known picture within
+/// <c>FaceSorter:NearDuplicateMaxDistance</c> in the <see cref="FingerprintIndex"/>, which is built
+/// from the store on first use (at start, by <see cref="FingerprintBackfill"/>) and kept current here.
+/// </summary>
+public sealed class NearDuplicateChecker(
+    IFingerprints store,
+    Fingerprinter fingerprinter,
+    FingerprintIndex index,
+    IOptions<SortingOptions> options,
+    ILogger<NearDuplicateChecker> logger) : IDisposable
+{
+    private readonly SemaphoreSlim _loading = new(1, 1);
+    private volatile bool _loaded;
+
+    /// <summary>Builds the index from the store once; later calls return at once.</summary>
+    public async Task EnsureLoadedAsync(CancellationToken cancellationToken)
+    {
+        if (_loaded)
+        {
+            return;
+        }
+
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_loaded)
+            {
+                var watch = Stopwatch.StartNew();
+                var fingerprints = await store.ListFingerprintsAsync(cancellationToken);
+                foreach (var fingerprint in fingerprints)
+                {
+                    index.Add(unchecked((ulong)fingerprint));
+                }
+
+                _loaded = true;
+                logger.FingerprintIndexBuilt(fingerprints.Count, watch.ElapsedMilliseconds);
+            }
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    /// <summary>
+    /// Fingerprints the file at <paramref name="path"/>, whose content <paramref name="fileHash"/> it has
+    /// just claimed, records the fingerprint, and returns the nearest earlier picture within the
+    /// configured distance; null when there is none, the rule is off, or the file has no fingerprint.
+    /// </summary>
+    public async Task<NearCopy?> FindEarlierAsync(string fileHash, string path, CancellationToken cancellationToken)
+    {
+        var fingerprint = fingerprinter.Compute(path);
+        await store.SetFingerprintAsync(fileHash, fingerprint is { } known ? unchecked((long)known.Hash) : null, fingerprint?.Width ?? 0, fingerprint?.Height ?? 0, cancellationToken);
+        if (fingerprint is not { } mine)
+        {
+            logger.NoFingerprint(path);
+            return null;
+        }
+
+        await EnsureLoadedAsync(cancellationToken);
+        var maxDistance = options.Value.NearDuplicateMaxDistance;
+        if (maxDistance == 0)
+        {
+            index.Add(mine.Hash);
+            return null;
+        }
+
+        var candidates = index.FindThenAdd(mine.Hash, maxDistance);
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        var distances = candidates.ToDictionary(candidate => unchecked((long)candidate.Fingerprint), candidate => candidate.Distance);
+        var contents = await store.FindByFingerprintsAsync(distances.Keys, cancellationToken);
+        var earlier = contents
+            .Where(content => !string.Equals(content.FileHash, fileHash, StringComparison.Ordinal))
+            .OrderBy(content => distances[content.Fingerprint]) // stable: the earliest claim of the nearest
+            .FirstOrDefault();
+        return earlier is null
+            ? null
+            : new NearCopy(earlier.Path, earlier.State, distances[earlier.Fingerprint], mine.Width, mine.Height, earlier.Width, earlier.Height);
+    }
+
+    /// <summary>Fingerprints the settled content <paramref name="content"/> (added by hand, or known before fingerprints were) and adds it to the index.</summary>
+    public async Task RememberAsync(ContentPlace content, CancellationToken cancellationToken)
+    {
+        var fingerprint = File.Exists(content.Path) ? fingerprinter.Compute(content.Path) : null;
+        await store.SetFingerprintAsync(content.FileHash, fingerprint is { } known ? unchecked((long)known.Hash) : null, fingerprint?.Width ?? 0, fingerprint?.Height ?? 0, cancellationToken);
+        if (fingerprint is { } mine && _loaded)
+        {
+            index.Add(mine.Hash);
+        }
+    }
+
+    public void Dispose() => _loading.Dispose();
+}

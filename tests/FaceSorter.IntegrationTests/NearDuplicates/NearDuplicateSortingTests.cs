@@ -1,0 +1,139 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using FaceSorter.Immich;
+using FaceSorter.IntegrationTests.Support;
+using FaceSorter.Storage;
+using NetVips;
+
+namespace FaceSorter.IntegrationTests.NearDuplicates;
+
+/// <summary>
+/// Issue 14 on the whole product path (real watcher, real files, real SQLite, emulated Immich over real
+/// HTTP, real photos): a picture already known at another size, quality or format goes to
+/// <c>review/duplicates/</c> as <c>similar_</c> with a reason naming the earlier copy; distinct look-alikes do not.
+/// </summary>
+public sealed class NearDuplicateSortingTests : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new();
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
+    private ImmichEmulator _immich = null!;
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_immich is not null)
+        {
+            await _immich.DisposeAsync();
+        }
+
+        _timeout.Dispose();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task A_half_size_WebP_of_a_sorted_photo_goes_to_duplicates_naming_the_earlier_copy_the_distance_and_both_sizes()
+    {
+        await using var daemon = await StartAsync();
+        var photo = RealPhotos.All()[0];
+        _immich.SetFaces(Sha256(await File.ReadAllBytesAsync(photo, _timeout.Token)), EmulatedFace.Named("Alice"));
+        DropOriginal(daemon, photo, "first.jpg");
+        var first = Path.Combine(daemon.Faces, "alice", "first.jpg");
+        await daemon.UntilSortedAsync(first, "the original sorted", _timeout.Token);
+
+        DropCopy(daemon, photo, "again.webp", image => image.Resize(0.5), "[Q=70]");
+
+        var similar = Path.Combine(daemon.Review, "duplicates", "similar_again.webp");
+        await daemon.UntilSortedAsync(similar, "the near copy in duplicates", _timeout.Token);
+        var row = (await daemon.ReviewRowsAsync(1, _timeout.Token)).Single();
+        using var original = Image.NewFromFile(photo);
+        row.Category.Should().Be("duplicates");
+        row.Reason.Should().StartWith($"near copy of {first} (distance ")
+            .And.Contain($"this {original.Width / 2}×{original.Height / 2}, earlier {original.Width}×{original.Height}: the earlier one has more pixels");
+        _immich.Uploads.Should().ContainSingle("a near duplicate is never sent to Immich");
+        var stats = await daemon.Store.GetStatsAsync(7, TimeProvider.System.GetUtcNow().AddMinutes(1), _timeout.Token);
+        stats.NearDuplicates.Should().Be(1);
+        stats.ExactDuplicates.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_near_copy_of_a_rejected_picture_says_so()
+    {
+        await using var daemon = await StartAsync();
+        var photo = RealPhotos.All()[1];
+        DropOriginal(daemon, photo, "first.jpg");
+        var first = Path.Combine(daemon.Review, "unidentified", "noface_first.jpg");
+        await daemon.UntilSortedAsync(first, "the original in review", _timeout.Token);
+        var pending = (await daemon.ReviewRowsAsync(1, _timeout.Token)).Single();
+        (await daemon.Store.RejectAsync(pending.Id, "test", _timeout.Token)).Should().BeTrue();
+
+        DropCopy(daemon, photo, "again.jpg", image => image.Copy(), "[Q=30]");
+
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Review, "duplicates", "similar_again.jpg"), "the near copy in duplicates", _timeout.Token);
+        var row = (await daemon.ReviewRowsAsync(2, _timeout.Token)).Single(item => item.Category == "duplicates");
+        row.Reason.Should().StartWith($"near copy of a rejected picture ({first})");
+    }
+
+    [Fact]
+    public async Task The_same_scene_shifted_by_a_quarter_is_a_photo_of_its_own()
+    {
+        await using var daemon = await StartAsync();
+        var photo = RealPhotos.All()[2];
+        DropCopy(daemon, photo, "left.jpg", image => image.Crop(0, 0, image.Width * 3 / 4, image.Height), "");
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Review, "unidentified", "noface_left.jpg"), "the first scene", _timeout.Token);
+
+        DropCopy(daemon, photo, "right.jpg", image => image.Crop(image.Width / 4, 0, image.Width * 3 / 4, image.Height), "");
+
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Review, "unidentified", "noface_right.jpg"), "the shifted scene checked for faces", _timeout.Token);
+        Directory.GetFiles(Path.Combine(daemon.Review, "duplicates")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task NearDuplicateMaxDistance_0_switches_the_rule_off()
+    {
+        await using var daemon = await StartAsync(cfg => cfg["NearDuplicateMaxDistance"] = 0);
+        var photo = RealPhotos.All()[3];
+        DropOriginal(daemon, photo, "first.jpg");
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Review, "unidentified", "noface_first.jpg"), "the original", _timeout.Token);
+
+        DropCopy(daemon, photo, "again.png", image => image.Copy(), "");
+
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Review, "unidentified", "noface_again.png"), "the copy checked for faces", _timeout.Token);
+    }
+
+    private async Task<TestDaemon> StartAsync(Action<JsonObject>? configure = null)
+    {
+        _immich = await ImmichEmulator.StartAsync("3.1.0", _timeout.Token);
+        return await TestDaemon.StartAsync(_folder.Path, cfg =>
+        {
+            cfg["Immich"]!["Url"] = _immich.Url;
+            cfg["Immich"]!["ApiKey"] = _immich.ApiKey;
+            configure?.Invoke(cfg);
+        }, _timeout.Token);
+    }
+
+    /// <summary>Copies <paramref name="photo"/> byte for byte beside the drop folder, then renames it in (a finished download).</summary>
+    private void DropOriginal(TestDaemon daemon, string photo, string name)
+    {
+        var path = Path.Combine(Staging(), name);
+        File.Copy(photo, path);
+        File.Move(path, Path.Combine(daemon.Inbox, name));
+    }
+
+    /// <summary>Writes <paramref name="make"/>(<paramref name="photo"/>) beside the drop folder with libvips' <paramref name="saveOptions"/>, then renames it in.</summary>
+    private void DropCopy(TestDaemon daemon, string photo, string name, Func<Image, Image> make, string saveOptions)
+    {
+        var path = Path.Combine(Staging(), name);
+        using (var image = Image.NewFromFile(photo))
+        using (var copy = make(image))
+        {
+            copy.WriteToFile(path + saveOptions);
+        }
+
+        File.Move(path, Path.Combine(daemon.Inbox, name));
+    }
+
+    private string Staging() => Directory.CreateDirectory(Path.Combine(_folder.Path, "staging")).FullName;
+
+    private static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+}
