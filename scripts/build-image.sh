@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the FaceSorter image (Containerfile) on a Debian machine from nothing, without any image
-# registry: installs podman, runc, debootstrap and podman-compose when missing, configures podman for
+# Builds the FaceSorter image (Containerfile) on a Debian machine with the .NET 10 SDK, without any
+# image registry: installs podman, runc, debootstrap and podman-compose when missing, configures podman for
 # this kind of machine, makes a minimal Debian base with debootstrap from the mirror apt already
 # uses (built once, then reused), publishes the app and runs `podman build --format docker` (the
 # only format that keeps the HEALTHCHECK).
@@ -29,6 +29,20 @@ if [ "$uid" = 0 ]; then uid=1000; gid=1000; fi
 
 base=localhost/facesorter-base:bookworm
 publish_dir=artifacts/image
+
+# The app is published here (the image holds no SDK): say how to get the SDK before anything else
+# is installed or built, rather than failing half-way with "dotnet: command not found".
+if ! command -v dotnet >/dev/null 2>&1 || ! dotnet --list-sdks 2>/dev/null | grep -q '^10\.'; then
+  cat >&2 <<'EOF'
+The .NET 10 SDK is needed to publish the app into the image (dotnet was not found, or has no 10.x SDK).
+Install it (README "Quick start"), e.g. without root:
+  curl -sSL https://dot.net/v1/dotnet-install.sh | bash -s -- --channel 10.0
+  export PATH="$HOME/.dotnet:$PATH"
+or Microsoft's Debian packages: https://learn.microsoft.com/dotnet/core/install/linux-debian
+Then run this script again.
+EOF
+  exit 1
+fi
 
 publish() {
   # Self-contained (Debian ships no .NET 10 runtime), linux-x64 only, no .pdb, English messages only.

@@ -4,11 +4,14 @@
 # (nothing here needs it: a file that is no image is sorted without asking Immich):
 #   1. run: a host folder at /data; a file dropped by the host user is routed; the files the daemon
 #      made belong to that user; `doctor` and `health` inside; `podman stop` exits 0 with "Stopped after".
-#   2. remount: the same data at another container path: the pending review item stays pending.
+#   2. remount: the same data at another container path, named by FACESORTER_CONFIG: the pending
+#      review item stays pending, and `podman exec` and the health check use the same config.
 #   3. writer: a host program holds a file open (written before the daemon started) while the
 #      container runs with --pid host: the file is not taken until the program closes it.
 #   4. compose: etc/compose/facesorter-upload.yml brought up by podman-compose: healthy, the page
-#      refuses a request without the token, a dropped file is routed.
+#      refuses a request without the token but serves the page's CSS, a dropped file is routed.
+#   5. unowned: a root-owned data folder stops the container with exit code 2 and one line naming
+#      the owners and the fix (no stack trace, so no crash loop to read).
 # Every wait polls a condition with a deadline. A step that cannot run fails the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +31,7 @@ started=$SECONDS
 
 cleanup() {
   [ ! -f "$work/writer.pid" ] || kill "$(cat "$work/writer.pid")" 2>/dev/null || true
-  for c in "$name-run" "$name-remount" "$name-writer" "$name-compose"; do podman rm -f "$c" >/dev/null 2>&1 || true; done
+  for c in "$name-run" "$name-remount" "$name-writer" "$name-compose" "$name-unowned"; do podman rm -f "$c" >/dev/null 2>&1 || true; done
   [ ! -f "$work/override.yml" ] || podman-compose -p "$project" -f etc/compose/facesorter-upload.yml -f "$work/override.yml" down >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -128,8 +131,9 @@ stop_cleanly "$name-run"
 #    (needs the store's relative paths, issue 12 part 4).
 test_remount() {
 step "remount: the same data at /srv/facesorter"
-run_daemon "$name-remount" -v "$data:/srv/facesorter" --workdir /srv/facesorter
+run_daemon "$name-remount" -v "$data:/srv/facesorter" -e FACESORTER_CONFIG=/srv/facesorter/facesorter.json
 wait_for 60 "the remounted daemon's review reconciliation" logged "$name-remount" "Review records compared with disk"
+wait_for 30 "the remounted container's health check (same config through FACESORTER_CONFIG)" podman healthcheck run "$name-remount"
 stays_for 4 "the remounted daemon rejected the pending review item (see its log)" sh -c "! podman logs $name-remount 2>&1 | grep -qi rejected"
 list="$(podman exec "$name-remount" facesorter review list 2>/dev/null)"
 grep -qF 'invalid_notes.txt' <<<"$list" || { podman logs "$name-remount" >&2; fail "invalid_notes.txt is no longer pending after the remount: $list"; }
@@ -183,6 +187,8 @@ logged "$name-compose" "http://immich-server:2283" || fail "the compose service 
 wait_for 30 "the compose service is healthy" podman healthcheck run "$name-compose"
 code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/smart-download/status")"
 [ "$code" = 401 ] || fail "the page answered $code without the token, not 401"
+code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/app.css")"
+[ "$code" = 200 ] || fail "the page's stylesheet answered $code without the token, not 200 (the page opened with ?token= would be unstyled)"
 curl -sf -H "Authorization: Bearer $FACESORTER_WEB_TOKEN" "http://127.0.0.1:$port/api/smart-download/status" | grep -q '"immich"' \
   || fail "the page did not answer with the token"
 as_host sh -c 'printf "a list\n" > "$1"' _ "$compose_data/temp_downloads/list.txt"
@@ -191,10 +197,27 @@ stop_cleanly "$name-compose"
 "${compose[@]}" down >>"$work/compose.log" 2>&1 || { cat "$work/compose.log" >&2; fail "podman-compose down"; }
 }
 
+# 5. A data folder the daemon's user may not write (a runtime creates a missing host folder as root).
+test_unowned() {
+step "unowned: a root-owned data folder"
+local unowned="$work/unowned"
+install -d -o 0 -g 0 -m 0755 "$unowned"
+run_daemon "$name-unowned" -v "$unowned:/data"
+wait_for 30 "the container stops" exited "$name-unowned"
+local code
+code="$(podman inspect --format '{{.State.ExitCode}}' "$name-unowned")"
+podman logs "$name-unowned" 2>&1 | tail -n 3
+[ "$code" = 2 ] || fail "a root-owned data folder exited with $code, not 2 (config error)"
+logged "$name-unowned" "/data belongs to 0:0 and FaceSorter runs as $uid:$gid" || fail "the refusal does not name both owners"
+logged "$name-unowned" "Fix: sudo chown -R $uid:$gid /data" || fail "the refusal does not name the fix"
+! logged "$name-unowned" "   at " || fail "the refusal printed a stack trace"
+podman rm "$name-unowned" >/dev/null
+}
+
 # Each case runs in a subshell, so one failure (e.g. the remount case before issue 12 part 4 is in)
 # does not hide the others; any failure fails the script.
 failed=()
-for case in test_run test_remount test_writer test_compose; do
+for case in test_run test_remount test_writer test_compose test_unowned; do
   ( set -euo pipefail; "$case" ) || failed+=("$case")
 done
 

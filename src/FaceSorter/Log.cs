@@ -55,8 +55,8 @@ internal static partial class Log
     [LoggerMessage(1100, LogLevel.Information, "The open-writer check sees every user's processes ({Reason}); inotify's close-after-write covers every writer too")]
     public static partial void WriterCheckSeesAll(this ILogger logger, string reason);
 
-    [LoggerMessage(1101, LogLevel.Warning, "The open-writer check cannot see other users' processes ({Reason}): a file another user writes is taken only after inotify saw it closed, or, if its writer started before FaceSorter, after {BlindSettleTime} of quiet. Fix: run FaceSorter as the user who downloads, or grant it CAP_SYS_PTRACE (AmbientCapabilities=CAP_SYS_PTRACE in the unit)")]
-    public static partial void WriterCheckBlind(this ILogger logger, string reason, TimeSpan blindSettleTime);
+    [LoggerMessage(1101, LogLevel.Warning, "The open-writer check cannot see other users' processes ({Reason}): a file another user writes is taken only after inotify saw it closed, or, if its writer started before FaceSorter, after {BlindSettleTime} of quiet. Fix: {Fix}")]
+    public static partial void WriterCheckBlind(this ILogger logger, string reason, TimeSpan blindSettleTime, string fix);
 
     [LoggerMessage(1102, LogLevel.Warning, "inotify cannot watch {Folder} for writes ({Reason}); files there are judged by the open-writer check and the quiet period only")]
     public static partial void WriteActivityUnavailable(this ILogger logger, string folder, string reason);

@@ -1,13 +1,22 @@
+using FaceSorter.Diagnostics;
+
 namespace FaceSorter.App.Hosting;
 
 /// <summary>
-/// Finds the config file: <c>--config PATH</c>, else <c>facesorter.json</c> in the current folder.
-/// When the default file does not exist yet it is created from the shipped <c>etc/facesorter.json</c>,
+/// Finds the config file: <c>--config PATH</c>, else the <c>FACESORTER_CONFIG</c> environment
+/// variable, else <c>facesorter.json</c> in the current folder. When the file named by the variable,
+/// or the default one, does not exist yet it is created from the shipped <c>etc/facesorter.json</c>,
 /// so <c>facesorter run</c> in an empty folder starts on the embedded defaults with its data beside it.
+/// The variable is what every verb of a container shares (<c>run</c>, <c>podman exec … doctor</c>,
+/// the <c>HEALTHCHECK</c>'s <c>health</c>) when the data folder is mounted somewhere other than the
+/// image's working folder <c>/data</c> (docs/operations.md, "Container").
 /// </summary>
 internal static class ConfigFile
 {
     public const string DefaultName = "facesorter.json";
+
+    /// <summary>The environment variable naming the config file when <c>--config</c> is not given.</summary>
+    public const string EnvironmentVariable = "FACESORTER_CONFIG";
 
     /// <summary>The full path of the config file to use; throws with the fix when it cannot be found.</summary>
     public static string Locate(string? requested) => Find(requested, create: true).ReadFrom;
@@ -17,41 +26,88 @@ internal static class ConfigFile
     /// Without <paramref name="create"/> a missing default is read from the shipped copy in place and
     /// nothing is written (<c>doctor</c> changes nothing on disk).
     /// </summary>
+    /// <exception cref="ConfigFileException">The file given by <c>--config</c> is missing, the folder
+    /// for a new one is missing, or the file or its folder may not be read or written by this user
+    /// (the message names the path, its owner, the uid:gid we run as and the fix).</exception>
     public static (string Location, string ReadFrom) Find(string? requested, bool create)
-    {
-        if (!create && string.IsNullOrWhiteSpace(requested) && !File.Exists(Path.GetFullPath(DefaultName)))
-        {
-            return (Path.GetFullPath(DefaultName), ShippedDefault);
-        }
-
-        var path = Create(requested);
-        return (path, path);
-    }
-
-    private static string Create(string? requested)
     {
         if (!string.IsNullOrWhiteSpace(requested))
         {
-            var path = Path.GetFullPath(requested);
-            if (!File.Exists(path))
+            var given = Path.GetFullPath(requested);
+            if (!File.Exists(given))
             {
-                throw new ConfigFileException($"Config file {path} (from --config) does not exist. Fix: give the path of an existing file, or omit --config to use ./{DefaultName}.");
+                throw new ConfigFileException($"Config file {given} (from --config) does not exist. Fix: give the path of an existing file, or omit --config to use ${EnvironmentVariable} or ./{DefaultName}.");
             }
 
-            return path;
+            return (given, Readable(given));
         }
 
-        var local = Path.GetFullPath(DefaultName);
-        if (!File.Exists(local))
+        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        var source = string.IsNullOrWhiteSpace(fromEnvironment) ? "the current folder" : EnvironmentVariable;
+        var path = Path.GetFullPath(string.IsNullOrWhiteSpace(fromEnvironment) ? DefaultName : fromEnvironment);
+        if (!File.Exists(path))
         {
-            File.Copy(ShippedDefault, local);
+            if (!create)
+            {
+                return (path, ShippedDefault);
+            }
+
+            CreateFromShipped(path, source);
         }
 
-        return local;
+        return (path, Readable(path));
     }
 
     /// <summary>The default config shipped next to the program.</summary>
     public static string ShippedDefault => Path.Combine(AppContext.BaseDirectory, "etc", DefaultName);
+
+    private static void CreateFromShipped(string path, string source)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        if (!Directory.Exists(folder))
+        {
+            throw new ConfigFileException($"Config file {path} (from {source}) cannot be created: its folder {folder} does not exist. Fix: create it (mkdir -p; in a container: the host folder you mount there, before the first start), or correct {EnvironmentVariable}.");
+        }
+
+        try
+        {
+            File.Copy(ShippedDefault, path);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw Denied("create", path, folder);
+        }
+    }
+
+    private static string Readable(string path)
+    {
+        try
+        {
+            using var probe = File.OpenRead(path);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw Denied("read", path, path);
+        }
+
+        return path;
+    }
+
+    /// <summary>
+    /// One line with what a user needs to fix a folder or file another user owns (typically a data
+    /// folder a container runtime created as root because it did not exist on the host).
+    /// </summary>
+    private static ConfigFileException Denied(string verb, string path, string owned)
+    {
+        var owner = FileOwner.Of(owned) ?? "an owner that cannot be read";
+        var current = FileOwner.Current;
+        var runAsOwner = FileOwner.Of(owned) is { } id && !id.StartsWith("0:", StringComparison.Ordinal)
+            ? $", or run FaceSorter as its owner (container: --user {id})"
+            : "";
+        return new ConfigFileException(
+            $"Cannot {verb} the config file {path}: permission denied; {owned} belongs to {owner} and FaceSorter runs as {current}. " +
+            $"Fix: sudo chown -R {current} {owned} (in a container: the host folder mounted there; create it with mkdir -p before the first start, or the runtime creates it as root){runAsOwner}.");
+    }
 }
 
 internal sealed class ConfigFileException(string message) : Exception(message);

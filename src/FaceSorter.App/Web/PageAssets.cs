@@ -18,6 +18,15 @@ internal static class PageAssets
         ["/app.css"] = ("FaceSorter.App.Web.Page.app.css", "text/css; charset=utf-8"),
     };
 
+    /// <summary>
+    /// True for the page's static shell (the three files above and the browser's favicon request):
+    /// they hold no data, so <see cref="WebToken"/> lets them through without the token. A browser
+    /// opened on <c>/?token=…</c> fetches <c>app.css</c> and <c>app.js</c> without the query, and
+    /// app.js then sends the token itself on every API call and image address.
+    /// </summary>
+    public static bool IsStaticShell(PathString path) =>
+        path.HasValue && (Files.ContainsKey(path.Value!) || path.Value == "/favicon.ico");
+
     public static IEndpointRouteBuilder MapPageAssets(this IEndpointRouteBuilder app)
     {
         foreach (var (path, (resource, contentType)) in Files)

@@ -11,6 +11,8 @@ namespace FaceSorter.App.Web;
 /// When <c>FaceSorter:Web:Token</c> is set (required by validation when <c>Web:Urls</c> is not
 /// loopback), every request must carry it: <c>Authorization: Bearer …</c>, <c>X-FaceSorter-Token</c>,
 /// or <c>?token=</c> (for opening the page in a browser; the page then sends the header itself).
+/// The page's static shell (<see cref="PageAssets.IsStaticShell"/>: HTML, JS, CSS, no data) is served
+/// without it, so the stylesheet and script load; every API endpoint still requires it.
 /// Compared in constant time. Without a token the server only listens on loopback.
 /// </summary>
 internal sealed class WebToken(RequestDelegate next, IOptions<WebOptions> options, ILogger<WebToken> logger)
@@ -20,7 +22,7 @@ internal sealed class WebToken(RequestDelegate next, IOptions<WebOptions> option
 
     public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
     {
-        if (_expected.Length == 0 || Matches(Presented(context.Request)))
+        if (_expected.Length == 0 || PageAssets.IsStaticShell(context.Request.Path) || Matches(Presented(context.Request)))
         {
             await next(context);
             return;

@@ -23,7 +23,7 @@ public static class WriterChecks
         if (!visibility.SeesOtherUsers)
         {
             unseen.Add($"other users' open files ({visibility.Reason})");
-            fixes.Add("run FaceSorter as the user who downloads, or grant it CAP_SYS_PTRACE (AmbientCapabilities=CAP_SYS_PTRACE in the unit)");
+            fixes.Add(visibility.OtherUsersFix);
         }
 
         if (visibility.OtherNamespaceHidden is { } hidden)

@@ -36,7 +36,27 @@ public sealed partial record WriterVisibility(bool SeesOtherUsers, string Reason
     /// <summary>True when the scan sees every process that could write a file: every user's, in the host's PID namespace.</summary>
     public bool SeesEveryWriter => SeesOtherUsers && OtherNamespaceHidden is null;
 
-    public static WriterVisibility Detect() => DetectUsers() with { OtherNamespaceHidden = PidNamespaceHidden() };
+    /// <summary>
+    /// True when FaceSorter runs in a container (podman's <c>/run/.containerenv</c>, Docker's
+    /// <c>/.dockerenv</c>, or a PID namespace of its own): fixes are then container options
+    /// (<c>--cap-add SYS_PTRACE</c>, <c>--user</c>, <c>--pid host</c>), not systemd unit lines.
+    /// </summary>
+    public bool InContainer { get; init; }
+
+    /// <summary>How to let the scan see other users' open files, in the terms of where FaceSorter runs.</summary>
+    public string OtherUsersFix => InContainer
+        ? "run the container as the downloader's uid (--user uid:gid), or add CAP_SYS_PTRACE (--cap-add SYS_PTRACE; compose: cap_add: [SYS_PTRACE])"
+        : "run FaceSorter as the user who downloads, or grant it CAP_SYS_PTRACE (AmbientCapabilities=CAP_SYS_PTRACE in the unit)";
+
+    public static WriterVisibility Detect()
+    {
+        var hidden = PidNamespaceHidden();
+        return DetectUsers() with
+        {
+            OtherNamespaceHidden = hidden,
+            InContainer = hidden is not null || File.Exists("/run/.containerenv") || File.Exists("/.dockerenv"),
+        };
+    }
 
     /// <summary>
     /// Why processes of other PID namespaces are hidden, from the link <c>/proc/self/ns/pid</c>:

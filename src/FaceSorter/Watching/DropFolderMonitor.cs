@@ -375,7 +375,7 @@ public sealed class DropFolderMonitor : BackgroundService
 
         if (!_visibility.SeesOtherUsers)
         {
-            _logger.WriterCheckBlind(_visibility.Reason, _rule.BlindSettleTime);
+            _logger.WriterCheckBlind(_visibility.Reason, _rule.BlindSettleTime, _visibility.OtherUsersFix);
         }
 
         if (_visibility.OtherNamespaceHidden is { } hidden)

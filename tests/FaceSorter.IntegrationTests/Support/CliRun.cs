@@ -11,17 +11,30 @@ public sealed record CliRun(int ExitCode, string Stdout, string Stderr)
         RunUnderAsync([], configPath, cancellationToken, arguments);
 
     /// <summary>Like <see cref="RunAsync"/>, through a launcher that runs the app given after its own arguments (e.g. <see cref="DaemonProcess.OwnPidNamespace"/>).</summary>
-    public static async Task<CliRun> RunUnderAsync(IReadOnlyList<string> launcher, string configPath, CancellationToken cancellationToken, params string[] arguments)
+    public static Task<CliRun> RunUnderAsync(IReadOnlyList<string> launcher, string configPath, CancellationToken cancellationToken, params string[] arguments) =>
+        RunAsync(launcher, Path.GetDirectoryName(configPath)!, new Dictionary<string, string?>(), cancellationToken, [.. arguments, "--config", configPath]);
+
+    /// <summary>
+    /// A verb run without <c>--config</c>, in <paramref name="workingDirectory"/>, with
+    /// <paramref name="environment"/> added (e.g. <c>FACESORTER_CONFIG</c>), through an optional
+    /// <paramref name="launcher"/> (e.g. <c>setpriv</c> to run as another user).
+    /// </summary>
+    public static async Task<CliRun> RunAsync(IReadOnlyList<string> launcher, string workingDirectory, IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken, params string[] arguments)
     {
         var executable = await PublishedApp.ExecutableAsync(cancellationToken);
         var start = new ProcessStartInfo(launcher.Count == 0 ? executable : launcher[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(configPath)!,
+            WorkingDirectory = workingDirectory,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         var command = launcher.Count == 0 ? arguments : [.. launcher.Skip(1), executable, .. arguments];
-        foreach (var argument in command.Concat(["--config", configPath]))
+        foreach (var argument in command)
         {
             start.ArgumentList.Add(argument);
         }

@@ -140,6 +140,50 @@ public sealed class ReviewPageTests : IAsyncLifetime, IDisposable
         await Assertions.Expect(page.Locator("#figures")).ToContainTextAsync("waiting");
     }
 
+    [Fact]
+    public async Task With_a_token_the_page_opened_with_it_loads_its_stylesheet_and_script_and_shows_the_queue()
+    {
+        using var folder = new TempFolder();
+        await using var host = await WebHost.StartAsync(folder.Path, Token, token: "s3cret-token");
+        var one = await host.GivenReviewItemAsync("unidentified", "unknown_one.jpg", Token);
+        var two = await host.GivenReviewItemAsync("low_confidence", "lowconf_two.jpg", Token);
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 760 } });
+        var refused = new List<string>();
+        page.Response += (_, response) =>
+        {
+            if (response.Status == 401)
+            {
+                refused.Add(response.Url);
+            }
+        };
+
+        await page.GotoAsync(host.Address + "?token=s3cret-token#/queue");
+
+        await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(2);
+        await Assertions.Expect(Card(page, one)).ToHaveCountAsync(1);
+        await Assertions.Expect(Card(page, two)).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#grid")).ToHaveCSSAsync("display", "grid");
+        await Assertions.Expect(page.Locator("header")).ToHaveCSSAsync("background-color", "rgb(29, 35, 39)");
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.thumb')].every(img => img.complete && img.naturalWidth > 0)");
+        await Assertions.Expect(page.Locator("#message")).ToBeHiddenAsync();
+        refused.Should().BeEmpty("the shell loads without the token and app.js sends it on every API call and image");
+    }
+
+    [Fact]
+    public async Task With_a_token_the_page_opened_without_it_says_how_to_open_it_and_shows_no_data()
+    {
+        using var folder = new TempFolder();
+        await using var host = await WebHost.StartAsync(folder.Path, Token, token: "s3cret-token");
+        await host.GivenReviewItemAsync("unidentified", "unknown_one.jpg", Token);
+        var page = await _browser.NewPageAsync();
+
+        await page.GotoAsync(host.Address + "#/queue");
+
+        await Assertions.Expect(page.Locator("#message")).ToContainTextAsync("?token=");
+        await Assertions.Expect(page.Locator("header")).ToHaveCSSAsync("background-color", "rgb(29, 35, 39)");
+        await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(0);
+    }
+
     private static ILocator Card(IPage page, long id) => page.Locator($".card[data-id='{id}']");
 
     private async Task ShouldBeDecidedAsync(long id, ReviewAction action)

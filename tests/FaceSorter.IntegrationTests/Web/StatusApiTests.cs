@@ -117,13 +117,17 @@ public sealed class StatusApiTests : IDisposable
     }
 
     [Fact]
-    public async Task With_a_token_every_request_must_carry_it()
+    public async Task With_a_token_every_data_request_must_carry_it_and_only_the_page_shell_is_served_without()
     {
         await using var host = await WebHost.StartAsync(_folder.Path, Token, token: "s3cret-token");
         using var anonymous = new HttpClient { BaseAddress = host.Address };
 
         using var refused = await anonymous.GetAsync(new Uri("/api/smart-download/status", UriKind.Relative), Token);
-        using var refusedPage = await anonymous.GetAsync(new Uri("/", UriKind.Relative), Token);
+        using var shell = await anonymous.GetAsync(new Uri("/", UriKind.Relative), Token);
+        using var script = await anonymous.GetAsync(new Uri("/app.js", UriKind.Relative), Token);
+        using var styles = await anonymous.GetAsync(new Uri("/app.css", UriKind.Relative), Token);
+        using var refusedQueue = await anonymous.GetAsync(new Uri("/api/smart-download/review/queue", UriKind.Relative), Token);
+        using var refusedFile = await anonymous.GetAsync(new Uri("/api/smart-download/review/1/file", UriKind.Relative), Token);
         using var wrong = await anonymous.GetAsync(new Uri("/api/smart-download/status?token=guess", UriKind.Relative), Token);
         using var bearer = await host.Client.GetAsync(new Uri("/api/smart-download/status", UriKind.Relative), Token);
         using var page = await anonymous.GetAsync(new Uri("/?token=s3cret-token", UriKind.Relative), Token);
@@ -133,7 +137,11 @@ public sealed class StatusApiTests : IDisposable
 
         refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         refused.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-        refusedPage.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        shell.StatusCode.Should().Be(HttpStatusCode.OK, "the HTML, JS and CSS hold no data and must load before the page can send the token");
+        script.StatusCode.Should().Be(HttpStatusCode.OK);
+        styles.StatusCode.Should().Be(HttpStatusCode.OK);
+        refusedQueue.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        refusedFile.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         wrong.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         bearer.StatusCode.Should().Be(HttpStatusCode.OK);
         page.StatusCode.Should().Be(HttpStatusCode.OK);

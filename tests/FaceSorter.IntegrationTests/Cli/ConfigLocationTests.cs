@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using FaceSorter.IntegrationTests.Support;
+
+namespace FaceSorter.IntegrationTests.Cli;
+
+/// <summary>
+/// Where the config comes from when <c>--config</c> is not given (<c>FACESORTER_CONFIG</c>, else
+/// <c>./facesorter.json</c>), and what a user sees when the data folder belongs to someone else:
+/// one line naming the path, its owner, who we run as and the fix, exit code 2, no stack trace.
+/// </summary>
+public sealed class ConfigLocationTests : IDisposable
+{
+    // setpriv(1) runs the app as another user, as a container's --user does; nobody:nogroup here.
+    private static readonly IReadOnlyList<string> AsNobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"];
+    private readonly TempFolder _folder = new();
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(3));
+
+    private CancellationToken Token => _timeout.Token;
+
+    public void Dispose()
+    {
+        _timeout.Dispose();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task Every_verb_without_config_reads_the_file_FACESORTER_CONFIG_names_and_run_creates_it_there_when_missing()
+    {
+        var work = Directory.CreateDirectory(_folder.Combine("work")).FullName;
+        var data = Directory.CreateDirectory(_folder.Combine("elsewhere")).FullName;
+        var config = Path.Combine(data, "facesorter.json");
+        var environment = new Dictionary<string, string?> { ["FACESORTER_CONFIG"] = config };
+
+        var doctor = await CliRun.RunAsync([], work, environment, Token, "doctor", "--json");
+        File.Exists(config).Should().BeFalse("doctor changes nothing on disk: " + doctor.Stderr);
+        var stats = await CliRun.RunAsync([], work, environment, Token, "stats");
+        var doctorAfter = await CliRun.RunAsync([], work, environment, Token, "doctor", "--json");
+
+        stats.ExitCode.Should().Be(0, stats.Stderr);
+        File.Exists(config).Should().BeTrue("a missing file named by FACESORTER_CONFIG is created from the shipped defaults, like ./facesorter.json");
+        Directory.EnumerateFileSystemEntries(work).Should().BeEmpty("nothing is read or created in the working folder");
+        foreach (var run in new[] { doctor, doctorAfter })
+        {
+            var inbox = JsonNode.Parse(run.Stdout)!["checks"]!.AsArray().Select(check => check!["detail"]!.GetValue<string>()).Where(detail => detail.Contains("temp_downloads", StringComparison.Ordinal));
+            inbox.Should().NotBeEmpty(run.Stdout).And.OnlyContain(detail => detail.Contains(data, StringComparison.Ordinal), "the folders resolve against the config's folder");
+        }
+    }
+
+    [Fact]
+    public async Task FACESORTER_CONFIG_in_a_folder_that_does_not_exist_stops_with_exit_code_2_naming_the_variable()
+    {
+        var missing = _folder.Combine("not-mounted", "facesorter.json");
+
+        var run = await CliRun.RunAsync([], _folder.Path, new Dictionary<string, string?> { ["FACESORTER_CONFIG"] = missing }, Token, "run");
+
+        run.ExitCode.Should().Be(2, run.Stdout + run.Stderr);
+        (run.Stdout + run.Stderr).Should().Contain($"{missing} (from FACESORTER_CONFIG) cannot be created").And.Contain("mkdir -p").And.NotContain("   at ");
+    }
+
+    [Fact]
+    public async Task A_data_folder_owned_by_root_stops_run_with_exit_code_2_naming_the_path_both_owners_and_the_fix_without_a_stack_trace()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("file modes");
+        }
+
+        Environment.UserName.Should().Be("root", "the test makes a folder another user may not write and runs the app as nobody (setpriv), as a container runtime does with a missing host folder");
+        var data = Directory.CreateDirectory(_folder.Combine("data")).FullName;
+        File.SetUnixFileMode(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+
+        var run = await CliRun.RunAsync(AsNobody, data, new Dictionary<string, string?> { ["HOME"] = "/tmp" }, Token, "run");
+
+        run.ExitCode.Should().Be(2, run.Stdout + run.Stderr);
+        var output = run.Stdout + run.Stderr;
+        output.Should().Contain($"Cannot create the config file {Path.Combine(data, "facesorter.json")}: permission denied; {data} belongs to 0:0 and FaceSorter runs as 65534:65534")
+            .And.Contain($"Fix: sudo chown -R 65534:65534 {data}")
+            .And.NotContain("UnauthorizedAccessException").And.NotContain("   at ");
+        File.Exists(Path.Combine(data, "facesorter.json")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Doctor_in_a_container_names_container_options_not_the_systemd_unit_as_the_writer_check_fix()
+    {
+        Environment.UserName.Should().Be("root", "the test runs doctor as nobody (setpriv) in a PID namespace of its own, as a container with --user does");
+        var config = TestConfig.Write(_folder.Path);
+
+        var run = await CliRun.RunUnderAsync([.. DaemonProcess.OwnPidNamespace, .. AsNobody], config, Token, "doctor", "--json");
+
+        var check = JsonNode.Parse(run.Stdout)!["checks"]!.AsArray().Single(node => node!["name"]!.GetValue<string>() == "Writer check")!;
+        check["detail"]!.GetValue<string>().Should().Contain("other users' open files", run.Stdout + run.Stderr);
+        check["fix"]!.GetValue<string>().Should().Contain("--cap-add SYS_PTRACE").And.Contain("--user").And.Contain("--pid host").And.NotContain("AmbientCapabilities");
+    }
+}
