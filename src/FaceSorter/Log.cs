@@ -288,6 +288,10 @@ internal static partial class Log
     [LoggerMessage(8200, LogLevel.Debug, "Gallery unchanged in Immich's database: kept {Faces} faces (checked in {Elapsed})")]
     public static partial void GalleryUnchanged(this ILogger logger, int faces, TimeSpan elapsed);
 
+    // Every review item followable, and what waits in the drop folder (issue 12 trial): 8500-8549
+    [LoggerMessage(8500, LogLevel.Information, "{FilePath}: recorded the content hash of review item {ReviewId}, so a move or rename in a file manager is followed")]
+    public static partial void ReviewHashRecorded(this ILogger logger, string filePath, long reviewId);
+
     // Store: 4xxx
     [LoggerMessage(4000, LogLevel.Information, "Store ready: {Provider} at {Location} (schema version {Version})")]
     public static partial void StoreReady(this ILogger logger, string provider, string location, int version);

@@ -68,7 +68,8 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
         {
             if (Stat(row.FilePath) is { } info)
             {
-                Index.Set(row.FilePath, new IndexedFile(info.Length, info.LastWriteTimeUtc, row.FileHash, Recorded: true));
+                var hash = row.FileHash ?? await RecordHashAsync(row, info, cancellationToken);
+                Index.Set(row.FilePath, new IndexedFile(info.Length, info.LastWriteTimeUtc, hash, Recorded: true));
                 SeenIn(row.FilePath, once: true);
             }
             else
@@ -129,7 +130,8 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
         if (place.Kind == PlaceKind.Review && await store.FindReviewByPathAsync(path, cancellationToken) is { Action: ReviewAction.Pending } row)
         {
             _missing.Remove(row.Id);
-            Index.Set(path, new IndexedFile(length, lastWrite, row.FileHash, Recorded: true));
+            var rowHash = row.FileHash ?? await RecordHashAsync(row, info, cancellationToken);
+            Index.Set(path, new IndexedFile(length, lastWrite, rowHash, Recorded: true));
             return null;
         }
 
@@ -394,6 +396,22 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
 
         logger.UnknownReviewFile(path);
         return false;
+    }
+
+    /// <summary>
+    /// A pending row without a hash (put into review by rule 0 before such files were hashed) gets the
+    /// hash of its file, so a move or rename in a file manager can be followed by content rather than
+    /// taken for a deletion. Null when the file changed while it was hashed (looked at again on its next event).
+    /// </summary>
+    private async Task<string?> RecordHashAsync(ReviewItem row, FileInfo info, CancellationToken cancellationToken)
+    {
+        var hash = await hasher.HashAsync(row.FilePath, info.Length, info.LastWriteTimeUtc, cancellationToken);
+        if (hash is not null && await store.SetReviewHashAsync(row.Id, hash, cancellationToken))
+        {
+            logger.ReviewHashRecorded(row.FilePath, row.Id);
+        }
+
+        return hash;
     }
 
     private async Task ApproveAsync(long reviewId, string oldPath, string path, string person, CancellationToken cancellationToken)

@@ -46,6 +46,9 @@ public enum RecordKind
 /// <summary>
 /// What to record once a move is done; carried in the journal so a crash loses nothing.
 /// <paramref name="ReviewedBy"/> and <paramref name="ReviewId"/> are set for <see cref="RecordKind.Approval"/> only.
+/// <paramref name="ClaimsContent"/> is false for a review item ruled out by its leading bytes (rule 0):
+/// its <paramref name="FileHash"/> is recorded on the row, so the review watcher can follow the file,
+/// but the content is claimed by no one (journal entries written before it existed read as true).
 /// </summary>
 public sealed record OutcomeRecord(
     RecordKind Kind,
@@ -59,7 +62,8 @@ public sealed record OutcomeRecord(
     double? Confidence,
     string? ReviewedBy = null,
     string? OwnerPath = null,
-    long? ReviewId = null);
+    long? ReviewId = null,
+    bool ClaimsContent = true);
 
 public sealed record PlannedMove(string SourcePath, string DestinationPath, OutcomeRecord Outcome);
 

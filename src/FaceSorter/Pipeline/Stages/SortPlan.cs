@@ -24,7 +24,8 @@ public static class SortPlan
             decision.Detail,
             decision.FacesConsidered,
             decision.IsSorted ? null : decision.Person,
-            decision.Confidence);
+            decision.Confidence,
+            ClaimsContent: file.ClaimsContent);
         var directory = decision.IsSorted
             ? Path.Combine(directories.Faces, decision.Person!)
             : Path.Combine(directories.Review, decision.Category!);
