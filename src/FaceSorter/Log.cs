@@ -21,8 +21,8 @@ internal static partial class Log
     [LoggerMessage(100, LogLevel.Information, "FaceSorter is running in {Mode} mode\n  Immich:      {Immich}\n  API key:     {ApiKey}\n  Review page: {ReviewPage}\n  Drop folder: {Inbox}\n  Sorted into: {Faces} and {Review}\n  Next:        {Next}")]
     public static partial void StartupSummary(this ILogger logger, string mode, string immich, string apiKey, string reviewPage, string inbox, string faces, string review, string next);
 
-    [LoggerMessage(101, LogLevel.Information, "Stopped after {Uptime}: {Sorted} sorted, {Failed} failed, {Waiting} waiting in the drop folder")]
-    public static partial void Stopped(this ILogger logger, string uptime, int sorted, int failed, int waiting);
+    [LoggerMessage(101, LogLevel.Information, "Stopped after {Uptime}: {Sorted} sorted ({ToFaces} to faces, {ToReview} to review), {Failed} failed, {Waiting} waiting in the drop folder")]
+    public static partial void Stopped(this ILogger logger, string uptime, int sorted, int toFaces, int toReview, int failed, int waiting);
 
     // Watching and settling: 1xxx (working files and sidecars 105x, writers FaceSorter cannot see 110x, names and network shares 115x)
     [LoggerMessage(1000, LogLevel.Information, "Watching {Inbox} (and its sub-folders) for finished downloads")]
@@ -304,6 +304,10 @@ internal static partial class Log
 
     [LoggerMessage(8303, LogLevel.Warning, "Fingerprinting known pictures stopped: {Reason}. It is tried again at the next rescan")]
     public static partial void FingerprintBackfillFailed(this ILogger logger, string reason);
+
+    // Every review item followable, and what waits in the drop folder (issue 12 trial): 8500-8549
+    [LoggerMessage(8500, LogLevel.Information, "{FilePath}: recorded the content hash of review item {ReviewId}, so a move or rename in a file manager is followed")]
+    public static partial void ReviewHashRecorded(this ILogger logger, string filePath, long reviewId);
 
     // Store: 4xxx
     [LoggerMessage(4000, LogLevel.Information, "Store ready: {Provider} at {Location} (schema version {Version})")]

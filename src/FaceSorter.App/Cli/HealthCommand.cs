@@ -67,8 +67,9 @@ internal static class HealthCommand
             var immich = root.TryGetProperty("immich", out var state) ? state.GetString() ?? "unknown" : "unknown";
             var reason = root.TryGetProperty("immich_error", out var why) && why.ValueKind == JsonValueKind.String ? why.GetString() : null;
             var depth = root.TryGetProperty("queue_depth", out var queued) && queued.TryGetInt32(out var count) ? count : 0;
+            var waiting = root.TryGetProperty("waiting", out var inDropFolder) && inDropFolder.TryGetInt32(out var files) ? files : depth;
             var paused = root.TryGetProperty("enabled", out var enabled) && enabled.ValueKind == JsonValueKind.False;
-            return new HealthReport(true, $"the daemon answers at {probe.GetLeftPart(UriPartial.Authority)}: {depth} in the pipeline{(paused ? ", sorting paused" : "")}", immich, reason);
+            return new HealthReport(true, $"the daemon answers at {probe.GetLeftPart(UriPartial.Authority)}: {depth} in the pipeline, {waiting} waiting in the drop folder{(paused ? ", sorting paused" : "")}", immich, reason);
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or JsonException)
         {

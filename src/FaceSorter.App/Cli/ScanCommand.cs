@@ -28,13 +28,13 @@ internal static class ScanCommand
                 {
                     sorted = summary.Finished,
                     failed = summary.Failed,
-                    still_downloading = ledger.Waiting,
+                    still_downloading = ledger.StillSettling,
                     by_destination = summary.ByDestination,
                 }));
             }
             else
             {
-                await parse.InvocationConfiguration.Output.WriteLineAsync($"Sorted {Plural.Of(summary.Finished, "file")}, {summary.Failed} failed (they stay in the drop folder), {ledger.Waiting} still downloading.");
+                await parse.InvocationConfiguration.Output.WriteLineAsync($"Sorted {Plural.Of(summary.Finished, "file")}, {summary.Failed} failed (they stay in the drop folder), {ledger.StillSettling} still downloading.");
                 foreach (var (destination, count) in summary.ByDestination)
                 {
                     await parse.InvocationConfiguration.Output.WriteLineAsync($"  {destination,-30} {count,6}");

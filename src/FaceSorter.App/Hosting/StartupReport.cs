@@ -43,7 +43,7 @@ internal sealed class StartupReport(
     {
         var started = clock.GetTimestamp();
         lifetime.ApplicationStopped.Register(() =>
-            logger.Stopped(Plural.Duration(clock.GetElapsedTime(started)), summary.Finished, summary.Failed, monitor.Waiting));
+            logger.Stopped(Plural.Duration(clock.GetElapsedTime(started)), summary.Finished, summary.ToFaces, summary.ToReview, summary.Failed, monitor.Waiting));
 
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (lifetime.ApplicationStarted.Register(() => ready.TrySetResult()))

@@ -49,7 +49,8 @@ internal static class StatusApi
             services.Outage.Reason,
             downSince is { } since ? Timestamps.ToText(since) : null,
             services.Pipeline.Depth,
-            inReview));
+            inReview,
+            services.Monitor.Waiting));
     }
 
     public static async Task<Ok<StatusResponse>> EnableAsync([AsParameters] WebServices services, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using FaceSorter.Options;
 using FaceSorter.Pipeline;
 using FaceSorter.Review;
 using FaceSorter.Storage;
+using FaceSorter.Watching;
 using Microsoft.Extensions.Options;
 
 namespace FaceSorter.App.Web;
@@ -15,6 +16,7 @@ internal sealed class WebServices(
     SortingSettings settings,
     ImmichOutage outage,
     SortingPipeline pipeline,
+    DropFolderMonitor monitor,
     ThumbnailCache thumbnails,
     TimeProvider clock,
     IOptions<DirectoriesOptions> directories)
@@ -25,6 +27,7 @@ internal sealed class WebServices(
     public SortingSettings Settings { get; } = settings;
     public ImmichOutage Outage { get; } = outage;
     public SortingPipeline Pipeline { get; } = pipeline;
+    public DropFolderMonitor Monitor { get; } = monitor;
     public ThumbnailCache Thumbnails { get; } = thumbnails;
     public TimeProvider Clock { get; } = clock;
     public IOptions<DirectoriesOptions> Directories { get; } = directories;

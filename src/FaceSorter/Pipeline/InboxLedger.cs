@@ -11,7 +11,14 @@ public sealed class InboxLedger
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (long Length, DateTime LastWriteUtc)> _failed = new(StringComparer.Ordinal);
 
+    /// <summary>Files handed to the pipeline and not finished: queued, hashed, asked about (also while an Immich outage is waited out) or moved.</summary>
     public int InFlightCount => _inFlight.Count;
+
+    /// <summary>
+    /// Files whose journey failed (held in the drop folder with a recorded reason) that are still there
+    /// unchanged; one that changed is settled again and counted there. Looks at each such file (few).
+    /// </summary>
+    public int HeldCount => _failed.Count(entry => !_inFlight.ContainsKey(entry.Key) && IsUnchanged(entry.Key, entry.Value));
 
     /// <summary>
     /// Raised with a path that is no longer in the pipeline (sorted, failed or sent back): the monitor
@@ -62,4 +69,10 @@ public sealed class InboxLedger
 
     public bool HasFailedUnchanged(string path, long length, DateTime lastWriteUtc) =>
         _failed.TryGetValue(path, out var failed) && failed == (length, lastWriteUtc);
+
+    private static bool IsUnchanged(string path, (long Length, DateTime LastWriteUtc) failed)
+    {
+        var info = new FileInfo(path);
+        return info.Exists && (info.Length, info.LastWriteTimeUtc) == failed;
+    }
 }

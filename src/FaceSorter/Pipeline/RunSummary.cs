@@ -10,7 +10,14 @@ public sealed class RunSummary
 
     public int Failed => _failed;
 
+    /// <summary>Files moved out of the drop folder, to <c>faces/</c> and to <c>review/</c> alike.</summary>
     public int Finished => _byDestination.Values.Sum();
+
+    /// <summary>Of <see cref="Finished"/>, those sorted into <c>faces/&lt;person&gt;/</c>.</summary>
+    public int ToFaces => _byDestination.Where(entry => entry.Key.StartsWith("faces/", StringComparison.Ordinal)).Sum(entry => entry.Value);
+
+    /// <summary>Of <see cref="Finished"/>, those put into <c>review/&lt;category&gt;/</c>.</summary>
+    public int ToReview => Finished - ToFaces;
 
     public IReadOnlyDictionary<string, int> ByDestination => new SortedDictionary<string, int>(_byDestination, StringComparer.Ordinal);
 

@@ -15,8 +15,12 @@ namespace FaceSorter.Pipeline;
 public sealed record HashedFile(InboxFile File, string Hash);
 
 /// <summary>A file whose decision inputs are complete: rule 0 or 1 hit, or the faces are known.</summary>
-/// <param name="Hash">Lower-case hex SHA-256, or null when the leading bytes ruled the file out (rule 0), which is decided before hashing.</param>
-public sealed record CheckedFile(InboxFile File, string? Hash, DecisionInput Input);
+/// <param name="Hash">Lower-case hex SHA-256 of the content (recorded on the review row, so the review watcher can follow the file).</param>
+/// <param name="ClaimsContent">
+/// False for a file ruled out by its leading bytes (rule 0): its hash is recorded but the content is
+/// claimed by no one, since an identical copy is ruled out by its bytes again before any duplicate check.
+/// </param>
+public sealed record CheckedFile(InboxFile File, string? Hash, DecisionInput Input, bool ClaimsContent = true);
 
 /// <summary>A file decided, with the journalled move that carries the decision out (target folder, name with its prefix, record).</summary>
 /// <param name="Hash">As in <see cref="CheckedFile"/>.</param>

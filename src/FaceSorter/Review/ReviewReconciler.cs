@@ -42,6 +42,7 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
     private readonly Dictionary<long, MissingItem> _missing = [];
     private readonly Dictionary<string, (ulong Device, ulong Inode)?> _folders = new(StringComparer.Ordinal); // review folder → its identity when a file was last seen in it
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal); // "folder\nreason" already logged
+    private readonly Dictionary<string, (ulong Device, ulong Inode)> _identities = new(StringComparer.Ordinal); // a pending row's file → its device and inode when last seen
 
     /// <summary>How long a pending row's file must stay gone (and a full scan begun after it went) before it is a rejection.</summary>
     private readonly TimeSpan _grace = review.Value.RejectGrace;
@@ -68,7 +69,9 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
         {
             if (Stat(row.FilePath) is { } info)
             {
-                Index.Set(row.FilePath, new IndexedFile(info.Length, info.LastWriteTimeUtc, row.FileHash, Recorded: true));
+                var hash = row.FileHash ?? await RecordHashAsync(row, info, cancellationToken);
+                Index.Set(row.FilePath, new IndexedFile(info.Length, info.LastWriteTimeUtc, hash, Recorded: true));
+                RememberIdentity(row.FilePath);
                 SeenIn(row.FilePath, once: true);
             }
             else
@@ -118,6 +121,7 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
         if (ownMoves.IsOwn(path))
         {
             Index.Set(path, new IndexedFile(length, lastWrite, null, Recorded: true)); // the pipeline records it
+            RememberIdentity(path);
             return null;
         }
 
@@ -129,7 +133,9 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
         if (place.Kind == PlaceKind.Review && await store.FindReviewByPathAsync(path, cancellationToken) is { Action: ReviewAction.Pending } row)
         {
             _missing.Remove(row.Id);
-            Index.Set(path, new IndexedFile(length, lastWrite, row.FileHash, Recorded: true));
+            var rowHash = row.FileHash ?? await RecordHashAsync(row, info, cancellationToken);
+            Index.Set(path, new IndexedFile(length, lastWrite, rowHash, Recorded: true));
+            RememberIdentity(path);
             return null;
         }
 
@@ -307,7 +313,7 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
         }
 
         var rows = await store.FindReviewByHashAsync(hash, cancellationToken);
-        foreach (var row in rows.Where(row => row.Action == ReviewAction.Pending))
+        foreach (var row in SameFileFirst(rows.Where(row => row.Action == ReviewAction.Pending), path))
         {
             if (row.FilePath == path || !File.Exists(row.FilePath))
             {
@@ -354,12 +360,14 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
     private async Task<bool?> ArriveInReviewAsync(string path, string category, string hash, CancellationToken cancellationToken)
     {
         var rows = await store.FindReviewByHashAsync(hash, cancellationToken);
-        foreach (var row in rows.Where(row => row.Action == ReviewAction.Pending))
+        foreach (var row in SameFileFirst(rows.Where(row => row.Action == ReviewAction.Pending), path))
         {
             if (!File.Exists(row.FilePath))
             {
                 _missing.Remove(row.Id);
                 Index.Remove(row.FilePath);
+                _identities.Remove(row.FilePath);
+                RememberIdentity(path);
                 await store.MoveReviewAsync(row.Id, path, category, cancellationToken);
                 logger.ReviewMoved(row.FilePath, path, row.Id, category);
                 return true;
@@ -396,10 +404,46 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
         return false;
     }
 
+    /// <summary>
+    /// A pending row without a hash (put into review by rule 0 before such files were hashed) gets the
+    /// hash of its file, so a move or rename in a file manager can be followed by content rather than
+    /// taken for a deletion. Null when the file changed while it was hashed (looked at again on its next event).
+    /// </summary>
+    private async Task<string?> RecordHashAsync(ReviewItem row, FileInfo info, CancellationToken cancellationToken)
+    {
+        var hash = await hasher.HashAsync(row.FilePath, info.Length, info.LastWriteTimeUtc, cancellationToken);
+        if (hash is not null && await store.SetReviewHashAsync(row.Id, hash, cancellationToken))
+        {
+            logger.ReviewHashRecorded(row.FilePath, row.Id);
+        }
+
+        return hash;
+    }
+
+    /// <summary>
+    /// Pending rows of one content, the one whose file was last seen with the device and inode of
+    /// <paramref name="path"/> first: identical files (several empty or invalid downloads) are told apart
+    /// by identity, which a rename within one filesystem keeps; then newest first, as the store gives them.
+    /// </summary>
+    private IEnumerable<ReviewItem> SameFileFirst(IEnumerable<ReviewItem> rows, string path)
+    {
+        var identity = FileIdentity.OfFile(path);
+        return identity is null ? rows : rows.OrderByDescending(row => _identities.TryGetValue(row.FilePath, out var seen) && seen == identity);
+    }
+
+    private void RememberIdentity(string path)
+    {
+        if (tree.Classify(path).Kind == PlaceKind.Review && FileIdentity.OfFile(path) is { } identity)
+        {
+            _identities[path] = identity;
+        }
+    }
+
     private async Task ApproveAsync(long reviewId, string oldPath, string path, string person, CancellationToken cancellationToken)
     {
         _missing.Remove(reviewId);
         Index.Remove(oldPath);
+        _identities.Remove(oldPath);
         if (await store.ApproveAsync(reviewId, person, path, ReviewedBy, cancellationToken))
         {
             logger.ReviewApproved(path, person, ReviewedBy, reviewId);

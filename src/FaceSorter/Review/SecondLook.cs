@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using FaceSorter.Decisions;
 using FaceSorter.FollowUps;
+using FaceSorter.Hashing;
 using FaceSorter.Immich.MachineLearning;
 using FaceSorter.Immich;
 using FaceSorter.Options;
@@ -100,6 +101,11 @@ public sealed class SecondLook(
         try
         {
             var length = new FileInfo(item.FilePath).Length;
+            if (ImageSniffer.WhyNotAnImage(item.FilePath, length) is not null)
+            {
+                return false; // ruled out by its bytes (rule 0), though renamed without its invalid_ prefix: nothing to ask
+            }
+
             check = await faces.CheckAsync(new FaceCheckRequest(item.FilePath, item.FileHash!, length), cancellationToken);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)

@@ -482,6 +482,10 @@ public sealed class FaceSorterStore :
         (await db.QueryAsync($"SELECT id, file_path, file_hash, person_name, auto_sorted, source FROM downloads WHERE id = @id{_dialect.LockRows};",
             StoreRows.DownloadItem, cancellationToken, Long("id", downloadId))).FirstOrDefault();
 
+    public async Task<bool> SetReviewHashAsync(long reviewId, string fileHash, CancellationToken cancellationToken) =>
+        await ExecuteAsync("UPDATE review_queue SET file_hash = @hash WHERE id = @id AND file_hash IS NULL;", cancellationToken,
+            Long("id", reviewId), Text("hash", fileHash)) == 1;
+
     /// <summary>What the journal says to record, inside the caller's transaction; paths (and the outcome's owner path) in their stored form.</summary>
     private static async Task InsertRecordAsync(DbSession db, OutcomeRecord outcome, string sourcePath, string finalPath, string now, CancellationToken cancellationToken)
     {
@@ -515,7 +519,10 @@ public sealed class FaceSorterStore :
                     """, cancellationToken, Text("path", finalPath), Text("category", outcome.Category), Text("hash", outcome.FileHash), Text("reason", outcome.Reason),
                     Int("faces", outcome.FacesDetected), Text("suggested", outcome.SuggestedPerson), Text("now", now), Text("source", outcome.Source), Real("confidence", outcome.Confidence),
                     Text("earlier", outcome.EarlierCopy));
-                await UpdateOwnContentAsync(db, outcome.Category, outcome.FileHash, sourcePath, finalPath, ContentState.InReview, now, cancellationToken);
+                if (outcome.ClaimsContent)
+                {
+                    await UpdateOwnContentAsync(db, outcome.Category, outcome.FileHash, sourcePath, finalPath, ContentState.InReview, now, cancellationToken);
+                }
 
                 return;
         }

@@ -47,4 +47,11 @@ public interface IReviewQueue
 
     /// <summary>A review file moved within review/ (another category, or renamed): the row follows it.</summary>
     Task MoveReviewAsync(long reviewId, string newPath, string category, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records the SHA-256 (lower-case hex) of a row that has none (items put into review by rule 0
+    /// before rule-0 files were hashed), so the review watcher can follow its file by content. Claims
+    /// no content. False when the row already has a hash.
+    /// </summary>
+    Task<bool> SetReviewHashAsync(long reviewId, string fileHash, CancellationToken cancellationToken);
 }

@@ -47,6 +47,9 @@ public enum RecordKind
 /// What to record once a move is done; carried in the journal so a crash loses nothing.
 /// <paramref name="ReviewedBy"/> and <paramref name="ReviewId"/> are set for <see cref="RecordKind.Approval"/> only;
 /// <paramref name="EarlierCopy"/> for a near duplicate only (the path of the picture it looks like).
+/// <paramref name="ClaimsContent"/> is false for a review item ruled out by its leading bytes (rule 0):
+/// its <paramref name="FileHash"/> is recorded on the row, so the review watcher can follow the file,
+/// but the content is claimed by no one (journal entries written before it existed read as true).
 /// </summary>
 public sealed record OutcomeRecord(
     RecordKind Kind,
@@ -61,7 +64,8 @@ public sealed record OutcomeRecord(
     string? ReviewedBy = null,
     string? OwnerPath = null,
     long? ReviewId = null,
-    string? EarlierCopy = null);
+    string? EarlierCopy = null,
+    bool ClaimsContent = true);
 
 public sealed record PlannedMove(string SourcePath, string DestinationPath, OutcomeRecord Outcome);
 

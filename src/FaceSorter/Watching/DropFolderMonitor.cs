@@ -89,8 +89,17 @@ public sealed class DropFolderMonitor : BackgroundService
         settings.Changed += _loop.Hints.RequestRescan;
     }
 
-    /// <summary>Files seen in the drop folder that are not finished yet.</summary>
-    public int Waiting => _tracked.Count;
+    /// <summary>Files seen in the drop folder that are not finished yet (still being written, or waiting out their quiet period).</summary>
+    public int StillSettling => _tracked.Count;
+
+    /// <summary>
+    /// Every file in the drop folder FaceSorter knows of and has not sorted (docs/contracts.md, "What
+    /// waits in the drop folder"): still settling, in the pipeline (also while an Immich outage is waited
+    /// out), held with a recorded reason (failed, a sidecar waiting for its picture, not a regular file).
+    /// Downloaders' own working files (<c>.part</c>) are not counted. Read from any thread: each part is a
+    /// count that may be a moment old.
+    /// </summary>
+    public int Waiting => _tracked.Count + _ledger.InFlightCount + _ledger.HeldCount + _parked.Count + _irregular.Count;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

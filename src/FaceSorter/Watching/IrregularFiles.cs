@@ -43,6 +43,9 @@ public sealed class IrregularFiles
     /// <summary>True when <paramref name="path"/> was caught and is not forgotten yet.</summary>
     public bool Knows(string path) => _reported.Contains(path);
 
+    /// <summary>The irregular files held now (until a full scan finds one gone).</summary>
+    public int Count => _reported.Count;
+
     /// <summary>After a full scan: what is gone is forgotten, so the same name made again is held again.</summary>
     public void Retain(IReadOnlySet<string> seen) => _reported.IntersectWith(seen);
 

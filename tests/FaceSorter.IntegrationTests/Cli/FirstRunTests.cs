@@ -39,7 +39,7 @@ public sealed class FirstRunTests : EmulatedImmichTest
 
         daemon.Output.Should().Contain("INF FaceSorter.Pipeline.SortingPipeline: ", "the shipped template: {SourceContext}").And.NotContain(Immich.ApiKey, "the key is never printed");
         daemon.Output.Split('\n').Where(line => line.Contains("Stopped after ", StringComparison.Ordinal)).Should().ContainSingle()
-            .Which.Should().Contain("1 sorted, 0 failed");
+            .Which.Should().Contain("1 sorted (0 to faces, 1 to review), 0 failed, 0 waiting in the drop folder");
     }
 
     [Fact]
@@ -118,6 +118,47 @@ public sealed class FirstRunTests : EmulatedImmichTest
         running.Stdout.Should().Contain($"healthy: the daemon answers at {url}").And.Contain("immich: up");
         stopped.ExitCode.Should().Be(1, stopped.Stdout + stopped.Stderr);
         stopped.Stdout.Should().StartWith("UNHEALTHY: no FaceSorter daemon answers at ");
+    }
+
+    [Fact]
+    public async Task During_an_immich_outage_the_file_left_in_the_drop_folder_is_counted_by_status_health_and_the_stop_line()
+    {
+        var free = new TcpListener(IPAddress.Loopback, 0);
+        free.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)free.LocalEndpoint).Port}";
+        free.Stop();
+        var config = Config(cfg =>
+        {
+            cfg["Immich"]!["ApiKey"] = Immich.ApiKey;
+            cfg["Web"]!["Enabled"] = true;
+            cfg["Web"]!["Urls"] = url;
+        });
+        var sorted = TestImages.Jpeg(913);
+        Immich.SetFaces(Convert.ToHexStringLower(SHA256.HashData(sorted)), EmulatedFace.Named("Alice"));
+        using var daemon = await DaemonProcess.StartAsync(config, Token);
+        await Eventually.UntilAsync(() => daemon.Output.Contains("FaceSorter is running", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the start-up summary", Token);
+        TestImages.Write(Inbox, "alice.jpg", sorted);
+        await Eventually.UntilAsync(() => File.Exists(Path.Combine(Folder.Path, "data", "faces", "alice", "alice.jpg")), TimeSpan.FromSeconds(30), "one file sorted before the outage", Token);
+
+        Immich.Fail("POST /api/assets", times: int.MaxValue, status: 503);
+        var waiting = TestImages.Write(Inbox, "during the outage.jpg", TestImages.Jpeg(914));
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        System.Text.Json.JsonElement status = default;
+        await Eventually.UntilAsync(
+            async () => (status = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/smart-download/status", UriKind.Relative), Token)).RootElement.Clone())
+                .GetProperty("immich").GetString() == "down",
+            TimeSpan.FromSeconds(30),
+            "the upload's 503 is an outage",
+            Token);
+        var health = await CliRun.RunAsync(config, Token, "health");
+        (await daemon.TerminateAsync(Token)).Should().Be(0);
+
+        File.Exists(waiting).Should().BeTrue("an outage never routes a file");
+        status.GetProperty("queue_depth").GetInt32().Should().Be(1, "the file is in the pipeline, waiting out the outage");
+        status.GetProperty("waiting").GetInt32().Should().Be(1);
+        health.Stdout.Should().Contain("1 in the pipeline, 1 waiting in the drop folder").And.Contain("immich: down");
+        daemon.Output.Split('\n').Where(line => line.Contains("Stopped after ", StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Should().Contain("1 sorted (1 to faces, 0 to review), 0 failed, 1 waiting in the drop folder");
     }
 
     [Fact]

@@ -10,6 +10,7 @@ namespace FaceSorter.IntegrationTests.Pipeline;
 /// </summary>
 public sealed class DownloadSettlingTests : IDisposable
 {
+    private const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
     private readonly TempFolder _folder = new();
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
@@ -182,7 +183,11 @@ public sealed class DownloadSettlingTests : IDisposable
         await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "empty.jpg")), Deadline, "an empty file is invalid after the timeout", _timeout.Token);
         var row = (await daemon.ReviewRowsAsync(1, _timeout.Token)).Single();
         row.Reason.Should().Contain("empty");
-        row.FileHash.Should().BeNull("empty files are never hashed, so they are never duplicates of each other");
+        row.FileHash.Should().Be(EmptySha256, "recorded so the review watcher can follow the file");
+
+        await File.WriteAllBytesAsync(Path.Combine(daemon.Inbox, "empty too.jpg"), [], _timeout.Token);
+        await Eventually.UntilAsync(() => File.Exists(Invalid(daemon, "empty too.jpg")), Deadline, "a second empty file is invalid too, never a duplicate of the first", _timeout.Token);
+        (await daemon.ReviewRowsAsync(2, _timeout.Token)).Should().OnlyContain(item => item.Category == "unidentified" && item.FileHash == EmptySha256);
     }
 
     [Fact]

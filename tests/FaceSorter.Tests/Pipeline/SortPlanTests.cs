@@ -27,6 +27,62 @@ public sealed class SortPlanTests
     }
 
     [Fact]
+    public void A_file_ruled_out_by_its_bytes_is_recorded_with_its_hash_but_claims_no_content()
+    {
+        var decided = SortPlan.Decide(new CheckedFile(File, Hash, DecisionInput.Invalid("empty file (0 bytes)"), ClaimsContent: false), Rules, Directories);
+
+        decided.Move.FileName.Should().Be("invalid_IMG_1.jpg");
+        decided.Move.Outcome.Should().BeEquivalentTo(new { Kind = RecordKind.Review, FileHash = Hash, ClaimsContent = false });
+    }
+
+    [Fact]
+    public void A_journal_entry_written_before_the_claim_flag_existed_reads_as_claiming_its_content()
+    {
+        var outcome = OutcomeJson.Deserialize("""{"Kind":"Review","FileHash":"ab","Source":null,"PersonName":null,"Category":"unidentified","Reason":"no face","FacesDetected":0,"SuggestedPerson":null,"Confidence":null}""");
+
+        outcome.ClaimsContent.Should().BeTrue();
+        OutcomeJson.Deserialize(OutcomeJson.Serialize(outcome with { ClaimsContent = false })).ClaimsContent.Should().BeFalse();
+    }
+
+    [Fact]
+    public void The_run_summary_splits_the_sorted_files_into_faces_and_review()
+    {
+        var summary = new RunSummary();
+        summary.Sorted("faces/alice");
+        summary.Sorted("faces/bob");
+        summary.Sorted("review/duplicates");
+
+        (summary.Finished, summary.ToFaces, summary.ToReview).Should().Be((3, 2, 1));
+    }
+
+    [Fact]
+    public void A_failed_file_counts_as_held_while_it_is_there_unchanged()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "facesorter-ledger-" + Guid.NewGuid().ToString("N"));
+        System.IO.File.WriteAllText(path, "x");
+        try
+        {
+            var info = new FileInfo(path);
+            var ledger = new InboxLedger();
+            var file = new InboxFile(path, null, info.Length, info.LastWriteTimeUtc);
+            ledger.TryStart(file).Should().BeTrue();
+            (ledger.InFlightCount, ledger.HeldCount).Should().Be((1, 0));
+
+            ledger.Fail(file);
+            (ledger.InFlightCount, ledger.HeldCount).Should().Be((0, 1));
+
+            System.IO.File.AppendAllText(path, "y");
+            ledger.HeldCount.Should().Be(0, "a changed file is settled again and counted there");
+            System.IO.File.Delete(path);
+            ledger.HeldCount.Should().Be(0);
+        }
+        finally
+        {
+            System.IO.File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void A_file_for_review_goes_to_its_category_with_the_prefix_and_the_person_as_a_suggestion()
     {
         var decided = SortPlan.Decide(new CheckedFile(File, Hash, DecisionInput.WithFaces([Some.Face("Alice", 0.4)])), Rules, Directories);

@@ -5,10 +5,11 @@ using FaceSorter.NearDuplicates;
 namespace FaceSorter.Pipeline.Stages;
 
 /// <summary>
-/// The first stage: rule 0 by the leading bytes (before hashing, so empty and unrecognised files never
-/// count as duplicates of each other), the SHA-256 with its change check, rule 1 (the content claim,
-/// docs/contracts.md, "Decision rules") and rule 1b (the perceptual fingerprint, "Near duplicates").
-/// Knows nothing of channels; the pipeline routes what it returns.
+/// The first stage: rule 0 by the leading bytes (before the duplicate check, so empty and unrecognised
+/// files never count as duplicates of each other), the SHA-256 with its change check (for every file,
+/// so every review item can be followed by its content), rule 1 (the content claim, docs/contracts.md,
+/// "Decision rules") and rule 1b (the perceptual fingerprint, "Near duplicates"). Knows nothing of
+/// channels; the pipeline routes what it returns.
 /// </summary>
 public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, NearDuplicateChecker nearDuplicates)
 {
@@ -20,15 +21,18 @@ public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, NearDu
             return new HashOutcome.Gone();
         }
 
-        if (ImageSniffer.WhyNotAnImage(file.Path, file.Length) is { } notAnImage)
-        {
-            return new HashOutcome.Known(new CheckedFile(file, null, DecisionInput.Invalid(notAnImage)));
-        }
-
+        var notAnImage = ImageSniffer.WhyNotAnImage(file.Path, file.Length);
         var hash = await hasher.HashAsync(file.Path, file.Length, file.LastWriteUtc, cancellationToken);
         if (hash is null)
         {
             return new HashOutcome.Changed();
+        }
+
+        if (notAnImage is not null)
+        {
+            // Hashed so the review watcher can follow the file by content, never claimed: identical
+            // copies are ruled out by their bytes again, before any duplicate check.
+            return new HashOutcome.Known(new CheckedFile(file, hash, DecisionInput.Invalid(notAnImage), ClaimsContent: false));
         }
 
         if (await duplicates.FindEarlierCopyAsync(hash, file.Path, cancellationToken) is { } earlier)

@@ -25,7 +25,8 @@ public static class SortPlan
             decision.FacesConsidered,
             decision.IsSorted ? null : decision.Person,
             decision.Confidence,
-            EarlierCopy: decision.EarlierCopy);
+            EarlierCopy: decision.EarlierCopy,
+            ClaimsContent: file.ClaimsContent);
         var directory = decision.IsSorted
             ? Path.Combine(directories.Faces, decision.Person!)
             : Path.Combine(directories.Review, decision.Category!);
