@@ -83,9 +83,8 @@ public sealed class NearDuplicateChecker(
         }
 
         var distances = candidates.ToDictionary(candidate => unchecked((long)candidate.Fingerprint), candidate => candidate.Distance);
-        var contents = await store.FindByFingerprintsAsync(distances.Keys, cancellationToken);
+        var contents = await store.FindEarlierByFingerprintsAsync(fileHash, distances.Keys, cancellationToken);
         var earlier = contents
-            .Where(content => !string.Equals(content.FileHash, fileHash, StringComparison.Ordinal))
             .OrderBy(content => distances[content.Fingerprint]) // stable: the earliest claim of the nearest
             .FirstOrDefault();
         return earlier is null

@@ -448,17 +448,20 @@ public sealed class FaceSorterStore :
     public async Task<IReadOnlyList<long>> ListFingerprintsAsync(CancellationToken cancellationToken) =>
         await QueryAsync("SELECT fingerprint FROM contents WHERE fingerprint IS NOT NULL;", row => row.GetInt64(0), cancellationToken);
 
-    public async Task<IReadOnlyList<FingerprintedContent>> FindByFingerprintsAsync(IReadOnlyCollection<long> fingerprints, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<FingerprintedContent>> FindEarlierByFingerprintsAsync(string fileHash, IReadOnlyCollection<long> fingerprints, CancellationToken cancellationToken)
     {
         if (fingerprints.Count == 0)
         {
             return [];
         }
 
-        var args = fingerprints.Select((fingerprint, i) => Long($"f{i}", fingerprint)).ToArray();
+        var args = fingerprints.Select((fingerprint, i) => Long($"f{i}", fingerprint)).Append(Text("own", fileHash)).ToArray();
         return await QueryAsync($"""
-            SELECT file_hash, first_path, state, fingerprint, width, height FROM contents
-            WHERE fingerprint IN ({string.Join(", ", args.Select(arg => "@" + arg.Name))}) ORDER BY claimed_at, file_hash;
+            SELECT c.file_hash, c.first_path, c.state, c.fingerprint, c.width, c.height
+            FROM contents c JOIN contents me ON me.file_hash = @own
+            WHERE c.fingerprint IN ({string.Join(", ", args.SkipLast(1).Select(arg => "@" + arg.Name))})
+              AND (c.claimed_at < me.claimed_at OR (c.claimed_at = me.claimed_at AND c.file_hash < me.file_hash))
+            ORDER BY c.claimed_at, c.file_hash;
             """, row => new FingerprintedContent(row.GetString(0), _paths.ToFull(row.GetString(1)), row.GetString(2), row.GetInt64(3), Convert.ToInt32(row.GetValue(4), CultureInfo.InvariantCulture),
                 Convert.ToInt32(row.GetValue(5), CultureInfo.InvariantCulture)), cancellationToken, args);
     }

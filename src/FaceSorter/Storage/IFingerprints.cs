@@ -13,8 +13,14 @@ public interface IFingerprints
     /// <summary>Every recorded fingerprint (the 64 bits as a signed number), for the in-memory index.</summary>
     Task<IReadOnlyList<long>> ListFingerprintsAsync(CancellationToken cancellationToken);
 
-    /// <summary>The contents whose fingerprint is one of <paramref name="fingerprints"/>, earliest claim first.</summary>
-    Task<IReadOnlyList<FingerprintedContent>> FindByFingerprintsAsync(IReadOnlyCollection<long> fingerprints, CancellationToken cancellationToken);
+    /// <summary>
+    /// The contents whose fingerprint is one of <paramref name="fingerprints"/> and that were claimed before
+    /// <paramref name="fileHash"/>'s own content (by claim time, then hash), earliest claim first. Only an
+    /// earlier claim can be "the earlier copy": a file checked again (after a restart, say) never finds the
+    /// near copies that came after it and were sent to review as copies of it. Empty when
+    /// <paramref name="fileHash"/> has no content row.
+    /// </summary>
+    Task<IReadOnlyList<FingerprintedContent>> FindEarlierByFingerprintsAsync(string fileHash, IReadOnlyCollection<long> fingerprints, CancellationToken cancellationToken);
 
     /// <summary>Up to <paramref name="limit"/> settled contents (not merely claimed) not looked at yet: added by hand, or known before fingerprints were.</summary>
     Task<IReadOnlyList<ContentPlace>> ListUnfingerprintedAsync(int limit, CancellationToken cancellationToken);

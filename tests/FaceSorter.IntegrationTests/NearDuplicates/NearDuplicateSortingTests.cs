@@ -57,6 +57,32 @@ public sealed class NearDuplicateSortingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_original_waiting_through_an_outage_and_a_restart_is_sorted_and_never_called_a_copy_of_its_own_near_copy()
+    {
+        var photo = RealPhotos.All()[0];
+        await using (var daemon = await TestDaemon.StartAsync(_folder.Path, cfg => cfg["Immich"]!["Url"] = "http://127.0.0.1:9", _timeout.Token))
+        {
+            // Immich is down: the original waits in the drop folder; the near copy needs no Immich.
+            DropOriginal(daemon, photo, "first.jpg");
+            await Eventually.UntilAsync(async () => (await daemon.Store.ListFingerprintsAsync(_timeout.Token)).Count == 1, TimeSpan.FromSeconds(30), "the original claimed and fingerprinted", _timeout.Token);
+            DropCopy(daemon, photo, "again.jpg", image => image.Resize(0.5), "[Q=60]");
+            var similar = Path.Combine(daemon.Review, "duplicates", "similar_again.jpg");
+            await Eventually.UntilAsync(() => File.Exists(similar), TimeSpan.FromSeconds(30), "the near copy decided without Immich (the original stays in flight)", _timeout.Token);
+            await daemon.ReviewRowsAsync(1, _timeout.Token);
+            File.Exists(Path.Combine(daemon.Inbox, "first.jpg")).Should().BeTrue("the original still waits for Immich");
+        }
+
+        // Restarted with Immich back: the original is checked again and must find no *earlier* copy.
+        _immich = await ImmichEmulator.StartAsync("3.1.0", _timeout.Token);
+        _immich.SetFaces(Sha256(await File.ReadAllBytesAsync(photo, _timeout.Token)), EmulatedFace.Named("Alice"));
+        await using var again = await StartAgainAsync();
+        var first = Path.Combine(again.Faces, "alice", "first.jpg");
+        await again.UntilSortedAsync(first, "the original sorted to its person after the restart", _timeout.Token);
+        (await again.ReviewRowsAsync(1, _timeout.Token)).Should().ContainSingle()
+            .Which.Reason.Should().StartWith($"near copy of {Path.Combine(again.Inbox, "first.jpg")}");
+    }
+
+    [Fact]
     public async Task A_near_copy_of_a_rejected_picture_says_so()
     {
         await using var daemon = await StartAsync();
@@ -111,6 +137,12 @@ public sealed class NearDuplicateSortingTests : IAsyncLifetime
             configure?.Invoke(cfg);
         }, _timeout.Token);
     }
+
+    private Task<TestDaemon> StartAgainAsync() => TestDaemon.StartAsync(_folder.Path, cfg =>
+    {
+        cfg["Immich"]!["Url"] = _immich.Url;
+        cfg["Immich"]!["ApiKey"] = _immich.ApiKey;
+    }, _timeout.Token);
 
     /// <summary>Copies <paramref name="photo"/> byte for byte beside the drop folder, then renames it in (a finished download).</summary>
     private void DropOriginal(TestDaemon daemon, string photo, string name)

@@ -485,7 +485,10 @@ public abstract class StoreContractTests : IAsyncLifetime
         await store.SetFingerprintAsync("h2", null, 0, 0, Token);
 
         (await store.ListFingerprintsAsync(Token)).Should().Equal(highBit);
-        (await store.FindByFingerprintsAsync([highBit, 7], Token)).Should().Equal(new FingerprintedContent("h1", "/faces/john_doe/a.jpg", ContentState.Sorted, highBit, 1200, 800));
+        (await store.ClaimContentAsync("h3", "/in/c.jpg", Token)).IsOriginal.Should().BeTrue();
+        (await store.FindEarlierByFingerprintsAsync("h3", [highBit, 7], Token)).Should().Equal(new FingerprintedContent("h1", "/faces/john_doe/a.jpg", ContentState.Sorted, highBit, 1200, 800));
+        (await store.FindEarlierByFingerprintsAsync("h1", [highBit, 7], Token)).Should().BeEmpty("only a content claimed earlier can be the earlier copy");
+        (await store.FindEarlierByFingerprintsAsync("unknown", [highBit], Token)).Should().BeEmpty();
         (await store.ListUnfingerprintedAsync(10, Token)).Should().BeEmpty("a content looked at without a fingerprint (0×0) is not looked at again");
     }
 
