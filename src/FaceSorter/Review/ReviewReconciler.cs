@@ -2,7 +2,6 @@ using FaceSorter.Decisions;
 using FaceSorter.Hashing;
 using FaceSorter.Moving;
 using FaceSorter.Options;
-using FaceSorter.Pipeline;
 using FaceSorter.Storage;
 using FaceSorter.Watching;
 using Microsoft.Extensions.Logging;
