@@ -86,19 +86,11 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_database_two_versions_behind_is_migrated_and_keeps_its_rows()
+    public async Task A_database_three_versions_behind_is_migrated_and_keeps_its_rows()
     {
         var store = await GivenStoreAsync();
         await GivenSortedAsync(store, "h1", "/in/1.jpg", "/faces/john_doe/1.jpg");
-        await QueryAsync("""
-            DROP INDEX ix_contents_fingerprint;
-            ALTER TABLE contents DROP COLUMN fingerprint;
-            ALTER TABLE contents DROP COLUMN width;
-            ALTER TABLE contents DROP COLUMN height;
-            ALTER TABLE review_queue DROP COLUMN earlier_path;
-            DROP INDEX ix_contents_path; DROP INDEX ix_journal_source; DROP TABLE companions;
-            DELETE FROM schema_version WHERE version >= 5;
-            """);
+        await RollBackSchemaToAsync(4);
 
         var upgraded = OpenStore(Clock);
         await upgraded.MigrateAsync(Token);
@@ -134,15 +126,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         await old.HoldAsync("/srv/data/temp_downloads/held.jpg", "not an image", Token);
         await old.BeginMovesAsync([new PlannedMove("/srv/data/temp_downloads/3.jpg", "/srv/data/faces/jane_roe/3.jpg", SortedOutcome("h3", "jane_roe"))], Token);
         await GivenSortedAsync(old, "h4", "/elsewhere/in/4.jpg", "/elsewhere/faces/bob/4.jpg");
-        await QueryAsync("""
-            DROP INDEX ix_contents_fingerprint;
-            ALTER TABLE contents DROP COLUMN fingerprint;
-            ALTER TABLE contents DROP COLUMN width;
-            ALTER TABLE contents DROP COLUMN height;
-            ALTER TABLE review_queue DROP COLUMN earlier_path;
-            DROP INDEX ix_contents_path;
-            DELETE FROM schema_version WHERE version >= 6;
-            """);
+        await RollBackSchemaToAsync(5);
 
         var migrated = OpenStore(Clock, FoldersAt("/srv/data"));
         await migrated.MigrateAsync(Token);
@@ -186,15 +170,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         var old = OpenStore(Clock, StorePaths.Absolute);
         await old.MigrateAsync(Token);
         var ids = await old.BeginMovesAsync([new PlannedMove("/srv/data/temp_downloads/a.jpg.xmp", "/srv/data/faces/bob/a.jpg.xmp", CompanionOutcome("/srv/data/faces/bob/a.jpg"))], Token);
-        await QueryAsync("""
-            DROP INDEX ix_contents_fingerprint;
-            ALTER TABLE contents DROP COLUMN fingerprint;
-            ALTER TABLE contents DROP COLUMN width;
-            ALTER TABLE contents DROP COLUMN height;
-            ALTER TABLE review_queue DROP COLUMN earlier_path;
-            DROP INDEX ix_contents_path;
-            DELETE FROM schema_version WHERE version >= 6;
-            """);
+        await RollBackSchemaToAsync(5);
         var migrated = OpenStore(Clock, FoldersAt("/srv/data"));
         await migrated.MigrateAsync(Token);
 
@@ -466,6 +442,26 @@ public abstract class StoreContractTests : IAsyncLifetime
     {
         var ids = await store.BeginMovesAsync([new PlannedMove(from, to, outcome)], Token);
         await store.CompleteMovesAsync([new CompletedMove(ids[0], to)], Token);
+    }
+
+    /// <summary>Undoes the migrations after <paramref name="version"/> (newest first), keeping the rows: a database as an older FaceSorter left it.</summary>
+    private async Task RollBackSchemaToAsync(int version)
+    {
+        string[] undo =
+        [
+            "", "", "", "", "",
+            "DROP INDEX ix_journal_source; DROP TABLE companions;", // 5
+            "DROP INDEX ix_contents_path;", // 6
+            """
+            DROP INDEX ix_contents_fingerprint;
+            ALTER TABLE contents DROP COLUMN fingerprint;
+            ALTER TABLE contents DROP COLUMN width;
+            ALTER TABLE contents DROP COLUMN height;
+            ALTER TABLE review_queue DROP COLUMN earlier_path;
+            """, // 7
+        ];
+        var statements = string.Concat(Enumerable.Range(version + 1, undo.Length - version - 1).Reverse().Select(step => undo[step]));
+        await QueryAsync($"{statements} DELETE FROM schema_version WHERE version > {version};");
     }
 
     protected static OutcomeRecord CompanionOutcome(string ownerPath) =>
