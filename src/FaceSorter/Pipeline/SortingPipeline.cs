@@ -144,7 +144,7 @@ public sealed class SortingPipeline : BackgroundService
                 _ledger.Requeue(file.Path);
                 break;
             case HashOutcome.Gone:
-                Vanished(file);
+                await VanishedAsync(file, null, cancellationToken);
                 break;
         }
     }
@@ -192,7 +192,7 @@ public sealed class SortingPipeline : BackgroundService
                     await FailAsync(failed.Decided.File, failed.Error, failed.Reason, failed.Decided.Hash, cancellationToken);
                     break;
                 case MoveOutcome.Vanished vanished:
-                    Vanished(vanished.Decided.File);
+                    await VanishedAsync(vanished.Decided.File, vanished.Decided.Hash, cancellationToken);
                     break;
             }
         }
@@ -216,9 +216,15 @@ public sealed class SortingPipeline : BackgroundService
         _ledger.Finish(file.File.Path); // its hold, if any, ended with the move's record (IMoveJournal.CompleteMovesAsync)
     }
 
-    private void Vanished(InboxFile file)
+    /// <summary>The file left the drop folder without us (the user deleted or moved it): its claim, if it made one, is given up so a later copy is not called a copy of a file that is gone.</summary>
+    private async Task VanishedAsync(InboxFile file, string? hash, CancellationToken cancellationToken)
     {
         _logger.FileVanished(file.Path);
+        if (hash is not null)
+        {
+            await _claims.ReleaseClaimAsync(hash, file.Path, cancellationToken);
+        }
+
         _ledger.Finish(file.Path);
     }
 
@@ -235,7 +241,7 @@ public sealed class SortingPipeline : BackgroundService
         }
         catch (FileNotFoundException)
         {
-            Vanished(file);
+            await VanishedAsync(file, hash, stoppingToken);
         }
         catch (FaceServiceUnavailableException exception)
         {

@@ -219,6 +219,28 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_file_deleted_while_it_waits_for_Immich_gives_up_its_claim_so_a_later_copy_is_no_duplicate_of_it()
+    {
+        await using var daemon = await StartAsync("3.1.0");
+        var content = await File.ReadAllBytesAsync(RealPhotos.All()[1], _timeout.Token); // a real photo: it gets a fingerprint, which shows it was claimed
+        _immich.SetFaces(Sha256(content), EmulatedFace.Named("Dave"));
+        await _immich.StopAsync();
+
+        var path = TestImages.Write(daemon.Inbox, "waiting.jpg", content);
+        var outage = daemon.Host.Services.GetRequiredService<ImmichOutage>();
+        await Eventually.UntilAsync(() => outage.IsDown, Deadline, "the outage is noticed", _timeout.Token);
+        await Eventually.UntilAsync(async () => (await daemon.Store.ListFingerprintsAsync(_timeout.Token)).Count == 1, Deadline, "the waiting file claimed its content", _timeout.Token);
+        File.Delete(path); // the user changes their mind while it waits
+        await _immich.StartAgainAsync(_timeout.Token);
+        await daemon.UntilIdleAsync("the deleted file found gone once Immich is back", _timeout.Token);
+
+        TestImages.Write(daemon.Inbox, "again.jpg", content);
+
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Faces, "dave", "again.jpg"), "the copy sorted as the only copy there is", _timeout.Token);
+        (await daemon.Store.ListReviewAsync(null, null, _timeout.Token)).Should().BeEmpty("the deleted file is no earlier copy");
+    }
+
+    [Fact]
     public async Task During_an_Immich_outage_files_wait_in_the_drop_folder_and_are_sorted_when_it_is_back()
     {
         await using var daemon = await StartAsync("3.1.0");

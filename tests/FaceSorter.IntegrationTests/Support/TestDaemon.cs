@@ -67,6 +67,10 @@ public sealed class TestDaemon : IAsyncDisposable
     public Task UntilSortedAsync(string path, string what, CancellationToken cancellationToken) =>
         Eventually.UntilAsync(() => File.Exists(path) && _ledger.InFlightCount == 0, TimeSpan.FromSeconds(30), what, cancellationToken);
 
+    /// <summary>Waits until the pipeline holds no file (every file handed over has been sorted, failed or found gone).</summary>
+    public Task UntilIdleAsync(string what, CancellationToken cancellationToken) =>
+        Eventually.UntilAsync(() => _ledger.InFlightCount == 0, TimeSpan.FromSeconds(30), what, cancellationToken);
+
     public async Task StopAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
