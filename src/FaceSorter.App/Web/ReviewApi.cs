@@ -83,9 +83,11 @@ internal static class ReviewApi
     {
         var item = await services.ReviewQueue.GetReviewItemAsync(id, cancellationToken);
         var earlier = item?.EarlierCopy is { } path ? item with { Id = -item.Id, FilePath = path } : null; // a negative id: a cache key of its own
-        if (earlier is null || !ServableFile(services, earlier))
+
+        // The earlier copy may still wait in the drop folder (for Immich): it is settled and only read here.
+        if (earlier is null || !(ServableFile(services, earlier) || (services.Actions.IsUnderInbox(earlier.FilePath) && File.Exists(earlier.FilePath))))
         {
-            return Problem(StatusCodes.Status404NotFound, "No such file", $"review item {id} names no earlier copy in review/ or faces/");
+            return Problem(StatusCodes.Status404NotFound, "No such file", $"review item {id} names no earlier copy in review/, faces/ or the drop folder");
         }
 
         var thumbnail = await services.Thumbnails.GetAsync(earlier, cancellationToken);

@@ -95,6 +95,9 @@ public sealed class ReviewActions(IReviewQueue store, IMoveJournal journal, File
     /// <summary>True when <paramref name="path"/> is inside the faces folder.</summary>
     public bool IsUnderFaces(string path) => IsUnder(directories.Value.Faces, path);
 
+    /// <summary>True when <paramref name="path"/> is inside the drop folder.</summary>
+    public bool IsUnderInbox(string path) => IsUnder(directories.Value.Inbox, path);
+
     private static bool IsUnder(string root, string path)
     {
         var full = Path.GetFullPath(path);

@@ -203,6 +203,25 @@ public sealed class ReviewApiTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_near_duplicates_earlier_copy_is_shown_while_it_still_waits_in_the_drop_folder_and_not_once_it_is_gone()
+    {
+        var earlier = Path.Combine(_host.Inbox, "original.jpg");
+        WebHost.WriteImage(earlier);
+        var id = await _host.GivenReviewItemAsync("duplicates", "similar_copy.jpg", Token, earlierCopy: earlier);
+        var address = new Uri($"/api/smart-download/review/{id}/earlier/thumbnail", UriKind.Relative);
+
+        using (var shown = await _host.Client.GetAsync(address, Token))
+        {
+            shown.StatusCode.Should().Be(HttpStatusCode.OK, "the earlier copy waits for Immich in the drop folder");
+            shown.Content.Headers.ContentType!.MediaType.Should().Be("image/jpeg");
+        }
+
+        File.Delete(earlier);
+        using var gone = await _host.Client.GetAsync(address, Token);
+        gone.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Thumbnail_is_generated_once_and_then_served_from_the_disk_cache()
     {
         var id = await _host.GivenReviewItemAsync("unidentified", "thumb.jpg", Token);

@@ -76,16 +76,19 @@ public sealed class WebHost : IAsyncDisposable
 
     /// <summary>Puts a real JPEG into review/<paramref name="category"/>/ and records it as the pipeline would.</summary>
     /// <remarks>The colour follows the name, so the committed screenshot only changes when the page does.</remarks>
-    public async Task<long> GivenReviewItemAsync(string category, string fileName, CancellationToken cancellationToken, string? suggested = null, string? path = null)
+    public async Task<long> GivenReviewItemAsync(string category, string fileName, CancellationToken cancellationToken, string? suggested = null, string? path = null, string? earlierCopy = null)
     {
         var destination = path ?? Path.Combine(Review, category, fileName);
-        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-        using (var image = Image.Black(64, 48, 3) + new double[] { fileName.Sum(ch => ch) % 255, 90, 160 })
-        {
-            image.Jpegsave(destination);
-        }
+        WriteImage(destination);
+        return await RecordReviewAsync(destination, category, suggested, cancellationToken, earlierCopy);
+    }
 
-        return await RecordReviewAsync(destination, category, suggested, cancellationToken);
+    /// <summary>A small JPEG at <paramref name="path"/> (its folder made), its colour taken from the name.</summary>
+    public static void WriteImage(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var image = Image.Black(64, 48, 3) + new double[] { Path.GetFileName(path).Sum(ch => ch) % 255, 90, 160 };
+        image.Jpegsave(path);
     }
 
     /// <summary>A review file that is not an image (an <c>invalid_</c> file).</summary>
@@ -106,10 +109,10 @@ public sealed class WebHost : IAsyncDisposable
         _host.Dispose();
     }
 
-    private async Task<long> RecordReviewAsync(string destination, string category, string? suggested, CancellationToken cancellationToken)
+    private async Task<long> RecordReviewAsync(string destination, string category, string? suggested, CancellationToken cancellationToken, string? earlierCopy = null)
     {
         var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(destination, cancellationToken)));
-        var outcome = new OutcomeRecord(RecordKind.Review, hash, "instagram", null, category, "unknown person", 1, suggested, 0.4);
+        var outcome = new OutcomeRecord(RecordKind.Review, hash, "instagram", null, category, "unknown person", 1, suggested, 0.4, EarlierCopy: earlierCopy);
         var journal = await Store.BeginMovesAsync([new PlannedMove(Path.Combine(Inbox, Path.GetFileName(destination)), destination, outcome)], cancellationToken);
         await Store.CompleteMovesAsync([new CompletedMove(journal[0], destination)], cancellationToken);
         return (await Store.FindReviewByPathAsync(destination, cancellationToken))!.Id;
