@@ -10,6 +10,7 @@
 #                                                             `docker build .` elsewhere (README)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/apt-install.sh
 
 tag=localhost/facesorter:latest
 uid="$(id -u)"
@@ -68,16 +69,7 @@ install_missing() {
   command -v runc >/dev/null 2>&1 || need+=(runc)
   command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
   command -v podman-compose >/dev/null 2>&1 || need+=(podman-compose)
-  if [ ${#need[@]} -gt 0 ]; then
-    echo "Installing: ${need[*]}"
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "Not root: run 'sudo apt-get install -y ${need[*]}' first" >&2
-      exit 1
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-  fi
+  apt_install_missing ${need[@]+"${need[@]}"}
 }
 
 configure_podman() {

@@ -3,6 +3,7 @@
 # private test cluster is started by scripts/pg-test-server.sh), gio (libglib2.0-bin) for the
 # file-manager tests, curl, wget, aria2, gallery-dl and yt-dlp for the downloader tests, Chromium for the browser tests.
 set -euo pipefail
+. "$(dirname "$0")/lib/apt-install.sh"
 need=()
 command -v /usr/lib/postgresql/15/bin/initdb >/dev/null 2>&1 || need+=(postgresql-15)
 command -v gio >/dev/null 2>&1 || need+=(libglib2.0-bin)
@@ -14,16 +15,7 @@ command -v yt-dlp >/dev/null 2>&1 || need+=(yt-dlp)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v npm >/dev/null 2>&1 || need+=(npm) # fetches the real test photos below
-if [ ${#need[@]} -gt 0 ]; then
-  echo "Installing: ${need[*]}"
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "Not root: run 'sudo apt-get install -y ${need[*]}' first" >&2
-    exit 1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+apt_install_missing ${need[@]+"${need[@]}"}
 
 # Real photographs for the near-duplicate tests and benchmark (issue 14): the demo photos of the npm
 # package @vladmandic/face-api, unpacked into .testdata/face-api/ (gitignored), only if missing.

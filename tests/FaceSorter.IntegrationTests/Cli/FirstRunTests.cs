@@ -97,16 +97,7 @@ public sealed class FirstRunTests : EmulatedImmichTest
     [Fact]
     public async Task Health_says_healthy_with_immichs_state_while_the_daemon_runs_and_unhealthy_once_it_stopped()
     {
-        var free = new TcpListener(IPAddress.Loopback, 0);
-        free.Start();
-        var url = $"http://127.0.0.1:{((IPEndPoint)free.LocalEndpoint).Port}";
-        free.Stop();
-        var config = Config(cfg =>
-        {
-            cfg["Immich"]!["ApiKey"] = Immich.ApiKey;
-            cfg["Web"]!["Enabled"] = true;
-            cfg["Web"]!["Urls"] = url;
-        });
+        var (config, url) = ConfigWithPage();
         using var daemon = await DaemonProcess.StartAsync(config, Token);
         await Eventually.UntilAsync(() => daemon.Output.Contains("FaceSorter is running", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the start-up summary", Token);
 
@@ -123,16 +114,7 @@ public sealed class FirstRunTests : EmulatedImmichTest
     [Fact]
     public async Task During_an_immich_outage_the_file_left_in_the_drop_folder_is_counted_by_status_health_and_the_stop_line()
     {
-        var free = new TcpListener(IPAddress.Loopback, 0);
-        free.Start();
-        var url = $"http://127.0.0.1:{((IPEndPoint)free.LocalEndpoint).Port}";
-        free.Stop();
-        var config = Config(cfg =>
-        {
-            cfg["Immich"]!["ApiKey"] = Immich.ApiKey;
-            cfg["Web"]!["Enabled"] = true;
-            cfg["Web"]!["Urls"] = url;
-        });
+        var (config, url) = ConfigWithPage();
         var sorted = TestImages.Jpeg(913);
         Immich.SetFaces(Convert.ToHexStringLower(SHA256.HashData(sorted)), EmulatedFace.Named("Alice"));
         using var daemon = await DaemonProcess.StartAsync(config, Token);
@@ -228,4 +210,20 @@ public sealed class FirstRunTests : EmulatedImmichTest
             cfg["Immich"]!["Url"] = Immich.Url;
             configure(cfg);
         });
+
+    /// <summary>A config with Immich's key and the page on a free loopback port, and the page's address.</summary>
+    private (string Config, string Url) ConfigWithPage()
+    {
+        var free = new TcpListener(IPAddress.Loopback, 0);
+        free.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)free.LocalEndpoint).Port}";
+        free.Stop();
+        var config = Config(cfg =>
+        {
+            cfg["Immich"]!["ApiKey"] = Immich.ApiKey;
+            cfg["Web"]!["Enabled"] = true;
+            cfg["Web"]!["Urls"] = url;
+        });
+        return (config, url);
+    }
 }
