@@ -170,13 +170,20 @@ step "compose: etc/compose/facesorter-upload.yml with podman-compose"
 compose_data="$work/compose-data"
 install -d -o "$uid" -g "$gid" "$compose_data"
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+# The API key as a mounted file, as README "Compose" advises for podman-compose (which echoes
+# environment values): the start-up summary must say the key is set.
+install -m 600 -o "$uid" -g "$gid" /dev/null "$work/facesorter-api-key"
+printf 'smoke-api-key\n' >"$work/facesorter-api-key"
 cat >"$work/override.yml" <<EOF
 services:
   facesorter:
     container_name: $name-compose
     image: $image
+    volumes:
+      - $work/facesorter-api-key:/run/secrets/immich-api-key:ro
     environment:
       FACESORTER__SettleTime: "00:00:01"
+      FACESORTER__Immich__ApiKeyFile: /run/secrets/immich-api-key
 EOF
 export FACESORTER_DATA="$compose_data" FACESORTER_UID="$uid" FACESORTER_GID="$gid" FACESORTER_PORT="$port"
 export FACESORTER_WEB_TOKEN="smoke-$RANDOM-$RANDOM-$RANDOM"
@@ -184,6 +191,7 @@ compose=(podman-compose -p "$project" -f etc/compose/facesorter-upload.yml -f "$
 "${compose[@]}" up -d >"$work/compose.log" 2>&1 || { cat "$work/compose.log" >&2; fail "podman-compose up"; }
 wait_for 60 "the compose service's start-up summary" logged "$name-compose" "is running in Upload mode"
 logged "$name-compose" "http://immich-server:2283" || fail "the compose service does not use http://immich-server:2283"
+logged "$name-compose" "API key:     set" || fail "the compose service did not read the API key from the mounted file (FACESORTER__Immich__ApiKeyFile)"
 wait_for 30 "the compose service is healthy" podman healthcheck run "$name-compose"
 code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/smart-download/status")"
 [ "$code" = 401 ] || fail "the page answered $code without the token, not 401"
