@@ -292,6 +292,10 @@ internal static partial class Log
     [LoggerMessage(8350, LogLevel.Debug, "Drop-folder round began {RoundStart:HH:mm:ss.fff}: {Paths} paths from events, rescan {Rescan}, {Tracked} files settling, next due {NextDue:HH:mm:ss.fff}")]
     public static partial void DropFolderRound(this ILogger logger, DateTimeOffset roundStart, int paths, bool rescan, int tracked, DateTimeOffset? nextDue);
 
+    // Idle latency (issue 13): 8620–8649
+    [LoggerMessage(8620, LogLevel.Debug, "Writer check looked ahead for {Count} files due within {Lead}: their opens are watched from now on")]
+    public static partial void WriterLookahead(this ILogger logger, int count, TimeSpan lead);
+
     // Near duplicates: 8300–8349
     [LoggerMessage(8300, LogLevel.Information, "Near-duplicate index ready: {Count} fingerprints in {Milliseconds} ms")]
     public static partial void FingerprintIndexBuilt(this ILogger logger, int count, long milliseconds);

@@ -35,6 +35,10 @@ public sealed class OpenWriterSnapshot
     /// <summary>How many distinct regular files were seen open, for writing or not (the mode is read when asked).</summary>
     public int Count => _open.Count;
 
+    /// <summary>True when some process held the file open at all, for writing or not (no fdinfo is read).</summary>
+    /// <param name="identity">The file's device and inode.</param>
+    public bool Holds((ulong Device, ulong Inode) identity) => _open.ContainsKey(identity);
+
     /// <summary>The pid of a process that held the file open for writing, or null when none was seen. Not thread-safe.</summary>
     /// <param name="identity">The file's device and inode, from stat of the file itself (<c>FileIdentity.OfFile</c>).</param>
     public int? WriterOf((ulong Device, ulong Inode) identity)

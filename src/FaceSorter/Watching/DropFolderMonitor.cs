@@ -27,6 +27,7 @@ public sealed class DropFolderMonitor : BackgroundService
     private static readonly TimeSpan MinRoundGap = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan WriterScanReuse = TimeSpan.FromMilliseconds(100);
     private (DateTimeOffset At, OpenWriterSnapshot Writers)? _writerScan;
+    private readonly WriterLookahead _lookahead; // the writer check taken just before a few files are due
 
     private readonly IrregularFiles _irregular = new();
     private readonly IHeldFiles _store;
@@ -84,6 +85,7 @@ public sealed class DropFolderMonitor : BackgroundService
         _sorting = sorting.Value;
         _rule = new SettleRule(sorting.Value.SettleTime, sorting.Value.EmptyFileTimeout, sorting.Value.BlindSettleTime);
         _logger = logger;
+        _lookahead = new WriterLookahead(writers, writeActivity, clock);
         _loop = new WatchLoop(clock, DueButStillWritingRecheck, logger); // a wait for due files still open for writing or with a companion
         ledger.Released += _loop.Hints.Add;
         settings.Changed += _loop.Hints.RequestRescan;
@@ -154,7 +156,32 @@ public sealed class DropFolderMonitor : BackgroundService
 
         var nextDue = _tracked.NextDue(DueAt);
         _logger.DropFolderRound(round.Now, round.Paths.Count, round.Rescan, _tracked.Count, nextDue);
-        return NextRound.By(nextDue);
+        return NextRound.By(LookAheadBefore(nextDue));
+    }
+
+    /// <summary>
+    /// Runs the writer check's look-ahead for the files due within its lead (<see cref="WriterLookahead"/>),
+    /// so that at their due time no <c>/proc</c> scan is on their path; returns when to wake next: at
+    /// <paramref name="nextDue"/>, or earlier, when the next look-ahead is to start.
+    /// </summary>
+    private DateTimeOffset? LookAheadBefore(DateTimeOffset? nextDue)
+    {
+        if (nextDue is not { } due || !_settings.Enabled || !_writeActivity.IsActive || _tracked.Count > WriterLookahead.MaxFiles)
+        {
+            return nextDue; // nothing due, paused, no inotify to vouch, or a burst: the scan at the due time
+        }
+
+        var now = _clock.GetUtcNow();
+        var lead = _lookahead.Lead < _rule.SettleTime / 2 ? _lookahead.Lead : _rule.SettleTime / 2;
+        var soon = _tracked.Due(now + lead, DueAt).Where(file => DueAt(file) > now).ToList();
+        if (soon.Count > 0 && !soon.All(_lookahead.IsWatching))
+        {
+            _lookahead.LookAhead(soon);
+            _logger.WriterLookahead(soon.Count, lead);
+            return due;
+        }
+
+        return due - lead > now && !_tracked.Due(due, DueAt).All(_lookahead.IsWatching) ? due - lead : due;
     }
 
     private TreeWatcher StartWatcher()
@@ -314,18 +341,16 @@ public sealed class DropFolderMonitor : BackgroundService
             return;
         }
 
-        if (_writerScan is not { } scan || now - scan.At >= WriterScanReuse)
-        {
-            scan = (now, _writers.Snapshot());
-            _writerScan = scan;
-        }
-
+        // Every open reported so far is recorded before the look-ahead is asked to vouch for a file.
+        _lookahead.CatchUp();
         foreach (var file in due)
         {
             // By device and inode, never by path: the writer may reach the file by another path
             // (docs/linux-facts.md, "Open files are matched by identity").
             var hasCompanion = _working.AnyFor(file.Path);
-            var openByProbe = FileIdentity.OfFile(file.Path) is { } identity && scan.Writers.WriterOf(identity) is not null;
+            var openByProbe = !_lookahead.Vouches(file)
+                && FileIdentity.OfFile(file.Path) is { } identity && WriterScan(now).WriterOf(identity) is not null;
+            _lookahead.Release(file.Path);
             var verdict = _rule.Evaluate(file, now, Signals(file.Path, hasCompanion, openByProbe));
             if (verdict == SettleVerdict.Wait)
             {
@@ -351,6 +376,18 @@ public sealed class DropFolderMonitor : BackgroundService
                 await _pipeline.Inbox.WriteAsync(inboxFile, stoppingToken);
             }
         }
+    }
+
+    /// <summary>The <c>/proc</c> scan at the due time, made when first needed in a round (a recent one is reused).</summary>
+    private OpenWriterSnapshot WriterScan(DateTimeOffset now)
+    {
+        if (_writerScan is not { } scan || now - scan.At >= WriterScanReuse)
+        {
+            scan = (now, _lookahead.Scan());
+            _writerScan = scan;
+        }
+
+        return scan.Writers;
     }
 
     private bool ScanIsDone()

@@ -23,6 +23,7 @@ namespace FaceSorter.Watching;
 public sealed partial class WriteActivity : IDisposable
 {
     private const uint InModify = 0x2;
+    private const uint InOpen = 0x20;
     private const uint InCloseWrite = 0x8;
     private const uint InMovedFrom = 0x40;
     private const uint InMovedTo = 0x80;
@@ -32,6 +33,7 @@ public sealed partial class WriteActivity : IDisposable
     private const uint InQOverflow = 0x4000;
     private const uint InIgnored = 0x8000;
     private const uint InOnlyDir = 0x01000000;
+    private const uint InDontFollow = 0x02000000;
     private const uint InIsDir = 0x40000000;
     private const int InNonBlock = 0x800;
     private const int InCloExec = 0x80000;
@@ -41,6 +43,9 @@ public sealed partial class WriteActivity : IDisposable
     private static readonly TimeSpan StopCheck = TimeSpan.FromMilliseconds(200);
 
     private readonly object _gate = new();
+    private readonly object _reading = new(); // one reader of the inotify queue at a time: the thread or CatchUp
+    private readonly byte[] _catchUpBuffer = new byte[64 * 1024];
+    private readonly Dictionary<int, FileWatch> _fileWatches = [];                     // watch descriptor → a file's IN_OPEN watch
     private readonly Dictionary<int, string> _directories = [];                         // watch descriptor → folder path
     private readonly Dictionary<string, WriteState> _files = new(StringComparer.Ordinal); // what the events said, per file
     private readonly ILogger _logger;
@@ -68,6 +73,7 @@ public sealed partial class WriteActivity : IDisposable
         {
             _files.Clear();
             _directories.Clear();
+            LoseFileWatches(); // they belonged to the old inotify instance
         }
 
         _fd = InotifyInit1(InNonBlock | InCloExec);
@@ -100,6 +106,101 @@ public sealed partial class WriteActivity : IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts reporting every open(2) of the file at <paramref name="path"/>, by any process of any user,
+    /// through whatever path, hard link or mount reaches it: an inotify IN_OPEN watch on the file's inode
+    /// (inotify(7)). Returns the watch descriptor and the file's device and inode (stat-ed before and
+    /// after the watch was added, the same both times), or null when inotify is not watching, the file
+    /// cannot be watched, or it changed identity meanwhile. Release it with <see cref="StopWatchingOpens"/>.
+    /// </summary>
+    public (int Watch, (ulong Device, ulong Inode) Identity)? WatchOpens(string path)
+    {
+        if (!IsActive || _fd < 0 || FileIdentity.OfFile(path) is not { } before)
+        {
+            return null;
+        }
+
+        var wd = InotifyAddWatch(_fd, path, InOpen | InDontFollow);
+        if (wd < 0)
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            if (_fileWatches.TryGetValue(wd, out var shared))
+            {
+                shared.Users++; // the same inode by another name (a hard link)
+            }
+            else
+            {
+                _fileWatches[wd] = new FileWatch();
+            }
+        }
+
+        if (FileIdentity.OfFile(path) != before)
+        {
+            StopWatchingOpens(wd);
+            return null;
+        }
+
+        return (wd, before);
+    }
+
+    /// <summary>
+    /// True when the file of <paramref name="watch"/> may have been opened since <see cref="WatchOpens"/>:
+    /// an IN_OPEN was recorded, or events were lost (queue overflow, watch removed, inotify restarted).
+    /// Call <see cref="CatchUp"/> first so that every open made before the call is recorded.
+    /// </summary>
+    public bool OpenedSince(int watch)
+    {
+        lock (_gate)
+        {
+            return !IsActive || !_fileWatches.TryGetValue(watch, out var state) || state.Opened;
+        }
+    }
+
+    /// <summary>Removes a watch from <see cref="WatchOpens"/> once its last user is done with it.</summary>
+    public void StopWatchingOpens(int watch)
+    {
+        lock (_gate)
+        {
+            if (!_fileWatches.TryGetValue(watch, out var state) || --state.Users > 0)
+            {
+                return;
+            }
+
+            _fileWatches.Remove(watch);
+        }
+
+        if (_fd >= 0)
+        {
+            _ = InotifyRmWatch(_fd, watch);
+        }
+    }
+
+    /// <summary>
+    /// Reads and records every event the kernel has queued, now, on the caller's thread. The kernel
+    /// queues an event during the system call that causes it, so after this returns every open of a
+    /// watched file made before the call is recorded (<see cref="OpenedSince"/>).
+    /// </summary>
+    public void CatchUp()
+    {
+        lock (_reading)
+        {
+            while (_fd >= 0)
+            {
+                var read = Read(_fd, _catchUpBuffer, _catchUpBuffer.Length);
+                if (read <= 0)
+                {
+                    return; // EAGAIN: the queue is empty
+                }
+
+                Record(_catchUpBuffer.AsSpan(0, (int)read));
+            }
+        }
+    }
+
     public void Dispose() => Stop();
 
     private void Stop()
@@ -107,8 +208,25 @@ public sealed partial class WriteActivity : IDisposable
         _stopping = true;
         _reader?.Join();
         _reader = null;
-        Close(ref _fd);
+        lock (_reading)
+        {
+            Close(ref _fd);
+        }
+
         IsActive = false;
+        lock (_gate)
+        {
+            LoseFileWatches();
+        }
+    }
+
+    /// <summary>Every file watch counts as opened from now on (its events can no longer be trusted). Under <see cref="_gate"/>.</summary>
+    private void LoseFileWatches()
+    {
+        foreach (var state in _fileWatches.Values)
+        {
+            state.Opened = true;
+        }
     }
 
     private void Fail(string root, string reason)
@@ -177,13 +295,16 @@ public sealed partial class WriteActivity : IDisposable
                 continue;
             }
 
-            var read = Read(fd, buffer, buffer.Length);
-            if (read <= 0)
+            lock (_reading)
             {
-                continue; // EAGAIN or EINTR
-            }
+                var read = Read(fd, buffer, buffer.Length);
+                if (read <= 0)
+                {
+                    continue; // EAGAIN (CatchUp read it first) or EINTR
+                }
 
-            Record(buffer.AsSpan(0, (int)read));
+                Record(buffer.AsSpan(0, (int)read));
+            }
         }
     }
 
@@ -210,6 +331,7 @@ public sealed partial class WriteActivity : IDisposable
             lock (_gate)
             {
                 _files.Clear(); // events were lost: nothing recorded can be trusted
+                LoseFileWatches();
             }
 
             _logger.WriteActivityOverflow();
@@ -219,6 +341,12 @@ public sealed partial class WriteActivity : IDisposable
         string? folder;
         lock (_gate)
         {
+            if (_fileWatches.TryGetValue(wd, out var fileWatch))
+            {
+                fileWatch.Opened = true; // IN_OPEN, or IN_IGNORED: the watch is gone (the file was deleted)
+                return;
+            }
+
             _directories.TryGetValue(wd, out folder);
             if ((mask & InIgnored) != 0)
             {
@@ -284,6 +412,14 @@ public sealed partial class WriteActivity : IDisposable
         }
     }
 
+    /// <summary>An IN_OPEN watch on one file (<see cref="WatchOpens"/>); its fields are guarded by <see cref="_gate"/>.</summary>
+    private sealed class FileWatch
+    {
+        public int Users { get; set; } = 1;
+
+        public bool Opened { get; set; }
+    }
+
     [StructLayout(LayoutKind.Sequential)]
     private struct PollFd
     {
@@ -297,6 +433,9 @@ public sealed partial class WriteActivity : IDisposable
 
     [LibraryImport("libc", EntryPoint = "inotify_add_watch", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int InotifyAddWatch(int fd, string path, uint mask);
+
+    [LibraryImport("libc", EntryPoint = "inotify_rm_watch", SetLastError = true)]
+    private static partial int InotifyRmWatch(int fd, int wd);
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static partial int Poll(ref PollFd fds, ulong count, int timeoutMilliseconds);
