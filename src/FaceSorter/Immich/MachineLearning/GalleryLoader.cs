@@ -207,9 +207,9 @@ public sealed class GalleryLoader
             }
         }
 
-        if (wanted.Count > keys.Count / 2)
+        if (wanted.Count > 1_000 && wanted.Count > keys.Count / 2)
         {
-            // Most embeddings changed: one COPY of them all is quicker than asking for each by id.
+            // Most of many embeddings changed: one COPY of them all is quicker than asking for each by id.
             _logger.GalleryReadWhole($"{wanted.Count} of {keys.Count} embeddings are new or rewritten");
             return await ReadWholeAsync(connection, transaction, schema, learned, cancellationToken);
         }
