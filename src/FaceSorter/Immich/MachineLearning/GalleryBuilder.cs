@@ -17,6 +17,7 @@ public sealed class GalleryBuilder
     private readonly long _exactMemoryLimit;
     private readonly List<GalleryPerson> _people = [];
     private readonly Dictionary<string, int> _personByKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _keyByName = new(StringComparer.Ordinal);
     private int _capacity;
     private int _dimensions;
     private sbyte[] _codes = [];
@@ -51,7 +52,7 @@ public sealed class GalleryBuilder
     /// <summary>Adds one face read from Immich, with its <see cref="GallerySnapshot.RowVersion"/>.</summary>
     internal bool Add(string personId, string name, Guid faceId, ReadOnlySpan<float> embedding, uint version)
     {
-        var key = PersonName.Sanitize(name);
+        var key = KeyOf(name);
         if (key is null)
         {
             SkippedForName++;
@@ -82,7 +83,7 @@ public sealed class GalleryBuilder
     /// </summary>
     internal bool AddCopy(GallerySnapshot source, int row, string personId, string name, uint version)
     {
-        var key = PersonName.Sanitize(name);
+        var key = KeyOf(name);
         if (key is null)
         {
             SkippedForName++;
@@ -102,6 +103,18 @@ public sealed class GalleryBuilder
         _exact!.Write(_count, _unit);
         AddRow(personId, name, key, faceId: source.RowFace[row], version);
         return true;
+    }
+
+    /// <summary>The sanitised name, worked out once per name (a person has many faces).</summary>
+    private string? KeyOf(string name)
+    {
+        if (!_keyByName.TryGetValue(name, out var key))
+        {
+            key = PersonName.Sanitize(name);
+            _keyByName.Add(name, key);
+        }
+
+        return key;
     }
 
     /// <summary>True when a vector of <paramref name="dimensions"/> fits (the first one sets the length), with room for one more row.</summary>
