@@ -288,6 +288,25 @@ internal static partial class Log
     [LoggerMessage(8200, LogLevel.Debug, "Gallery unchanged in Immich's database: kept {Faces} faces (checked in {Elapsed})")]
     public static partial void GalleryUnchanged(this ILogger logger, int faces, TimeSpan elapsed);
 
+    // Gallery load and refresh (issue 13, goal 5): 8570-8589
+    [LoggerMessage(8570, LogLevel.Debug, "Gallery: {Faces} faces listed in Immich's database, {Read} embeddings read (new or rewritten), {Removed} faces gone, in {Elapsed}")]
+    public static partial void GalleryChangesRead(this ILogger logger, int faces, int read, int removed, TimeSpan elapsed);
+
+    [LoggerMessage(8571, LogLevel.Information, "Gallery: reading every face again because {Reason}")]
+    public static partial void GalleryReadWhole(this ILogger logger, string reason);
+
+    [LoggerMessage(8572, LogLevel.Information, "Gallery copy on disk read: {Faces} faces from {Path} in {Elapsed}; it is used only after it is brought up to date from Immich's database")]
+    public static partial void GalleryCopyRead(this ILogger logger, int faces, string path, TimeSpan elapsed);
+
+    [LoggerMessage(8573, LogLevel.Information, "Gallery copy on disk {Path} not used: {Reason}; reading every face from Immich's database")]
+    public static partial void GalleryCopyNotUsed(this ILogger logger, string path, string reason);
+
+    [LoggerMessage(8574, LogLevel.Debug, "Gallery copy on disk written: {Faces} faces to {Path} in {Elapsed}")]
+    public static partial void GalleryCopyWritten(this ILogger logger, int faces, string path, TimeSpan elapsed);
+
+    [LoggerMessage(8575, LogLevel.Warning, "Gallery copy on disk {Path} could not be written; the next start reads every face from Immich's database")]
+    public static partial void GalleryCopyNotWritten(this ILogger logger, Exception exception, string path);
+
     // Speed (issue 13): 835x
     [LoggerMessage(8350, LogLevel.Debug, "Drop-folder round began {RoundStart:HH:mm:ss.fff}: {Paths} paths from events, rescan {Rescan}, {Tracked} files settling, next due {NextDue:HH:mm:ss.fff}")]
     public static partial void DropFolderRound(this ILogger logger, DateTimeOffset roundStart, int paths, bool rescan, int tracked, DateTimeOffset? nextDue);

@@ -52,6 +52,30 @@ public sealed class MachineLearningFaceServiceTests : IDisposable
         after.Should().BeOfType<FaceCheck.Analyzed>().Which.Faces.Select(f => f.Person).Should().Equal("Alice", "Bob");
     }
 
+    [Fact]
+    public async Task A_picture_without_faces_and_one_the_ML_service_cannot_read_are_decided_while_the_first_gallery_load_waits_for_the_database()
+    {
+        await using var harness = await MachineLearningHarness.StartAsync(PostgresImmichDatabase.V31, Token);
+        var db = harness.Database;
+        var owner = await db.AddUserAsync(Token);
+        await db.AddFaceAsync(owner, await db.AddPersonAsync(owner, "Alice", Token), _vectors.Random(), Token);
+
+        await using var locker = await db.DataSource.OpenConnectionAsync(Token);
+        await using var transaction = await locker.BeginTransactionAsync(Token);
+        await new NpgsqlCommand("LOCK TABLE person IN ACCESS EXCLUSIVE MODE", locker, transaction).ExecuteNonQueryAsync(Token);
+        harness.Emulator.Answer = _ => MachineLearningEmulator.Faces();
+        var noFaces = await harness.FaceService.CheckAsync(await harness.ImageAsync("landscape.jpg", Token), Token);
+        harness.Emulator.Answer = _ => MachineLearningEmulator.Error(400, "Image has zero size");
+        var unreadable = await harness.FaceService.CheckAsync(await harness.ImageAsync("empty.jpg", Token), Token);
+
+        await Eventually.UntilAsync(async () => await WaitingLocksAsync(db) > 0, TimeSpan.FromSeconds(10), "the first gallery load waits for the lock", Token);
+        harness.Gallery.Current.Should().BeNull("the gallery cannot be read while the lock is held");
+        noFaces.Should().BeOfType<FaceCheck.Analyzed>().Which.Faces.Should().BeEmpty();
+        unreadable.Should().BeOfType<FaceCheck.Unreadable>();
+        await transaction.RollbackAsync(Token);
+        await Eventually.UntilAsync(() => harness.Gallery.Current is not null, TimeSpan.FromSeconds(10), "the load ends once the lock is gone", Token);
+    }
+
     [Theory]
     [InlineData("clip.mp4", new byte[] { 0, 0, 0, 0x14, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6F, 0x6D, 0, 0, 2, 0, 0x6D, 0x70, 0x34, 0x31 }, "an MP4 video: MachineLearning mode reads still images only")]
     [InlineData("favicon.ico", new byte[] { 0, 0, 1, 0, 1, 0, 16, 16, 0, 0, 1, 0, 32, 0, 0, 4, 0, 0, 22, 0, 0, 0 }, "a Windows icon (ICO): Immich does not accept .ico or .cur")]

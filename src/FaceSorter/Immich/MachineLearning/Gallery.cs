@@ -10,7 +10,12 @@ public sealed class Gallery : IDisposable
 {
     private readonly GalleryLoader _loader;
     private readonly SemaphoreSlim _loading = new(1, 1);
+    private readonly Lock _copyGate = new();
     private GallerySnapshot? _current;
+    private bool _copyRead;
+    private GallerySnapshot? _copy;
+    private GallerySnapshot? _copyWritten;
+    private Task _copyWriting = Task.CompletedTask;
 
     public Gallery(GalleryLoader loader)
     {
@@ -43,6 +48,18 @@ public sealed class Gallery : IDisposable
     /// <exception cref="UnsupportedImmichSchemaException">The database has an unknown layout.</exception>
     public Task<GallerySnapshot> ReloadAsync(CancellationToken cancellationToken) => RefreshAsync(onlyIfMissing: false, cancellationToken, whole: true);
 
+    /// <summary>Completes when the copy on disk holds the latest snapshot (or writing it failed).</summary>
+    internal Task CopyWritten
+    {
+        get
+        {
+            lock (_copyGate)
+            {
+                return _copyWriting;
+            }
+        }
+    }
+
     public void Dispose() => _loading.Dispose();
 
     private async Task<GallerySnapshot> RefreshAsync(bool onlyIfMissing, CancellationToken cancellationToken, bool whole = false)
@@ -56,10 +73,20 @@ public sealed class Gallery : IDisposable
                 return loaded;
             }
 
+            // At the first load, the copy the last run left on disk stands in for the earlier
+            // snapshot: only what changed since is read, and it is never matched against before that
+            // (docs/matching.md, "Gallery copy on disk").
+            if (!_copyRead)
+            {
+                _copyRead = true;
+                _copy = _loader.ReadCopy();
+            }
+
             GallerySnapshot snapshot;
             try
             {
-                snapshot = await _loader.LoadAsync(whole ? null : Current, cancellationToken);
+                snapshot = await _loader.LoadAsync(Current ?? _copy, keepIfUnchanged: !whole, cancellationToken);
+                _copy = null;
             }
             catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
             {
@@ -72,11 +99,42 @@ public sealed class Gallery : IDisposable
                 Grew?.Invoke();
             }
 
+            if (previous != snapshot)
+            {
+                WriteCopyLater();
+            }
+
             return snapshot;
         }
         finally
         {
             _loading.Release();
+        }
+    }
+
+    /// <summary>Writes the latest snapshot to disk in the background, one write at a time, never holding up a load.</summary>
+    private void WriteCopyLater()
+    {
+        if (_loader.CopyPath is null)
+        {
+            return;
+        }
+
+        lock (_copyGate)
+        {
+            _copyWriting = _copyWriting.ContinueWith(
+                _ =>
+                {
+                    var latest = Current;
+                    if (latest is not null && latest != _copyWritten)
+                    {
+                        _loader.WriteCopy(latest);
+                        _copyWritten = latest;
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
         }
     }
 }

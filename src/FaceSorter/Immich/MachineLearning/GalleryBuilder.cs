@@ -17,6 +17,7 @@ public sealed class GalleryBuilder
     private readonly long _exactMemoryLimit;
     private readonly List<GalleryPerson> _people = [];
     private readonly Dictionary<string, int> _personByKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _keyByName = new(StringComparer.Ordinal);
     private int _capacity;
     private int _dimensions;
     private sbyte[] _codes = [];
@@ -24,6 +25,7 @@ public sealed class GalleryBuilder
     private float[] _errors = [];
     private int[] _rowPerson = [];
     private Guid[] _rowFace = [];
+    private uint[] _rowVersion = [];
     private float[] _unit = [];
     private ExactVectors? _exact;
     private int _count;
@@ -45,38 +47,22 @@ public sealed class GalleryBuilder
     public int SkippedForVector { get; private set; }
 
     /// <summary>Adds one face; false (and counted) when its name sanitises to nothing or its vector is unusable.</summary>
-    public bool Add(string personId, string name, Guid faceId, ReadOnlySpan<float> embedding)
+    public bool Add(string personId, string name, Guid faceId, ReadOnlySpan<float> embedding) => Add(personId, name, faceId, embedding, version: 0);
+
+    /// <summary>Adds one face read from Immich, with its <see cref="GallerySnapshot.RowVersion"/>.</summary>
+    internal bool Add(string personId, string name, Guid faceId, ReadOnlySpan<float> embedding, uint version)
     {
-        var key = PersonName.Sanitize(name);
+        var key = KeyOf(name);
         if (key is null)
         {
             SkippedForName++;
             return false;
         }
 
-        if (_dimensions == 0)
-        {
-            if (embedding.IsEmpty || embedding.Length > MaxDimensions)
-            {
-                SkippedForVector++;
-                return false;
-            }
-
-            _dimensions = embedding.Length;
-            _unit = new float[_dimensions];
-            _exact = new ExactVectors(_dimensions, _capacity, _spillFolder, _exactMemoryLimit);
-            Allocate(_capacity);
-        }
-        else if (embedding.Length != _dimensions)
+        if (!Fits(embedding.Length))
         {
             SkippedForVector++;
             return false;
-        }
-
-        if (_count == _capacity)
-        {
-            _capacity *= 2;
-            Allocate(_capacity);
         }
 
         if (!Embeddings.TryNormalize(embedding, _unit))
@@ -87,6 +73,81 @@ public sealed class GalleryBuilder
 
         (_scales[_count], _errors[_count]) = Quantize(_unit, _codes.AsSpan(_count * _dimensions, _dimensions));
         _exact!.Write(_count, _unit);
+        AddRow(personId, name, key, faceId, version);
+        return true;
+    }
+
+    /// <summary>
+    /// Adds row <paramref name="row"/> of <paramref name="source"/> as it is (codes, scale, error bound
+    /// and float32 vector copied, nothing recomputed), under a person id and name that may have changed.
+    /// </summary>
+    internal bool AddCopy(GallerySnapshot source, int row, string personId, string name, uint version)
+    {
+        var key = KeyOf(name);
+        if (key is null)
+        {
+            SkippedForName++;
+            return false;
+        }
+
+        if (!Fits(source.Dimensions))
+        {
+            SkippedForVector++;
+            return false;
+        }
+
+        source.Codes.Slice(row * _dimensions, _dimensions).CopyTo(_codes.AsSpan(_count * _dimensions, _dimensions));
+        _scales[_count] = source.Scales[row];
+        _errors[_count] = source.Errors[row];
+        source.ReadExact(row, _unit);
+        _exact!.Write(_count, _unit);
+        AddRow(personId, name, key, faceId: source.RowFace[row], version);
+        return true;
+    }
+
+    /// <summary>The sanitised name, worked out once per name (a person has many faces).</summary>
+    private string? KeyOf(string name)
+    {
+        if (!_keyByName.TryGetValue(name, out var key))
+        {
+            key = PersonName.Sanitize(name);
+            _keyByName.Add(name, key);
+        }
+
+        return key;
+    }
+
+    /// <summary>True when a vector of <paramref name="dimensions"/> fits (the first one sets the length), with room for one more row.</summary>
+    private bool Fits(int dimensions)
+    {
+        if (_dimensions == 0)
+        {
+            if (dimensions == 0 || dimensions > MaxDimensions)
+            {
+                return false;
+            }
+
+            _dimensions = dimensions;
+            _unit = new float[_dimensions];
+            _exact = new ExactVectors(_dimensions, _capacity, _spillFolder, _exactMemoryLimit);
+            Allocate(_capacity);
+        }
+        else if (dimensions != _dimensions)
+        {
+            return false;
+        }
+
+        if (_count == _capacity)
+        {
+            _capacity *= 2;
+            Allocate(_capacity);
+        }
+
+        return true;
+    }
+
+    private void AddRow(string personId, string name, string key, Guid faceId, uint version)
+    {
         if (!_personByKey.TryGetValue(key, out var person))
         {
             person = _people.Count;
@@ -96,18 +157,21 @@ public sealed class GalleryBuilder
 
         _rowPerson[_count] = person;
         _rowFace[_count] = faceId;
+        _rowVersion[_count] = version;
         _count++;
-        return true;
     }
 
     public GallerySnapshot Build() => Build(null);
 
-    internal GallerySnapshot Build(string? fingerprint)
+    internal GallerySnapshot Build(string? fingerprint, string? source = null, long horizon = 0)
     {
         _exact?.Complete();
         return new GallerySnapshot(_dimensions, _codes, _scales, _errors, _exact, _rowPerson, _rowFace, _count, [.. _people], _timeProvider.GetUtcNow())
         {
             Fingerprint = fingerprint,
+            Source = source,
+            Horizon = horizon,
+            RowVersion = _rowVersion,
         };
     }
 
@@ -146,5 +210,6 @@ public sealed class GalleryBuilder
         Array.Resize(ref _errors, capacity);
         Array.Resize(ref _rowPerson, capacity);
         Array.Resize(ref _rowFace, capacity);
+        Array.Resize(ref _rowVersion, capacity);
     }
 }

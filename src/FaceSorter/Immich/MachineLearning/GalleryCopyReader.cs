@@ -5,8 +5,9 @@ namespace FaceSorter.Immich.MachineLearning;
 
 /// <summary>
 /// Reads PostgreSQL's binary COPY output (PostgreSQL 17 docs, "COPY", "Binary Format") of
-/// <see cref="ImmichSchema.GallerySql"/> — person_id text, name text, face_id uuid, embedding real[]
-/// — straight into a <see cref="GalleryBuilder"/>, with no array or row object per face.
+/// <see cref="ImmichSchema.GallerySql"/> — person_id text, name text, face_id uuid, version bigint,
+/// embedding real[] — straight into a <see cref="GalleryBuilder"/>, with no array or row object per
+/// face; or of <see cref="ImmichSchema.GalleryKeysSql"/> (the same without the embedding).
 /// </summary>
 internal sealed class GalleryCopyReader
 {
@@ -23,9 +24,52 @@ internal sealed class GalleryCopyReader
         _stream = stream;
     }
 
-    /// <summary>Adds every row to <paramref name="builder"/>; returns the number of rows read.</summary>
+    /// <summary>Adds every row of <see cref="ImmichSchema.GallerySql"/> to <paramref name="builder"/>; returns the number of rows read.</summary>
     /// <exception cref="InvalidDataException">The stream is not binary COPY output of the expected columns.</exception>
     public async Task<int> ReadAsync(GalleryBuilder builder, CancellationToken cancellationToken)
+    {
+        await ReadHeaderAsync(cancellationToken);
+        var embedding = new float[GalleryBuilder.MaxDimensions];
+        var rows = 0;
+        while (await ReadRowStartAsync(5, cancellationToken))
+        {
+            var (personId, name, faceId, version) = await ReadKeyAsync(cancellationToken);
+            var dimensions = await ReadEmbeddingAsync(embedding, cancellationToken);
+            builder.Add(personId, name, faceId, embedding.AsSpan(0, Math.Max(dimensions, 0)), version);
+            rows++;
+        }
+
+        return rows;
+    }
+
+    /// <summary>Every row of <see cref="ImmichSchema.GalleryKeysSql"/>, in the order sent.</summary>
+    /// <exception cref="InvalidDataException">The stream is not binary COPY output of the expected columns.</exception>
+    public async Task<List<GalleryKey>> ReadKeysAsync(CancellationToken cancellationToken)
+    {
+        await ReadHeaderAsync(cancellationToken);
+        var keys = new List<GalleryKey>();
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal); // a person's id and name once, not once per face
+        while (await ReadRowStartAsync(4, cancellationToken))
+        {
+            var (personId, name, faceId, version) = await ReadKeyAsync(cancellationToken);
+            keys.Add(new GalleryKey(Shared(texts, personId), Shared(texts, name), faceId, version));
+        }
+
+        return keys;
+    }
+
+    private static string Shared(Dictionary<string, string> texts, string text)
+    {
+        if (texts.TryGetValue(text, out var shared))
+        {
+            return shared;
+        }
+
+        texts.Add(text, text);
+        return text;
+    }
+
+    private async Task ReadHeaderAsync(CancellationToken cancellationToken)
     {
         await EnsureAsync(19, cancellationToken);
         if (!_buffer.AsSpan(_start, 11).SequenceEqual(Signature))
@@ -37,36 +81,40 @@ internal sealed class GalleryCopyReader
         var extension = BinaryPrimitives.ReadInt32BigEndian(Take(4));
         await EnsureAsync(extension, cancellationToken);
         _start += extension;
+    }
 
-        var embedding = new float[GalleryBuilder.MaxDimensions];
-        var rows = 0;
-        while (true)
+    /// <summary>False at the end of the data.</summary>
+    private async ValueTask<bool> ReadRowStartAsync(int columns, CancellationToken cancellationToken)
+    {
+        await EnsureAsync(2, cancellationToken);
+        var fields = BinaryPrimitives.ReadInt16BigEndian(Take(2));
+        if (fields == -1)
         {
-            await EnsureAsync(2, cancellationToken);
-            var fields = BinaryPrimitives.ReadInt16BigEndian(Take(2));
-            if (fields == -1)
-            {
-                return rows;
-            }
-
-            if (fields != 4)
-            {
-                throw new InvalidDataException($"Expected 4 columns, got {fields}.");
-            }
-
-            var personId = await ReadTextAsync(cancellationToken);
-            var name = await ReadTextAsync(cancellationToken);
-            var faceLength = await ReadLengthAsync(cancellationToken);
-            if (faceLength != 16)
-            {
-                throw new InvalidDataException($"A face id of {faceLength} bytes.");
-            }
-
-            var faceId = new Guid(Take(16), bigEndian: true);
-            var dimensions = await ReadEmbeddingAsync(embedding, cancellationToken);
-            builder.Add(personId ?? "", name ?? "", faceId, embedding.AsSpan(0, Math.Max(dimensions, 0)));
-            rows++;
+            return false;
         }
+
+        return fields == columns ? true : throw new InvalidDataException($"Expected {columns} columns, got {fields}.");
+    }
+
+    private async ValueTask<(string PersonId, string Name, Guid FaceId, uint Version)> ReadKeyAsync(CancellationToken cancellationToken)
+    {
+        var personId = await ReadTextAsync(cancellationToken);
+        var name = await ReadTextAsync(cancellationToken);
+        var faceLength = await ReadLengthAsync(cancellationToken);
+        if (faceLength != 16)
+        {
+            throw new InvalidDataException($"A face id of {faceLength} bytes.");
+        }
+
+        var faceId = new Guid(Take(16), bigEndian: true);
+        var versionLength = await ReadLengthAsync(cancellationToken);
+        if (versionLength != 8)
+        {
+            throw new InvalidDataException($"A version of {versionLength} bytes.");
+        }
+
+        var version = unchecked((uint)BinaryPrimitives.ReadInt64BigEndian(Take(8)));
+        return (personId ?? "", name ?? "", faceId, version);
     }
 
     private async ValueTask<string?> ReadTextAsync(CancellationToken cancellationToken)
@@ -164,3 +212,6 @@ internal sealed class GalleryCopyReader
         }
     }
 }
+
+/// <summary>One face as <see cref="ImmichSchema.GalleryKeysSql"/> lists it: who, which face, which version of its embedding.</summary>
+internal readonly record struct GalleryKey(string PersonId, string Name, Guid FaceId, uint Version);

@@ -63,13 +63,28 @@ public sealed class GallerySnapshot
     /// </summary>
     public long MemoryBytes =>
         _codes.LongLength + ((_scales.LongLength + _errors.LongLength) * sizeof(float))
-        + ((long)RowPerson.Length * sizeof(int)) + ((long)RowFace.Length * 16) + (_exact?.MemoryBytes ?? 0);
+        + ((long)RowPerson.Length * sizeof(int)) + ((long)RowFace.Length * 16) + ((long)RowVersion.Length * sizeof(uint)) + (_exact?.MemoryBytes ?? 0);
 
     /// <summary>True when the float32 vectors live in an unlinked file rather than in memory.</summary>
     public bool ExactVectorsInFile => _exact?.InFile ?? false;
 
     /// <summary>What the database looked like when this was read (<see cref="GalleryLoader"/>); null when unknown.</summary>
     internal string? Fingerprint { get; init; }
+
+    /// <summary>
+    /// Which Immich database this was read from (<see cref="ImmichSchema.SourceSql"/> and the layout);
+    /// null when unknown, and then a refresh reads every face again.
+    /// </summary>
+    internal string? Source { get; init; }
+
+    /// <summary>PostgreSQL's next 64-bit transaction id when this was read (0 when unknown).</summary>
+    internal long Horizon { get; init; }
+
+    /// <summary>
+    /// Per row: the <c>xmin</c> of its <c>face_search</c> row, which changes whenever the embedding is
+    /// written; 0 for a face learned from approvals (valid up to <see cref="Count"/>; empty when unknown).
+    /// </summary>
+    internal uint[] RowVersion { get; init; } = [];
 
     /// <summary>The person index of each row (valid up to <see cref="Count"/>).</summary>
     internal int[] RowPerson { get; }

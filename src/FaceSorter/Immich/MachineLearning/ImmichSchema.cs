@@ -11,11 +11,35 @@ public sealed record ImmichSchema(ImmichLayout Layout, bool HasFaceDeletedAt, bo
 {
     private static readonly string[] Tables = ["asset_faces", "asset_face", "assets", "asset", "person", "face_search"];
 
-    /// <summary>SELECT person_id, name, face_id, embedding (real[]) of every live face of a person that counts (<see cref="PersonRule"/>).</summary>
-    public string GallerySql
+    /// <summary>
+    /// SELECT person_id, name, face_id, version, embedding (real[]) of every live face of a person that
+    /// counts (<see cref="PersonRule"/>). version is the <c>xmin</c> of the face's <c>face_search</c>
+    /// row: it changes whenever the embedding is written (docs/immich-facts.md, "Reading only what changed").
+    /// </summary>
+    public string GallerySql => FacesSql(withEmbedding: true);
+
+    /// <summary>
+    /// <see cref="GallerySql"/> without the embedding: person_id, name, face_id, version. The join alone,
+    /// so PostgreSQL reads no TOASTed vector (docs/immich-facts.md, "Reading only what changed").
+    /// </summary>
+    public string GalleryKeysSql => FacesSql(withEmbedding: false);
+
+    /// <summary>face_id, version, embedding of the faces whose ids are given as <c>$1</c> (uuid[]).</summary>
+    public static string EmbeddingsByIdSql => """SELECT s."faceId", s.xmin::text::bigint, s.embedding::real[] FROM face_search s WHERE s."faceId" = ANY($1)""";
+
+    /// <summary>
+    /// Which database and how far its transaction ids have come: text naming the cluster and database
+    /// (system identifier, database name and oid; a restored copy has a new oid) and the 64-bit
+    /// next transaction id (PostgreSQL 17 docs, "Transaction ID and Snapshot Information Functions").
+    /// </summary>
+    public static string SourceSql => """
+        SELECT (pg_control_system()).system_identifier::text || '/' || current_database() || '/' || d.oid::text,
+               pg_snapshot_xmax(pg_current_snapshot())::text::bigint
+        FROM pg_database d WHERE d.datname = current_database()
+        """;
+
+    private string FacesSql(bool withEmbedding)
     {
-        get
-        {
             var (faces, assets) = Layout == ImmichLayout.Plural ? ("asset_faces", "assets") : ("asset_face", "asset");
             var (personId, join) = Layout == ImmichLayout.PersonGroups
                 ? ("p.\"personGroupId\"", $"""
@@ -29,13 +53,12 @@ public sealed record ImmichSchema(ImmichLayout Layout, bool HasFaceDeletedAt, bo
             var faceDeleted = HasFaceDeletedAt ? "AND f.\"deletedAt\" IS NULL" : "";
             var faceVisible = HasFaceIsVisible ? "AND f.\"isVisible\"" : "";
             return $"""
-                SELECT {personId}::text AS person_id, p.name, f.id AS face_id, s.embedding::real[] AS embedding
+                SELECT {personId}::text AS person_id, p.name, f.id AS face_id, s.xmin::text::bigint AS version{(withEmbedding ? ", s.embedding::real[] AS embedding" : "")}
                 FROM person p
                 {join}
                 JOIN face_search s ON s."faceId" = f.id
                 WHERE {PersonRule.SqlCondition} AND a."deletedAt" IS NULL {faceDeleted} {faceVisible}
                 """;
-        }
     }
 
     /// <summary>

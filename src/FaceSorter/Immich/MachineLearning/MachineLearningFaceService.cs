@@ -95,16 +95,19 @@ public sealed class MachineLearningFaceService : IFaceService
 
         var detected = (FacePrediction.Detected)prediction;
         _logger.Predicted(request.FilePath, detected.Faces.Count, _timeProvider.GetElapsedTime(started));
-        var gallery = loading is null ? await _gallery.GetAsync(cancellationToken) : await loading;
-        var faces = new List<RecognizedFace>(detected.Faces.Count);
-        foreach (var face in detected.Faces)
+        // The service already drops faces below MinScore; an older or differently set one may not.
+        var found = detected.Faces.Where(face => face.Score >= _options.MinScore).ToList();
+        if (found.Count == 0)
         {
-            // The service already drops faces below MinScore; an older or differently set one may not.
-            if (face.Score < _options.MinScore)
-            {
-                continue;
-            }
+            // No face: decided without the gallery, which may still be loading (docs/matching.md, "Gallery load").
+            ObserveFailure(loading);
+            return new FaceCheck.Analyzed([]);
+        }
 
+        var gallery = loading is null ? await _gallery.GetAsync(cancellationToken) : await loading;
+        var faces = new List<RecognizedFace>(found.Count);
+        foreach (var face in found)
+        {
             faces.Add(Recognize(gallery, face));
         }
 
