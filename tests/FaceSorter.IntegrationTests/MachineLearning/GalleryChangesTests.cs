@@ -154,6 +154,6 @@ public sealed class GalleryChangesTests : IDisposable
         var location = new StoreLocation(
             Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(_dataFolder.FullName, "facesorter.db")}" }),
             Microsoft.Extensions.Options.Options.Create(new DirectoriesOptions()));
-        return new Gallery(new GalleryLoader(db.DataSource, TimeProvider.System, logger, store: null, location));
+        return new Gallery(new GalleryLoader(db.DataSource, TimeProvider.System, logger, store: null, location), TimeProvider.System);
     }
 }

@@ -8,18 +8,28 @@ namespace FaceSorter.Immich.MachineLearning;
 /// </summary>
 public sealed class Gallery : IDisposable
 {
+    /// <summary>
+    /// The copy on disk is rewritten at most this often (about 2.5 KB per face: 2.5 GB at 1,000,000).
+    /// An older copy costs a start only the reading of more changes, never a wrong answer
+    /// (docs/matching.md, "Gallery copy on disk").
+    /// </summary>
+    public static readonly TimeSpan CopyInterval = TimeSpan.FromHours(1);
+
     private readonly GalleryLoader _loader;
+    private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _loading = new(1, 1);
     private readonly Lock _copyGate = new();
     private GallerySnapshot? _current;
     private bool _copyRead;
     private GallerySnapshot? _copy;
     private GallerySnapshot? _copyWritten;
+    private DateTimeOffset? _copyWrittenAt;
     private Task _copyWriting = Task.CompletedTask;
 
-    public Gallery(GalleryLoader loader)
+    public Gallery(GalleryLoader loader, TimeProvider clock)
     {
         _loader = loader;
+        _clock = clock;
     }
 
     /// <summary>Raised after a refresh replaced a snapshot with one holding more faces (a person was named, or an approval learned).</summary>
@@ -80,6 +90,10 @@ public sealed class Gallery : IDisposable
             {
                 _copyRead = true;
                 _copy = _loader.ReadCopy();
+                if (_copy is not null && _loader.CopyPath is { } path)
+                {
+                    _copyWrittenAt = new DateTimeOffset(File.GetLastWriteTimeUtc(path));
+                }
             }
 
             GallerySnapshot snapshot;
@@ -112,7 +126,10 @@ public sealed class Gallery : IDisposable
         }
     }
 
-    /// <summary>Writes the latest snapshot to disk in the background, one write at a time, never holding up a load.</summary>
+    /// <summary>
+    /// Writes the latest snapshot to disk in the background, one write at a time, never holding up a
+    /// load, and at most once per <see cref="CopyInterval"/>.
+    /// </summary>
     private void WriteCopyLater()
     {
         if (_loader.CopyPath is null)
@@ -126,10 +143,12 @@ public sealed class Gallery : IDisposable
                 _ =>
                 {
                     var latest = Current;
-                    if (latest is not null && latest != _copyWritten)
+                    var now = _clock.GetUtcNow();
+                    if (latest is not null && latest != _copyWritten && !(now - _copyWrittenAt < CopyInterval))
                     {
                         _loader.WriteCopy(latest);
                         _copyWritten = latest;
+                        _copyWrittenAt = now;
                     }
                 },
                 CancellationToken.None,
