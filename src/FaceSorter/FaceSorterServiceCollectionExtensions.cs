@@ -3,6 +3,7 @@ using FaceSorter.Hashing;
 using FaceSorter.Immich;
 using FaceSorter.Immich.MachineLearning;
 using FaceSorter.Immich.Upload;
+using FaceSorter.Media;
 using FaceSorter.Moving;
 using FaceSorter.NearDuplicates;
 using FaceSorter.Notifications;
@@ -161,6 +162,10 @@ public static class FaceSorterServiceCollectionExtensions
         services.AddSingleton<Hasher>();
         services.AddSingleton<DuplicateChecker>();
         services.AddSingleton<Fingerprinter>();
+        services.AddSingleton(provider => provider.GetRequiredService<IOptions<ImmichOptions>>().Value is { Mode: ImmichMode.MachineLearning } immich
+            ? new PictureDecoder(immich.PreviewSize) // one decode for the fingerprint, the ML preview and the review thumbnail
+            : new PictureDecoder(previewSize: null));
+        services.TryAddSingleton<ReviewThumbnails>();
         services.AddSingleton<FingerprintIndex>();
         services.AddSingleton<NearDuplicateChecker>();
         services.AddSingleton<FingerprintBackfill>();

@@ -328,6 +328,16 @@ internal static partial class Log
     [LoggerMessage(8303, LogLevel.Warning, "Fingerprinting known pictures stopped: {Reason}. It is tried again at the next rescan")]
     public static partial void FingerprintBackfillFailed(this ILogger logger, string reason);
 
+    // One decode per file, claims of files deleted while stopped (issue 14): 8650–8679
+    [LoggerMessage(8650, LogLevel.Warning, "{Path}: its review thumbnail could not be kept ({Reason}); the review page makes it from the file when asked")]
+    public static partial void ReviewThumbnailNotKept(this ILogger logger, string path, string reason);
+
+    [LoggerMessage(8651, LogLevel.Debug, "Removed {Count} review thumbnails of files no longer in review")]
+    public static partial void ReviewThumbnailsSwept(this ILogger logger, int count);
+
+    [LoggerMessage(8652, LogLevel.Information, "{Path} was deleted while FaceSorter was stopped, before it was sorted: its content is no longer claimed, so a later copy is not called a duplicate of it")]
+    public static partial void StaleClaimReleased(this ILogger logger, string path);
+
     // Every review item followable, and what waits in the drop folder (issue 12 trial): 8500-8549
     [LoggerMessage(8500, LogLevel.Information, "{FilePath}: recorded the content hash of review item {ReviewId}, so a move or rename in a file manager is followed")]
     public static partial void ReviewHashRecorded(this ILogger logger, string filePath, long reviewId);

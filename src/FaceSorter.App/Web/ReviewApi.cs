@@ -82,7 +82,7 @@ internal static class ReviewApi
     public static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetEarlierThumbnailAsync([AsParameters] WebServices services, long id, CancellationToken cancellationToken)
     {
         var item = await services.ReviewQueue.GetReviewItemAsync(id, cancellationToken);
-        var earlier = item?.EarlierCopy is { } path ? item with { Id = -item.Id, FilePath = path } : null; // a negative id: a cache key of its own
+        var earlier = item?.EarlierCopy is { } path ? item with { Id = -item.Id, FilePath = path, FileHash = null } : null; // a negative id: a cache key of its own
 
         // The earlier copy may still wait in the drop folder (for Immich): it is settled and only read here.
         if (earlier is null || !(ServableFile(services, earlier) || (services.Actions.IsUnderInbox(earlier.FilePath) && File.Exists(earlier.FilePath))))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FaceSorter.Options;
+using FaceSorter.Review;
 using FaceSorter.Storage;
 using Microsoft.Extensions.Logging;
 using NetVips;
@@ -14,9 +15,10 @@ namespace FaceSorter.App.Web;
 /// renamed, so a reader never sees half a file; one is generated at a time (2 cores are shared
 /// with the sorting pipeline). A file libvips cannot decode is remembered by its cache key: it is
 /// logged once (a Warning with libvips' message; the stack at Debug) and not tried again on every
-/// page load, until the file changes.
+/// page load, until the file changes. A file the pipeline routed to review comes with its thumbnail,
+/// made from the file's one decode (<see cref="ReviewThumbnails"/>); only a file without one is decoded here.
 /// </summary>
-internal sealed class ThumbnailCache(StoreLocation store, ILogger<ThumbnailCache> logger) : IDisposable
+internal sealed class ThumbnailCache(StoreLocation store, ReviewThumbnails kept, ILogger<ThumbnailCache> logger) : IDisposable
 {
     public const int Size = 320;
     private readonly SemaphoreSlim _gate = new(1, 1); // one libvips job at a time
@@ -34,6 +36,11 @@ internal sealed class ThumbnailCache(StoreLocation store, ILogger<ThumbnailCache
         if (!info.Exists)
         {
             return null;
+        }
+
+        if (kept.Find(item) is { } madeByThePipeline)
+        {
+            return madeByThePipeline;
         }
 
         var key = string.Create(CultureInfo.InvariantCulture, $"{item.Id}-{info.Length}-{info.LastWriteTimeUtc.Ticks}.jpg");

@@ -20,4 +20,5 @@ public interface IFaceService
 
 /// <param name="FilePath">The file, still in the drop folder.</param>
 /// <param name="Sha256">Lower-case hex SHA-256 of the content.</param>
-public sealed record FaceCheckRequest(string FilePath, string Sha256, long Length);
+/// <param name="Preview">The ML preview already made from the file's one decode (MachineLearning mode), or null to make it from the file.</param>
+public sealed record FaceCheckRequest(string FilePath, string Sha256, long Length, Media.EncodedJpeg? Preview = null);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FaceSorter.Decisions;
+using FaceSorter.Media;
 using FaceSorter.Options;
 using FaceSorter.Storage;
 using Microsoft.Extensions.Logging;
@@ -54,13 +55,14 @@ public sealed class NearDuplicateChecker(
     }
 
     /// <summary>
-    /// Fingerprints the file at <paramref name="path"/>, whose content <paramref name="fileHash"/> it has
-    /// just claimed, records the fingerprint, and returns the nearest earlier picture within the
-    /// configured distance; null when there is none, the rule is off, or the file has no fingerprint.
+    /// Fingerprints <paramref name="picture"/>, the one decode of the file at <paramref name="path"/> (null
+    /// when it cannot be decoded), whose content <paramref name="fileHash"/> it has just claimed, records
+    /// the fingerprint, and returns the nearest earlier picture within the configured distance; null when
+    /// there is none, the rule is off, or the file has no fingerprint.
     /// </summary>
-    public async Task<NearCopy?> FindEarlierAsync(string fileHash, string path, CancellationToken cancellationToken)
+    public async Task<NearCopy?> FindEarlierAsync(string fileHash, string path, DecodedPicture? picture, CancellationToken cancellationToken)
     {
-        var fingerprint = fingerprinter.Compute(path);
+        var fingerprint = picture is null ? null : Fingerprinter.Of(picture);
         await store.SetFingerprintAsync(fileHash, fingerprint is { } known ? unchecked((long)known.Hash) : null, fingerprint?.Width ?? 0, fingerprint?.Height ?? 0, cancellationToken);
         if (fingerprint is not { } mine)
         {

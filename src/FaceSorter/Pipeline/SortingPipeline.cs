@@ -45,6 +45,7 @@ public sealed class SortingPipeline : BackgroundService
     private readonly DirectoriesOptions _directories;
     private readonly int _checkWorkers;
     private readonly LateWrites _lateWrites;
+    private readonly Review.ReviewThumbnails _thumbnails;
     private readonly ILogger<SortingPipeline> _logger;
 
     public SortingPipeline(
@@ -61,6 +62,7 @@ public sealed class SortingPipeline : BackgroundService
         IOptions<SortingOptions> sorting,
         IOptions<ImmichOptions> immich,
         LateWrites lateWrites,
+        Review.ReviewThumbnails thumbnails,
         ILogger<SortingPipeline> logger)
     {
         _hashing = hashing;
@@ -75,6 +77,7 @@ public sealed class SortingPipeline : BackgroundService
         _directories = directories.Value;
         _checkWorkers = immich.Value.MaxConcurrentRequests + ExtraCheckWorkers;
         _lateWrites = lateWrites;
+        _thumbnails = thumbnails;
         _logger = logger;
         var capacity = sorting.Value.PipelineCapacity;
         _settled = Channel.CreateBounded<InboxFile>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = true });
@@ -181,6 +184,7 @@ public sealed class SortingPipeline : BackgroundService
     {
         var rules = _settings.Rules;
         var decided = batch.ConvertAll(file => SortPlan.Decide(file, rules, _directories));
+        KeepReviewThumbnails(batch, decided);
         foreach (var outcome in await _moving.MoveAsync(decided, cancellationToken))
         {
             switch (outcome)
@@ -194,6 +198,29 @@ public sealed class SortingPipeline : BackgroundService
                 case MoveOutcome.Vanished vanished:
                     await VanishedAsync(vanished.Decided.File, vanished.Decided.Hash, cancellationToken);
                     break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The page's thumbnail of each file routed to review, from its one decode (docs/architecture.md,
+    /// "One decode per file"), written before the move: a move keeps the size and mtime it is filed
+    /// under, and one that is not used (the move failed) is swept at the next start.
+    /// </summary>
+    private void KeepReviewThumbnails(List<CheckedFile> batch, List<DecidedFile> decided)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (!decided[i].Decision.IsSorted && batch[i] is { Hash: { } hash, Picture.Thumbnail: { } thumbnail } file)
+            {
+                try
+                {
+                    _thumbnails.Keep(hash, file.File.Length, file.File.LastWriteUtc, thumbnail.Bytes);
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
+                    _logger.ReviewThumbnailNotKept(file.File.Path, exception.Message); // the page makes it on request instead
+                }
             }
         }
     }

@@ -20,6 +20,9 @@ public sealed class StartupTasks(
     IOptions<DirectoriesOptions> directories,
     StoreLocation location,
     ConfigLocation config,
+    IContentClaims claims,
+    IReviewQueue reviews,
+    Review.ReviewThumbnails thumbnails,
     ILogger<StartupTasks> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -41,6 +44,44 @@ public sealed class StartupTasks(
         logger.StoreReady(location.Provider.ToString(), location.Description, store.SchemaVersion);
         await settings.LoadAsync(cancellationToken);
         await recovery.RecoverAsync(cancellationToken);
+        await ReleaseClaimsOfDeletedFilesAsync(cancellationToken);
+        await SweepReviewThumbnailsAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A file claimed its content and was deleted from the drop folder while FaceSorter was stopped:
+    /// its claim is given up, so a later copy is not called a duplicate of something the user deleted
+    /// (docs/contracts.md, "Decision rules"). Only with the embedded SQLite store, which one daemon
+    /// owns (its instance lock): in a shared PostgreSQL store an <c>inbox:</c> path may be another
+    /// daemon's file, in its own drop folder, which this daemon cannot see. Runs after the journal
+    /// recovery, so a file whose move was cut short is never taken for deleted.
+    /// </summary>
+    private async Task ReleaseClaimsOfDeletedFilesAsync(CancellationToken cancellationToken)
+    {
+        if (location.Provider != DatabaseProvider.Sqlite)
+        {
+            return;
+        }
+
+        foreach (var claim in await claims.ListDropFolderClaimsAsync(cancellationToken))
+        {
+            if (!File.Exists(claim.Path))
+            {
+                await claims.ReleaseClaimAsync(claim.FileHash, claim.Path, cancellationToken);
+                logger.StaleClaimReleased(claim.Path);
+            }
+        }
+    }
+
+    /// <summary>Removes the review thumbnails the pipeline kept for files no longer in review (docs/architecture.md, "One decode per file").</summary>
+    private async Task SweepReviewThumbnailsAsync(CancellationToken cancellationToken)
+    {
+        var pending = await reviews.ListReviewAsync(category: null, ReviewAction.Pending, cancellationToken);
+        var removed = thumbnails.Sweep(pending.Select(item => item.FileHash).OfType<string>().ToHashSet(StringComparer.Ordinal));
+        if (removed > 0)
+        {
+            logger.ReviewThumbnailsSwept(removed);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -25,7 +25,7 @@ namespace FaceSorter.Review;
 /// Only files under the review folder are touched, and a person folder is a sanitised name directly
 /// under faces/, so no request can reach outside the managed folders.
 /// </summary>
-public sealed class ReviewActions(IReviewQueue store, IMoveJournal journal, FileMover mover, IOptions<DirectoriesOptions> directories, ILogger<ReviewActions> logger)
+public sealed class ReviewActions(IReviewQueue store, IMoveJournal journal, FileMover mover, ReviewThumbnails thumbnails, IOptions<DirectoriesOptions> directories, ILogger<ReviewActions> logger)
 {
     /// <summary>The review prefixes (docs/contracts.md, "Names and prefixes"), longest first.</summary>
     private static readonly string[] Prefixes = [.. Enum.GetValues<SortReason>().Select(reason => reason.Prefix()).Where(prefix => prefix.Length > 0).OrderByDescending(prefix => prefix.Length)];
@@ -67,6 +67,7 @@ public sealed class ReviewActions(IReviewQueue store, IMoveJournal journal, File
             return new ReviewActionResult(ReviewOutcome.NotPending, $"review item {reviewId} was decided meanwhile; its file is now {destination}");
         }
 
+        thumbnails.Forget(row.FileHash); // a missing one is made again if the content comes back to review
         logger.ReviewApproved(destination, person, reviewedBy, row.Id);
         return new ReviewActionResult(ReviewOutcome.Done, $"moved to faces/{person}/{Path.GetFileName(destination)}", person, destination);
     }
@@ -85,6 +86,7 @@ public sealed class ReviewActions(IReviewQueue store, IMoveJournal journal, File
         }
 
         File.Delete(row.FilePath);
+        thumbnails.Forget(row.FileHash);
         logger.ReviewRejected(row.FilePath, reviewedBy, row.Id);
         return new ReviewActionResult(ReviewOutcome.Done, $"deleted {Path.GetFileName(row.FilePath)}");
     }

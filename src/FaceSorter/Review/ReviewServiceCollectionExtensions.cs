@@ -51,6 +51,8 @@ public static class ReviewServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OwnMoves>();
         services.TryAddSingleton<FileMover>();
+        services.TryAddSingleton<StoreLocation>();
+        services.TryAddSingleton<ReviewThumbnails>();
         services.TryAddSingleton<ReviewActions>();
         return services;
     }

@@ -19,4 +19,11 @@ public interface IContentClaims
     /// folder only because its move is under way, and its record follows.
     /// </summary>
     Task ReleaseClaimAsync(string fileHash, string path, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The claims still only claimed by a file in the drop folder (stored as <c>inbox:…</c>), with their
+    /// paths made absolute against this daemon's drop folder. A store shared by several daemons cannot
+    /// tell whose drop folder such a path is in (docs/contracts.md, "Stored paths").
+    /// </summary>
+    Task<IReadOnlyList<ContentPlace>> ListDropFolderClaimsAsync(CancellationToken cancellationToken);
 }

@@ -218,12 +218,26 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
         (await daemon.Store.ListReviewAsync(null, null, _timeout.Token)).Single().Reason.Should().Contain("Mona is hidden in Immich");
     }
 
+    /// <summary>A real photo (it gets a fingerprint, which shows it was claimed), and a copy of it at half size: a near copy, which no exact-duplicate check would pass over.</summary>
+    private (byte[] Photo, byte[] HalfSize) PhotoAndHalfSizeCopy()
+    {
+        var photo = File.ReadAllBytes(RealPhotos.All()[1]);
+        using var image = NetVips.Image.NewFromBuffer(photo);
+        using var half = image.Resize(0.5);
+        var copy = half.JpegsaveBuffer(q: 90);
+        _immich.SetFaces(Sha256(photo), EmulatedFace.Named("Dave"));
+        _immich.SetFaces(Sha256(copy), EmulatedFace.Named("Dave"));
+        return (photo, copy);
+    }
+
     [Fact]
     public async Task A_file_deleted_while_it_waits_for_Immich_gives_up_its_claim_so_a_later_copy_is_no_duplicate_of_it()
     {
+        // The later copy is a near copy: an exact copy would pass either way, since the exact check
+        // already passes over a claim whose file is gone (Hashing/DuplicateChecker.cs); the near check
+        // has only the store's claim to go by.
         await using var daemon = await StartAsync("3.1.0");
-        var content = await File.ReadAllBytesAsync(RealPhotos.All()[1], _timeout.Token); // a real photo: it gets a fingerprint, which shows it was claimed
-        _immich.SetFaces(Sha256(content), EmulatedFace.Named("Dave"));
+        var (content, halfSize) = PhotoAndHalfSizeCopy();
         await _immich.StopAsync();
 
         var path = TestImages.Write(daemon.Inbox, "waiting.jpg", content);
@@ -234,7 +248,31 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
         await _immich.StartAgainAsync(_timeout.Token);
         await daemon.UntilIdleAsync("the deleted file found gone once Immich is back", _timeout.Token);
 
-        TestImages.Write(daemon.Inbox, "again.jpg", content);
+        TestImages.Write(daemon.Inbox, "again.jpg", halfSize);
+
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Faces, "dave", "again.jpg"), "the copy sorted as the only copy there is", _timeout.Token);
+        (await daemon.Store.ListReviewAsync(null, null, _timeout.Token)).Should().BeEmpty("the deleted file is no earlier copy");
+    }
+
+    [Fact]
+    public async Task A_file_deleted_while_the_daemon_was_stopped_gives_up_its_claim_at_the_next_start_so_a_later_copy_is_no_duplicate_of_it()
+    {
+        string configPath;
+        string waiting;
+        var (content, halfSize) = (Array.Empty<byte>(), Array.Empty<byte>());
+        await using (var first = await StartAsync("3.1.0"))
+        {
+            (content, halfSize) = PhotoAndHalfSizeCopy();
+            await _immich.StopAsync();
+            configPath = first.ConfigPath;
+            waiting = TestImages.Write(first.Inbox, "waiting.jpg", content);
+            await Eventually.UntilAsync(async () => (await first.Store.ListFingerprintsAsync(_timeout.Token)).Count == 1, Deadline, "the waiting file claimed its content", _timeout.Token);
+        }
+
+        File.Delete(waiting); // deleted while FaceSorter is stopped
+        await _immich.StartAgainAsync(_timeout.Token);
+        await using var daemon = await TestDaemon.StartAsync(configPath, _timeout.Token);
+        TestImages.Write(daemon.Inbox, "again.jpg", halfSize);
 
         await daemon.UntilSortedAsync(Path.Combine(daemon.Faces, "dave", "again.jpg"), "the copy sorted as the only copy there is", _timeout.Token);
         (await daemon.Store.ListReviewAsync(null, null, _timeout.Token)).Should().BeEmpty("the deleted file is no earlier copy");

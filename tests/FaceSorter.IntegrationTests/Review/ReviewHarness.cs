@@ -104,6 +104,9 @@ public sealed class ReviewHarness : IAsyncDisposable
 
     public ReviewActions Actions() =>
         new(Store, Store, new FileMover(Store, OwnMoves, TimeProvider.System, LoggerFactory.CreateLogger<FileMover>()),
+            new ReviewThumbnails(new StoreLocation(
+                MsOptions.Create(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(Root, "facesorter.db")}" }),
+                MsOptions.Create(new DirectoriesOptions { Faces = Faces, Review = Review }))),
             MsOptions.Create(new DirectoriesOptions { Faces = Faces, Review = Review }), LoggerFactory.CreateLogger<ReviewActions>());
 
     /// <summary>A file in review/<paramref name="category"/>/ with unique content and its pending row.</summary>

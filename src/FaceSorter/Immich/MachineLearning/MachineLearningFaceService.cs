@@ -54,7 +54,7 @@ public sealed class MachineLearningFaceService : IFaceService
         // Only matching needs the gallery (docs/matching.md, "Gallery load"): a file that cannot be
         // read is decided without it, and a first load runs while the ML service looks at the file.
         var started = _timeProvider.GetTimestamp();
-        var preview = _previews.Make(request.FilePath);
+        var preview = request.Preview is { } made ? new Preview(made.Bytes, made.Width, made.Height, null) : _previews.Make(request.FilePath);
         if (preview.Failure is { } failure)
         {
             var reason = $"it cannot be decoded here to make the preview Immich's server would send the ML service ({failure})";

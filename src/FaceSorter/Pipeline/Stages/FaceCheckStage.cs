@@ -14,14 +14,14 @@ public sealed class FaceCheckStage(FaceChecker faces, RunMode mode, ILogger<Face
     /// <exception cref="FaceServiceUnavailableException">The service cannot answer now (after waiting, in the daemon).</exception>
     public async Task<CheckedFile> CheckAsync(HashedFile file, CancellationToken cancellationToken)
     {
-        var check = await faces.CheckAsync(new FaceCheckRequest(file.File.Path, file.Hash, file.File.Length), waitOutOutages: !mode.ScanOnce, cancellationToken);
+        var check = await faces.CheckAsync(new FaceCheckRequest(file.File.Path, file.Hash, file.File.Length, file.Picture?.Preview), waitOutOutages: !mode.ScanOnce, cancellationToken);
         var input = InputOf(check);
         if (check is FaceCheck.Analyzed { Note: { } note })
         {
             logger.FaceNote(file.File.Path, note);
         }
 
-        return new CheckedFile(file.File, file.Hash, input);
+        return new CheckedFile(file.File, file.Hash, input, Picture: file.Picture is null ? null : file.Picture with { Preview = null });
     }
 
     /// <summary>The decision inputs a face service's answer gives: the faces, or rule 0 when it cannot or will not read the file.</summary>

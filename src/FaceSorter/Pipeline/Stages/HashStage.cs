@@ -1,5 +1,6 @@
 using FaceSorter.Decisions;
 using FaceSorter.Hashing;
+using FaceSorter.Media;
 using FaceSorter.NearDuplicates;
 
 namespace FaceSorter.Pipeline.Stages;
@@ -8,10 +9,11 @@ namespace FaceSorter.Pipeline.Stages;
 /// The first stage: rule 0 by the leading bytes (before the duplicate check, so empty and unrecognised
 /// files never count as duplicates of each other), the SHA-256 with its change check (for every file,
 /// so every review item can be followed by its content), rule 1 (the content claim, docs/contracts.md,
-/// "Decision rules") and rule 1b (the perceptual fingerprint, "Near duplicates"). Knows nothing of
-/// channels; the pipeline routes what it returns.
+/// "Decision rules") and rule 1b (the perceptual fingerprint, "Near duplicates"), from the file's one
+/// decode (<see cref="PictureDecoder"/>), which travels on with the file for the ML preview and the
+/// review thumbnail. Knows nothing of channels; the pipeline routes what it returns.
 /// </summary>
-public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, NearDuplicateChecker nearDuplicates)
+public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, PictureDecoder decoder, NearDuplicateChecker nearDuplicates)
 {
     /// <exception cref="IOException">The file cannot be read.</exception>
     public async Task<HashOutcome> HashAsync(InboxFile file, CancellationToken cancellationToken)
@@ -40,12 +42,13 @@ public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, NearDu
             return new HashOutcome.Known(new CheckedFile(file, hash, DecisionInput.Duplicate(earlier)));
         }
 
-        if (await nearDuplicates.FindEarlierAsync(hash, file.Path, cancellationToken) is { } near)
+        var picture = decoder.TryDecode(file.Path);
+        if (await nearDuplicates.FindEarlierAsync(hash, file.Path, picture, cancellationToken) is { } near)
         {
-            return new HashOutcome.Known(new CheckedFile(file, hash, DecisionInput.NearDuplicate(near)));
+            return new HashOutcome.Known(new CheckedFile(file, hash, DecisionInput.NearDuplicate(near), Picture: picture is null ? null : picture with { Preview = null }));
         }
 
-        return new HashOutcome.ToCheck(new HashedFile(file, hash));
+        return new HashOutcome.ToCheck(new HashedFile(file, hash, picture));
     }
 }
 
