@@ -314,7 +314,9 @@ public sealed class DropFolderMonitor : BackgroundService
             return;
         }
 
-        if (_writerScan is not { } scan || now - scan.At >= WriterScanReuse)
+        // A scan is reused only when it was made at or after every due file's due time: a writer
+        // check from before a file was due could miss a writer that opened it since.
+        if (_writerScan is not { } scan || now - scan.At >= WriterScanReuse || due.Any(file => DueAt(file) > scan.At))
         {
             scan = (now, _writers.Snapshot());
             _writerScan = scan;
