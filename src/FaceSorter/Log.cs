@@ -349,4 +349,8 @@ internal static partial class Log
     // Memory with a big backlog (issue 13, goal 3): 8400-8449
     [LoggerMessage(8400, LogLevel.Debug, "Scanned {Root} up to {Count} files: {Capacity} are being settled; the rest waits on disk for the next scan")]
     public static partial void ScanCutShort(this ILogger logger, string root, int count, int capacity);
+
+    // Burst throughput (issue 13, goal 2): 8590-8619
+    [LoggerMessage(8590, LogLevel.Error, "{Count} files were moved but their records could not be written ({Reason}); they are recorded from the move journal at the next start, and sorting goes on")]
+    public static partial void MovesNotRecorded(this ILogger logger, Exception exception, int count, string reason);
 }

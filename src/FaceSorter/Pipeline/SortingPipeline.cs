@@ -23,7 +23,9 @@ namespace FaceSorter.Pipeline;
 public sealed class SortingPipeline : BackgroundService
 {
     private const int HashWorkers = 2;
-    private const int MaxMoveBatch = 128;
+    // A batch costs two journal transactions and one fsync per touched folder, whatever its size: in a
+    // burst the move worker takes up to this many queued files at once (issue 13); at idle it takes one.
+    private const int MaxMoveBatch = 512;
 
     // Face-check workers beyond Immich:MaxConcurrentRequests: they make the next files' preview or
     // SHA-1 and match the last answer while the slots (ImmichRequestSlots) wait on Immich, so

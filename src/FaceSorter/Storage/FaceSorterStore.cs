@@ -150,6 +150,11 @@ public sealed class FaceSorterStore :
     {
         await using var db = await BeginAsync(cancellationToken);
         var now = Now();
+
+        // Holds are rare (a failed file, a waiting sidecar): when none exists at all, a batch runs no
+        // delete per file (issue 13). Read inside the transaction, so it is as current as the deletes.
+        var anyHeld = await db.ScalarAsync("SELECT 1 FROM held_files LIMIT 1;", cancellationToken) is not null;
+
         // Rows are locked in id order, so two daemons completing overlapping batches wait for each
         // other instead of deadlocking.
         foreach (var move in moves.OrderBy(move => move.JournalId))
@@ -169,7 +174,10 @@ public sealed class FaceSorterStore :
 
                 // The file left its place: a hold on it ends in the same transaction (issue 13: one
                 // statement here instead of one transaction per sorted file afterwards).
-                await db.ExecuteAsync("DELETE FROM held_files WHERE file_path = @path;", cancellationToken, Text("path", _paths.Normalize(source)));
+                if (anyHeld)
+                {
+                    await db.ExecuteAsync("DELETE FROM held_files WHERE file_path = @path;", cancellationToken, Text("path", _paths.Normalize(source)));
+                }
             }
         }
 

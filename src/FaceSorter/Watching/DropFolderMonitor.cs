@@ -343,13 +343,14 @@ public sealed class DropFolderMonitor : BackgroundService
 
         // Every open reported so far is recorded before the look-ahead is asked to vouch for a file.
         _lookahead.CatchUp();
+
         foreach (var file in due)
         {
             // By device and inode, never by path: the writer may reach the file by another path
             // (docs/linux-facts.md, "Open files are matched by identity").
             var hasCompanion = _working.AnyFor(file.Path);
             var openByProbe = !_lookahead.Vouches(file)
-                && FileIdentity.OfFile(file.Path) is { } identity && WriterScan(now).WriterOf(identity) is not null;
+                && FileIdentity.OfFile(file.Path) is { } identity && WriterScan(now, DueAt(file)).WriterOf(identity) is not null;
             _lookahead.Release(file.Path);
             var verdict = _rule.Evaluate(file, now, Signals(file.Path, hasCompanion, openByProbe));
             if (verdict == SettleVerdict.Wait)
@@ -378,10 +379,14 @@ public sealed class DropFolderMonitor : BackgroundService
         }
     }
 
-    /// <summary>The <c>/proc</c> scan at the due time, made when first needed in a round (a recent one is reused).</summary>
-    private OpenWriterSnapshot WriterScan(DateTimeOffset now)
+    /// <summary>
+    /// The <c>/proc</c> scan at the due time, made when first needed in a round. A recent one is reused
+    /// only when it was made at or after the file's due time: a writer check from before a file was
+    /// due could miss a writer that opened it since.
+    /// </summary>
+    private OpenWriterSnapshot WriterScan(DateTimeOffset now, DateTimeOffset dueAt)
     {
-        if (_writerScan is not { } scan || now - scan.At >= WriterScanReuse)
+        if (_writerScan is not { } scan || now - scan.At >= WriterScanReuse || dueAt > scan.At)
         {
             scan = (now, _lookahead.Scan());
             _writerScan = scan;

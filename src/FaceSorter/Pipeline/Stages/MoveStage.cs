@@ -1,15 +1,19 @@
 using FaceSorter.Moving;
 using FaceSorter.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace FaceSorter.Pipeline.Stages;
 
 /// <summary>
 /// Moves a batch of decided files out of the drop folder through the journalled <see cref="FileMover"/>
 /// and records the completed moves in one store call. One outcome per file, in the batch's order.
+/// If recording the completed moves fails (the database is unavailable, the disk is full), the files
+/// are moved all the same and their journal entries stay 'moving': that is logged once for the batch and
+/// the stage goes on, as start-up journal recovery records each such move from what is on disk
+/// (<see cref="JournalRecovery"/>). It never ends the move loop.
 /// </summary>
-public sealed class MoveStage(FileMover mover, IMoveJournal journal)
+public sealed class MoveStage(FileMover mover, IMoveJournal journal, ILogger<MoveStage> logger)
 {
-    /// <exception cref="Exception">Recording the completed moves failed; the files are moved and journal recovery records them at the next start.</exception>
     public async Task<IReadOnlyList<MoveOutcome>> MoveAsync(IReadOnlyList<DecidedFile> batch, CancellationToken cancellationToken)
     {
         IReadOnlyList<MoveResult> results;
@@ -24,7 +28,17 @@ public sealed class MoveStage(FileMover mover, IMoveJournal journal)
         }
 
         var completed = results.Where(result => result.FinalPath is not null).Select(result => new CompletedMove(result.JournalId!.Value, result.FinalPath!)).ToList();
-        await journal.CompleteMovesAsync(completed, cancellationToken);
+        try
+        {
+            await journal.CompleteMovesAsync(completed, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            // The files are where they belong; their journal entries are still 'moving', which the
+            // next start's recovery completes and records (one record each, as for a crash here).
+            logger.MovesNotRecorded(exception, completed.Count, exception.Message);
+        }
+
         return [.. batch.Select((file, i) => OutcomeOf(file, results[i]))];
     }
 
