@@ -55,7 +55,7 @@ public sealed class CoarseCodesTests
         {
             var one = new sbyte[512];
             one[i] = 1;
-            Matcher.CoarseProduct(packed, one).Should().Be(GalleryBuilder.CoarseCode(unit[i], step), $"dimension {i}");
+            Matcher.CoarseProduct(packed, one).Should().Be(GalleryBuilder.CoarseCode(unit[i], 1 / (double)step), $"dimension {i}");
         }
     }
 

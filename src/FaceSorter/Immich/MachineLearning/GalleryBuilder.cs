@@ -162,11 +162,14 @@ public sealed class GalleryBuilder
         }
 
         var step = (float)(0.95 * Math.Sqrt(sum / Math.Max(unit.Length, 1)));
+        var inverse = step == 0 ? 0 : 1 / (double)step;
         packed.Clear();
         double error = 0;
         for (var i = 0; i < unit.Length; i++)
         {
-            var code = CoarseCode(unit[i], step);
+            // Any code keeps the bound true (the error is measured from the code chosen), so a
+            // multiplication by the inverse, a hair off a division at cell edges, is fine.
+            var code = CoarseCode(unit[i], inverse);
             packed[(i / 128 * 32) + (i % 32)] |= (byte)(code << (2 * (i % 128 / 32)));
             var left = unit[i] - ((double)step * (code - 1.5));
             error += left * left;
@@ -175,9 +178,9 @@ public sealed class GalleryBuilder
         return (step, RoundUp(Math.Sqrt(error)));
     }
 
-    /// <summary>The 2-bit code (0–3) of one value at <paramref name="step"/>; 2 when the step is 0 (the bound then carries the whole vector).</summary>
-    internal static int CoarseCode(float value, float step) =>
-        step == 0 ? 2 : Math.Clamp((int)Math.Floor(value / (double)step) + 2, 0, 3);
+    /// <summary>The 2-bit code (0–3) of one value, given 1/step (0 when the step is 0: code 2, value 0, and the bound carries the whole vector).</summary>
+    internal static int CoarseCode(float value, double inverseStep) =>
+        Math.Clamp((int)Math.Floor(value * inverseStep) + 2, 0, 3);
 
     /// <summary>A float at least <paramref name="value"/>, with room for the double's own rounding.</summary>
     internal static float RoundUp(double value) => MathF.BitIncrement((float)((value * (1 + 1e-9)) + 1e-12));

@@ -18,12 +18,13 @@ namespace FaceSorter.Immich.MachineLearning;
 /// MaxDistance matches and boundaries in tests and settings mean what they say.
 /// </para>
 /// <para>
-/// Speed (docs/matching.md, "Matching"): one pass over the 8-bit codes (8-bit rows × 16-bit query,
-/// summed exactly in 32-bit integers, 256 bits at a time, split across the cores for big galleries)
-/// gives each row an approximate similarity and a proven bound of its error. Only rows whose upper
-/// bound reaches the second-best person's lower bound can be the nearest face of the best or the
-/// runner-up person; those few are re-ranked with the exact float32 vectors in row order, exactly as
-/// a full exact scan would, so the result is identical to it.
+/// Speed (docs/matching.md, "Matching"): a pass over 2-bit codes (128 bytes a 512-d face), then,
+/// for the rows it keeps, one over 8-bit codes, both summed exactly in integers with AVX2 and split
+/// across the cores for big galleries, give each row an approximate similarity and a proven bound
+/// of its error. A row is dropped only when its upper bound shows it can change neither the match
+/// nor the runner-up (below 1 − MaxDistance − MinMargin, or below the second-best person's lower
+/// bound); the few left are re-ranked with the exact float32 vectors in row order, exactly as a
+/// full exact scan would, so the result is identical to it.
 /// </para>
 /// </remarks>
 public static class Matcher
