@@ -136,14 +136,20 @@ public sealed class GalleryChangesTests : IDisposable
     }
 
     /// <summary>Per face id: person, and the float32 vector as exact bits.</summary>
-    private static Dictionary<Guid, (string Person, string Vector)> Faces(GallerySnapshot snapshot)
+    /// <summary>Each face's person, float32 vector and both codes (8-bit and 2-bit, with their scales and bounds) as text.</summary>
+    private static Dictionary<Guid, (string Person, string Vector, string Codes)> Faces(GallerySnapshot snapshot)
     {
-        var faces = new Dictionary<Guid, (string, string)>();
+        var faces = new Dictionary<Guid, (string, string, string)>();
         var vector = new float[snapshot.Dimensions];
+        var coarse = snapshot.Coarse;
         for (var row = 0; row < snapshot.Count; row++)
         {
             snapshot.ReadExact(row, vector);
-            faces.Add(snapshot.RowFace[row], (snapshot.People[snapshot.RowPerson[row]].Name, Convert.ToHexString(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()))));
+            var codes = Convert.ToHexString(System.Runtime.InteropServices.MemoryMarshal.AsBytes(snapshot.Codes.Slice(row * snapshot.Dimensions, snapshot.Dimensions)))
+                + $" {snapshot.Scales[row]:R} {snapshot.Errors[row]:R} "
+                + Convert.ToHexString(coarse.Codes.Slice(row * coarse.BytesPerRow, coarse.BytesPerRow))
+                + $" {coarse.Steps[row]:R} {coarse.Errors[row]:R}";
+            faces.Add(snapshot.RowFace[row], (snapshot.People[snapshot.RowPerson[row]].Name, Convert.ToHexString(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan())), codes));
         }
 
         return faces;

@@ -3,8 +3,8 @@ using FaceSorter.Decisions;
 namespace FaceSorter.Immich.MachineLearning;
 
 /// <summary>
-/// Collects named faces into one contiguous array of 8-bit codes plus the float32 vectors for the
-/// exact re-rank (<see cref="GallerySnapshot"/>). Give it the exact row count when known (the loader
+/// Collects named faces into contiguous arrays of 2-bit codes (the first pass) and 8-bit codes (the
+/// second), plus the float32 vectors for the exact re-rank (<see cref="GallerySnapshot"/>). Give it the exact row count when known (the loader
 /// counts first) so the arrays are allocated once, never copied.
 /// </summary>
 public sealed class GalleryBuilder
@@ -23,6 +23,10 @@ public sealed class GalleryBuilder
     private sbyte[] _codes = [];
     private float[] _scales = [];
     private float[] _errors = [];
+    private byte[] _coarse = [];
+    private float[] _coarseSteps = [];
+    private float[] _coarseErrors = [];
+    private int _coarseBytes;
     private int[] _rowPerson = [];
     private Guid[] _rowFace = [];
     private uint[] _rowVersion = [];
@@ -72,13 +76,14 @@ public sealed class GalleryBuilder
         }
 
         (_scales[_count], _errors[_count]) = Quantize(_unit, _codes.AsSpan(_count * _dimensions, _dimensions));
+        (_coarseSteps[_count], _coarseErrors[_count]) = QuantizeCoarse(_unit, _coarse.AsSpan(_count * _coarseBytes, _coarseBytes));
         _exact!.Write(_count, _unit);
         AddRow(personId, name, key, faceId, version);
         return true;
     }
 
     /// <summary>
-    /// Adds row <paramref name="row"/> of <paramref name="source"/> as it is (codes, scale, error bound
+    /// Adds row <paramref name="row"/> of <paramref name="source"/> as it is (8-bit and 2-bit codes, scales, error bounds
     /// and float32 vector copied, nothing recomputed), under a person id and name that may have changed.
     /// </summary>
     internal bool AddCopy(GallerySnapshot source, int row, string personId, string name, uint version)
@@ -99,6 +104,9 @@ public sealed class GalleryBuilder
         source.Codes.Slice(row * _dimensions, _dimensions).CopyTo(_codes.AsSpan(_count * _dimensions, _dimensions));
         _scales[_count] = source.Scales[row];
         _errors[_count] = source.Errors[row];
+        source.Coarse.Codes.Slice(row * _coarseBytes, _coarseBytes).CopyTo(_coarse.AsSpan(_count * _coarseBytes, _coarseBytes));
+        _coarseSteps[_count] = source.Coarse.Steps[row];
+        _coarseErrors[_count] = source.Coarse.Errors[row];
         source.ReadExact(row, _unit);
         _exact!.Write(_count, _unit);
         AddRow(personId, name, key, faceId: source.RowFace[row], version);
@@ -128,6 +136,7 @@ public sealed class GalleryBuilder
             }
 
             _dimensions = dimensions;
+            _coarseBytes = CoarseBytes(_dimensions);
             _unit = new float[_dimensions];
             _exact = new ExactVectors(_dimensions, _capacity, _spillFolder, _exactMemoryLimit);
             Allocate(_capacity);
@@ -166,7 +175,7 @@ public sealed class GalleryBuilder
     internal GallerySnapshot Build(string? fingerprint, string? source = null, long horizon = 0)
     {
         _exact?.Complete();
-        return new GallerySnapshot(_dimensions, _codes, _scales, _errors, _exact, _rowPerson, _rowFace, _count, [.. _people], _timeProvider.GetUtcNow())
+        return new GallerySnapshot(_dimensions, _codes, _scales, _errors, new CoarseCodes(_coarse, _coarseSteps, _coarseErrors, _coarseBytes), _exact, _rowPerson, _rowFace, _count, [.. _people], _timeProvider.GetUtcNow())
         {
             Fingerprint = fingerprint,
             Source = source,
@@ -200,6 +209,46 @@ public sealed class GalleryBuilder
         return (scale, RoundUp(Math.Sqrt(error)));
     }
 
+    /// <summary>Bytes of 2-bit codes per row: 32 for every 128 dimensions (the last block padded).</summary>
+    internal static int CoarseBytes(int dimensions) => (dimensions + 127) / 128 * 32;
+
+    /// <summary>
+    /// 2-bit codes of <paramref name="unit"/> (docs/matching.md, "Matching"): dimension i gets
+    /// c = clamp(⌊v/step⌋ + 2, 0, 3), standing for step × (c − 1.5), with step = 0.95 × the root mean
+    /// square (close to the least error for Gaussian-like values, as embeddings are), and an upper
+    /// bound of the Euclidean length of what they leave out (computed in double, rounded up). Packed
+    /// per 128 dimensions in 32 bytes: byte k holds dimensions k, k+32, k+64 and k+96 of the block in
+    /// its bit pairs 0–1, 2–3, 4–5 and 6–7, so one shift and one mask unpack 32 codes in order.
+    /// </summary>
+    internal static (float Step, float Error) QuantizeCoarse(ReadOnlySpan<float> unit, Span<byte> packed)
+    {
+        double sum = 0;
+        foreach (var value in unit)
+        {
+            sum += (double)value * value;
+        }
+
+        var step = (float)(0.95 * Math.Sqrt(sum / Math.Max(unit.Length, 1)));
+        var inverse = step == 0 ? 0 : 1 / (double)step;
+        packed.Clear();
+        double error = 0;
+        for (var i = 0; i < unit.Length; i++)
+        {
+            // Any code keeps the bound true (the error is measured from the code chosen), so a
+            // multiplication by the inverse, a hair off a division at cell edges, is fine.
+            var code = CoarseCode(unit[i], inverse);
+            packed[(i / 128 * 32) + (i % 32)] |= (byte)(code << (2 * (i % 128 / 32)));
+            var left = unit[i] - ((double)step * (code - 1.5));
+            error += left * left;
+        }
+
+        return (step, RoundUp(Math.Sqrt(error)));
+    }
+
+    /// <summary>The 2-bit code (0–3) of one value, given 1/step (0 when the step is 0: code 2, value 0, and the bound carries the whole vector).</summary>
+    internal static int CoarseCode(float value, double inverseStep) =>
+        Math.Clamp((int)Math.Floor(value * inverseStep) + 2, 0, 3);
+
     /// <summary>A float at least <paramref name="value"/>, with room for the double's own rounding.</summary>
     internal static float RoundUp(double value) => MathF.BitIncrement((float)((value * (1 + 1e-9)) + 1e-12));
 
@@ -208,6 +257,9 @@ public sealed class GalleryBuilder
         Array.Resize(ref _codes, capacity * _dimensions);
         Array.Resize(ref _scales, capacity);
         Array.Resize(ref _errors, capacity);
+        Array.Resize(ref _coarse, capacity * _coarseBytes);
+        Array.Resize(ref _coarseSteps, capacity);
+        Array.Resize(ref _coarseErrors, capacity);
         Array.Resize(ref _rowPerson, capacity);
         Array.Resize(ref _rowFace, capacity);
         Array.Resize(ref _rowVersion, capacity);

@@ -121,6 +121,11 @@ internal static class GalleryCopyFile
             }
         }
 
+        // The 2-bit codes are not stored: they follow from the unit vectors exactly as GalleryBuilder makes them.
+        var coarseBytes = GalleryBuilder.CoarseBytes(dimensions);
+        var coarse = new byte[count * coarseBytes];
+        var coarseSteps = new float[count];
+        var coarseErrors = new float[count];
         var exact = new ExactVectors(dimensions, count, spillFolder, ExactVectors.DefaultMemoryLimit);
         var block = new float[dimensions * Math.Max(1, Math.Min(count, 4096))];
         var rowsPerBlock = block.Length / dimensions;
@@ -130,7 +135,9 @@ internal static class GalleryCopyFile
             file.ReadExactly(MemoryMarshal.AsBytes(block.AsSpan(0, rows * dimensions)));
             for (var i = 0; i < rows; i++)
             {
-                exact.Write(row + i, block.AsSpan(i * dimensions, dimensions));
+                var unit = block.AsSpan(i * dimensions, dimensions);
+                exact.Write(row + i, unit);
+                (coarseSteps[row + i], coarseErrors[row + i]) = GalleryBuilder.QuantizeCoarse(unit, coarse.AsSpan((row + i) * coarseBytes, coarseBytes));
             }
         }
 
@@ -141,7 +148,7 @@ internal static class GalleryCopyFile
             throw new InvalidDataException("it does not end where its header says");
         }
 
-        return new GallerySnapshot(dimensions, codes, scales, errors, exact, rowPerson, faces, count, people, timeProvider.GetUtcNow())
+        return new GallerySnapshot(dimensions, codes, scales, errors, new CoarseCodes(coarse, coarseSteps, coarseErrors, coarseBytes), exact, rowPerson, faces, count, people, timeProvider.GetUtcNow())
         {
             Source = source.Length == 0 ? null : source,
             Horizon = horizon,

@@ -1,7 +1,8 @@
 namespace FaceSorter.Immich.MachineLearning;
 
 /// <summary>
-/// An immutable copy of the named faces. Each unit vector is kept as 8-bit codes with a per-row scale
+/// An immutable copy of the named faces. Each unit vector is kept as 2-bit codes for the first pass
+/// of the scan (<see cref="CoarseCodes"/>) and as 8-bit codes with a per-row scale
 /// (row i's codes at <c>i * Dimensions</c>; the vector is about <c>scale × code</c>) and the length of
 /// what that leaves out, which bounds the error of the 8-bit scan; the float32 vectors are kept
 /// aside (<see cref="ExactVectors"/>) for the exact re-rank. Per row also the index of its person and
@@ -13,6 +14,7 @@ public sealed class GallerySnapshot
     private readonly sbyte[] _codes;
     private readonly float[] _scales;
     private readonly float[] _errors;
+    private readonly CoarseCodes _coarse;
     private readonly ExactVectors? _exact;
     private readonly Dictionary<string, int> _personByKey;
 
@@ -21,6 +23,7 @@ public sealed class GallerySnapshot
         sbyte[] codes,
         float[] scales,
         float[] errors,
+        CoarseCodes coarse,
         ExactVectors? exact,
         int[] rowPerson,
         Guid[] rowFace,
@@ -32,6 +35,7 @@ public sealed class GallerySnapshot
         _codes = codes;
         _scales = scales;
         _errors = errors;
+        _coarse = coarse;
         _exact = exact;
         RowPerson = rowPerson;
         RowFace = rowFace;
@@ -45,7 +49,7 @@ public sealed class GallerySnapshot
         }
     }
 
-    public static GallerySnapshot Empty { get; } = new(0, [], [], [], null, [], [], 0, [], DateTimeOffset.MinValue);
+    public static GallerySnapshot Empty { get; } = new(0, [], [], [], CoarseCodes.Empty, null, [], [], 0, [], DateTimeOffset.MinValue);
 
     /// <summary>Length of every vector; 0 while the gallery is empty.</summary>
     public int Dimensions { get; }
@@ -58,12 +62,13 @@ public sealed class GallerySnapshot
     public DateTimeOffset LoadedAt { get; }
 
     /// <summary>
-    /// Bytes of memory the faces take: codes, scales, error bounds, person and face id per row, and
+    /// Bytes of memory the faces take: 2-bit and 8-bit codes, their scales, error bounds, person and face id per row, and
     /// the float32 vectors when they are kept in memory (not when they live in a file).
     /// </summary>
     public long MemoryBytes =>
         _codes.LongLength + ((_scales.LongLength + _errors.LongLength) * sizeof(float))
-        + ((long)RowPerson.Length * sizeof(int)) + ((long)RowFace.Length * 16) + ((long)RowVersion.Length * sizeof(uint)) + (_exact?.MemoryBytes ?? 0);
+        + ((long)RowPerson.Length * sizeof(int)) + ((long)RowFace.Length * 16) + ((long)RowVersion.Length * sizeof(uint))
+        + _coarse.MemoryBytes + (_exact?.MemoryBytes ?? 0);
 
     /// <summary>True when the float32 vectors live in an unlinked file rather than in memory.</summary>
     public bool ExactVectorsInFile => _exact?.InFile ?? false;
@@ -93,6 +98,9 @@ public sealed class GallerySnapshot
 
     /// <summary>All rows' 8-bit codes, back to back (valid up to <see cref="Count"/> × <see cref="Dimensions"/>).</summary>
     internal ReadOnlySpan<sbyte> Codes => _codes.AsSpan(0, Count * Dimensions);
+
+    /// <summary>The 2-bit codes of the first pass.</summary>
+    internal CoarseCodes Coarse => _coarse;
 
     /// <summary>Per row: the scale of its codes.</summary>
     internal ReadOnlySpan<float> Scales => _scales.AsSpan(0, Count);

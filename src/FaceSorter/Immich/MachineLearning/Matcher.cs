@@ -18,12 +18,13 @@ namespace FaceSorter.Immich.MachineLearning;
 /// MaxDistance matches and boundaries in tests and settings mean what they say.
 /// </para>
 /// <para>
-/// Speed (docs/matching.md, "Matching"): one pass over the 8-bit codes (8-bit rows × 16-bit query,
-/// summed exactly in 32-bit integers, 256 bits at a time, split across the cores for big galleries)
-/// gives each row an approximate similarity and a proven bound of its error. Only rows whose upper
-/// bound reaches the second-best person's lower bound can be the nearest face of the best or the
-/// runner-up person; those few are re-ranked with the exact float32 vectors in row order, exactly as
-/// a full exact scan would, so the result is identical to it.
+/// Speed (docs/matching.md, "Matching"): a pass over 2-bit codes (128 bytes a 512-d face), then,
+/// for the rows it keeps, one over 8-bit codes, both summed exactly in integers with AVX2 and split
+/// across the cores for big galleries, give each row an approximate similarity and a proven bound
+/// of its error. A row is dropped only when its upper bound shows it can change neither the match
+/// nor the runner-up (below 1 − MaxDistance − MinMargin, or below the second-best person's lower
+/// bound); the few left are re-ranked with the exact float32 vectors in row order, exactly as a
+/// full exact scan would, so the result is identical to it.
 /// </para>
 /// </remarks>
 public static class Matcher
@@ -45,7 +46,7 @@ public static class Matcher
         }
 
         CheckDimensions(gallery, face);
-        var candidates = Candidates(gallery, face);
+        var candidates = Candidates(gallery, face, rules);
 
         // The exact scan, over the candidates only: the best similarity of the two best *different*
         // people, the top person and the runner-up, in row order (ties go to the earlier row).
@@ -105,26 +106,34 @@ public static class Matcher
     }
 
     /// <summary>
-    /// The rows, in order, that can hold the nearest face of the best or the runner-up person. Row r's
-    /// exact similarity s to the query x lies within a(r) ± b(r), where, with the row v = σ·q + e
-    /// (8-bit codes q, ‖e‖ stored) and the query x = τ·p + f (16-bit codes p):
-    /// v·x = στ(q·p) + σq·f + e·x, so |v·x − στ(q·p)| ≤ ‖e‖‖x‖ + (‖v‖ + ‖e‖)‖f‖.
+    /// The rows, in order, that can hold the nearest face of the best or the runner-up person, when
+    /// that can change the match under <paramref name="rules"/>. Each row's exact similarity s to the
+    /// query lies within a(r) ± b(r), first from the 2-bit codes, then, for the few rows that pass,
+    /// from the 8-bit codes: with the row v = σ·q + e (codes q, ‖e‖ stored) and the query
+    /// x = τ·p + f (codes p, ‖f‖ known), v·x = στ(q·p) + σq·f + e·x, so
+    /// |v·x − στ(q·p)| ≤ ‖e‖‖x‖ + (‖v‖ + ‖e‖)‖f‖.
     /// </summary>
-    internal static List<int> Candidates(GallerySnapshot gallery, ReadOnlySpan<float> face)
+    internal static List<int> Candidates(GallerySnapshot gallery, ReadOnlySpan<float> face, MatchRules rules)
     {
         var query = Query.Of(face);
+        var coarseQuery = CoarseQuery.Of(face, gallery.Coarse.BytesPerRow);
+
+        // A row below this can neither be a match (its distance is beyond MaxDistance) nor a runner-up
+        // (it is more than MinMargin beyond any match), whatever the other rows hold; 1e-5 covers
+        // the rounding to 6 places on both sides.
+        var floor = 1 - rules.MaxDistance - rules.MinMargin - 1e-5;
         var parts = gallery.Count >= 2 * RowsPerPart && Environment.ProcessorCount > 1
             ? (gallery.Count + RowsPerPart - 1) / RowsPerPart
             : 1;
         var results = new Part[parts];
         if (parts == 1)
         {
-            results[0] = Scan(gallery, query, 0, gallery.Count);
+            results[0] = Scan(gallery, query, coarseQuery, floor, 0, gallery.Count);
         }
         else
         {
             Parallel.For(0, parts, part =>
-                results[part] = Scan(gallery, query, part * RowsPerPart, Math.Min(gallery.Count, (part + 1) * RowsPerPart)));
+                results[part] = Scan(gallery, query, coarseQuery, floor, part * RowsPerPart, Math.Min(gallery.Count, (part + 1) * RowsPerPart)));
         }
 
         // The two best people by lower bound over all parts: each part's best two include them.
@@ -157,13 +166,26 @@ public static class Matcher
         return candidates;
     }
 
-    /// <summary>One part of the scan: rows [<paramref name="start"/>, <paramref name="end"/>).</summary>
-    private static Part Scan(GallerySnapshot gallery, Query query, int start, int end)
+    /// <summary>
+    /// One part of the scan: rows [<paramref name="start"/>, <paramref name="end"/>). A row is dropped
+    /// as soon as an upper bound of its similarity is below <paramref name="floor"/>, below the
+    /// second-best person's lower bound so far, or below its own person's; the 2-bit bound (about
+    /// ±0.35) drops most rows of other people, the 8-bit one (about ±0.005) nearly all the rest.
+    /// </summary>
+    private static Part Scan(GallerySnapshot gallery, Query query, CoarseQuery coarseQuery, double floor, int start, int end)
     {
         var dimensions = gallery.Dimensions;
         var codes = gallery.Codes;
         var scales = gallery.Scales;
         var errors = gallery.Errors;
+        var coarse = gallery.Coarse;
+        var coarseCodes = coarse.Codes;
+        var coarseSteps = coarse.Steps;
+        var coarseErrors = coarse.Errors;
+        var bytesPerRow = coarse.BytesPerRow;
+        var avx2 = Avx2.IsSupported && coarseQuery.Codes.Length >= bytesPerRow * 4;
+        ref var coarseStart = ref MemoryMarshal.GetReference(coarseCodes);
+        ref var queryStart = ref MemoryMarshal.GetArrayDataReference(coarseQuery.Codes);
         var rows = gallery.RowPerson;
         var best = double.NegativeInfinity;
         var second = double.NegativeInfinity;
@@ -171,17 +193,28 @@ public static class Matcher
         var candidates = new List<(int Row, double Upper)>();
         for (var row = start; row < end; row++)
         {
-            var approximate = scales[row] * query.Scale * Dot(codes.Slice(row * dimensions, dimensions), query.Codes);
-            var error = errors[row];
-            var bound = (error * query.Norm) + ((1 + 1e-6 + error) * query.Error) + Slack;
-            var upper = approximate + bound;
-            if (upper < second)
+            var threshold = Math.Max(floor, second);
+            var coarseError = coarseErrors[row];
+            var product = avx2
+                ? CoarseProductAvx2(ref Unsafe.Add(ref coarseStart, row * bytesPerRow), bytesPerRow, ref queryStart)
+                : CoarseProductScalar(coarseCodes.Slice(row * bytesPerRow, bytesPerRow), coarseQuery.Codes);
+            var coarseUpper = (coarseSteps[row] * coarseQuery.Scale * (product - coarseQuery.HalfSum)) + CoarseBound(coarseError, coarseQuery);
+            if (coarseUpper < threshold)
             {
                 continue;
             }
 
             var person = rows[row];
-            if (person == bestPerson && upper < best)
+            if (person == bestPerson && coarseUpper < best)
+            {
+                continue;
+            }
+
+            var approximate = scales[row] * query.Scale * Dot(codes.Slice(row * dimensions, dimensions), query.Codes);
+            var error = errors[row];
+            var bound = (error * query.Norm) + ((1 + 1e-6 + error) * query.Error) + Slack;
+            var upper = approximate + bound;
+            if (upper < threshold || (person == bestPerson && upper < best))
             {
                 continue;
             }
@@ -191,6 +224,138 @@ public static class Matcher
         }
 
         return new Part(best, bestPerson, second, secondPerson, candidates);
+    }
+
+    /// <summary>
+    /// Row <paramref name="row"/>'s similarity to <paramref name="face"/> as the 2-bit pass sees it:
+    /// the exact one lies within Approximate ± Bound.
+    /// </summary>
+    internal static (double Approximate, double Bound) CoarseEstimate(GallerySnapshot gallery, int row, ReadOnlySpan<float> face)
+    {
+        var coarse = gallery.Coarse;
+        var query = CoarseQuery.Of(face, coarse.BytesPerRow);
+        var product = CoarseProduct(coarse.Codes.Slice(row * coarse.BytesPerRow, coarse.BytesPerRow), query.Codes);
+        return (coarse.Steps[row] * query.Scale * (product - query.HalfSum), CoarseBound(coarse.Errors[row], query));
+    }
+
+    /// <summary>‖e‖‖x‖ + (‖v‖ + ‖e‖)‖f‖ for the 2-bit pass, with ‖v‖ ≤ 1 + 1e-6.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double CoarseBound(float error, CoarseQuery query) =>
+        (error * query.Norm) + ((1 + 1e-6 + error) * query.Error) + Slack;
+
+    /// <summary>Σ c[i]·p[i] for the packed 2-bit codes c (<see cref="GalleryBuilder.QuantizeCoarse"/>) and 8-bit p padded to 128 a block.</summary>
+    internal static int CoarseProduct(ReadOnlySpan<byte> packed, ReadOnlySpan<sbyte> codes)
+    {
+        if (!Avx2.IsSupported)
+        {
+            return CoarseProductScalar(packed, codes);
+        }
+
+        if (codes.Length < packed.Length * 4)
+        {
+            throw new ArgumentException("The query codes are shorter than the row's dimensions.", nameof(codes));
+        }
+
+        return CoarseProductAvx2(ref MemoryMarshal.GetReference(packed), packed.Length, ref MemoryMarshal.GetReference(codes));
+    }
+
+    /// <summary>
+    /// <see cref="CoarseProduct"/> with AVX2: per 32 bytes (128 dimensions) one shift by 4 and four
+    /// masks give c0, 4·c1, c2 and 4·c3 as bytes, each multiplied by 32 query codes and summed in
+    /// pairs (<c>vpmaddubsw</c>, at most 2 × 12 × 127 = 3,048, no saturation). A 16-bit lane takes
+    /// at most 8 such sums before it is widened (24,384 &lt; 32,767); the 4·c sums are divided by 4
+    /// at the end, exactly (every term is a multiple of 4).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CoarseProductAvx2(ref byte row, int bytes, ref sbyte query)
+    {
+        if (bytes == 128)
+        {
+            return CoarseProduct512(ref row, ref query);
+        }
+
+        return CoarseProductBlocks(ref row, bytes, ref query);
+    }
+
+    /// <summary><see cref="CoarseProductAvx2"/> for 512 dimensions (ArcFace's), unrolled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CoarseProduct512(ref byte row, ref sbyte query)
+    {
+        var low = Vector256.Create((byte)0x03);
+        var high = Vector256.Create((byte)0x0C);
+        var c0 = Vector256.LoadUnsafe(ref row);
+        var c1 = Vector256.LoadUnsafe(ref row, 32);
+        var c2 = Vector256.LoadUnsafe(ref row, 64);
+        var c3 = Vector256.LoadUnsafe(ref row, 96);
+        var s0 = Vector256.ShiftRightLogical(c0.AsUInt16(), 4).AsByte();
+        var s1 = Vector256.ShiftRightLogical(c1.AsUInt16(), 4).AsByte();
+        var s2 = Vector256.ShiftRightLogical(c2.AsUInt16(), 4).AsByte();
+        var s3 = Vector256.ShiftRightLogical(c3.AsUInt16(), 4).AsByte();
+        var plain0 = Avx2.MultiplyAddAdjacent(c0 & low, Vector256.LoadUnsafe(ref query, 0))
+            + Avx2.MultiplyAddAdjacent(s0 & low, Vector256.LoadUnsafe(ref query, 64));
+        var plain1 = Avx2.MultiplyAddAdjacent(c1 & low, Vector256.LoadUnsafe(ref query, 128))
+            + Avx2.MultiplyAddAdjacent(s1 & low, Vector256.LoadUnsafe(ref query, 192));
+        var plain2 = Avx2.MultiplyAddAdjacent(c2 & low, Vector256.LoadUnsafe(ref query, 256))
+            + Avx2.MultiplyAddAdjacent(s2 & low, Vector256.LoadUnsafe(ref query, 320));
+        var plain3 = Avx2.MultiplyAddAdjacent(c3 & low, Vector256.LoadUnsafe(ref query, 384))
+            + Avx2.MultiplyAddAdjacent(s3 & low, Vector256.LoadUnsafe(ref query, 448));
+        var times0 = Avx2.MultiplyAddAdjacent(c0 & high, Vector256.LoadUnsafe(ref query, 32))
+            + Avx2.MultiplyAddAdjacent(s0 & high, Vector256.LoadUnsafe(ref query, 96));
+        var times1 = Avx2.MultiplyAddAdjacent(c1 & high, Vector256.LoadUnsafe(ref query, 160))
+            + Avx2.MultiplyAddAdjacent(s1 & high, Vector256.LoadUnsafe(ref query, 224));
+        var times2 = Avx2.MultiplyAddAdjacent(c2 & high, Vector256.LoadUnsafe(ref query, 288))
+            + Avx2.MultiplyAddAdjacent(s2 & high, Vector256.LoadUnsafe(ref query, 352));
+        var times3 = Avx2.MultiplyAddAdjacent(c3 & high, Vector256.LoadUnsafe(ref query, 416))
+            + Avx2.MultiplyAddAdjacent(s3 & high, Vector256.LoadUnsafe(ref query, 480));
+        var sum = Avx2.MultiplyAddAdjacent((plain0 + plain1) + (plain2 + plain3), Vector256.Create((short)4))
+            + Avx2.MultiplyAddAdjacent((times0 + times1) + (times2 + times3), Vector256.Create((short)1));
+        var half = sum.GetLower() + sum.GetUpper();
+        half += Sse2.Shuffle(half, 0b01_00_11_10);
+        half += Sse2.Shuffle(half, 0b10_11_00_01);
+        return half.ToScalar() >> 2;
+    }
+
+    /// <summary><see cref="CoarseProductAvx2"/> for any length, 128 dimensions a step.</summary>
+    private static int CoarseProductBlocks(ref byte row, int bytes, ref sbyte query)
+    {
+        var low = Vector256.Create((byte)0x03);
+        var high = Vector256.Create((byte)0x0C);
+        var ones = Vector256.Create((short)1);
+        var fours = Vector256.Create((short)4);
+        var sum = Vector256<int>.Zero;
+        for (var start = 0; start < bytes; start += 4 * 32)
+        {
+            var plain = Vector256<short>.Zero;
+            var times4 = Vector256<short>.Zero;
+            var end = Math.Min(bytes, start + (4 * 32));
+            for (var b = start; b < end; b += 32)
+            {
+                var codes = Vector256.LoadUnsafe(ref row, (nuint)b);
+                var shifted = Vector256.ShiftRightLogical(codes.AsUInt16(), 4).AsByte();
+                var at = (nuint)(b * 4);
+                plain += Avx2.MultiplyAddAdjacent(codes & low, Vector256.LoadUnsafe(ref query, at))
+                    + Avx2.MultiplyAddAdjacent(shifted & low, Vector256.LoadUnsafe(ref query, at + 64));
+                times4 += Avx2.MultiplyAddAdjacent(codes & high, Vector256.LoadUnsafe(ref query, at + 32))
+                    + Avx2.MultiplyAddAdjacent(shifted & high, Vector256.LoadUnsafe(ref query, at + 96));
+            }
+
+            sum += Avx2.MultiplyAddAdjacent(plain, fours) + Avx2.MultiplyAddAdjacent(times4, ones);
+        }
+
+        return Vector256.Sum(sum) >> 2;
+    }
+
+    /// <summary><see cref="CoarseProduct"/> one dimension at a time, for machines without AVX2.</summary>
+    internal static int CoarseProductScalar(ReadOnlySpan<byte> packed, ReadOnlySpan<sbyte> codes)
+    {
+        var total = 0;
+        for (var i = 0; i < packed.Length * 4; i++)
+        {
+            var code = (packed[(i / 128 * 32) + (i % 32)] >> (2 * (i % 128 / 32))) & 3;
+            total += code * codes[i];
+        }
+
+        return total;
     }
 
     /// <summary>Keeps the best value of the two best different people; an equal value does not replace an earlier one.</summary>
@@ -319,6 +484,58 @@ public static class Matcher
             }
 
             return new Query(codes, scale, (Math.Sqrt(error) * (1 + 1e-9)) + 1e-15, (Math.Sqrt(norm) * (1 + 1e-9)) + 1e-15);
+        }
+    }
+
+    /// <summary>
+    /// The query as 8-bit codes for the 2-bit pass, padded with zeros to whole 128-dimension blocks:
+    /// x = Scale·Codes + f, with ‖f‖ ≤ Error and ‖x‖ ≤ Norm.
+    /// </summary>
+    private sealed class CoarseQuery
+    {
+        private CoarseQuery(sbyte[] codes, int sum, double scale, double error, double norm)
+        {
+            Codes = codes;
+            HalfSum = 1.5 * sum;
+            Scale = scale;
+            Error = error;
+            Norm = norm;
+        }
+
+        public sbyte[] Codes { get; }
+
+        /// <summary>1.5 Σ Codes: Σ (c − 1.5)·p = Σ c·p − HalfSum.</summary>
+        public double HalfSum { get; }
+
+        public double Scale { get; }
+
+        public double Error { get; }
+
+        public double Norm { get; }
+
+        public static CoarseQuery Of(ReadOnlySpan<float> face, int bytesPerRow)
+        {
+            double max = 0, norm = 0;
+            foreach (var value in face)
+            {
+                max = Math.Max(max, Math.Abs((double)value));
+                norm += (double)value * value;
+            }
+
+            var scale = max / sbyte.MaxValue;
+            var codes = new sbyte[Math.Max(bytesPerRow * 4, face.Length)];
+            double error = 0;
+            var sum = 0;
+            for (var i = 0; i < face.Length; i++)
+            {
+                var code = scale == 0 ? (sbyte)0 : (sbyte)Math.Clamp(Math.Round(face[i] / scale), -sbyte.MaxValue, sbyte.MaxValue);
+                codes[i] = code;
+                sum += code;
+                var left = face[i] - (scale * code);
+                error += left * left;
+            }
+
+            return new CoarseQuery(codes, sum, scale, (Math.Sqrt(error) * (1 + 1e-9)) + 1e-15, (Math.Sqrt(norm) * (1 + 1e-9)) + 1e-15);
         }
     }
 }
