@@ -7,17 +7,19 @@ namespace FaceSorter.Immich.MachineLearning;
 /// <summary>
 /// The gallery kept in the data folder between runs, so a start reads from PostgreSQL only the
 /// embeddings written since (docs/matching.md, "Gallery copy on disk"). Layout, little-endian:
-/// "FSGALLY1"; int32 dimensions, rows, people; int64 horizon; source (length-prefixed UTF-8); per
+/// "FSGALLY2"; int32 dimensions, rows, people; int64 horizon; source (length-prefixed UTF-8); per
 /// person its id and name; then per row, array by array: face id (16 bytes), version (uint32),
-/// person index (int32), scale, error bound (float32), codes (dimensions × int8), vector
-/// (dimensions × float32); and "FSGALEND". Written to a temporary file, flushed to the disk and
+/// person index (int32), scale, error bound (float32), codes (dimensions × int8), 2-bit step and
+/// error bound (float32), 2-bit codes (<see cref="GalleryBuilder.CoarseBytes"/> bytes), vector
+/// (dimensions × float32); and "FSGALEND". Every code is stored, not recomputed: a start reads the
+/// file and nothing else. Written to a temporary file, flushed to the disk and
 /// renamed over the old one, so a crash leaves the old copy or the new one, never half of one.
 /// </summary>
 internal static class GalleryCopyFile
 {
     public const string FileName = "gallery-copy.bin";
 
-    private static ReadOnlySpan<byte> Start => "FSGALLY1"u8;
+    private static ReadOnlySpan<byte> Start => "FSGALLY2"u8;
 
     private static ReadOnlySpan<byte> End => "FSGALEND"u8;
 
@@ -49,6 +51,10 @@ internal static class GalleryCopyFile
             file.Write(MemoryMarshal.AsBytes(snapshot.Scales));
             file.Write(MemoryMarshal.AsBytes(snapshot.Errors));
             file.Write(MemoryMarshal.AsBytes(snapshot.Codes));
+            var coarse = snapshot.Coarse;
+            file.Write(MemoryMarshal.AsBytes(coarse.Steps[..count]));
+            file.Write(MemoryMarshal.AsBytes(coarse.Errors[..count]));
+            file.Write(coarse.Codes[..(count * coarse.BytesPerRow)]);
             var vector = new float[snapshot.Dimensions];
             for (var row = 0; row < count; row++)
             {
@@ -87,7 +93,8 @@ internal static class GalleryCopyFile
             throw new InvalidDataException($"a header of {dimensions} dimensions, {count} rows, {peopleCount} people");
         }
 
-        var rowBytes = 16L + 4 + 4 + 4 + 4 + dimensions + (4L * dimensions);
+        var coarseBytes = GalleryBuilder.CoarseBytes(dimensions);
+        var rowBytes = 16L + 4 + 4 + 4 + 4 + dimensions + 4 + 4 + coarseBytes + (4L * dimensions);
         if (file.Length - file.Position < (count * rowBytes) + End.Length)
         {
             throw new InvalidDataException("it is cut short");
@@ -113,6 +120,12 @@ internal static class GalleryCopyFile
         file.ReadExactly(MemoryMarshal.AsBytes(scales.AsSpan()));
         file.ReadExactly(MemoryMarshal.AsBytes(errors.AsSpan()));
         file.ReadExactly(MemoryMarshal.AsBytes(codes.AsSpan()));
+        var coarseSteps = new float[count];
+        var coarseErrors = new float[count];
+        var coarse = new byte[count * coarseBytes];
+        file.ReadExactly(MemoryMarshal.AsBytes(coarseSteps.AsSpan()));
+        file.ReadExactly(MemoryMarshal.AsBytes(coarseErrors.AsSpan()));
+        file.ReadExactly(coarse);
         foreach (var person in rowPerson)
         {
             if ((uint)person >= (uint)peopleCount)
@@ -121,11 +134,6 @@ internal static class GalleryCopyFile
             }
         }
 
-        // The 2-bit codes are not stored: they follow from the unit vectors exactly as GalleryBuilder makes them.
-        var coarseBytes = GalleryBuilder.CoarseBytes(dimensions);
-        var coarse = new byte[count * coarseBytes];
-        var coarseSteps = new float[count];
-        var coarseErrors = new float[count];
         var exact = new ExactVectors(dimensions, count, spillFolder, ExactVectors.DefaultMemoryLimit);
         var block = new float[dimensions * Math.Max(1, Math.Min(count, 4096))];
         var rowsPerBlock = block.Length / dimensions;
@@ -135,9 +143,7 @@ internal static class GalleryCopyFile
             file.ReadExactly(MemoryMarshal.AsBytes(block.AsSpan(0, rows * dimensions)));
             for (var i = 0; i < rows; i++)
             {
-                var unit = block.AsSpan(i * dimensions, dimensions);
-                exact.Write(row + i, unit);
-                (coarseSteps[row + i], coarseErrors[row + i]) = GalleryBuilder.QuantizeCoarse(unit, coarse.AsSpan((row + i) * coarseBytes, coarseBytes));
+                exact.Write(row + i, block.AsSpan(i * dimensions, dimensions));
             }
         }
 
