@@ -10,9 +10,28 @@ namespace FaceSorter.Hashing;
 public sealed class DuplicateChecker(IContentClaims store)
 {
     /// <summary>Null when this file is the original, else a description of the earlier copy.</summary>
-    public async Task<string?> FindEarlierCopyAsync(string hash, string path, CancellationToken cancellationToken)
+    public async Task<string?> FindEarlierCopyAsync(string hash, string path, CancellationToken cancellationToken) =>
+        await SettleAsync(hash, path, await store.ClaimContentAsync(hash, path, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// <see cref="FindEarlierCopyAsync"/> for a batch of files (content hash, absolute path), claimed in
+    /// one transaction (<see cref="IContentClaims.ClaimContentsAsync"/>): an answer per file in the order
+    /// given, each decided against every earlier claim, one made earlier in the batch included.
+    /// </summary>
+    public async Task<IReadOnlyList<string?>> FindEarlierCopiesAsync(IReadOnlyList<(string FileHash, string Path)> files, CancellationToken cancellationToken)
     {
-        var claim = await store.ClaimContentAsync(hash, path, cancellationToken);
+        var claims = await store.ClaimContentsAsync(files, cancellationToken);
+        var answers = new string?[files.Count];
+        for (var i = 0; i < files.Count; i++)
+        {
+            answers[i] = await SettleAsync(files[i].FileHash, files[i].Path, claims[i], cancellationToken);
+        }
+
+        return answers;
+    }
+
+    private async Task<string?> SettleAsync(string hash, string path, ContentClaim claim, CancellationToken cancellationToken)
+    {
         if (claim.IsOriginal)
         {
             return null;

@@ -27,6 +27,10 @@ public sealed class SortingPipeline : BackgroundService
     // burst the move worker takes up to this many queued files at once (issue 13); at idle it takes one.
     private const int MaxMoveBatch = 512;
 
+    // Settled files a hash worker takes at once when they queue up: their content claims take one
+    // transaction (issue 13). Small enough that the first of them waits little for the last one's hash.
+    private const int MaxClaimBatch = 64;
+
     // Face-check workers beyond Immich:MaxConcurrentRequests: they make the next files' preview or
     // SHA-1 and match the last answer while the slots (ImmichRequestSlots) wait on Immich, so
     // Immich gets its next file as soon as it answers the last one.
@@ -128,15 +132,77 @@ public sealed class SortingPipeline : BackgroundService
 
     private async Task HashLoopAsync(CancellationToken stoppingToken)
     {
-        await foreach (var file in ReadUntilStopped(_settled.Reader, stoppingToken))
+        var reader = _settled.Reader;
+        var files = new List<InboxFile>(MaxClaimBatch);
+        var hashed = new List<HashOutcome.Hashed>(MaxClaimBatch);
+        while (await WaitToReadAsync(reader, stoppingToken))
         {
-            await RunStageAsync(file, null, () => HashAsync(file, stoppingToken), stoppingToken);
+            // What is queued, up to a batch: each file read and hashed on its own, then their contents
+            // claimed in one transaction (issue 13); at idle the batch is the one file.
+            files.Clear();
+            hashed.Clear();
+            while (files.Count < MaxClaimBatch && !stoppingToken.IsCancellationRequested && reader.TryRead(out var file))
+            {
+                files.Add(file);
+            }
+
+            foreach (var file in files)
+            {
+                await RunStageAsync(file, null, async () =>
+                {
+                    var read = await _hashing.ReadAsync(file, stoppingToken);
+                    if (read is HashOutcome.Hashed toClaim)
+                    {
+                        hashed.Add(toClaim);
+                    }
+                    else
+                    {
+                        await RouteAsync(file, read, stoppingToken);
+                    }
+                }, stoppingToken);
+            }
+
+            if (hashed.Count > 0)
+            {
+                await ClaimBatchAsync(hashed, stoppingToken);
+            }
         }
     }
 
-    private async Task HashAsync(InboxFile file, CancellationToken cancellationToken)
+    private async Task ClaimBatchAsync(List<HashOutcome.Hashed> hashed, CancellationToken stoppingToken)
     {
-        switch (await _hashing.HashAsync(file, cancellationToken))
+        IReadOnlyList<string?> earlier;
+        try
+        {
+            earlier = await _hashing.FindEarlierCopiesAsync(hashed, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return; // stopping: the files stay untouched in the drop folder
+        }
+        catch (Exception exception)
+        {
+            // The claims' transaction failed: each file of the batch is held with the reason (a claim
+            // already made is given up, as for any failure of one file).
+            foreach (var file in hashed)
+            {
+                await FailAsync(file.File, exception, exception.Message, file.Hash, stoppingToken);
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < hashed.Count; i++)
+        {
+            var file = hashed[i];
+            var answer = earlier[i];
+            await RunStageAsync(file.File, file.Hash, async () => await RouteAsync(file.File, await _hashing.CheckAsync(file, answer, stoppingToken), stoppingToken), stoppingToken);
+        }
+    }
+
+    private async Task RouteAsync(InboxFile file, HashOutcome outcome, CancellationToken cancellationToken)
+    {
+        switch (outcome)
         {
             case HashOutcome.ToCheck toCheck:
                 await _toCheck.Writer.WriteAsync(toCheck.File, cancellationToken);

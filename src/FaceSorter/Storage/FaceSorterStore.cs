@@ -89,8 +89,34 @@ public sealed class FaceSorterStore :
 
     public async Task<ContentClaim> ClaimContentAsync(string fileHash, string path, CancellationToken cancellationToken)
     {
-        var stored = _paths.ToStored(path);
         await using var db = await OpenAsync(cancellationToken);
+        return await ClaimAsync(db, fileHash, _paths.ToStored(path), cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ContentClaim>> ClaimContentsAsync(IReadOnlyList<(string FileHash, string Path)> claims, CancellationToken cancellationToken)
+    {
+        var answers = new ContentClaim[claims.Count];
+        if (claims.Count == 0)
+        {
+            return answers;
+        }
+
+        // Claimed in the order of their hashes (copies of one hash in the order asked), so two daemons
+        // claiming overlapping batches on PostgreSQL take the rows' locks in the same order and never
+        // deadlock; a later claim in the batch sees an earlier one's uncommitted row.
+        var order = Enumerable.Range(0, claims.Count).OrderBy(i => claims[i].FileHash, StringComparer.Ordinal).ThenBy(i => i).ToArray();
+        await using var db = await BeginAsync(cancellationToken);
+        foreach (var i in order)
+        {
+            answers[i] = await ClaimAsync(db, claims[i].FileHash, _paths.ToStored(claims[i].Path), cancellationToken);
+        }
+
+        await db.CommitAsync(cancellationToken);
+        return answers;
+    }
+
+    private async Task<ContentClaim> ClaimAsync(DbSession db, string fileHash, string stored, CancellationToken cancellationToken)
+    {
         while (true)
         {
             // Known content is only read: a burst of duplicates takes no write transaction each (issue 13).

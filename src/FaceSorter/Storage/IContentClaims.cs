@@ -14,6 +14,14 @@ public interface IContentClaims
     Task<ContentClaim> ClaimContentAsync(string fileHash, string path, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <see cref="ClaimContentAsync"/> for each of <paramref name="claims"/> (content hash, absolute
+    /// path), in one transaction: the answers are in the order asked, and each is decided against
+    /// every earlier claim, one made earlier in the same call included (of two copies in one call, the
+    /// first asked owns the content). One session for a batch of hashed files (issue 13).
+    /// </summary>
+    Task<IReadOnlyList<ContentClaim>> ClaimContentsAsync(IReadOnlyList<(string FileHash, string Path)> claims, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Gives up a claim that is still only claimed by <paramref name="path"/> (the file never got
     /// sorted). A claim whose file is being moved right now is kept: the file is gone from the drop
     /// folder only because its move is under way, and its record follows.

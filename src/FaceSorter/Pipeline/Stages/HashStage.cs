@@ -15,8 +15,13 @@ namespace FaceSorter.Pipeline.Stages;
 /// </summary>
 public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, PictureDecoder decoder, NearDuplicateChecker nearDuplicates)
 {
+    /// <summary>
+    /// The first half, for one file: rule 0 and the SHA-256. Returns <see cref="HashOutcome.Hashed"/>
+    /// when the content is to be claimed next (<see cref="FindEarlierCopiesAsync"/>, once for a batch of
+    /// files), else the file's outcome.
+    /// </summary>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public async Task<HashOutcome> HashAsync(InboxFile file, CancellationToken cancellationToken)
+    public async Task<HashOutcome> ReadAsync(InboxFile file, CancellationToken cancellationToken)
     {
         if (!File.Exists(file.Path))
         {
@@ -37,7 +42,26 @@ public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, Pictur
             return new HashOutcome.Known(new CheckedFile(file, hash, DecisionInput.Invalid(notAnImage), ClaimsContent: false));
         }
 
-        if (await duplicates.FindEarlierCopyAsync(hash, file.Path, cancellationToken) is { } earlier)
+        return new HashOutcome.Hashed(file, hash);
+    }
+
+    /// <summary>
+    /// Rule 1 for a batch of hashed files: their contents claimed in one transaction
+    /// (<see cref="DuplicateChecker.FindEarlierCopiesAsync"/>); per file, in the order given, null when it
+    /// is the original, else its earlier copy (one earlier in the batch included).
+    /// </summary>
+    public Task<IReadOnlyList<string?>> FindEarlierCopiesAsync(IReadOnlyList<HashOutcome.Hashed> files, CancellationToken cancellationToken) =>
+        duplicates.FindEarlierCopiesAsync(files.Select(file => (file.Hash, file.File.Path)).ToList(), cancellationToken);
+
+    /// <summary>
+    /// The second half, once the content claim answered (<paramref name="earlier"/>: null when this file
+    /// is the original, else the earlier copy): rule 1, then rule 1b from the file's one decode.
+    /// </summary>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public async Task<HashOutcome> CheckAsync(HashOutcome.Hashed hashed, string? earlier, CancellationToken cancellationToken)
+    {
+        var (file, hash) = hashed;
+        if (earlier is not null)
         {
             return new HashOutcome.Known(new CheckedFile(file, hash, DecisionInput.Duplicate(earlier)));
         }
@@ -67,6 +91,9 @@ public abstract record HashOutcome
 
     /// <summary>It changed while it was hashed: it goes back to the settle rule.</summary>
     public sealed record Changed : HashOutcome;
+
+    /// <summary>Read and hashed, an image: its content claim is asked next (<see cref="HashStage.CheckAsync"/>).</summary>
+    public sealed record Hashed(InboxFile File, string Hash) : HashOutcome;
 
     /// <summary>It vanished from the drop folder before it was looked at.</summary>
     public sealed record Gone : HashOutcome;
