@@ -15,7 +15,7 @@ public sealed class DuplicateChecker(IContentClaims store)
 
     /// <summary>
     /// <see cref="FindEarlierCopyAsync"/> for a batch of files (content hash, absolute path), claimed in
-    /// one transaction (<see cref="IContentClaims.ClaimContentsAsync"/>): an answer per file in the order
+    /// one session (<see cref="IContentClaims.ClaimContentsAsync"/>): an answer per file in the order
     /// given, each decided against every earlier claim, one made earlier in the batch included.
     /// </summary>
     public async Task<IReadOnlyList<string?>> FindEarlierCopiesAsync(IReadOnlyList<(string FileHash, string Path)> files, CancellationToken cancellationToken)

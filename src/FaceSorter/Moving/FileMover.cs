@@ -24,9 +24,14 @@ public sealed class FileMover(IMoveJournal store, OwnMoves ownMoves, TimeProvide
     {
         var reserved = new HashSet<string>(StringComparer.Ordinal);
         var planned = new List<PlannedMove>(requests.Count);
+        var made = new HashSet<string>(StringComparer.Ordinal); // each target folder made once per batch (issue 13)
         foreach (var request in requests)
         {
-            Directory.CreateDirectory(request.TargetDirectory);
+            if (made.Add(request.TargetDirectory))
+            {
+                Directory.CreateDirectory(request.TargetDirectory);
+            }
+
             var destination = FreeName(request, reserved);
             reserved.Add(destination);
             planned.Add(new PlannedMove(request.SourcePath, destination, request.Outcome));
@@ -158,5 +163,5 @@ public sealed class FileMover(IMoveJournal store, OwnMoves ownMoves, TimeProvide
     private string FreeName(MoveRequest request, HashSet<string> reserved) =>
         DestinationNamer.Candidates(request.FileName, clock.GetUtcNow())
             .Select(name => Path.Combine(request.TargetDirectory, name))
-            .First(path => !reserved.Contains(path) && !File.Exists(path) && !Directory.Exists(path));
+            .First(path => !reserved.Contains(path) && !Path.Exists(path)); // a file or a folder: one stat
 }

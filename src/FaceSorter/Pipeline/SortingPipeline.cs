@@ -138,7 +138,7 @@ public sealed class SortingPipeline : BackgroundService
         while (await WaitToReadAsync(reader, stoppingToken))
         {
             // What is queued, up to a batch: each file read and hashed on its own, then their contents
-            // claimed in one transaction (issue 13); at idle the batch is the one file.
+            // claimed over one connection (issue 13); at idle the batch is the one file.
             files.Clear();
             hashed.Clear();
             while (files.Count < MaxClaimBatch && !stoppingToken.IsCancellationRequested && reader.TryRead(out var file))
@@ -182,7 +182,7 @@ public sealed class SortingPipeline : BackgroundService
         }
         catch (Exception exception)
         {
-            // The claims' transaction failed: each file of the batch is held with the reason (a claim
+            // The store failed the claims: each file of the batch is held with the reason (a claim
             // already made is given up, as for any failure of one file).
             foreach (var file in hashed)
             {

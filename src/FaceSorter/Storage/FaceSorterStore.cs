@@ -101,17 +101,17 @@ public sealed class FaceSorterStore :
             return answers;
         }
 
-        // Claimed in the order of their hashes (copies of one hash in the order asked), so two daemons
-        // claiming overlapping batches on PostgreSQL take the rows' locks in the same order and never
-        // deadlock; a later claim in the batch sees an earlier one's uncommitted row.
-        var order = Enumerable.Range(0, claims.Count).OrderBy(i => claims[i].FileHash, StringComparer.Ordinal).ThenBy(i => i).ToArray();
-        await using var db = await BeginAsync(cancellationToken);
-        foreach (var i in order)
+        // One session, no transaction around the batch: each statement commits on its own, exactly as
+        // one claim does, so known content (a burst of duplicates) is only read and takes no write lock
+        // (a batch transaction on SQLite took the write lock and made the hash workers and the move
+        // worker wait on each other: slower in the burst). In the order asked, so a later claim sees an
+        // earlier one's row.
+        await using var db = await OpenAsync(cancellationToken);
+        for (var i = 0; i < claims.Count; i++)
         {
             answers[i] = await ClaimAsync(db, claims[i].FileHash, _paths.ToStored(claims[i].Path), cancellationToken);
         }
 
-        await db.CommitAsync(cancellationToken);
         return answers;
     }
 

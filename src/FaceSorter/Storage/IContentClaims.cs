@@ -15,9 +15,10 @@ public interface IContentClaims
 
     /// <summary>
     /// <see cref="ClaimContentAsync"/> for each of <paramref name="claims"/> (content hash, absolute
-    /// path), in one transaction: the answers are in the order asked, and each is decided against
-    /// every earlier claim, one made earlier in the same call included (of two copies in one call, the
-    /// first asked owns the content). One session for a batch of hashed files (issue 13).
+    /// path), over one connection (issue 13: a session per file cost more than the claim): the answers
+    /// are in the order asked, each decided against every earlier claim, one made earlier in the same
+    /// call included (of two copies in one call, the first asked owns the content). Each claim commits
+    /// on its own, as <see cref="ClaimContentAsync"/> does.
     /// </summary>
     Task<IReadOnlyList<ContentClaim>> ClaimContentsAsync(IReadOnlyList<(string FileHash, string Path)> claims, CancellationToken cancellationToken);
 

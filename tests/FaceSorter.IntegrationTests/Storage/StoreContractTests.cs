@@ -262,6 +262,50 @@ public abstract class StoreContractTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_batch_of_claims_decides_each_copy_against_every_earlier_claim_in_the_batch_too()
+    {
+        var store = await GivenStoreAsync();
+        await GivenSortedAsync(store, "h0", "/in/old.jpg", "/faces/john_doe/old.jpg");
+
+        var claims = await store.ClaimContentsAsync(
+            [("h2", "/in/b.jpg"), ("h1", "/in/a.jpg"), ("h2", "/in/b-copy.jpg"), ("h0", "/in/old-copy.jpg"), ("h1", "/in/a-copy.jpg")], Token);
+
+        claims.Should().Equal(
+            new ContentClaim(true, null, null),
+            new ContentClaim(true, null, null),
+            new ContentClaim(false, "/in/b.jpg", ContentState.Claimed),
+            new ContentClaim(false, "/faces/john_doe/old.jpg", ContentState.Sorted),
+            new ContentClaim(false, "/in/a.jpg", ContentState.Claimed));
+        (await store.ClaimContentAsync("h2", "/in/later.jpg", Token)).Should().Be(new ContentClaim(false, "/in/b.jpg", ContentState.Claimed), "the batch's claims are committed");
+    }
+
+    [Fact]
+    public async Task A_file_in_a_batch_that_claimed_before_a_crash_is_still_the_original()
+    {
+        var store = await GivenStoreAsync();
+        await store.ClaimContentAsync("h1", "/in/a.jpg", Token);
+
+        var claims = await OpenStore(Clock).ClaimContentsAsync([("h1", "/in/copy.jpg"), ("h1", "/in/a.jpg")], Token);
+
+        claims.Should().Equal(new ContentClaim(false, "/in/a.jpg", ContentState.Claimed), new ContentClaim(true, null, null));
+    }
+
+    [Fact]
+    public async Task Two_daemons_claiming_overlapping_batches_at_once_make_exactly_one_original_of_each_content()
+    {
+        var first = await GivenStoreAsync();
+        var second = OpenStore(Clock);
+        var hashes = Enumerable.Range(0, 20).Select(i => $"h{i}").ToList();
+
+        var claims = await Task.WhenAll(
+            Task.Run(() => first.ClaimContentsAsync([.. hashes.Select(hash => (hash, $"/inbox0/{hash}.jpg"))], Token)),
+            Task.Run(() => second.ClaimContentsAsync([.. Enumerable.Reverse(hashes).Select(hash => (hash, $"/inbox1/{hash}.jpg"))], Token)));
+
+        var byHash = hashes.Select((hash, i) => new[] { claims[0][i], claims[1][hashes.Count - 1 - i] }).ToList();
+        byHash.Should().OnlyContain(pair => pair.Count(claim => claim.IsOriginal) == 1);
+    }
+
     // ---- move journal and records ----
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, Pictur
     }
 
     /// <summary>
-    /// Rule 1 for a batch of hashed files: their contents claimed in one transaction
+    /// Rule 1 for a batch of hashed files: their contents claimed over one connection
     /// (<see cref="DuplicateChecker.FindEarlierCopiesAsync"/>); per file, in the order given, null when it
     /// is the original, else its earlier copy (one earlier in the batch included).
     /// </summary>
