@@ -76,7 +76,7 @@ internal static class ReviewCommand
     {
         var category = new Option<string?>("--category") { Description = $"Only this category: {string.Join(", ", ReviewCategories.All)}" };
         var all = new Option<bool>("--all") { Description = "Also list decided items (approved, rejected), not only those waiting" };
-        var command = new Command("list", "List the files waiting for review (--all: decided ones too)");
+        var command = new Command("list", "List the files waiting for review, a near duplicate with the earlier copy it looks like (--all: decided ones too)");
         command.Options.Add(category);
         command.Options.Add(all);
         command.Options.Add(CommonOptions.Json);

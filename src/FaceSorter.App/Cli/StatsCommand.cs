@@ -18,7 +18,7 @@ internal static class StatsCommand
             DefaultValueFactory = _ => 7,
             CustomParser = ParseDays,
         };
-        var command = new Command("stats", "Show auto_sorted, in_review, by_person, by_category and success_rate");
+        var command = new Command("stats", "Show auto_sorted, in_review, by_person, by_category, success_rate and duplicates caught (exact and near)");
         command.Options.Add(days);
         command.Options.Add(CommonOptions.Json);
         command.SetAction(async (parse, cancellationToken) =>
