@@ -11,7 +11,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>(StringComparer.Ord
     ["latency"] = PipelineBenchmark.LatencyAsync,
     ["burst"] = BurstBenchmark.RunAsync,
     ["review"] = ReviewBenchmark.RunAsync,
-    ["match"] = _ => { MatchBenchmark.Run(); return Task.CompletedTask; },
+    ["match"] = args => { MatchBenchmark.Run(args); return Task.CompletedTask; },
     ["preview"] = PreviewBenchmark.RunAsync,
     ["near-duplicates"] = NearDuplicateBenchmark.RunAsync,
     ["gallery"] = _ => GalleryLoadBenchmark.RunAsync(CancellationToken.None),

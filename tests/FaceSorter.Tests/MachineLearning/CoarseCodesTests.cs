@@ -98,6 +98,36 @@ public sealed class CoarseCodesTests
         }
     }
 
+    [Fact]
+    public void The_four_row_test_keeps_exactly_the_rows_whose_one_row_bound_reaches_the_threshold()
+    {
+        System.Runtime.Intrinsics.X86.Avx2.IsSupported.Should().BeTrue("the matcher's fast path runs on AVX2 machines, and this test checks it");
+        var random = new Random(11);
+        var rows = Enumerable.Range(0, 64).Select(i => Unit(Shape(random, 512, i % 6))).ToList();
+        var builder = new GalleryBuilder(rows.Count, TimeProvider.System);
+        foreach (var (row, i) in rows.Select((r, i) => (r, i)))
+        {
+            builder.Add($"p{i}", $"Person {i}", Guid.NewGuid(), row).Should().BeTrue();
+        }
+
+        var gallery = builder.Build();
+        var queries = Enumerable.Range(0, 12).Select(i => Unit(Shape(random, 512, i % 6))).Concat(rows.Take(4)).ToList();
+        foreach (var query in queries)
+        {
+            for (var row = 0; row + 4 <= rows.Count; row += 4)
+            {
+                var uppers = Enumerable.Range(row, 4).Select(r => Matcher.CoarseEstimate(gallery, r, query)).Select(e => e.Approximate + e.Bound).ToArray();
+
+                // Thresholds on each row's bound exactly, just above it, and around all four.
+                foreach (var threshold in uppers.SelectMany(u => new[] { u, Math.BitIncrement(u), Math.BitDecrement(u) }).Concat([-2.0, 0.0, 0.45, 2.0]))
+                {
+                    var expected = uppers.Select((u, i) => u >= threshold ? 1 << i : 0).Sum();
+                    Matcher.CoarseKeep4(gallery, row, query, threshold).Should().Be(expected, $"rows {row}-{row + 3} at threshold {threshold:R}");
+                }
+            }
+        }
+    }
+
     /// <summary>Gaussian, uniform, spiky (a few huge values), sparse, constant magnitude, and one-hot vectors.</summary>
     private static float[] Shape(Random random, int dimensions, int shape)
     {

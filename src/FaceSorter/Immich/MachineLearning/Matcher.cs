@@ -31,14 +31,21 @@ public static class Matcher
 {
     private const int Decimals = 6;
 
-    /// <summary>Rows per parallel part; galleries smaller than two parts are scanned on one core.</summary>
-    private const int RowsPerPart = 8192;
+    /// <summary>
+    /// Rows per block that the two cores take in turn (512 KB of 2-bit codes, within a core's L2);
+    /// galleries smaller than two blocks are scanned on the calling thread alone.
+    /// </summary>
+    internal const int RowsPerBlock = 4096;
 
     /// <summary>Slack for the double arithmetic of the scan and of <see cref="Embeddings.Similarity"/> (each ~1e-13).</summary>
     private const double Slack = 1e-9;
 
     /// <summary>The match for a unit-length <paramref name="face"/>, or null when no named person is near enough.</summary>
-    public static FaceMatch? Match(GallerySnapshot gallery, ReadOnlySpan<float> face, MatchRules rules)
+    public static FaceMatch? Match(GallerySnapshot gallery, ReadOnlySpan<float> face, MatchRules rules) =>
+        Match(gallery, face, rules, bothCores: true);
+
+    /// <summary><see cref="Match(GallerySnapshot, ReadOnlySpan{float}, MatchRules)"/>, on the calling thread only when <paramref name="bothCores"/> is false.</summary>
+    internal static FaceMatch? Match(GallerySnapshot gallery, ReadOnlySpan<float> face, MatchRules rules, bool bothCores)
     {
         if (gallery.Count == 0)
         {
@@ -46,7 +53,7 @@ public static class Matcher
         }
 
         CheckDimensions(gallery, face);
-        var candidates = Candidates(gallery, face, rules);
+        var candidates = Candidates(gallery, face, rules, bothCores);
 
         // The exact scan, over the candidates only: the best similarity of the two best *different*
         // people, the top person and the runner-up, in row order (ties go to the earlier row).
@@ -113,7 +120,7 @@ public static class Matcher
     /// x = τ·p + f (codes p, ‖f‖ known), v·x = στ(q·p) + σq·f + e·x, so
     /// |v·x − στ(q·p)| ≤ ‖e‖‖x‖ + (‖v‖ + ‖e‖)‖f‖.
     /// </summary>
-    internal static List<int> Candidates(GallerySnapshot gallery, ReadOnlySpan<float> face, MatchRules rules)
+    internal static List<int> Candidates(GallerySnapshot gallery, ReadOnlySpan<float> face, MatchRules rules, bool bothCores = true, Action<ScanJob<Part>>? beforeFinish = null)
     {
         var query = Query.Of(face);
         var coarseQuery = CoarseQuery.Of(face, gallery.Coarse.BytesPerRow);
@@ -122,18 +129,25 @@ public static class Matcher
         // (it is more than MinMargin beyond any match), whatever the other rows hold; 1e-5 covers
         // the rounding to 6 places on both sides.
         var floor = 1 - rules.MaxDistance - rules.MinMargin - 1e-5;
-        var parts = gallery.Count >= 2 * RowsPerPart && Environment.ProcessorCount > 1
-            ? (gallery.Count + RowsPerPart - 1) / RowsPerPart
-            : 1;
-        var results = new Part[parts];
-        if (parts == 1)
+        var count = gallery.Count;
+        Part[] results;
+        if (count < 2 * RowsPerBlock || !(bothCores || beforeFinish is not null))
         {
-            results[0] = Scan(gallery, query, coarseQuery, floor, 0, gallery.Count);
+            results = [Scan(gallery, query, coarseQuery, floor, 0, count)];
         }
         else
         {
-            Parallel.For(0, parts, part =>
-                results[part] = Scan(gallery, query, coarseQuery, floor, part * RowsPerPart, Math.Min(gallery.Count, (part + 1) * RowsPerPart)));
+            var job = new ScanJob<Part>(
+                (count + RowsPerBlock - 1) / RowsPerBlock,
+                block => Scan(gallery, query, coarseQuery, floor, block * RowsPerBlock, Math.Min(count, (block + 1) * RowsPerBlock)));
+            Action help = job.Help;
+            var offered = bothCores && ScanHelper.Available && ScanHelper.Offer(help);
+            beforeFinish?.Invoke(job);
+            results = job.Finish();
+            if (offered)
+            {
+                ScanHelper.Withdraw(help);
+            }
         }
 
         // The two best people by lower bound over all parts: each part's best two include them.
@@ -191,9 +205,41 @@ public static class Matcher
         var second = double.NegativeInfinity;
         int bestPerson = -1, secondPerson = -1;
         var candidates = new List<(int Row, double Upper)>();
+
+        // For 512 dimensions with AVX2, four rows at a time get their 2-bit upper bounds together
+        // (the same double arithmetic, lane by lane) against the threshold at the start of the four;
+        // a row whose bit is clear is below that threshold, so below the current one too, and the
+        // rest go through the one-row test below exactly as before.
+        var batched = avx2 && bytesPerRow == 128;
+        ref var stepStart = ref MemoryMarshal.GetReference(coarseSteps);
+        ref var errorStart = ref MemoryMarshal.GetReference(coarseErrors);
+        var batchEnd = start;
+        var kept = 0;
         for (var row = start; row < end; row++)
         {
             var threshold = Math.Max(floor, second);
+            if (batched)
+            {
+                if (row >= batchEnd)
+                {
+                    if (row + 4 <= end)
+                    {
+                        kept = CoarseKeep4(ref Unsafe.Add(ref coarseStart, row * 128), ref queryStart, ref Unsafe.Add(ref stepStart, row), ref Unsafe.Add(ref errorStart, row), coarseQuery, threshold);
+                        batchEnd = row + 4;
+                    }
+                    else
+                    {
+                        kept = -1;
+                        batchEnd = end;
+                    }
+                }
+
+                if ((kept & (1 << (row - batchEnd + 4))) == 0)
+                {
+                    continue;
+                }
+            }
+
             var coarseError = coarseErrors[row];
             var product = avx2
                 ? CoarseProductAvx2(ref Unsafe.Add(ref coarseStart, row * bytesPerRow), bytesPerRow, ref queryStart)
@@ -238,6 +284,28 @@ public static class Matcher
         return (coarse.Steps[row] * query.Scale * (product - query.HalfSum), CoarseBound(coarse.Errors[row], query));
     }
 
+    /// <summary>
+    /// The four-row test of the 2-bit pass for rows <paramref name="row"/> … + 3 of a 512-d gallery on
+    /// an AVX2 machine: bit i set when that row's upper bound (<see cref="CoarseEstimate"/>) is at or above <paramref name="threshold"/>.
+    /// </summary>
+    internal static int CoarseKeep4(GallerySnapshot gallery, int row, ReadOnlySpan<float> face, double threshold)
+    {
+        var coarse = gallery.Coarse;
+        if (!Avx2.IsSupported || coarse.BytesPerRow != 128 || row + 4 > gallery.Count)
+        {
+            throw new InvalidOperationException("The four-row test needs AVX2, 512 dimensions and four rows.");
+        }
+
+        var query = CoarseQuery.Of(face, coarse.BytesPerRow);
+        return CoarseKeep4(
+            ref Unsafe.AsRef(in coarse.Codes[row * 128]),
+            ref MemoryMarshal.GetArrayDataReference(query.Codes),
+            ref Unsafe.AsRef(in coarse.Steps[row]),
+            ref Unsafe.AsRef(in coarse.Errors[row]),
+            query,
+            threshold);
+    }
+
     /// <summary>‖e‖‖x‖ + (‖v‖ + ‖e‖)‖f‖ for the 2-bit pass, with ‖v‖ ≤ 1 + 1e-6.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double CoarseBound(float error, CoarseQuery query) =>
@@ -277,9 +345,41 @@ public static class Matcher
         return CoarseProductBlocks(ref row, bytes, ref query);
     }
 
+    /// <summary>
+    /// Bit i set when row i of the four at <paramref name="row"/> has a 2-bit upper bound at or above
+    /// <paramref name="threshold"/>: <see cref="CoarseProduct512"/> for four rows, summed across with
+    /// <c>vphaddd</c> (integers, exact), then the bound of <see cref="Scan"/> in the same double
+    /// operations in the same order, four lanes at once (no fused multiply-add, so each lane rounds
+    /// as the one-row code does).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CoarseKeep4(ref byte row, ref sbyte query, ref float steps, ref float errors, CoarseQuery coarseQuery, double threshold)
+    {
+        var h01 = Avx2.HorizontalAdd(CoarseSum512(ref row, ref query), CoarseSum512(ref Unsafe.Add(ref row, 128), ref query));
+        var h23 = Avx2.HorizontalAdd(CoarseSum512(ref Unsafe.Add(ref row, 256), ref query), CoarseSum512(ref Unsafe.Add(ref row, 384), ref query));
+        var h = Avx2.HorizontalAdd(h01, h23);
+        var products = Avx.ConvertToVector256Double(Vector128.ShiftRightArithmetic(h.GetLower() + h.GetUpper(), 2));
+        var step = Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref steps));
+        var error = Avx.ConvertToVector256Double(Vector128.LoadUnsafe(ref errors));
+        var estimate = step * Vector256.Create(coarseQuery.Scale) * (products - Vector256.Create(coarseQuery.HalfSum));
+        var bound = (error * Vector256.Create(coarseQuery.Norm)) + ((Vector256.Create(1 + 1e-6) + error) * Vector256.Create(coarseQuery.Error)) + Vector256.Create(Slack);
+        return (int)Vector256.GreaterThanOrEqual(estimate + bound, Vector256.Create(threshold)).ExtractMostSignificantBits();
+    }
+
     /// <summary><see cref="CoarseProductAvx2"/> for 512 dimensions (ArcFace's), unrolled.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int CoarseProduct512(ref byte row, ref sbyte query)
+    {
+        var sum = CoarseSum512(ref row, ref query);
+        var half = sum.GetLower() + sum.GetUpper();
+        half += Sse2.Shuffle(half, 0b01_00_11_10);
+        half += Sse2.Shuffle(half, 0b10_11_00_01);
+        return half.ToScalar() >> 2;
+    }
+
+    /// <summary>Eight 32-bit lanes that sum to 4 × <see cref="CoarseProduct512"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> CoarseSum512(ref byte row, ref sbyte query)
     {
         var low = Vector256.Create((byte)0x03);
         var high = Vector256.Create((byte)0x0C);
@@ -307,12 +407,8 @@ public static class Matcher
             + Avx2.MultiplyAddAdjacent(s2 & high, Vector256.LoadUnsafe(ref query, 352));
         var times3 = Avx2.MultiplyAddAdjacent(c3 & high, Vector256.LoadUnsafe(ref query, 416))
             + Avx2.MultiplyAddAdjacent(s3 & high, Vector256.LoadUnsafe(ref query, 480));
-        var sum = Avx2.MultiplyAddAdjacent((plain0 + plain1) + (plain2 + plain3), Vector256.Create((short)4))
+        return Avx2.MultiplyAddAdjacent((plain0 + plain1) + (plain2 + plain3), Vector256.Create((short)4))
             + Avx2.MultiplyAddAdjacent((times0 + times1) + (times2 + times3), Vector256.Create((short)1));
-        var half = sum.GetLower() + sum.GetUpper();
-        half += Sse2.Shuffle(half, 0b01_00_11_10);
-        half += Sse2.Shuffle(half, 0b10_11_00_01);
-        return half.ToScalar() >> 2;
     }
 
     /// <summary><see cref="CoarseProductAvx2"/> for any length, 128 dimensions a step.</summary>
@@ -442,7 +538,7 @@ public static class Matcher
         }
     }
 
-    private sealed record Part(double Best, int BestPerson, double Second, int SecondPerson, List<(int Row, double Upper)> Candidates);
+    internal sealed record Part(double Best, int BestPerson, double Second, int SecondPerson, List<(int Row, double Upper)> Candidates);
 
     /// <summary>The query as 16-bit codes: x = Scale·Codes + f, with ‖f‖ ≤ Error and ‖x‖ ≤ Norm.</summary>
     private sealed class Query
