@@ -67,7 +67,9 @@ internal sealed class ScanJob<TResult>
 /// <summary>
 /// The one helper thread of <see cref="Matcher"/>: started on first use, waits on a semaphore for a
 /// job, and helps with at most one job at a time; a job offered while it is busy stays unhelped
-/// (its caller scans it alone, as on one core).
+/// (its caller scans it alone, as on one core). Process-wide on purpose, as the thread pool is: the
+/// machine has one spare core to lend, whatever number of galleries or services match at once, and
+/// <see cref="Matcher"/> is a pure static function (docs/matching.md, "Both cores").
 /// </summary>
 internal static class ScanHelper
 {
