@@ -197,6 +197,7 @@ public sealed class FaceSorterStore :
                 var outcome = OutcomeJson.Deserialize(json);
                 outcome = outcome with { OwnerPath = outcome.OwnerPath is { } owner ? _paths.Normalize(owner) : null, EarlierCopy = _paths.ToStoredOrNull(outcome.EarlierCopy) };
                 await InsertRecordAsync(db, outcome, _paths.Normalize(source), _paths.ToStored(move.FinalPath), now, cancellationToken);
+                await FollowEarlierCopyAsync(db, _paths.Normalize(source), _paths.ToStored(move.FinalPath), cancellationToken);
 
                 // The file left its place: a hold on it ends in the same transaction (issue 13: one
                 // statement here instead of one transaction per sorted file afterwards).
@@ -371,9 +372,27 @@ public sealed class FaceSorterStore :
         await ExecuteAsync("UPDATE review_queue SET suggested_person = @person, confidence = @confidence WHERE id = @id AND action = 'pending';", cancellationToken,
             Long("id", reviewId), Text("person", person), Real("confidence", confidence)) == 1;
 
-    public async Task MoveReviewAsync(long reviewId, string newPath, string category, CancellationToken cancellationToken) =>
-        await ExecuteAsync("UPDATE review_queue SET file_path = @path, category = @category WHERE id = @id;", cancellationToken,
-            Long("id", reviewId), Text("path", _paths.ToStored(newPath)), Text("category", category));
+    public async Task MoveReviewAsync(long reviewId, string newPath, string category, CancellationToken cancellationToken)
+    {
+        var stored = _paths.ToStored(newPath);
+        await using var db = await BeginAsync(cancellationToken);
+        var old = await db.QueryAsync("SELECT file_path FROM review_queue WHERE id = @id;", row => row.GetString(0), cancellationToken, Long("id", reviewId));
+        await db.ExecuteAsync("UPDATE review_queue SET file_path = @path, category = @category WHERE id = @id;", cancellationToken,
+            Long("id", reviewId), Text("path", stored), Text("category", category));
+        if (old is [var oldPath] && oldPath != stored)
+        {
+            // The file is the same picture at a new name: a claim on it, and a near duplicate that
+            // names it as its earlier copy, follow it.
+            await db.ExecuteAsync("UPDATE contents SET first_path = @path WHERE first_path = @old;", cancellationToken, Text("path", stored), Text("old", oldPath));
+            await FollowEarlierCopyAsync(db, oldPath, stored, cancellationToken);
+        }
+
+        await db.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Near duplicates that name the file at <paramref name="oldPath"/> as their earlier copy name it at <paramref name="newPath"/> (both stored forms).</summary>
+    private static Task<int> FollowEarlierCopyAsync(DbSession db, string oldPath, string newPath, CancellationToken cancellationToken) =>
+        db.ExecuteAsync("UPDATE review_queue SET earlier_path = @path WHERE earlier_path = @old;", cancellationToken, Text("path", newPath), Text("old", oldPath));
 
     public async Task<IReadOnlyList<DownloadItem>> ListDownloadsAsync(string? fileHash, CancellationToken cancellationToken) =>
         await QueryAsync("""
@@ -415,6 +434,7 @@ public sealed class FaceSorterStore :
             await db.ExecuteAsync("UPDATE review_queue SET file_path = @path, suggested_person = @person WHERE file_path = @old AND action = 'approved';", cancellationToken,
                 Text("path", stored), Text("old", old.FilePath), Text("person", person));
             await db.ExecuteAsync("UPDATE contents SET first_path = @path WHERE first_path = @old;", cancellationToken, Text("path", stored), Text("old", old.FilePath));
+            await FollowEarlierCopyAsync(db, old.FilePath, stored, cancellationToken);
             if (!string.Equals(old.PersonName, person, StringComparison.Ordinal))
             {
                 await InsertCorrectionAsync(db, old.FileHash, stored, old.PersonName, person, now, cancellationToken);
@@ -445,6 +465,7 @@ public sealed class FaceSorterStore :
         if (await ReadDownloadAsync(db, downloadId, cancellationToken) is { } old)
         {
             await db.ExecuteAsync("DELETE FROM downloads WHERE id = @id;", cancellationToken, Long("id", downloadId));
+            await FollowEarlierCopyAsync(db, old.FilePath, stored, cancellationToken);
             var reopened = old.FileHash is not null && await db.ExecuteAsync("""
                 UPDATE review_queue SET action = 'pending', reviewed_at = NULL, reviewed_by = NULL, file_path = @path, category = @category
                 WHERE id = (SELECT id FROM review_queue WHERE file_hash = @hash AND action = 'approved' ORDER BY id DESC LIMIT 1);
@@ -594,6 +615,11 @@ public sealed class FaceSorterStore :
     /// </summary>
     private static async Task UpdateOwnContentAsync(DbSession db, string? category, string? hash, string ownPath, string newPath, string state, string now, CancellationToken cancellationToken)
     {
+        if (ownPath != newPath)
+        {
+            await FollowEarlierCopyAsync(db, ownPath, newPath, cancellationToken);
+        }
+
         if (OwnsContent(category))
         {
             await UpdateContentAsync(db, hash, newPath, state, now, cancellationToken);

@@ -503,6 +503,7 @@ public abstract class StoreContractTests : IAsyncLifetime
             ALTER TABLE contents DROP COLUMN height;
             ALTER TABLE review_queue DROP COLUMN earlier_path;
             """, // 7
+            "DROP INDEX ix_review_earlier;", // 8
         ];
         var statements = string.Concat(Enumerable.Range(version + 1, undo.Length - version - 1).Reverse().Select(step => undo[step]));
         await QueryAsync($"{statements} DELETE FROM schema_version WHERE version > {version};");
@@ -562,6 +563,28 @@ public abstract class StoreContractTests : IAsyncLifetime
 
         (await store.ClaimContentAsync("h2", "/in/again.jpg", Token)).Should().Be(new ContentClaim(false, "/review/duplicates/similar_a-small.jpg", ContentState.Rejected));
         (await store.ClaimContentAsync("h1", "/in/again.jpg", Token)).Should().Be(new ContentClaim(false, "/faces/john_doe/a.jpg", ContentState.Sorted), "rejecting a spare exact copy leaves the original");
+    }
+
+    [Fact]
+    public async Task A_near_duplicate_names_its_earlier_copy_where_it_is_now_after_it_was_sorted_out_of_the_drop_folder_or_renamed_in_review()
+    {
+        var store = await GivenStoreAsync();
+        (await store.ClaimContentAsync("h1", "/in/a.jpg", Token)).IsOriginal.Should().BeTrue();
+        (await store.ClaimContentAsync("h2", "/in/a-small.jpg", Token)).IsOriginal.Should().BeTrue();
+        await GivenMovedAsync(store, "/in/a-small.jpg", "/review/duplicates/similar_a-small.jpg",
+            new OutcomeRecord(RecordKind.Review, "h2", null, null, ReviewCategories.Duplicates, "near copy of /in/a.jpg, which is being sorted", 0, null, null, EarlierCopy: "/in/a.jpg"));
+
+        var ids = await store.BeginMovesAsync([new PlannedMove("/in/a.jpg", "/review/low_confidence/a.jpg", ReviewOutcome("h1", ReviewCategories.LowConfidence))], Token);
+        await store.CompleteMovesAsync([new CompletedMove(ids[0], "/review/low_confidence/a.jpg")], Token);
+        (await store.FindReviewByPathAsync("/review/duplicates/similar_a-small.jpg", Token))!.EarlierCopy.Should().Be("/review/low_confidence/a.jpg", "the earlier copy was sorted out of the drop folder");
+
+        var earlier = (await store.FindReviewByPathAsync("/review/low_confidence/a.jpg", Token))!;
+        await store.MoveReviewAsync(earlier.Id, "/review/low_confidence/renamed.jpg", ReviewCategories.LowConfidence, Token);
+        (await store.FindReviewByPathAsync("/review/duplicates/similar_a-small.jpg", Token))!.EarlierCopy.Should().Be("/review/low_confidence/renamed.jpg", "the earlier copy was renamed in review");
+        (await store.ClaimContentAsync("h1", "/in/again.jpg", Token)).EarlierPath.Should().Be("/review/low_confidence/renamed.jpg", "the claim follows the rename too");
+
+        await store.ApproveAsync(earlier.Id, "jane_roe", "/faces/jane_roe/renamed.jpg", "web", Token);
+        (await store.FindReviewByPathAsync("/review/duplicates/similar_a-small.jpg", Token))!.EarlierCopy.Should().Be("/faces/jane_roe/renamed.jpg", "the earlier copy was approved");
     }
 
     [Fact]

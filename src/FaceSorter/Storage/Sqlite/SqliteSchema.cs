@@ -121,5 +121,10 @@ internal static class SqliteSchema
         CREATE INDEX ix_contents_fingerprint ON contents(fingerprint);
         ALTER TABLE review_queue ADD COLUMN earlier_path TEXT;
         """,
+        // 8: a near duplicate's earlier copy is followed when that copy moves (sorted out of the drop
+        // folder, renamed in review), so the page and review list name where it is now.
+        """
+        CREATE INDEX ix_review_earlier ON review_queue(earlier_path) WHERE earlier_path IS NOT NULL;
+        """,
     ];
 }
