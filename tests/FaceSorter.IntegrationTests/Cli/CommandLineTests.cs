@@ -180,6 +180,21 @@ public sealed class CommandLineTests : EmulatedImmichTest
     }
 
     [Fact]
+    public async Task Scan_with_a_decompression_bomb_names_it_once_in_the_log_and_prints_no_raw_libvips_warnings()
+    {
+        var config = Config(cfg => cfg["Immich"]!["ApiKey"] = Immich.ApiKey);
+        var inbox = Path.Combine(Folder.Path, "data", "temp_downloads");
+        TestImages.Write(inbox, "bomb.png", BadPictures.Bomb());
+
+        var scan = await CliRun.RunAsync(config, Token, "scan");
+
+        scan.ExitCode.Should().Be(0, scan.Stdout + scan.Stderr);
+        scan.Stderr.Should().NotContain("VIPS-WARNING").And.NotContain("not enough data");
+        var named = scan.Stderr.Split('\n').Where(line => line.Contains("bomb.png is not decoded", StringComparison.Ordinal)).ToList();
+        named.Should().ContainSingle(scan.Stderr).Which.Should().Contain("100000×100000");
+    }
+
+    [Fact]
     public async Task A_bad_config_value_stops_every_verb_with_exit_code_2_naming_the_key()
     {
         var config = Config(cfg =>
