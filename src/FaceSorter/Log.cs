@@ -353,4 +353,14 @@ internal static partial class Log
     // Burst throughput (issue 13, goal 2): 8590-8619
     [LoggerMessage(8590, LogLevel.Error, "{Count} files were moved but their records could not be written ({Reason}); they are recorded from the move journal at the next start, and sorting goes on")]
     public static partial void MovesNotRecorded(this ILogger logger, Exception exception, int count, string reason);
+
+    // Bad input from a new-user trial (issue 14): 8720-8729
+    [LoggerMessage(8720, LogLevel.Warning, "{FilePath} is empty (0 bytes) and stays in the drop folder: it may be a browser's download placeholder. The daemon calls it invalid once it has stayed empty for EmptyFileTimeout ({EmptyFileTimeout})")]
+    public static partial void EmptyFileLeftByScan(this ILogger logger, string filePath, TimeSpan emptyFileTimeout);
+
+    [LoggerMessage(8721, LogLevel.Warning, "{FilePath} is not decoded: {Reason}. It gets no perceptual fingerprint and is sorted on like any other file")]
+    public static partial void PictureNotDecoded(this ILogger logger, string filePath, string reason);
+
+    [LoggerMessage(8722, LogLevel.Debug, "libvips ({Domain}, {Level}): {Message}")]
+    public static partial void LibvipsMessage(this ILogger logger, string domain, string level, string message);
 }

@@ -29,12 +29,13 @@ internal static class ScanCommand
                     sorted = summary.Finished,
                     failed = summary.Failed,
                     still_downloading = ledger.StillSettling,
+                    still_empty = ledger.StillEmpty,
                     by_destination = summary.ByDestination,
                 }));
             }
             else
             {
-                await parse.InvocationConfiguration.Output.WriteLineAsync($"Sorted {Plural.Of(summary.Finished, "file")}, {summary.Failed} failed (they stay in the drop folder), {ledger.StillSettling} still downloading.");
+                await parse.InvocationConfiguration.Output.WriteLineAsync($"Sorted {Plural.Of(summary.Finished, "file")}, {summary.Failed} failed (they stay in the drop folder), {ledger.StillSettling} still downloading{EmptyNote(ledger.StillEmpty)}.");
                 foreach (var (destination, count) in summary.ByDestination)
                 {
                     await parse.InvocationConfiguration.Output.WriteLineAsync($"  {destination,-30} {count,6}");
@@ -45,4 +46,7 @@ internal static class ScanCommand
         });
         return command;
     }
+
+    private static string EmptyNote(int empty) =>
+        empty == 0 ? "" : $" ({empty} of them empty: maybe download placeholders, left for the daemon to decide after EmptyFileTimeout)";
 }

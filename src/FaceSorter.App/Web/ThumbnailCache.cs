@@ -1,4 +1,5 @@
 using System.Globalization;
+using FaceSorter.Media;
 using FaceSorter.Options;
 using FaceSorter.Review;
 using FaceSorter.Storage;
@@ -67,7 +68,8 @@ internal sealed class ThumbnailCache(StoreLocation store, ReviewThumbnails kept,
             var partial = path + ".partial";
             try
             {
-                using (var thumbnail = Image.Thumbnail(item.FilePath, Size, height: Size))
+                PictureLimits.CheckHeader(item.FilePath);
+                using (var thumbnail = Image.Thumbnail(item.FilePath, Size, height: Size, failOn: PictureLimits.FailOn))
                 {
                     thumbnail.Jpegsave(partial, q: 80, keep: Enums.ForeignKeep.None);
                 }
@@ -75,12 +77,12 @@ internal sealed class ThumbnailCache(StoreLocation store, ReviewThumbnails kept,
                 File.Move(partial, path, overwrite: true);
                 return path;
             }
-            catch (VipsException exception)
+            catch (Exception exception) when (exception is VipsException or PictureNotDecodedException)
             {
                 File.Delete(partial);
                 if (_failed.TryAdd(key, 0))
                 {
-                    logger.ThumbnailFailed(item.FilePath, FirstLine(exception.Message));
+                    logger.ThumbnailFailed(item.FilePath, PictureLimits.Reason(exception));
                     logger.ThumbnailFailedDetail(exception, item.FilePath);
                 }
 
@@ -92,8 +94,4 @@ internal sealed class ThumbnailCache(StoreLocation store, ReviewThumbnails kept,
             _gate.Release();
         }
     }
-
-    /// <summary>libvips' messages run over several lines ("VipsForeignLoad: … is not a known file format" first).</summary>
-    private static string FirstLine(string message) =>
-        message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "libvips cannot decode it";
 }

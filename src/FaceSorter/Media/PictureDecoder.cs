@@ -23,37 +23,49 @@ public sealed class PictureDecoder(int? previewSize)
     public bool MakesPreview => previewSize is not null;
 
     /// <summary>The decoded picture, or null when libvips cannot decode the file (the parts that need it then say why, each in its own words).</summary>
-    public DecodedPicture? TryDecode(string filePath)
+    public DecodedPicture? TryDecode(string filePath) => TryDecode(filePath, out _, out _);
+
+    /// <summary>
+    /// The decoded picture, or null with <paramref name="failure"/>, a readable reason (<see cref="PictureLimits.Reason"/>);
+    /// <paramref name="refused"/> is true when FaceSorter would not decode it (over <see cref="PictureLimits.MaxPixels"/>), not libvips could not.
+    /// </summary>
+    public DecodedPicture? TryDecode(string filePath, out string? failure, out bool refused)
     {
         try
         {
+            failure = null;
+            refused = false;
             return Decode(filePath);
         }
-        catch (VipsException)
+        catch (Exception exception) when (exception is VipsException or PictureNotDecodedException)
         {
+            failure = PictureLimits.Reason(exception);
+            refused = exception is PictureNotDecodedException;
             return null;
         }
     }
 
-    /// <summary>The decoded picture.</summary>
+    /// <summary>The decoded picture: the header is read first and a picture over <see cref="PictureLimits.MaxPixels"/> is not decoded; a decode stops at its first error.</summary>
     /// <exception cref="VipsException">libvips cannot decode the file.</exception>
+    /// <exception cref="PictureNotDecodedException">The header claims more than <see cref="PictureLimits.MaxPixels"/> pixels.</exception>
     public DecodedPicture Decode(string filePath)
     {
-        using var header = Image.NewFromFile(filePath, access: Enums.Access.Sequential);
+        using var header = Image.NewFromFile(filePath, access: Enums.Access.Sequential, failOn: PictureLimits.FailOn);
+        PictureLimits.CheckSize(header);
         var (width, height) = UprightSize(header);
         EncodedJpeg? preview = null;
         Image thumbnail;
         if (previewSize is { } size)
         {
             // Decoded into memory once (libvips reads a file sequentially): the preview and the thumbnail both read it.
-            using var decoded = Image.Thumbnail(filePath, size, height: size, size: Enums.Size.Down);
+            using var decoded = Image.Thumbnail(filePath, size, height: size, size: Enums.Size.Down, failOn: PictureLimits.FailOn);
             using var large = decoded.CopyMemory();
             preview = Encode(large);
             thumbnail = large.ThumbnailImage(ThumbnailSize, height: ThumbnailSize, size: Enums.Size.Down);
         }
         else
         {
-            thumbnail = Image.Thumbnail(filePath, ThumbnailSize, height: ThumbnailSize, size: Enums.Size.Down);
+            thumbnail = Image.Thumbnail(filePath, ThumbnailSize, height: ThumbnailSize, size: Enums.Size.Down, failOn: PictureLimits.FailOn);
         }
 
         using (thumbnail)

@@ -15,14 +15,14 @@ public sealed class Fingerprinter
 {
     private static readonly PictureDecoder WithoutPreview = new(previewSize: null);
 
-    /// <summary>The fingerprint of the file at <paramref name="filePath"/>, or null when libvips cannot decode it or the picture is featureless (<see cref="PerceptualHash.MinContrast"/>).</summary>
+    /// <summary>The fingerprint of the file at <paramref name="filePath"/>, or null when libvips cannot decode it (or it is over <see cref="PictureLimits.MaxPixels"/>) or the picture is featureless (<see cref="PerceptualHash.MinContrast"/>).</summary>
     public ImageFingerprint? Compute(string filePath)
     {
         try
         {
             return Of(WithoutPreview.Decode(filePath));
         }
-        catch (VipsException)
+        catch (Exception exception) when (exception is VipsException or PictureNotDecodedException)
         {
             return null;
         }

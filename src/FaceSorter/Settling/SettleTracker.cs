@@ -58,6 +58,9 @@ public sealed class SettleTracker(int capacity = SettleTracker.DefaultCapacity)
     public IReadOnlyList<TrackedFile> Due(DateTimeOffset now, Func<TrackedFile, DateTimeOffset> dueAt) =>
         [.. _files.Values.Where(file => dueAt(file) <= now)];
 
+    /// <summary>The empty files waiting out <c>EmptyFileTimeout</c> (<see cref="TrackedFile.IsPlaceholder"/>).</summary>
+    public IReadOnlyList<TrackedFile> Placeholders => [.. _files.Values.Where(file => file.IsPlaceholder)];
+
     /// <summary>True when every file is due (what is left is only waiting on a writer or a working file).</summary>
     public bool AllDue(DateTimeOffset now, Func<TrackedFile, DateTimeOffset> dueAt) => _files.Values.All(file => dueAt(file) <= now);
 

@@ -7,4 +7,10 @@ public sealed record TrackedFile(string Path, long Length, DateTime LastWriteUtc
 {
     /// <summary>An empty file is finished like any other (a sidecar: gallery-dl writes an empty <c>.txt</c> when there are no tags).</summary>
     public bool MayBeEmpty { get; init; }
+
+    /// <summary>
+    /// Empty and not allowed to be: maybe a browser's download placeholder (docs/linux-facts.md, "When a
+    /// download is finished"), so it waits <c>EmptyFileTimeout</c> before it is called invalid.
+    /// </summary>
+    public bool IsPlaceholder => Length == 0 && !MayBeEmpty;
 }

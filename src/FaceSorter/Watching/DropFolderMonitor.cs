@@ -94,6 +94,9 @@ public sealed class DropFolderMonitor : BackgroundService
     /// <summary>Files seen in the drop folder that are not finished yet (still being written, or waiting out their quiet period).</summary>
     public int StillSettling => _tracked.Count;
 
+    /// <summary>Of <see cref="StillSettling"/>, the empty files (maybe download placeholders) that scan leaves in the drop folder.</summary>
+    public int StillEmpty => _tracked.Placeholders.Count;
+
     /// <summary>
     /// Every file in the drop folder FaceSorter knows of and has not sorted (docs/contracts.md, "What
     /// waits in the drop folder"): still settling, in the pipeline (also while an Immich outage is waited
@@ -144,6 +147,7 @@ public sealed class DropFolderMonitor : BackgroundService
 
         if (_mode.ScanOnce && ScanIsDone())
         {
+            LogPlaceholdersLeft();
             _lifetime.StopApplication();
             return NextRound.Stop;
         }
@@ -403,9 +407,20 @@ public sealed class DropFolderMonitor : BackgroundService
         }
 
         var now = _clock.GetUtcNow();
-        var onlyStillDownloading = _tracked.AllDue(now, DueAt);
+        // An empty file may be a download placeholder that fills in minutes or never: scan does not wait
+        // out EmptyFileTimeout (10 minutes by default) for it; it stays, and the daemon decides it later.
+        var onlyStillDownloading = _tracked.AllDue(now, file => file.IsPlaceholder ? now : DueAt(file));
         var leftToFind = _scanCutShort && _tracked.HasRoom; // a rescan is asked for: the rest of the backlog
         return _ledger.InFlightCount == 0 && (_tracked.Count == 0 || onlyStillDownloading) && !leftToFind;
+    }
+
+    /// <summary>Says, once as scan ends, why each empty file stays in the drop folder.</summary>
+    private void LogPlaceholdersLeft()
+    {
+        foreach (var file in _tracked.Placeholders)
+        {
+            _logger.EmptyFileLeftByScan(file.Path, _sorting.EmptyFileTimeout);
+        }
     }
 
     /// <summary>Everything the settle rule needs to know about who may still write <paramref name="path"/>.</summary>

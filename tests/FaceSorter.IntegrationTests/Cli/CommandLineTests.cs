@@ -162,6 +162,39 @@ public sealed class CommandLineTests : EmulatedImmichTest
     }
 
     [Fact]
+    public async Task Scan_with_an_empty_file_in_the_drop_folder_exits_and_says_the_empty_file_is_left_as_a_placeholder()
+    {
+        var content = TestImages.Jpeg(902);
+        Immich.SetFaces(Convert.ToHexStringLower(SHA256.HashData(content)), EmulatedFace.WithoutPerson());
+        var config = Config(cfg => cfg["Immich"]!["ApiKey"] = Immich.ApiKey); // EmptyFileTimeout stays at its 10-minute default
+        var inbox = Path.Combine(Folder.Path, "data", "temp_downloads");
+        TestImages.Write(inbox, "someone.jpg", content);
+        File.WriteAllBytes(Path.Combine(inbox, "empty.webp"), []);
+
+        var scan = await CliRun.RunAsync(config, Token, "scan"); // CliRun fails the test when it does not exit within a minute
+
+        scan.ExitCode.Should().Be(0, scan.Stdout + scan.Stderr);
+        scan.Stdout.Should().Contain("Sorted 1 file").And.Contain("1 still downloading (1 of them empty: maybe download placeholders");
+        scan.Stderr.Should().Contain("empty.webp is empty (0 bytes) and stays in the drop folder");
+        File.Exists(Path.Combine(inbox, "empty.webp")).Should().BeTrue("an empty file is not decided before EmptyFileTimeout");
+    }
+
+    [Fact]
+    public async Task Scan_with_a_decompression_bomb_names_it_once_in_the_log_and_prints_no_raw_libvips_warnings()
+    {
+        var config = Config(cfg => cfg["Immich"]!["ApiKey"] = Immich.ApiKey);
+        var inbox = Path.Combine(Folder.Path, "data", "temp_downloads");
+        TestImages.Write(inbox, "bomb.png", BadPictures.Bomb());
+
+        var scan = await CliRun.RunAsync(config, Token, "scan");
+
+        scan.ExitCode.Should().Be(0, scan.Stdout + scan.Stderr);
+        scan.Stderr.Should().NotContain("VIPS-WARNING").And.NotContain("not enough data");
+        var named = scan.Stderr.Split('\n').Where(line => line.Contains("bomb.png is not decoded", StringComparison.Ordinal)).ToList();
+        named.Should().ContainSingle(scan.Stderr).Which.Should().Contain("100000×100000");
+    }
+
+    [Fact]
     public async Task A_bad_config_value_stops_every_verb_with_exit_code_2_naming_the_key()
     {
         var config = Config(cfg =>

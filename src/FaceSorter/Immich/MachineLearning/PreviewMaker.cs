@@ -1,3 +1,4 @@
+using FaceSorter.Media;
 using FaceSorter.Options;
 using Microsoft.Extensions.Options;
 using NetVips;
@@ -21,19 +22,14 @@ public sealed class PreviewMaker(IOptions<ImmichOptions> options)
         var size = options.Value.PreviewSize;
         try
         {
-            using var image = Image.Thumbnail(filePath, size, height: size, size: Enums.Size.Down);
+            PictureLimits.CheckHeader(filePath);
+            using var image = Image.Thumbnail(filePath, size, height: size, size: Enums.Size.Down, failOn: PictureLimits.FailOn);
             return new Preview(image.JpegsaveBuffer(q: JpegQuality, keep: Enums.ForeignKeep.None), image.Width, image.Height, null);
         }
-        catch (VipsException exception)
+        catch (Exception exception) when (exception is VipsException or PictureNotDecodedException)
         {
-            return new Preview([], 0, 0, FirstLine(exception.Message));
+            return new Preview([], 0, 0, PictureLimits.Reason(exception));
         }
-    }
-
-    private static string FirstLine(string message)
-    {
-        var line = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault(text => text.Length > 0);
-        return string.IsNullOrEmpty(line) ? "libvips cannot decode it" : line;
     }
 }
 

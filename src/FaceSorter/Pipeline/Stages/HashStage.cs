@@ -2,6 +2,7 @@ using FaceSorter.Decisions;
 using FaceSorter.Hashing;
 using FaceSorter.Media;
 using FaceSorter.NearDuplicates;
+using Microsoft.Extensions.Logging;
 
 namespace FaceSorter.Pipeline.Stages;
 
@@ -13,7 +14,7 @@ namespace FaceSorter.Pipeline.Stages;
 /// decode (<see cref="PictureDecoder"/>), which travels on with the file for the ML preview and the
 /// review thumbnail. Knows nothing of channels; the pipeline routes what it returns.
 /// </summary>
-public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, PictureDecoder decoder, NearDuplicateChecker nearDuplicates)
+public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, PictureDecoder decoder, NearDuplicateChecker nearDuplicates, ILogger<HashStage> logger)
 {
     /// <summary>
     /// The first half, for one file: rule 0 and the SHA-256. Returns <see cref="HashOutcome.Hashed"/>
@@ -66,7 +67,12 @@ public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, Pictur
             return new HashOutcome.Known(new CheckedFile(file, hash, DecisionInput.Duplicate(earlier)));
         }
 
-        var picture = decoder.TryDecode(file.Path);
+        var picture = decoder.TryDecode(file.Path, out var failure, out var refused);
+        if (refused)
+        {
+            logger.PictureNotDecoded(file.Path, failure!); // once per look at the file; it goes on without a fingerprint
+        }
+
         if (await nearDuplicates.FindEarlierAsync(hash, file.Path, picture, cancellationToken) is { } near)
         {
             return new HashOutcome.Known(new CheckedFile(file, hash, DecisionInput.NearDuplicate(near), Picture: picture is null ? null : picture with { Preview = null }));
