@@ -167,6 +167,7 @@ public static class FaceSorterServiceCollectionExtensions
             : new PictureDecoder(previewSize: null));
         services.TryAddSingleton<ReviewThumbnails>();
         services.AddSingleton<FingerprintIndex>();
+        services.AddSingleton<ClaimOrder>();
         services.AddSingleton<NearDuplicateChecker>();
         services.AddSingleton<FingerprintBackfill>();
         services.AddSingleton<ImmichOutage>();

@@ -11,9 +11,10 @@ namespace FaceSorter.Pipeline.Stages;
 /// so every review item can be followed by its content), rule 1 (the content claim, docs/contracts.md,
 /// "Decision rules") and rule 1b (the perceptual fingerprint, "Near duplicates"), from the file's one
 /// decode (<see cref="PictureDecoder"/>), which travels on with the file for the ML preview and the
-/// review thumbnail. Knows nothing of channels; the pipeline routes what it returns.
+/// review thumbnail. The near-duplicate lookups run in the order of the claims (<see cref="ClaimOrder"/>).
+/// Knows nothing of channels; the pipeline routes what it returns.
 /// </summary>
-public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, PictureDecoder decoder, NearDuplicateChecker nearDuplicates)
+public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, ClaimOrder claimOrder, PictureDecoder decoder, NearDuplicateChecker nearDuplicates)
 {
     /// <exception cref="IOException">The file cannot be read.</exception>
     public async Task<HashOutcome> HashAsync(InboxFile file, CancellationToken cancellationToken)
@@ -37,13 +38,16 @@ public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, Pictur
             return new HashOutcome.Known(new CheckedFile(file, hash, DecisionInput.Invalid(notAnImage), ClaimsContent: false));
         }
 
-        if (await duplicates.FindEarlierCopyAsync(hash, file.Path, cancellationToken) is { } earlier)
+        // The claim numbers the file, and its near-duplicate lookup waits for the files claimed before it.
+        string? earlier = null;
+        using var turn = await claimOrder.ClaimAsync(async () => earlier = await duplicates.FindEarlierCopyAsync(hash, file.Path, cancellationToken), cancellationToken);
+        if (earlier is not null)
         {
             return new HashOutcome.Known(new CheckedFile(file, hash, DecisionInput.Duplicate(earlier)));
         }
 
         var picture = decoder.TryDecode(file.Path);
-        if (await nearDuplicates.FindEarlierAsync(hash, file.Path, picture, cancellationToken) is { } near)
+        if (await nearDuplicates.FindEarlierAsync(hash, file.Path, picture, cancellationToken, turn) is { } near)
         {
             return new HashOutcome.Known(new CheckedFile(file, hash, DecisionInput.NearDuplicate(near), Picture: picture is null ? null : picture with { Preview = null }));
         }
