@@ -169,6 +169,7 @@ public static class FaceSorterServiceCollectionExtensions
         services.AddSingleton<FingerprintIndex>();
         services.AddSingleton<ClaimOrder>();
         services.AddSingleton<NearDuplicateChecker>();
+        services.TryAddSingleton<FingerprintRequests>();
         services.AddSingleton<FingerprintBackfill>();
         services.AddSingleton<ImmichOutage>();
         services.AddSingleton<FaceChecker>();
