@@ -167,7 +167,9 @@ public static class FaceSorterServiceCollectionExtensions
             : new PictureDecoder(previewSize: null));
         services.TryAddSingleton<ReviewThumbnails>();
         services.AddSingleton<FingerprintIndex>();
+        services.AddSingleton<ClaimOrder>();
         services.AddSingleton<NearDuplicateChecker>();
+        services.TryAddSingleton<FingerprintRequests>();
         services.AddSingleton<FingerprintBackfill>();
         services.AddSingleton<ImmichOutage>();
         services.AddSingleton<FaceChecker>();

@@ -8,12 +8,14 @@ namespace FaceSorter.NearDuplicates;
 
 /// <summary>
 /// Builds the near-duplicate index at start, then fingerprints the contents that have none yet — files
-/// the user added to <c>faces/</c> by hand, and everything known before fingerprints were — at start and
-/// every <c>FaceSorter:RescanInterval</c> (docs/contracts.md, "Near duplicates").
+/// the user added to <c>faces/</c> by hand, and everything known before fingerprints were — at start,
+/// when asked (<see cref="FingerprintRequests"/>: a picture added by hand was just recorded), and at
+/// least every <c>FaceSorter:RescanInterval</c> (docs/contracts.md, "Near duplicates").
 /// </summary>
 public sealed class FingerprintBackfill(
     NearDuplicateChecker checker,
     IFingerprints store,
+    FingerprintRequests requests,
     IOptions<SortingOptions> options,
     TimeProvider clock,
     ILogger<FingerprintBackfill> logger) : BackgroundService
@@ -25,12 +27,11 @@ public sealed class FingerprintBackfill(
         try
         {
             await checker.EnsureLoadedAsync(stoppingToken);
-            using var timer = new PeriodicTimer(options.Value.RescanInterval, clock);
-            do
+            while (true)
             {
                 await FillAsync(stoppingToken);
+                await requests.WaitAsync(options.Value.RescanInterval, clock, stoppingToken);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

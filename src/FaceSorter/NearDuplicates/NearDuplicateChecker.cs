@@ -16,6 +16,7 @@ namespace FaceSorter.NearDuplicates;
 /// </summary>
 public sealed class NearDuplicateChecker(
     IFingerprints store,
+    IContentClaims claims,
     Fingerprinter fingerprinter,
     FingerprintIndex index,
     IOptions<SortingOptions> options,
@@ -58,9 +59,11 @@ public sealed class NearDuplicateChecker(
     /// Fingerprints <paramref name="picture"/>, the one decode of the file at <paramref name="path"/> (null
     /// when it cannot be decoded), whose content <paramref name="fileHash"/> it has just claimed, records
     /// the fingerprint, and returns the nearest earlier picture within the configured distance; null when
-    /// there is none, the rule is off, or the file has no fingerprint.
+    /// there is none, the rule is off, or the file has no fingerprint. With <paramref name="turn"/> (the file's
+    /// place in the <see cref="ClaimOrder"/>) the lookup-then-insert waits for the files claimed before it, and
+    /// the turn is over once this file's fingerprint is in the index.
     /// </summary>
-    public async Task<NearCopy?> FindEarlierAsync(string fileHash, string path, DecodedPicture? picture, CancellationToken cancellationToken)
+    public async Task<NearCopy?> FindEarlierAsync(string fileHash, string path, DecodedPicture? picture, CancellationToken cancellationToken, ClaimOrder.Turn? turn = null)
     {
         var fingerprint = picture is null ? null : Fingerprinter.Of(picture);
         await store.SetFingerprintAsync(fileHash, fingerprint is { } known ? unchecked((long)known.Hash) : null, fingerprint?.Width ?? 0, fingerprint?.Height ?? 0, cancellationToken);
@@ -78,7 +81,13 @@ public sealed class NearDuplicateChecker(
             return null;
         }
 
+        if (turn is not null)
+        {
+            await turn.WaitAsync(cancellationToken);
+        }
+
         var candidates = index.FindThenAdd(mine.Hash, maxDistance);
+        turn?.Finish();
         if (candidates.Count == 0)
         {
             return null;
@@ -86,13 +95,29 @@ public sealed class NearDuplicateChecker(
 
         var distances = candidates.ToDictionary(candidate => unchecked((long)candidate.Fingerprint), candidate => candidate.Distance);
         var contents = await store.FindEarlierByFingerprintsAsync(fileHash, distances.Keys, cancellationToken);
-        var earlier = contents
-            .OrderBy(content => distances[content.Fingerprint]) // stable: the earliest claim of the nearest
-            .FirstOrDefault();
+        FingerprintedContent? earlier = null;
+        foreach (var content in contents.OrderBy(content => distances[content.Fingerprint])) // stable: the earliest claim of the nearest
+        {
+            if (!await IsStaleClaimAsync(content, cancellationToken))
+            {
+                earlier = content;
+                break;
+            }
+        }
+
         return earlier is null
             ? null
             : new NearCopy(earlier.Path, earlier.State, distances[earlier.Fingerprint], mine.Width, mine.Height, earlier.Width, earlier.Height);
     }
+
+    /// <summary>
+    /// A candidate whose file was still being sorted and is gone (deleted from the drop folder while it
+    /// waited, or lost in a crash) is no earlier copy: its claim is released, as <c>DuplicateChecker</c>
+    /// releases a stale exact claim, unless the release is refused because the file is being moved right now.
+    /// </summary>
+    private async Task<bool> IsStaleClaimAsync(FingerprintedContent content, CancellationToken cancellationToken) =>
+        content.State == ContentState.Claimed && !File.Exists(content.Path)
+        && await claims.ReleaseClaimAsync(content.FileHash, content.Path, cancellationToken);
 
     /// <summary>Fingerprints the settled content <paramref name="content"/> (added by hand, or known before fingerprints were) and adds it to the index.</summary>
     public async Task RememberAsync(ContentPlace content, CancellationToken cancellationToken)

@@ -171,10 +171,10 @@ public sealed class SortingPipeline : BackgroundService
 
     private async Task ClaimBatchAsync(List<HashOutcome.Hashed> hashed, CancellationToken stoppingToken)
     {
-        IReadOnlyList<string?> earlier;
+        IReadOnlyList<ClaimedFile> claimed;
         try
         {
-            earlier = await _hashing.FindEarlierCopiesAsync(hashed, stoppingToken);
+            claimed = await _hashing.FindEarlierCopiesAsync(hashed, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -192,11 +192,21 @@ public sealed class SortingPipeline : BackgroundService
             return;
         }
 
-        for (var i = 0; i < hashed.Count; i++)
+        try
         {
-            var file = hashed[i];
-            var answer = earlier[i];
-            await RunStageAsync(file.File, file.Hash, async () => await RouteAsync(file.File, await _hashing.CheckAsync(file, answer, stoppingToken), stoppingToken), stoppingToken);
+            foreach (var file in claimed)
+            {
+                var (inboxFile, hash) = file.File;
+                await RunStageAsync(inboxFile, hash, async () => await RouteAsync(inboxFile, await _hashing.CheckAsync(file, stoppingToken), stoppingToken), stoppingToken);
+            }
+        }
+        finally
+        {
+            // A file that failed or was stopped before its check gives up its turn, so later files' lookups go on.
+            foreach (var file in claimed)
+            {
+                file.Turn.Dispose();
+            }
         }
     }
 

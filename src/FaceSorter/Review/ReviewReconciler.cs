@@ -1,6 +1,7 @@
 using FaceSorter.Decisions;
 using FaceSorter.Hashing;
 using FaceSorter.Moving;
+using FaceSorter.NearDuplicates;
 using FaceSorter.Options;
 using FaceSorter.Storage;
 using FaceSorter.Watching;
@@ -26,7 +27,8 @@ namespace FaceSorter.Review;
 /// Not thread-safe: the monitor's single loop owns it. The store decides "exactly once"
 /// (<c>ApproveAsync</c> and <c>RejectAsync</c> only change pending rows).
 /// </summary>
-public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downloadRecords, IMoveJournal journal, Hasher hasher, OwnMoves ownMoves, ReviewTree tree, TimeProvider clock, IOptions<ReviewOptions> review, ILogger<ReviewReconciler> logger)
+public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downloadRecords, IMoveJournal journal, Hasher hasher, OwnMoves ownMoves, ReviewTree tree, TimeProvider clock, IOptions<ReviewOptions> review, ILogger<ReviewReconciler> logger,
+    FingerprintRequests? fingerprints = null)
 {
     public const string ReviewedBy = "file-manager";
 
@@ -396,6 +398,7 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
         {
             await downloadRecords.AddManualDownloadAsync(path, person, hash, cancellationToken);
             logger.ManualAddition(path, person);
+            fingerprints?.Ask(); // into the near-duplicate index now, not at the next rescan
             return true;
         }
 

@@ -1,5 +1,6 @@
 using FaceSorter.Hashing;
 using FaceSorter.Moving;
+using FaceSorter.NearDuplicates;
 using FaceSorter.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,6 +25,7 @@ public static class ReviewServiceCollectionExtensions
             var directories = provider.GetRequiredService<IOptions<DirectoriesOptions>>().Value;
             return new ReviewTree(directories.Faces, directories.Review);
         });
+        services.TryAddSingleton<FingerprintRequests>();
         services.TryAddSingleton<ReviewReconciler>();
         services.AddFaceSorterReviewActions();
         services.TryAddSingleton<ReviewMonitor>();

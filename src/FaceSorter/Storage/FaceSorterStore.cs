@@ -133,7 +133,7 @@ public sealed class FaceSorterStore :
             var inserted = await db.ExecuteAsync("""
                 INSERT INTO contents(file_hash, first_path, state, claimed_at) VALUES (@hash, @path, 'claimed', @now)
                 ON CONFLICT (file_hash) DO NOTHING;
-                """, cancellationToken, Text("hash", fileHash), Text("path", stored), Text("now", Now()));
+                """, cancellationToken, Text("hash", fileHash), Text("path", stored), Text("now", NextClaimTime()));
             if (inserted == 1)
             {
                 return new ContentClaim(true, null, null);
@@ -143,11 +143,11 @@ public sealed class FaceSorterStore :
         }
     }
 
-    public async Task ReleaseClaimAsync(string fileHash, string path, CancellationToken cancellationToken) =>
+    public async Task<bool> ReleaseClaimAsync(string fileHash, string path, CancellationToken cancellationToken) =>
         await ExecuteAsync("""
             DELETE FROM contents WHERE file_hash = @hash AND first_path = @path AND state = 'claimed'
               AND NOT EXISTS (SELECT 1 FROM move_journal WHERE state = 'moving' AND source_path = @path);
-            """, cancellationToken, Text("hash", fileHash), Text("path", _paths.ToStored(path)));
+            """, cancellationToken, Text("hash", fileHash), Text("path", _paths.ToStored(path))) == 1;
 
     public async Task<IReadOnlyList<ContentPlace>> ListDropFolderClaimsAsync(CancellationToken cancellationToken) =>
         await QueryAsync("SELECT file_hash, first_path FROM contents WHERE state = 'claimed' AND first_path LIKE 'inbox:%' ORDER BY file_hash;",
@@ -663,6 +663,26 @@ public sealed class FaceSorterStore :
     private static int Count(object? value) => Convert.ToInt32(value, CultureInfo.InvariantCulture);
 
     private string Now() => Timestamps.ToText(_clock.GetUtcNow());
+
+    private long _lastClaimMilliseconds;
+
+    /// <summary>
+    /// Now, but later than every claim this store made before (by a millisecond at least): claims made one
+    /// after another are ordered by their time alone, never by the hash that breaks ties, so "claimed
+    /// before" agrees with the order in which the near-duplicate lookups ran (docs/contracts.md, "Near duplicates").
+    /// </summary>
+    private string NextClaimTime()
+    {
+        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        long last, next;
+        do
+        {
+            last = Interlocked.Read(ref _lastClaimMilliseconds);
+            next = Math.Max(now, last + 1);
+        }
+        while (Interlocked.CompareExchange(ref _lastClaimMilliseconds, next, last) != last);
+        return Timestamps.ToText(DateTimeOffset.FromUnixTimeMilliseconds(next));
+    }
 
     /// <summary>A connection from the pool, prepared as the dialect says.</summary>
     private async Task<DbSession> OpenAsync(CancellationToken cancellationToken)

@@ -25,9 +25,9 @@ public interface IContentClaims
     /// <summary>
     /// Gives up a claim that is still only claimed by <paramref name="path"/> (the file never got
     /// sorted). A claim whose file is being moved right now is kept: the file is gone from the drop
-    /// folder only because its move is under way, and its record follows.
+    /// folder only because its move is under way, and its record follows. True when the claim was released.
     /// </summary>
-    Task ReleaseClaimAsync(string fileHash, string path, CancellationToken cancellationToken);
+    Task<bool> ReleaseClaimAsync(string fileHash, string path, CancellationToken cancellationToken);
 
     /// <summary>
     /// The claims still only claimed by a file in the drop folder (stored as <c>inbox:…</c>), with their

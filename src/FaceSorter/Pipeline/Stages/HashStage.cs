@@ -12,9 +12,10 @@ namespace FaceSorter.Pipeline.Stages;
 /// so every review item can be followed by its content), rule 1 (the content claim, docs/contracts.md,
 /// "Decision rules") and rule 1b (the perceptual fingerprint, "Near duplicates"), from the file's one
 /// decode (<see cref="PictureDecoder"/>), which travels on with the file for the ML preview and the
-/// review thumbnail. Knows nothing of channels; the pipeline routes what it returns.
+/// review thumbnail. The near-duplicate lookups run in the order of the claims (<see cref="ClaimOrder"/>).
+/// Knows nothing of channels; the pipeline routes what it returns.
 /// </summary>
-public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, PictureDecoder decoder, NearDuplicateChecker nearDuplicates, ILogger<HashStage> logger)
+public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, ClaimOrder claimOrder, PictureDecoder decoder, NearDuplicateChecker nearDuplicates, ILogger<HashStage> logger)
 {
     /// <summary>
     /// The first half, for one file: rule 0 and the SHA-256. Returns <see cref="HashOutcome.Hashed"/>
@@ -51,17 +52,32 @@ public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, Pictur
     /// (<see cref="DuplicateChecker.FindEarlierCopiesAsync"/>); per file, in the order given, null when it
     /// is the original, else its earlier copy (one earlier in the batch included).
     /// </summary>
-    public Task<IReadOnlyList<string?>> FindEarlierCopiesAsync(IReadOnlyList<HashOutcome.Hashed> files, CancellationToken cancellationToken) =>
-        duplicates.FindEarlierCopiesAsync(files.Select(file => (file.Hash, file.File.Path)).ToList(), cancellationToken);
+    /// <remarks>
+    /// The claims number the files in the same step (<see cref="ClaimOrder"/>): each file's
+    /// near-duplicate lookup waits for the files claimed before it. Pass each answer to
+    /// <see cref="CheckAsync"/>, which ends its turn; a file that never gets there must have its turn
+    /// disposed.
+    /// </remarks>
+    public async Task<IReadOnlyList<ClaimedFile>> FindEarlierCopiesAsync(IReadOnlyList<HashOutcome.Hashed> files, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string?> earlier = [];
+        var turns = await claimOrder.ClaimAsync(
+            async () => earlier = await duplicates.FindEarlierCopiesAsync(files.Select(file => (file.Hash, file.File.Path)).ToList(), cancellationToken),
+            files.Count,
+            cancellationToken);
+        return files.Select((file, i) => new ClaimedFile(file, earlier[i], turns[i])).ToList();
+    }
 
     /// <summary>
-    /// The second half, once the content claim answered (<paramref name="earlier"/>: null when this file
-    /// is the original, else the earlier copy): rule 1, then rule 1b from the file's one decode.
+    /// The second half, once the content claim answered (<see cref="ClaimedFile.Earlier"/>: null when this
+    /// file is the original, else the earlier copy): rule 1, then rule 1b from the file's one decode, in
+    /// the claim order. Ends the file's turn.
     /// </summary>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public async Task<HashOutcome> CheckAsync(HashOutcome.Hashed hashed, string? earlier, CancellationToken cancellationToken)
+    public async Task<HashOutcome> CheckAsync(ClaimedFile claimed, CancellationToken cancellationToken)
     {
-        var (file, hash) = hashed;
+        var ((file, hash), earlier, turn) = claimed;
+        using var _ = turn;
         if (earlier is not null)
         {
             return new HashOutcome.Known(new CheckedFile(file, hash, DecisionInput.Duplicate(earlier)));
@@ -73,7 +89,7 @@ public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, Pictur
             logger.PictureNotDecoded(file.Path, failure!); // once per look at the file; it goes on without a fingerprint
         }
 
-        if (await nearDuplicates.FindEarlierAsync(hash, file.Path, picture, cancellationToken) is { } near)
+        if (await nearDuplicates.FindEarlierAsync(hash, file.Path, picture, cancellationToken, turn) is { } near)
         {
             return new HashOutcome.Known(new CheckedFile(file, hash, DecisionInput.NearDuplicate(near), Picture: picture is null ? null : picture with { Preview = null }));
         }
@@ -81,6 +97,9 @@ public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, Pictur
         return new HashOutcome.ToCheck(new HashedFile(file, hash, picture));
     }
 }
+
+/// <summary>A hashed file whose content was claimed: its earlier copy (null: it is the original) and its place in the claim order.</summary>
+public sealed record ClaimedFile(HashOutcome.Hashed File, string? Earlier, ClaimOrder.Turn Turn);
 
 /// <summary>What <see cref="HashStage"/> learned about one file, and so where it goes next.</summary>
 public abstract record HashOutcome
