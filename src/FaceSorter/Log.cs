@@ -319,6 +319,9 @@ internal static partial class Log
     [LoggerMessage(8300, LogLevel.Information, "Near-duplicate index ready: {Count} fingerprints in {Milliseconds} ms")]
     public static partial void FingerprintIndexBuilt(this ILogger logger, int count, long milliseconds);
 
+    [LoggerMessage(8304, LogLevel.Information, "Near-duplicate check is off (NearDuplicateMaxDistance 0): {Count} fingerprints kept for when it is switched on, loaded in {Milliseconds} ms")]
+    public static partial void FingerprintIndexBuiltCheckOff(this ILogger logger, int count, long milliseconds);
+
     [LoggerMessage(8301, LogLevel.Debug, "{Path} has no perceptual fingerprint (libvips cannot decode it, or it is one colour): the near-duplicate rule does not apply to it")]
     public static partial void NoFingerprint(this ILogger logger, string path);
 

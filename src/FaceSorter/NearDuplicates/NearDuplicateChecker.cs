@@ -46,7 +46,14 @@ public sealed class NearDuplicateChecker(
                 }
 
                 _loaded = true;
-                logger.FingerprintIndexBuilt(fingerprints.Count, watch.ElapsedMilliseconds);
+                if (options.Value.NearDuplicateMaxDistance > 0)
+                {
+                    logger.FingerprintIndexBuilt(fingerprints.Count, watch.ElapsedMilliseconds);
+                }
+                else
+                {
+                    logger.FingerprintIndexBuiltCheckOff(fingerprints.Count, watch.ElapsedMilliseconds);
+                }
             }
         }
         finally
