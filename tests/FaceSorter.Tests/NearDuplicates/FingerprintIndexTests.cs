@@ -34,6 +34,33 @@ public sealed class FingerprintIndexTests
     }
 
     [Fact]
+    public void A_fingerprint_is_found_however_its_differing_bits_are_spread_over_the_quarters()
+    {
+        // The lookup probes some quarters at a smaller radius than others; every split of the distance
+        // (the pigeonhole's boundary cases) must still be found, and one bit more must not.
+        for (var maxDistance = 0; maxDistance <= FingerprintIndex.MaxDistance; maxDistance++)
+        {
+            foreach (var split in SplitsOf(maxDistance))
+            {
+                var index = new FingerprintIndex();
+                var fingerprint = 0UL;
+                for (var quarter = 0; quarter < 4; quarter++)
+                {
+                    fingerprint |= ((1UL << split[quarter]) - 1) << (quarter * 16);
+                }
+
+                index.Add(fingerprint);
+
+                index.Find(0, maxDistance).Should().Equal([(fingerprint, maxDistance)], $"bits {string.Join('+', split)} are within {maxDistance}");
+                if (maxDistance > 0)
+                {
+                    index.Find(0, maxDistance - 1).Should().BeEmpty();
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Found_fingerprints_come_nearest_first_with_their_distance()
     {
         var index = new FingerprintIndex();
@@ -62,6 +89,14 @@ public sealed class FingerprintIndexTests
 
         lookup.Should().Throw<ArgumentOutOfRangeException>();
     }
+
+    private static IEnumerable<int[]> SplitsOf(int distance) =>
+        from a in Enumerable.Range(0, distance + 1)
+        from b in Enumerable.Range(0, distance - a + 1)
+        from c in Enumerable.Range(0, distance - a - b + 1)
+        let d = distance - a - b - c
+        where Math.Max(Math.Max(a, b), Math.Max(c, d)) <= 16
+        select new[] { a, b, c, d };
 
     private static ulong FlipBits(ulong value, int bits, Random random)
     {
