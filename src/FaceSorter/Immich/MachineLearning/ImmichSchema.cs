@@ -82,9 +82,13 @@ public sealed record ImmichSchema(ImmichLayout Layout, bool HasFaceDeletedAt, bo
 
     public static async Task<ImmichSchema> DetectAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
+        // pg_catalog, not information_schema: the same (table, column) pairs in about 0.5 ms instead of
+        // 4–10 ms, which is a tenth of a gallery refresh that finds nothing changed (issue 13, goal 5).
         await using var command = dataSource.CreateCommand("""
-            SELECT table_name::text, column_name::text FROM information_schema.columns
-            WHERE table_schema = current_schema() AND table_name = ANY($1)
+            SELECT c.relname::text, a.attname::text FROM pg_catalog.pg_attribute a
+            JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+            WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1)
+              AND a.attnum > 0 AND NOT a.attisdropped
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = Tables });
         var columns = new List<(string Table, string Column)>();
