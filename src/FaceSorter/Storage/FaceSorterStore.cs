@@ -149,6 +149,8 @@ public sealed class FaceSorterStore :
               AND NOT EXISTS (SELECT 1 FROM move_journal WHERE state = 'moving' AND source_path = @path);
             """, cancellationToken, Text("hash", fileHash), Text("path", _paths.ToStored(path))) == 1;
 
+    public bool OwnsDropFolderClaims => _dialect is SqliteDialect;
+
     public async Task<IReadOnlyList<ContentPlace>> ListDropFolderClaimsAsync(CancellationToken cancellationToken) =>
         await QueryAsync("SELECT file_hash, first_path FROM contents WHERE state = 'claimed' AND first_path LIKE 'inbox:%' ORDER BY file_hash;",
             row => new ContentPlace(row.GetString(0), _paths.ToFull(row.GetString(1))), cancellationToken);
