@@ -651,7 +651,15 @@ public sealed class FaceSorterStore :
     private ReviewItem ReviewRow(DbDataReader reader)
     {
         var row = StoreRows.ReviewItem(reader);
-        return row with { FilePath = _paths.ToFull(row.FilePath), EarlierCopy = _paths.ToFullOrNull(row.EarlierCopy) };
+        if (row.EarlierCopy is not { } stored)
+        {
+            return row with { FilePath = _paths.ToFull(row.FilePath) };
+        }
+
+        // The reason names the earlier copy where it is now, as earlier_path does (docs/contracts.md, "Near duplicates").
+        var earlier = _paths.ToFull(stored);
+        var told = row.Reason is { } reason ? NearCopy.Retell(reason, earlier, stillInDropFolder: stored.StartsWith("inbox:", StringComparison.Ordinal)) : null;
+        return row with { FilePath = _paths.ToFull(row.FilePath), EarlierCopy = earlier, Reason = told };
     }
 
     private DownloadItem DownloadRow(DbDataReader reader)
