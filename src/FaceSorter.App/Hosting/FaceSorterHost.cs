@@ -26,6 +26,7 @@ internal static class FaceSorterHost
         var configuration = new ConfigurationManager();
         configuration.AddJsonFile(readFrom, optional: false, reloadOnChange: false);
         configuration.AddInMemoryCollection(EnvironmentOverrides.Read(Environment.GetEnvironmentVariables()));
+        ConfigValues.Check(configuration); // before the first binding below: "twelve" names its key and what is accepted
 
         // Read before the container exists: whether this host serves the web decides its builder.
         var web = configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();

@@ -37,10 +37,12 @@ public sealed class DuplicateChecker(IContentClaims store)
             return null;
         }
 
-        if (claim.EarlierState == ContentState.Claimed && claim.EarlierPath is { } stale && !File.Exists(stale))
+        if (claim.EarlierState == ContentState.Claimed && claim.EarlierPath is { } stale && store.OwnsDropFolderClaims && !File.Exists(stale))
         {
             // The claiming file vanished before it was sorted (deleted from the drop folder, or a
-            // crash): the claim is void and this copy may take it.
+            // crash): the claim is void and this copy may take it. Only in a store this daemon owns: in a
+            // shared PostgreSQL store the path may be another daemon's live file in its own drop folder
+            // (docs/contracts.md, "Stored paths").
             await store.ReleaseClaimAsync(hash, stale, cancellationToken);
             claim = await store.ClaimContentAsync(hash, path, cancellationToken);
             if (claim.IsOriginal)

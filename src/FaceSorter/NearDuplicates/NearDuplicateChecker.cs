@@ -121,9 +121,11 @@ public sealed class NearDuplicateChecker(
     /// A candidate whose file was still being sorted and is gone (deleted from the drop folder while it
     /// waited, or lost in a crash) is no earlier copy: its claim is released, as <c>DuplicateChecker</c>
     /// releases a stale exact claim, unless the release is refused because the file is being moved right now.
+    /// Only in a store this daemon owns (<see cref="IContentClaims.OwnsDropFolderClaims"/>): in a shared
+    /// PostgreSQL store an <c>inbox:</c> path may be another daemon's live file (docs/contracts.md, "Stored paths").
     /// </summary>
     private async Task<bool> IsStaleClaimAsync(FingerprintedContent content, CancellationToken cancellationToken) =>
-        content.State == ContentState.Claimed && !File.Exists(content.Path)
+        content.State == ContentState.Claimed && claims.OwnsDropFolderClaims && !File.Exists(content.Path)
         && await claims.ReleaseClaimAsync(content.FileHash, content.Path, cancellationToken);
 
     /// <summary>Fingerprints the settled content <paramref name="content"/> (added by hand, or known before fingerprints were) and adds it to the index.</summary>

@@ -15,6 +15,13 @@ public sealed class InboxLedger
     public int InFlightCount => _inFlight.Count;
 
     /// <summary>
+    /// Of <see cref="InFlightCount"/>, the files still in the drop folder: one the user deleted while it
+    /// waited (an Immich outage is waited out in the pipeline) stays in flight until its next try finds it
+    /// gone, and is not waiting there. Looks at each file in flight (no more than the pipeline holds).
+    /// </summary>
+    public int InFlightPresentCount => _inFlight.Keys.Count(File.Exists);
+
+    /// <summary>
     /// Files whose journey failed (held in the drop folder with a recorded reason) that are still there
     /// unchanged; one that changed is settled again and counted there. Looks at each such file (few).
     /// </summary>

@@ -58,7 +58,7 @@ public sealed class StartupTasks(
     /// </summary>
     private async Task ReleaseClaimsOfDeletedFilesAsync(CancellationToken cancellationToken)
     {
-        if (location.Provider != DatabaseProvider.Sqlite)
+        if (!claims.OwnsDropFolderClaims)
         {
             return;
         }

@@ -149,6 +149,8 @@ public sealed class FaceSorterStore :
               AND NOT EXISTS (SELECT 1 FROM move_journal WHERE state = 'moving' AND source_path = @path);
             """, cancellationToken, Text("hash", fileHash), Text("path", _paths.ToStored(path))) == 1;
 
+    public bool OwnsDropFolderClaims => _dialect is SqliteDialect;
+
     public async Task<IReadOnlyList<ContentPlace>> ListDropFolderClaimsAsync(CancellationToken cancellationToken) =>
         await QueryAsync("SELECT file_hash, first_path FROM contents WHERE state = 'claimed' AND first_path LIKE 'inbox:%' ORDER BY file_hash;",
             row => new ContentPlace(row.GetString(0), _paths.ToFull(row.GetString(1))), cancellationToken);
@@ -649,7 +651,15 @@ public sealed class FaceSorterStore :
     private ReviewItem ReviewRow(DbDataReader reader)
     {
         var row = StoreRows.ReviewItem(reader);
-        return row with { FilePath = _paths.ToFull(row.FilePath), EarlierCopy = _paths.ToFullOrNull(row.EarlierCopy) };
+        if (row.EarlierCopy is not { } stored)
+        {
+            return row with { FilePath = _paths.ToFull(row.FilePath) };
+        }
+
+        // The reason names the earlier copy where it is now, as earlier_path does (docs/contracts.md, "Near duplicates").
+        var earlier = _paths.ToFull(stored);
+        var told = row.Reason is { } reason ? NearCopy.Retell(reason, earlier, stillInDropFolder: stored.StartsWith("inbox:", StringComparison.Ordinal)) : null;
+        return row with { FilePath = _paths.ToFull(row.FilePath), EarlierCopy = earlier, Reason = told };
     }
 
     private DownloadItem DownloadRow(DbDataReader reader)

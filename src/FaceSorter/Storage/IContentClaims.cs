@@ -35,4 +35,12 @@ public interface IContentClaims
     /// tell whose drop folder such a path is in (docs/contracts.md, "Stored paths").
     /// </summary>
     Task<IReadOnlyList<ContentPlace>> ListDropFolderClaimsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True when every claim by a drop-folder path is this daemon's own, so a claim whose file is gone
+    /// may be judged stale and released: only the embedded SQLite store, which one daemon owns (its
+    /// instance lock). A shared PostgreSQL store stores another daemon's file, in its own drop folder,
+    /// under the same <c>inbox:</c> form (docs/contracts.md, "Stored paths", "Near duplicates").
+    /// </summary>
+    bool OwnsDropFolderClaims { get; }
 }

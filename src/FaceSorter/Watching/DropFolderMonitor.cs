@@ -101,10 +101,12 @@ public sealed class DropFolderMonitor : BackgroundService
     /// Every file in the drop folder FaceSorter knows of and has not sorted (docs/contracts.md, "What
     /// waits in the drop folder"): still settling, in the pipeline (also while an Immich outage is waited
     /// out), held with a recorded reason (failed, a sidecar waiting for its picture, not a regular file).
-    /// Downloaders' own working files (<c>.part</c>) are not counted. Read from any thread: each part is a
-    /// count that may be a moment old.
+    /// Downloaders' own working files (<c>.part</c>) are not counted, nor files deleted since they were seen
+    /// (the tracked, parked and irregular ones are forgotten on the deletion's event or the next scan; the
+    /// ones in the pipeline and the held ones are looked at). Read from any thread: each part is a count
+    /// that may be a moment old.
     /// </summary>
-    public int Waiting => _tracked.Count + _ledger.InFlightCount + _ledger.HeldCount + _parked.Count + _irregular.Count;
+    public int Waiting => _tracked.Count + _ledger.InFlightPresentCount + _ledger.HeldCount + _parked.Count + _irregular.Count;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

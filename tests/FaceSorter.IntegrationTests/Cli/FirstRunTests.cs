@@ -144,6 +144,33 @@ public sealed class FirstRunTests : EmulatedImmichTest
     }
 
     [Fact]
+    public async Task A_file_deleted_from_the_drop_folder_while_it_waited_out_an_immich_outage_is_not_counted_as_waiting()
+    {
+        var (config, url) = ConfigWithPage();
+        Immich.Fail("POST /api/assets", times: int.MaxValue, status: 503);
+        using var daemon = await DaemonProcess.StartAsync(config, Token);
+        await Eventually.UntilAsync(() => daemon.Output.Contains("FaceSorter is running", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the start-up summary", Token);
+        var kept = TestImages.Write(Inbox, "kept.jpg", TestImages.Jpeg(915));
+        var deleted = TestImages.Write(Inbox, "deleted.jpg", TestImages.Jpeg(916));
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        async Task<System.Text.Json.JsonElement> StatusAsync() =>
+            System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/smart-download/status", UriKind.Relative), Token)).RootElement.Clone();
+        await Eventually.UntilAsync(async () => await StatusAsync() is var status && status.GetProperty("immich").GetString() == "down" && status.GetProperty("queue_depth").GetInt32() == 2,
+            TimeSpan.FromSeconds(30), "both files in the pipeline, waiting out the outage", Token);
+
+        File.Delete(deleted);
+        var waiting = (await StatusAsync()).GetProperty("waiting").GetInt32();
+        var health = await CliRun.RunAsync(config, Token, "health");
+        (await daemon.TerminateAsync(Token)).Should().Be(0);
+
+        File.Exists(kept).Should().BeTrue("an outage never routes a file");
+        waiting.Should().Be(1, "only kept.jpg is still in the drop folder");
+        health.Stdout.Should().Contain("1 waiting in the drop folder");
+        daemon.Output.Split('\n').Where(line => line.Contains("Stopped after ", StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Should().Contain("0 sorted (0 to faces, 0 to review), 0 failed, 1 waiting in the drop folder");
+    }
+
+    [Fact]
     public async Task A_web_port_held_by_another_program_stops_run_with_one_line_and_doctor_fails_on_it()
     {
         using var other = new TcpListener(IPAddress.Loopback, 0);

@@ -566,26 +566,47 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_near_duplicate_names_its_earlier_copy_where_it_is_now_after_it_was_sorted_out_of_the_drop_folder_or_renamed_in_review()
+    public async Task A_near_duplicate_and_its_reason_name_its_earlier_copy_where_it_is_now_after_it_was_sorted_out_of_the_drop_folder_or_renamed_in_review()
     {
         var store = await GivenStoreAsync();
         (await store.ClaimContentAsync("h1", "/in/a.jpg", Token)).IsOriginal.Should().BeTrue();
         (await store.ClaimContentAsync("h2", "/in/a-small.jpg", Token)).IsOriginal.Should().BeTrue();
         await GivenMovedAsync(store, "/in/a-small.jpg", "/review/duplicates/similar_a-small.jpg",
-            new OutcomeRecord(RecordKind.Review, "h2", null, null, ReviewCategories.Duplicates, "near copy of /in/a.jpg, which is being sorted", 0, null, null, EarlierCopy: "/in/a.jpg"));
+            new OutcomeRecord(RecordKind.Review, "h2", null, null, ReviewCategories.Duplicates, $"near copy of /in/a.jpg, which is being sorted{Tail}", 0, null, null, EarlierCopy: "/in/a.jpg"));
+        (await store.FindReviewByPathAsync("/review/duplicates/similar_a-small.jpg", Token))!.Reason.Should().Be($"near copy of /in/a.jpg, which is being sorted{Tail}", "the earlier copy still waits");
 
         var ids = await store.BeginMovesAsync([new PlannedMove("/in/a.jpg", "/review/low_confidence/a.jpg", ReviewOutcome("h1", ReviewCategories.LowConfidence))], Token);
         await store.CompleteMovesAsync([new CompletedMove(ids[0], "/review/low_confidence/a.jpg")], Token);
         (await store.FindReviewByPathAsync("/review/duplicates/similar_a-small.jpg", Token))!.EarlierCopy.Should().Be("/review/low_confidence/a.jpg", "the earlier copy was sorted out of the drop folder");
+        (await store.FindReviewByPathAsync("/review/duplicates/similar_a-small.jpg", Token))!.Reason.Should().Be($"near copy of /review/low_confidence/a.jpg{Tail}", "it is sorted, no longer being sorted");
 
         var earlier = (await store.FindReviewByPathAsync("/review/low_confidence/a.jpg", Token))!;
         await store.MoveReviewAsync(earlier.Id, "/review/low_confidence/renamed.jpg", ReviewCategories.LowConfidence, Token);
         (await store.FindReviewByPathAsync("/review/duplicates/similar_a-small.jpg", Token))!.EarlierCopy.Should().Be("/review/low_confidence/renamed.jpg", "the earlier copy was renamed in review");
+        (await store.ListReviewPageAsync(ReviewCategories.Duplicates, ReviewAction.Pending, 0, 10, Token)).Single().Reason.Should().Be($"near copy of /review/low_confidence/renamed.jpg{Tail}", "the review list tells it too");
         (await store.ClaimContentAsync("h1", "/in/again.jpg", Token)).EarlierPath.Should().Be("/review/low_confidence/renamed.jpg", "the claim follows the rename too");
 
         await store.ApproveAsync(earlier.Id, "jane_roe", "/faces/jane_roe/renamed.jpg", "web", Token);
         (await store.FindReviewByPathAsync("/review/duplicates/similar_a-small.jpg", Token))!.EarlierCopy.Should().Be("/faces/jane_roe/renamed.jpg", "the earlier copy was approved");
+        var nearId = (await store.FindReviewByPathAsync("/review/duplicates/similar_a-small.jpg", Token))!.Id;
+        (await store.GetReviewItemAsync(nearId, Token))!.Reason.Should().Be($"near copy of /faces/jane_roe/renamed.jpg{Tail}");
     }
+
+    [Theory]
+    [InlineData("near copy of a rejected picture (/in/a.jpg)", "near copy of a rejected picture (/faces/x/b.jpg)")]
+    [InlineData("near copy of /in/a.jpg (approved)", "near copy of /faces/x/b.jpg (approved)")]
+    [InlineData("near copy of /in/a.jpg", "near copy of /faces/x/b.jpg")]
+    public async Task A_near_duplicates_reason_keeps_what_it_says_of_the_earlier_copy_when_it_names_where_it_is_now(string decided, string shown)
+    {
+        var store = await GivenStoreAsync();
+        await GivenMovedAsync(store, "/in/a-small.jpg", "/review/duplicates/similar_a-small.jpg",
+            new OutcomeRecord(RecordKind.Review, "h2", null, null, ReviewCategories.Duplicates, decided + Tail, 0, null, null, EarlierCopy: "/in/a.jpg"));
+        await GivenMovedAsync(store, "/in/a.jpg", "/faces/x/b.jpg", SortedOutcome("h1", "x"));
+
+        (await store.FindReviewByPathAsync("/review/duplicates/similar_a-small.jpg", Token))!.Reason.Should().Be(shown + Tail);
+    }
+
+    private const string Tail = " (distance 3 of 64; this 600×400, earlier 1200×800: the earlier one has more pixels)";
 
     [Fact]
     public async Task Stats_count_exact_and_near_duplicates_apart()

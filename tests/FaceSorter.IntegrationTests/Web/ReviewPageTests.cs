@@ -119,6 +119,29 @@ public sealed class ReviewPageTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_near_duplicates_reason_and_earlier_path_are_shown_whole_on_a_narrow_screen_never_cut_off()
+    {
+        var earlier = Path.Combine(_host.Faces, "alice_with_a_rather_long_name", "instagram_2026-11-30_the_whole_original_download_name_1234567890.jpg");
+        WebHost.WriteImage(earlier);
+        var reason = $"near copy of {earlier} (distance 3 of 64; this 600×400, earlier 1200×800: the earlier one has more pixels)";
+        var id = await _host.GivenReviewItemAsync("duplicates", "similar_copy.jpg", Token, earlierCopy: earlier, reason: reason);
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
+        await page.GotoAsync(_host.Address + "#/queue");
+        await Assertions.Expect(Card(page, id)).ToHaveCountAsync(1);
+
+        await Assertions.Expect(Card(page, id).Locator(".reason")).ToHaveTextAsync($"duplicates: {reason}");
+        await Assertions.Expect(Card(page, id).Locator(".earlier-path")).ToHaveTextAsync($"looks like {earlier}");
+        foreach (var part in new[] { ".reason", ".earlier-path" })
+        {
+            // Every line of the text lies inside the card, which clips what overflows it.
+            var inside = await Card(page, id).Locator(part).EvaluateAsync<bool>(
+                "(element) => { const card = element.closest('.card').getBoundingClientRect(); const range = document.createRange(); range.selectNodeContents(element); "
+                + "return [...range.getClientRects()].every((line) => line.left >= card.left - 0.5 && line.right <= card.right + 0.5) && element.scrollWidth <= element.clientWidth; }");
+            inside.Should().BeTrue($"{part} wraps inside the card instead of being cut off");
+        }
+    }
+
+    [Fact]
     public async Task Status_page_pauses_and_resumes_sorting_and_the_stats_page_draws_its_charts()
     {
         await _host.GivenReviewItemAsync("unidentified", "unknown_a.jpg", Token);

@@ -76,11 +76,11 @@ public sealed class WebHost : IAsyncDisposable
 
     /// <summary>Puts a real JPEG into review/<paramref name="category"/>/ and records it as the pipeline would.</summary>
     /// <remarks>The colour follows the name, so the committed screenshot only changes when the page does.</remarks>
-    public async Task<long> GivenReviewItemAsync(string category, string fileName, CancellationToken cancellationToken, string? suggested = null, string? path = null, string? earlierCopy = null)
+    public async Task<long> GivenReviewItemAsync(string category, string fileName, CancellationToken cancellationToken, string? suggested = null, string? path = null, string? earlierCopy = null, string? reason = null)
     {
         var destination = path ?? Path.Combine(Review, category, fileName);
         WriteImage(destination);
-        return await RecordReviewAsync(destination, category, suggested, cancellationToken, earlierCopy);
+        return await RecordReviewAsync(destination, category, suggested, cancellationToken, earlierCopy, reason);
     }
 
     /// <summary>A small JPEG at <paramref name="path"/> (its folder made), its colour taken from the name.</summary>
@@ -109,10 +109,10 @@ public sealed class WebHost : IAsyncDisposable
         _host.Dispose();
     }
 
-    private async Task<long> RecordReviewAsync(string destination, string category, string? suggested, CancellationToken cancellationToken, string? earlierCopy = null)
+    private async Task<long> RecordReviewAsync(string destination, string category, string? suggested, CancellationToken cancellationToken, string? earlierCopy = null, string? reason = null)
     {
         var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(destination, cancellationToken)));
-        var outcome = new OutcomeRecord(RecordKind.Review, hash, "instagram", null, category, "unknown person", 1, suggested, 0.4, EarlierCopy: earlierCopy);
+        var outcome = new OutcomeRecord(RecordKind.Review, hash, "instagram", null, category, reason ?? "unknown person", 1, suggested, 0.4, EarlierCopy: earlierCopy);
         var journal = await Store.BeginMovesAsync([new PlannedMove(Path.Combine(Inbox, Path.GetFileName(destination)), destination, outcome)], cancellationToken);
         await Store.CompleteMovesAsync([new CompletedMove(journal[0], destination)], cancellationToken);
         return (await Store.FindReviewByPathAsync(destination, cancellationToken))!.Id;

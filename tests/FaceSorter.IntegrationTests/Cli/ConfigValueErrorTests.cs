@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using FaceSorter.IntegrationTests.Support;
+
+namespace FaceSorter.IntegrationTests.Cli;
+
+/// <summary>
+/// Issue 14, found in a new-user trial: a value that is not a number, duration, switch or choice, in the
+/// config file or a <c>FACESORTER__…</c> variable, stops the published app with exit code 2 and one line
+/// naming the key, the bad value and what is accepted (docs/contracts.md, "Configuration"), never the
+/// binder's "Failed to convert … to type 'System.Int32'".
+/// </summary>
+public sealed class ConfigValueErrorTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(5));
+
+    public void Dispose()
+    {
+        _timeout.Dispose();
+        _folder.Dispose();
+    }
+
+    public static TheoryData<string, string, string, string, string> BadValues() => new()
+    {
+        // where, key (as the user writes it), bad value, the key as named, what is accepted
+        { "file", "NearDuplicateMaxDistance", "twelve", "FaceSorter:NearDuplicateMaxDistance", "use a whole number (digits only), e.g. 12" },
+        { "variable", "NearDuplicateMaxDistance", "twelve", "FaceSorter:NearDuplicateMaxDistance", "use a whole number (digits only), e.g. 12" },
+        { "file", "MinConfidence", "high", "FaceSorter:MinConfidence", "use a number with a dot for decimals, e.g. 0.6" },
+        { "variable", "Immich__FaceWaitTimeout", "2m", "FaceSorter:Immich:FaceWaitTimeout", "use a duration as hh:mm:ss (d.hh:mm:ss for days; seconds may have decimals), e.g. 00:02:00" },
+        { "file", "Review__AutoMoveOnRecheck", "maybe", "FaceSorter:Review:AutoMoveOnRecheck", "use true or false" },
+        { "variable", "Web__Enabled", "yes", "FaceSorter:Web:Enabled", "use true or false" },
+        { "file", "Watching", "Sometimes", "FaceSorter:Watching", "use one of Auto, Events, Poll" },
+        { "variable", "Database__Provider", "Mysql", "FaceSorter:Database:Provider", "use one of Sqlite, Postgres" },
+        { "variable", "Web__NotifyBatchSize", "ten", "FaceSorter:Web:NotifyBatchSize", "use a whole number (digits only), e.g. 10" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadValues))]
+    public async Task A_value_that_is_not_of_its_kind_stops_start_up_naming_the_key_the_value_and_what_is_accepted(string where, string key, string value, string named, string accepted)
+    {
+        var config = TestConfig.Write(_folder.Path, cfg =>
+        {
+            if (where == "file")
+            {
+                var path = key.Split("__");
+                var section = path[..^1].Aggregate(cfg, (node, name) => node[name]!.AsObject());
+                section[path[^1]] = JsonValue.Create(value);
+            }
+        });
+        var environment = new Dictionary<string, string?>();
+        if (where == "variable")
+        {
+            environment["FACESORTER__" + key] = value;
+        }
+
+        foreach (var verb in new[] { "run", "stats" })
+        {
+            var run = await CliRun.RunAsync([], _folder.Path, environment, _timeout.Token, verb, "--config", config);
+
+            run.ExitCode.Should().Be(2, $"{verb}: {run.Stdout}{run.Stderr}");
+            (run.Stdout + run.Stderr).Should().Contain($"{named} = '{value}' is not valid: {accepted}", verb)
+                .And.NotContain("Failed to convert", verb);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Reflection;
+using FaceSorter.Options;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace FaceSorter.Tests.Options;
+
+/// <summary>
+/// Issue 14, found in a new-user trial: a number, duration, switch or choice that does not read as one
+/// stops start-up naming the key, the bad value and what is accepted (docs/contracts.md, "Configuration"),
+/// for every such option of every options class, and a value the binder reads is never refused.
+/// </summary>
+public sealed class ConfigValuesTests
+{
+    public static TheoryData<string> EveryKey() => [.. ConfigValues.Keys().Select(key => key.Key)];
+
+    [Theory]
+    [MemberData(nameof(EveryKey))]
+    public void A_value_that_does_not_read_as_its_kind_names_the_key_the_value_and_what_is_accepted(string key)
+    {
+        var check = () => ConfigValues.Check(Config((key, "twelve")));
+
+        var failure = check.Should().Throw<OptionsValidationException>().Which.Failures.Should().ContainSingle().Which;
+        failure.Should().StartWith($"{key} = 'twelve' is not valid: use ");
+        var kind = ConfigValues.Keys().Single(known => known.Key == key).Type;
+        failure.Should().Contain(
+            kind == typeof(bool) ? "true or false"
+            : kind.IsEnum ? $"one of {string.Join(", ", Enum.GetNames(kind))}"
+            : kind == typeof(TimeSpan) ? "a duration as hh:mm:ss"
+            : kind == typeof(double) ? "a number with a dot for decimals, e.g. "
+            : "a whole number (digits only), e.g. ");
+    }
+
+    [Theory]
+    [InlineData("FaceSorter:NearDuplicateMaxDistance", "12.5", "a whole number (digits only), e.g. 12")]
+    [InlineData("FaceSorter:MinConfidence", "0,6", "a number with a dot for decimals, e.g. 0.6")]
+    [InlineData("FaceSorter:SettleTime", "2s", "a duration as hh:mm:ss (d.hh:mm:ss for days; seconds may have decimals), e.g. 00:00:02")]
+    [InlineData("FaceSorter:Review:AutoMoveOnRecheck", "yes", "true or false")]
+    [InlineData("FaceSorter:Watching", "Sometimes", "one of Auto, Events, Poll")]
+    [InlineData("FaceSorter:Database:Provider", "7", "one of Sqlite, Postgres")]
+    [InlineData("FaceSorter:Web:NotifyBatchSize", "ten", "a whole number (digits only), e.g. 10")]
+    public void A_bad_value_of_each_kind_says_exactly_what_is_accepted_with_the_default_as_example(string key, string value, string accepted)
+    {
+        var check = () => ConfigValues.Check(Config((key, value)));
+
+        check.Should().Throw<OptionsValidationException>().Which.Failures.Should().Equal($"{key} = '{value}' is not valid: use {accepted}");
+    }
+
+    [Fact]
+    public void Several_bad_values_are_all_named_at_once()
+    {
+        var check = () => ConfigValues.Check(Config(("FaceSorter:SettleTime", "2s"), ("FaceSorter:Web:Enabled", "yes")));
+
+        check.Should().Throw<OptionsValidationException>().Which.Failures.Should().HaveCount(2);
+    }
+
+    [Theory]
+    [InlineData("FaceSorter:NearDuplicateMaxDistance", "0")]
+    [InlineData("FaceSorter:MinConfidence", "1e-1")]
+    [InlineData("FaceSorter:SettleTime", "00:00:00.300")]
+    [InlineData("FaceSorter:Immich:FaceWaitTimeout", "1.00:00:00")]
+    [InlineData("FaceSorter:Review:AutoMoveOnRecheck", "True")]
+    [InlineData("FaceSorter:Watching", "poll")]
+    [InlineData("FaceSorter:Immich:Mode", "machinelearning")]
+    public void A_value_the_binder_reads_is_accepted(string key, string value)
+    {
+        var check = () => ConfigValues.Check(Config((key, value)));
+
+        check.Should().NotThrow();
+    }
+
+    [Fact]
+    public void The_shipped_config_file_passes()
+    {
+        var shipped = new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryRoot(), "etc", "facesorter.json")).Build();
+
+        var check = () => ConfigValues.Check(shipped);
+
+        check.Should().NotThrow();
+    }
+
+    [Fact]
+    public void Every_number_duration_switch_and_choice_of_every_options_class_is_checked()
+    {
+        var optionsClasses = typeof(ConfigValues).Assembly.GetTypes()
+            .Where(type => type.Name.EndsWith("Options", StringComparison.Ordinal) && type.GetField("Section", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true });
+        var expected = from type in optionsClasses
+                       from property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                       let kind = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType
+                       where property.CanWrite && (kind.IsPrimitive || kind.IsEnum || kind == typeof(TimeSpan) || kind == typeof(decimal))
+                       select $"{type.GetField("Section")!.GetRawConstantValue()}:{property.Name}";
+
+        ConfigValues.Keys().Select(key => key.Key).Should().BeEquivalentTo(expected.Distinct());
+    }
+
+    private static IConfiguration Config(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(value => new KeyValuePair<string, string?>(value.Key, value.Value))).Build();
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory!.FullName, "FaceSorter.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory.FullName;
+    }
+}
