@@ -17,7 +17,7 @@ public static class Decider
 
         if (input.DuplicateOf is { } earlier)
         {
-            return new Decision(SortReason.Duplicate, null, $"duplicate of {earlier}", 0, null);
+            return new Decision(SortReason.Duplicate, null, earlier.Describe(), 0, null, earlier.EarlierPath);
         }
 
         if (input.NearCopyOf is { } near && rules.NearDuplicateMaxDistance > 0 && near.Distance <= rules.NearDuplicateMaxDistance)

@@ -1,3 +1,4 @@
+using FaceSorter.Decisions;
 using FaceSorter.Storage;
 
 namespace FaceSorter.Hashing;
@@ -9,8 +10,8 @@ namespace FaceSorter.Hashing;
 /// </summary>
 public sealed class DuplicateChecker(IContentClaims store)
 {
-    /// <summary>Null when this file is the original, else a description of the earlier copy.</summary>
-    public async Task<string?> FindEarlierCopyAsync(string hash, string path, CancellationToken cancellationToken) =>
+    /// <summary>Null when this file is the original, else the earlier copy.</summary>
+    public async Task<ExactCopy?> FindEarlierCopyAsync(string hash, string path, CancellationToken cancellationToken) =>
         await SettleAsync(hash, path, await store.ClaimContentAsync(hash, path, cancellationToken), cancellationToken);
 
     /// <summary>
@@ -18,10 +19,10 @@ public sealed class DuplicateChecker(IContentClaims store)
     /// one session (<see cref="IContentClaims.ClaimContentsAsync"/>): an answer per file in the order
     /// given, each decided against every earlier claim, one made earlier in the batch included.
     /// </summary>
-    public async Task<IReadOnlyList<string?>> FindEarlierCopiesAsync(IReadOnlyList<(string FileHash, string Path)> files, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ExactCopy?>> FindEarlierCopiesAsync(IReadOnlyList<(string FileHash, string Path)> files, CancellationToken cancellationToken)
     {
         var claims = await store.ClaimContentsAsync(files, cancellationToken);
-        var answers = new string?[files.Count];
+        var answers = new ExactCopy?[files.Count];
         for (var i = 0; i < files.Count; i++)
         {
             answers[i] = await SettleAsync(files[i].FileHash, files[i].Path, claims[i], cancellationToken);
@@ -30,7 +31,7 @@ public sealed class DuplicateChecker(IContentClaims store)
         return answers;
     }
 
-    private async Task<string?> SettleAsync(string hash, string path, ContentClaim claim, CancellationToken cancellationToken)
+    private async Task<ExactCopy?> SettleAsync(string hash, string path, ContentClaim claim, CancellationToken cancellationToken)
     {
         if (claim.IsOriginal)
         {
@@ -51,14 +52,6 @@ public sealed class DuplicateChecker(IContentClaims store)
             }
         }
 
-        return Describe(claim);
+        return new ExactCopy(claim.EarlierPath, claim.EarlierState);
     }
-
-    private static string Describe(ContentClaim claim) => claim.EarlierState switch
-    {
-        ContentState.Rejected => $"rejected before ({claim.EarlierPath})",
-        ContentState.Claimed => $"{claim.EarlierPath}, which is being sorted",
-        ContentState.Approved => $"{claim.EarlierPath} (approved)",
-        _ => claim.EarlierPath ?? "an earlier copy",
-    };
 }

@@ -658,7 +658,13 @@ public sealed class FaceSorterStore :
 
         // The reason names the earlier copy where it is now, as earlier_path does (docs/contracts.md, "Near duplicates").
         var earlier = _paths.ToFull(stored);
-        var told = row.Reason is { } reason ? NearCopy.Retell(reason, earlier, stillInDropFolder: stored.StartsWith("inbox:", StringComparison.Ordinal)) : null;
+        var stillInDropFolder = stored.StartsWith("inbox:", StringComparison.Ordinal);
+        var told = row.Reason switch
+        {
+            null => null,
+            { } reason when reason.StartsWith(ExactCopy.ReasonStart, StringComparison.Ordinal) => ExactCopy.Retell(reason, earlier, stillInDropFolder),
+            { } reason => NearCopy.Retell(reason, earlier, stillInDropFolder),
+        };
         return row with { FilePath = _paths.ToFull(row.FilePath), EarlierCopy = earlier, Reason = told };
     }
 

@@ -46,7 +46,7 @@ public enum RecordKind
 /// <summary>
 /// What to record once a move is done; carried in the journal so a crash loses nothing.
 /// <paramref name="ReviewedBy"/> and <paramref name="ReviewId"/> are set for <see cref="RecordKind.Approval"/> only;
-/// <paramref name="EarlierCopy"/> for a near duplicate only (the path of the picture it looks like).
+/// <paramref name="EarlierCopy"/> for a duplicate or near duplicate only (the path of the earlier copy).
 /// <paramref name="ClaimsContent"/> is false for a review item ruled out by its leading bytes (rule 0):
 /// its <paramref name="FileHash"/> is recorded on the row, so the review watcher can follow the file,
 /// but the content is claimed by no one (journal entries written before it existed read as true).

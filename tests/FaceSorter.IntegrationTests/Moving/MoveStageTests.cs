@@ -51,7 +51,7 @@ public sealed class MoveStageTests : MovingHarness
     {
         var path = Write(Inbox, name, Content(name.GetHashCode(StringComparison.Ordinal)));
         var file = new InboxFile(path, null, new FileInfo(path).Length, File.GetLastWriteTimeUtc(path));
-        return SortPlan.Decide(new CheckedFile(file, hash, DecisionInput.Duplicate("an earlier copy")), DecisionRules.From(new SortingOptions()),
+        return SortPlan.Decide(new CheckedFile(file, hash, DecisionInput.Duplicate(new ExactCopy(null, null))), DecisionRules.From(new SortingOptions()),
             new DirectoriesOptions { Inbox = Inbox, Faces = Faces, Review = Review });
     }
 }

@@ -48,7 +48,8 @@ public sealed class SharedStoreClaimTests : IAsyncLifetime
         (await new DuplicateChecker(first).FindEarlierCopyAsync(Sha256(photo), photo, _timeout.Token)).Should().BeNull("the first daemon's file is the original");
         var earlier = await new DuplicateChecker(second).FindEarlierCopyAsync(Sha256(copy), copy, _timeout.Token);
 
-        earlier.Should().NotBeNull("the content is claimed by the first daemon's live file").And.EndWith(", which is being sorted");
+        earlier.Should().NotBeNull("the content is claimed by the first daemon's live file");
+        earlier!.Describe().Should().EndWith(", which is being sorted");
         (await first.ListDropFolderClaimsAsync(_timeout.Token)).Select(claim => claim.Path).Should().Equal([photo], "the first daemon's claim is kept");
     }
 

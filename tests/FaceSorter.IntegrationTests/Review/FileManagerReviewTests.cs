@@ -77,7 +77,7 @@ public sealed class FileManagerReviewTests : IAsyncLifetime
         row.ReviewedBy.Should().Be("file-manager");
         row.FilePath.Should().Be(file.Path);
         var earlier = await new DuplicateChecker(_harness.Store).FindEarlierCopyAsync(file.Hash, Path.Combine(_harness.Root, "again.jpg"), ReviewHarness.Token);
-        earlier.Should().StartWith("rejected before");
+        earlier!.Describe().Should().StartWith("duplicate of rejected before");
     }
 
     [Fact]
@@ -229,7 +229,7 @@ public sealed class FileManagerReviewTests : IAsyncLifetime
             .Should().BeEquivalentTo(new { FilePath = Path.Combine(_harness.Faces, "judy", "beach.jpg"), PersonName = "judy", AutoSorted = false });
         (await _harness.Store.ListDownloadsAsync(ourHash, ReviewHarness.Token)).Should().BeEmpty("the daemon's own moves are recorded by the pipeline, not read as the user's");
         var earlier = await new DuplicateChecker(_harness.Store).FindEarlierCopyAsync(hash, Path.Combine(_harness.Root, "again.jpg"), ReviewHarness.Token);
-        earlier.Should().Be(Path.Combine(_harness.Faces, "judy", "beach.jpg"));
+        earlier!.EarlierPath.Should().Be(Path.Combine(_harness.Faces, "judy", "beach.jpg"));
     }
 
     [Fact]

@@ -606,6 +606,23 @@ public abstract class StoreContractTests : IAsyncLifetime
         (await store.FindReviewByPathAsync("/review/duplicates/similar_a-small.jpg", Token))!.Reason.Should().Be(shown + Tail);
     }
 
+    [Theory]
+    [InlineData("duplicate of /in/a.jpg, which is being sorted", "duplicate of /faces/x/b.jpg")]
+    [InlineData("duplicate of /in/a.jpg (approved)", "duplicate of /faces/x/b.jpg (approved)")]
+    [InlineData("duplicate of /in/a.jpg", "duplicate of /faces/x/b.jpg")]
+    public async Task An_exact_duplicates_reason_names_its_earlier_copy_where_it_is_now(string decided, string shown)
+    {
+        var store = await GivenStoreAsync();
+        (await store.ClaimContentAsync("h1", "/in/a.jpg", Token)).IsOriginal.Should().BeTrue();
+        await GivenMovedAsync(store, "/in/a-again.jpg", "/review/duplicates/duplicate_a-again.jpg",
+            new OutcomeRecord(RecordKind.Review, "h1", null, null, ReviewCategories.Duplicates, decided, 0, null, null, EarlierCopy: "/in/a.jpg"));
+        await GivenMovedAsync(store, "/in/a.jpg", "/faces/x/b.jpg", SortedOutcome("h1", "x"));
+
+        var row = (await store.FindReviewByPathAsync("/review/duplicates/duplicate_a-again.jpg", Token))!;
+
+        (row.Reason, row.EarlierCopy).Should().Be((shown, "/faces/x/b.jpg"));
+    }
+
     private const string Tail = " (distance 3 of 64; this 600×400, earlier 1200×800: the earlier one has more pixels)";
 
     [Fact]

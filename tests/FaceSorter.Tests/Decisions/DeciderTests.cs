@@ -19,9 +19,9 @@ public sealed class DeciderTests
 
     public static TheoryData<string, DecisionInput, DecisionRules, SortReason, string?> Table => new()
     {
-        { "rule 0: invalid wins over everything", new DecisionInput("not an image", "x.jpg", [Some.Face("Alice", 0.9)]), Rules(), SortReason.Invalid, null },
-        { "rule 1: duplicate", new DecisionInput(null, "faces/alice/x.jpg", [Some.Face("Alice", 0.9)]), Rules(), SortReason.Duplicate, null },
-        { "rule 1 wins over 1b: an exact duplicate is named so", new DecisionInput(null, "faces/alice/x.jpg", [], new NearCopy("x", "sorted", 0, 1, 1, 1, 1)), Rules(), SortReason.Duplicate, null },
+        { "rule 0: invalid wins over everything", new DecisionInput("not an image", new ExactCopy("x.jpg", "sorted"), [Some.Face("Alice", 0.9)]), Rules(), SortReason.Invalid, null },
+        { "rule 1: duplicate", new DecisionInput(null, new ExactCopy("faces/alice/x.jpg", "sorted"), [Some.Face("Alice", 0.9)]), Rules(), SortReason.Duplicate, null },
+        { "rule 1 wins over 1b: an exact duplicate is named so", new DecisionInput(null, new ExactCopy("faces/alice/x.jpg", "sorted"), [], new NearCopy("x", "sorted", 0, 1, 1, 1, 1)), Rules(), SortReason.Duplicate, null },
         { "rule 1b: distance 0 is a near duplicate", Near(0), Rules(), SortReason.NearDuplicate, null },
         { "rule 1b: exactly NearDuplicateMaxDistance is a near duplicate", Near(12), Rules(), SortReason.NearDuplicate, null },
         { "rule 1b: one bit beyond NearDuplicateMaxDistance is not", Near(13), Rules(), SortReason.Sorted, "alice" },
@@ -72,9 +72,10 @@ public sealed class DeciderTests
     [Fact]
     public void Duplicate_reason_names_the_earlier_copy()
     {
-        var decision = Decider.Decide(DecisionInput.Duplicate("/data/faces/alice/a.jpg"), Rules());
+        var decision = Decider.Decide(DecisionInput.Duplicate(new ExactCopy("/data/faces/alice/a.jpg", "approved")), Rules());
 
-        decision.Detail.Should().Contain("/data/faces/alice/a.jpg");
+        decision.Detail.Should().Be("duplicate of /data/faces/alice/a.jpg (approved)");
+        decision.EarlierCopy.Should().Be("/data/faces/alice/a.jpg", "the review row keeps it, so it can follow the copy when it moves");
         decision.Prefix.Should().Be("duplicate_");
         decision.Category.Should().Be("duplicates");
     }

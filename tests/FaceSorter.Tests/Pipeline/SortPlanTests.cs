@@ -109,7 +109,7 @@ public sealed class SortPlanTests
     [Fact]
     public void The_decided_file_keeps_the_drop_folder_file_and_its_hash()
     {
-        var decided = SortPlan.Decide(new CheckedFile(File, Hash, DecisionInput.Duplicate("/srv/faces/alice/IMG_0.jpg")), Rules, Directories);
+        var decided = SortPlan.Decide(new CheckedFile(File, Hash, DecisionInput.Duplicate(new ExactCopy("/srv/faces/alice/IMG_0.jpg", "sorted"))), Rules, Directories);
 
         decided.File.Should().Be(File);
         decided.Hash.Should().Be(Hash);

@@ -60,7 +60,7 @@ public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, ClaimO
     /// </remarks>
     public async Task<IReadOnlyList<ClaimedFile>> FindEarlierCopiesAsync(IReadOnlyList<HashOutcome.Hashed> files, CancellationToken cancellationToken)
     {
-        IReadOnlyList<string?> earlier = [];
+        IReadOnlyList<ExactCopy?> earlier = [];
         var turns = await claimOrder.ClaimAsync(
             async () => earlier = await duplicates.FindEarlierCopiesAsync(files.Select(file => (file.Hash, file.File.Path)).ToList(), cancellationToken),
             files.Count,
@@ -99,7 +99,7 @@ public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, ClaimO
 }
 
 /// <summary>A hashed file whose content was claimed: its earlier copy (null: it is the original) and its place in the claim order.</summary>
-public sealed record ClaimedFile(HashOutcome.Hashed File, string? Earlier, ClaimOrder.Turn Turn);
+public sealed record ClaimedFile(HashOutcome.Hashed File, ExactCopy? Earlier, ClaimOrder.Turn Turn);
 
 /// <summary>What <see cref="HashStage"/> learned about one file, and so where it goes next.</summary>
 public abstract record HashOutcome

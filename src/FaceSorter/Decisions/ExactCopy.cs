@@ -1,0 +1,48 @@
+namespace FaceSorter.Decisions;
+
+/// <summary>
+/// Rule 1 (docs/contracts.md, "Decision rules"): the earlier file with the same SHA-256 content.
+/// <paramref name="EarlierPath"/> is where it was when this copy was claimed (null when the store kept no
+/// path); <paramref name="EarlierState"/> is the content's state (<c>FaceSorter.Storage.ContentState</c>).
+/// </summary>
+public sealed record ExactCopy(string? EarlierPath, string? EarlierState)
+{
+    /// <summary>How every exact duplicate's reason begins; <c>stats</c> tells them from near duplicates by it.</summary>
+    public const string ReasonStart = "duplicate of ";
+
+    private const string RejectedStart = "rejected before (";
+    private const string ApprovedEnd = " (approved)";
+    private const string BeingSortedEnd = ", which is being sorted";
+
+    /// <summary>E.g. <c>duplicate of /srv/faces/alice/a.jpg (approved)</c> or <c>duplicate of rejected before (/srv/review/x.jpg)</c>.</summary>
+    public string Describe() => ReasonStart + EarlierState switch
+    {
+        "rejected" => $"{RejectedStart}{EarlierPath})",
+        "claimed" => $"{EarlierPath}{BeingSortedEnd}",
+        "approved" => $"{EarlierPath}{ApprovedEnd}",
+        _ => EarlierPath ?? "an earlier copy",
+    };
+
+    /// <summary>
+    /// An exact duplicate's stored <paramref name="reason"/> (a <see cref="Describe"/> text) told with its
+    /// earlier copy where it is now, <paramref name="earlierPath"/> (the review row's <c>earlier_path</c>,
+    /// which follows the copy when it moves: docs/contracts.md, "Near duplicates"), as
+    /// <see cref="NearCopy.Retell"/> does for a near duplicate. Any other text comes back as it is.
+    /// </summary>
+    public static string Retell(string reason, string earlierPath, bool stillInDropFolder)
+    {
+        if (!reason.StartsWith(ReasonStart, StringComparison.Ordinal))
+        {
+            return reason;
+        }
+
+        var told = reason[ReasonStart.Length..];
+        return ReasonStart + told switch
+        {
+            _ when told.StartsWith(RejectedStart, StringComparison.Ordinal) && told.EndsWith(')') => $"{RejectedStart}{earlierPath})",
+            _ when told.EndsWith(ApprovedEnd, StringComparison.Ordinal) => $"{earlierPath}{ApprovedEnd}",
+            _ when told.EndsWith(BeingSortedEnd, StringComparison.Ordinal) && (stillInDropFolder || told == earlierPath + BeingSortedEnd) => $"{earlierPath}{BeingSortedEnd}",
+            _ => earlierPath,
+        };
+    }
+}
