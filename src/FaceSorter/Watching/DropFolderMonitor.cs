@@ -27,6 +27,14 @@ public sealed class DropFolderMonitor : BackgroundService
     private static readonly TimeSpan MinRoundGap = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan WriterScanReuse = TimeSpan.FromMilliseconds(100);
     private (DateTimeOffset At, OpenWriterSnapshot Writers)? _writerScan;
+
+    // Working files of many due files in one folder are looked up in one listing of it, taken at the hand-over
+    // and reused as long as a /proc scan is (WorkingFiles.WaitingAmong; docs/linux-facts.md, "Working files,
+    // looked up by listing"): a burst's files are due by the thousand, and four lookups per file were the
+    // hand-over's largest cost (issue 13). A listing stops past this many entries per due file (a large
+    // backlog with few due), and then each file is looked up on its own.
+    private const int ListingMinFiles = 8;
+    private const int ListingEntriesPerFile = 32;
     private readonly WriterLookahead _lookahead; // the writer check taken just before a few files are due
 
     private readonly IrregularFiles _irregular = new();
@@ -348,11 +356,14 @@ public sealed class DropFolderMonitor : BackgroundService
         // Every open reported so far is recorded before the look-ahead is asked to vouch for a file.
         _lookahead.CatchUp();
 
-        foreach (var file in due)
+        var listings = new Dictionary<string, (long TakenAt, HashSet<string>? Waiting)>(StringComparer.Ordinal);
+        for (var index = 0; index < due.Count; index++)
         {
+            var file = due[index];
+            var hasCompanion = HasWorkingFile(due, index, listings);
+
             // By device and inode, never by path: the writer may reach the file by another path
             // (docs/linux-facts.md, "Open files are matched by identity").
-            var hasCompanion = _working.AnyFor(file.Path);
             var openByProbe = !_lookahead.Vouches(file)
                 && FileIdentity.OfFile(file.Path) is { } identity && WriterScan(now, DueAt(file)).WriterOf(identity) is not null;
             _lookahead.Release(file.Path);
@@ -381,6 +392,37 @@ public sealed class DropFolderMonitor : BackgroundService
                 await _pipeline.Inbox.WriteAsync(inboxFile, stoppingToken);
             }
         }
+    }
+
+    /// <summary>
+    /// True while a working file of <c>due[index]</c> exists. With many due files in its folder the answer
+    /// comes from a listing of the folder taken in this hand-over (<paramref name="listings"/>, per folder:
+    /// when it was taken and the due names it found waiting, or null when the folder is looked up per file),
+    /// taken again for the files still to look at once it is as old as a reusable <c>/proc</c> scan.
+    /// </summary>
+    private bool HasWorkingFile(IReadOnlyList<TrackedFile> due, int index, Dictionary<string, (long TakenAt, HashSet<string>? Waiting)> listings)
+    {
+        var path = due[index].Path;
+        var directory = Path.GetDirectoryName(path)!;
+        if (!listings.TryGetValue(directory, out var listing) || (listing.Waiting is not null && _clock.GetElapsedTime(listing.TakenAt) >= WriterScanReuse))
+        {
+            var names = new List<string>();
+            for (var next = index; next < due.Count; next++)
+            {
+                var other = due[next].Path;
+                if (other.Length > directory.Length + 1 && other[directory.Length] == '/' && other.StartsWith(directory, StringComparison.Ordinal)
+                    && other.IndexOf('/', directory.Length + 1) < 0)
+                {
+                    names.Add(other[(directory.Length + 1)..]);
+                }
+            }
+
+            var takenAt = _clock.GetTimestamp();
+            listing = (takenAt, names.Count >= ListingMinFiles ? _working.WaitingAmong(directory, names, names.Count * ListingEntriesPerFile) : null);
+            listings[directory] = listing;
+        }
+
+        return listing.Waiting is { } waiting ? waiting.Contains(Path.GetFileName(path)) : _working.AnyFor(path);
     }
 
     /// <summary>
