@@ -94,6 +94,24 @@ public static partial class DownloadNames
     /// <summary>The companion files, by exact name, whose presence means <paramref name="path"/> is still downloading.</summary>
     public static IEnumerable<string> CompanionsOf(string path) => CompanionEndings.Select(ending => path + ending);
 
+    /// <summary>
+    /// The name of the file <paramref name="fileName"/> is an exact-name companion of (<c>clip.mp4.part</c> →
+    /// <c>clip.mp4</c>, the inverse of <see cref="CompanionsOf"/>), or an empty span when it is none. Ordinal,
+    /// as the file system compares names.
+    /// </summary>
+    public static ReadOnlySpan<char> CompanionOwnerOf(ReadOnlySpan<char> fileName)
+    {
+        foreach (var ending in CompanionEndings)
+        {
+            if (fileName.Length > ending.Length && fileName.EndsWith(ending, StringComparison.Ordinal))
+            {
+                return fileName[..^ending.Length];
+            }
+        }
+
+        return [];
+    }
+
     private static (WorkingName Line, string Final)? Find(string fileName)
     {
         foreach (var line in WorkingNames)

@@ -27,6 +27,15 @@ public sealed class DropFolderMonitor : BackgroundService
     private static readonly TimeSpan MinRoundGap = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan WriterScanReuse = TimeSpan.FromMilliseconds(100);
     private (DateTimeOffset At, OpenWriterSnapshot Writers)? _writerScan;
+
+    // Working files of many due files in one folder are looked up in one listing of it, taken at the hand-over
+    // and reused while inotify shows that no name it would answer differently for appeared (without inotify,
+    // as long as a /proc scan is reused) (WorkingFiles.WaitingAmong; docs/linux-facts.md, "Working files,
+    // looked up by listing"): a burst's files are due by the thousand, and four lookups per file were the
+    // hand-over's largest cost (issue 13). A listing stops past this many entries per due file (a large
+    // backlog with few due), and then each file is looked up on its own.
+    private const int ListingMinFiles = 8;
+    private const int ListingEntriesPerFile = 32;
     private readonly WriterLookahead _lookahead; // the writer check taken just before a few files are due
 
     private readonly IrregularFiles _irregular = new();
@@ -350,11 +359,14 @@ public sealed class DropFolderMonitor : BackgroundService
         // Every open reported so far is recorded before the look-ahead is asked to vouch for a file.
         _lookahead.CatchUp();
 
-        foreach (var file in due)
+        var listings = new Dictionary<string, Listing>(StringComparer.Ordinal);
+        for (var index = 0; index < due.Count; index++)
         {
+            var file = due[index];
+            var hasCompanion = HasWorkingFile(due, index, listings);
+
             // By device and inode, never by path: the writer may reach the file by another path
             // (docs/linux-facts.md, "Open files are matched by identity").
-            var hasCompanion = _working.AnyFor(file.Path);
             var openByProbe = !_lookahead.Vouches(file)
                 && FileIdentity.OfFile(file.Path) is { } identity && WriterScan(now, DueAt(file)).WriterOf(identity) is not null;
             _lookahead.Release(file.Path);
@@ -384,6 +396,68 @@ public sealed class DropFolderMonitor : BackgroundService
             }
         }
     }
+
+    /// <summary>
+    /// True while a working file of <c>due[index]</c> exists. With many due files in its folder the answer
+    /// comes from a listing of the folder taken in this hand-over (<paramref name="listings"/>, per folder),
+    /// taken again for the files still to look at once it may be out of date (<see cref="IsCurrent"/>).
+    /// </summary>
+    private bool HasWorkingFile(IReadOnlyList<TrackedFile> due, int index, Dictionary<string, Listing> listings)
+    {
+        var path = due[index].Path;
+        var directory = Path.GetDirectoryName(path)!;
+        if (!listings.TryGetValue(directory, out var listing) || (listing.Waiting is not null && !IsCurrent(listing)))
+        {
+            var names = new List<string>();
+            for (var next = index; next < due.Count; next++)
+            {
+                var other = due[next].Path;
+                if (other.Length > directory.Length + 1 && other[directory.Length] == '/' && other.StartsWith(directory, StringComparison.Ordinal)
+                    && other.IndexOf('/', directory.Length + 1) < 0)
+                {
+                    names.Add(other[(directory.Length + 1)..]);
+                }
+            }
+
+            listing = names.Count >= ListingMinFiles ? List(directory, names) : new Listing(0, null, null);
+            listings[directory] = listing;
+        }
+
+        return listing.Waiting is { } waiting ? waiting.Contains(Path.GetFileName(path)) : _working.AnyFor(path);
+    }
+
+    private Listing List(string directory, List<string> names)
+    {
+        // What inotify has counted is read before the listing: a name that appears while it is taken is
+        // either in it or counted after.
+        _writeActivity.CatchUp();
+        var namesChanged = _writeActivity.IsActive ? _writeActivity.NamesChanged : (long?)null;
+        return new Listing(_clock.GetTimestamp(), namesChanged, _working.WaitingAmong(directory, names, names.Count * ListingEntriesPerFile));
+    }
+
+    /// <summary>
+    /// True when <paramref name="listing"/> still answers as a listing taken now would: inotify was watching
+    /// when it was taken and still is, and, with every event so far read, has counted no name since that it
+    /// would answer differently for (<see cref="WriteActivity.NamesChanged"/>). Without inotify, a listing is
+    /// current for as long as a <c>/proc</c> scan is reused.
+    /// </summary>
+    private bool IsCurrent(Listing listing)
+    {
+        if (listing.NamesChanged is not { } before)
+        {
+            return _clock.GetElapsedTime(listing.TakenAt) < WriterScanReuse;
+        }
+
+        _writeActivity.CatchUp();
+        return _writeActivity.IsActive && _writeActivity.NamesChanged == before;
+    }
+
+    /// <summary>
+    /// One folder's listing in a hand-over: when it was taken (<see cref="TimeProvider.GetTimestamp"/>), inotify's
+    /// <see cref="WriteActivity.NamesChanged"/> then (null when inotify was not watching), and the due names it
+    /// found a working file for (null when the folder is looked up file by file).
+    /// </summary>
+    private readonly record struct Listing(long TakenAt, long? NamesChanged, HashSet<string>? Waiting);
 
     /// <summary>
     /// The <c>/proc</c> scan at the due time, made when first needed in a round. A recent one is reused

@@ -52,6 +52,7 @@ public sealed partial class WriteActivity : IDisposable
     private Thread? _reader;
     private int _fd = -1;
     private volatile bool _stopping;
+    private long _namesChanged; // see NamesChanged
     private bool _warnedWatchLimit;
 
     public WriteActivity(ILogger<WriteActivity> logger)
@@ -65,6 +66,16 @@ public sealed partial class WriteActivity : IDisposable
     /// <summary>Why inotify is not watching, when <see cref="IsActive"/> is false after a start.</summary>
     public string? FailureReason { get; private set; }
 
+    /// <summary>
+    /// A count that goes up whenever a name a listing of a watched folder would answer differently for may have
+    /// appeared: a file whose name is a working file's exact companion name
+    /// (<see cref="DownloadNames.CompanionOwnerOf"/>) created, linked or moved in; any folder created, moved
+    /// in or out, or gone; events lost (queue overflow); a (re)start. The same value before a listing and
+    /// after a later <see cref="CatchUp"/>, with <see cref="IsActive"/> true throughout, means no such
+    /// name appeared in between (docs/linux-facts.md, "Working files, looked up by listing").
+    /// </summary>
+    public long NamesChanged => Interlocked.Read(ref _namesChanged);
+
     /// <summary>(Re)starts watching <paramref name="root"/> and every folder below it; forgets what was recorded before.</summary>
     public void Start(string root)
     {
@@ -76,6 +87,7 @@ public sealed partial class WriteActivity : IDisposable
             LoseFileWatches(); // they belonged to the old inotify instance
         }
 
+        Interlocked.Increment(ref _namesChanged);
         _fd = InotifyInit1(InNonBlock | InCloExec);
         if (_fd < 0)
         {
@@ -328,6 +340,7 @@ public sealed partial class WriteActivity : IDisposable
     {
         if ((mask & InQOverflow) != 0)
         {
+            Interlocked.Increment(ref _namesChanged);
             lock (_gate)
             {
                 _files.Clear(); // events were lost: nothing recorded can be trusted
@@ -350,6 +363,7 @@ public sealed partial class WriteActivity : IDisposable
             _directories.TryGetValue(wd, out folder);
             if ((mask & InIgnored) != 0)
             {
+                Interlocked.Increment(ref _namesChanged); // a watched folder is gone
                 _directories.Remove(wd);
                 return;
             }
@@ -361,6 +375,11 @@ public sealed partial class WriteActivity : IDisposable
         }
 
         var path = folder + "/" + name;
+        if ((mask & InIsDir) != 0 || ((mask & (InCreate | InMovedTo)) != 0 && !DownloadNames.CompanionOwnerOf(name).IsEmpty))
+        {
+            Interlocked.Increment(ref _namesChanged);
+        }
+
         if ((mask & InIsDir) != 0)
         {
             if ((mask & (InCreate | InMovedTo)) != 0)

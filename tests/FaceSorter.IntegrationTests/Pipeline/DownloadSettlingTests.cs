@@ -175,6 +175,43 @@ public sealed class DownloadSettlingTests : IDisposable
     }
 
     [Fact]
+    public async Task Of_many_files_due_at_once_only_those_with_a_working_file_wait()
+    {
+        // Enough files due together in one folder that their working files are looked up in one listing
+        // (docs/linux-facts.md, "Working files, looked up by listing").
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, null, _timeout.Token);
+        var staging = _folder.Combine("data", "staging");
+        Directory.CreateDirectory(staging);
+        var names = Enumerable.Range(0, 40).Select(i => $"file{i:D2}.txt").ToList();
+        foreach (var name in names)
+        {
+            await File.WriteAllTextAsync(Path.Combine(staging, name), "not an image " + name, _timeout.Token);
+        }
+
+        string[] companions = ["file03.txt.part", "file11.txt.aria2", "file17.txt.ytdl", "file29.txt.crdownload", "file35.txt.part-Frag2"];
+        foreach (var companion in companions)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(daemon.Inbox, companion), [1], _timeout.Token);
+        }
+
+        foreach (var name in names)
+        {
+            File.Move(Path.Combine(staging, name), Path.Combine(daemon.Inbox, name));
+        }
+
+        var waiting = companions.Select(companion => companion[..(companion.IndexOf(".txt", StringComparison.Ordinal) + 4)]).ToList();
+        await Eventually.UntilAsync(() => names.Except(waiting).All(name => File.Exists(Invalid(daemon, name))), Deadline, "the files without a working file sorted", _timeout.Token);
+        await Eventually.HoldsForAsync(() => waiting.All(name => File.Exists(Path.Combine(daemon.Inbox, name))), TimeSpan.FromSeconds(1.5), "each waits for its working file", _timeout.Token);
+
+        foreach (var companion in companions)
+        {
+            File.Delete(Path.Combine(daemon.Inbox, companion));
+        }
+
+        await Eventually.UntilAsync(() => waiting.All(name => File.Exists(Invalid(daemon, name))), Deadline, "sorted once their working files are gone", _timeout.Token);
+    }
+
+    [Fact]
     public async Task A_file_still_empty_after_the_timeout_is_invalid()
     {
         await using var daemon = await TestDaemon.StartAsync(_folder.Path, cfg => cfg["EmptyFileTimeout"] = "00:00:01", _timeout.Token);

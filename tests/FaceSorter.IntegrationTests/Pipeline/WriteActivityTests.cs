@@ -103,4 +103,42 @@ public sealed class WriteActivityTests : IDisposable
         File.Delete(path);
         await Eventually.UntilAsync(() => _activity.StateOf(path) == WriteState.Unknown, Deadline, "the removal seen", _timeout.Token);
     }
+
+    [Fact]
+    public async Task Names_changed_counts_a_companion_name_or_a_folder_appearing_once_every_event_is_read()
+    {
+        _activity.Start(_folder.Path);
+        var before = _activity.NamesChanged;
+
+        await File.WriteAllTextAsync(_folder.Combine("photo.jpg"), "x", _timeout.Token);
+        File.Move(_folder.Combine("photo.jpg"), _folder.Combine("renamed.jpg"));
+        await File.WriteAllTextAsync(_folder.Combine("clip.mp4.part-Frag1"), "x", _timeout.Token);
+        _activity.CatchUp();
+        _activity.NamesChanged.Should().Be(before, "no name a companion listing answers for appeared");
+
+        await File.WriteAllTextAsync(_folder.Combine("renamed.jpg.part"), "x", _timeout.Token);
+        _activity.CatchUp();
+        _activity.NamesChanged.Should().BeGreaterThan(before, "a .part companion was created");
+
+        before = _activity.NamesChanged;
+        await File.WriteAllTextAsync(_folder.Combine("staged"), "x", _timeout.Token);
+        File.Move(_folder.Combine("staged"), _folder.Combine("renamed.jpg.aria2"));
+        _activity.CatchUp();
+        _activity.NamesChanged.Should().BeGreaterThan(before, "a companion was renamed in");
+
+        before = _activity.NamesChanged;
+        using (var ln = Process.Start("ln", [_folder.Combine("renamed.jpg"), _folder.Combine("other.jpg.ytdl")])!)
+        {
+            await ln.WaitForExitAsync(_timeout.Token);
+            ln.ExitCode.Should().Be(0);
+        }
+
+        _activity.CatchUp();
+        _activity.NamesChanged.Should().BeGreaterThan(before, "a companion was linked in");
+
+        before = _activity.NamesChanged;
+        Directory.CreateDirectory(_folder.Combine("blog"));
+        _activity.CatchUp();
+        _activity.NamesChanged.Should().BeGreaterThan(before, "a folder appeared: its files were never listed");
+    }
 }

@@ -166,6 +166,15 @@ public sealed class SettleRuleTests
         DownloadNames.CompanionsOf("/in/a.jpg").Should().BeEquivalentTo(["/in/a.jpg.aria2", "/in/a.jpg.part", "/in/a.jpg.crdownload", "/in/a.jpg.ytdl"]);
 
     [Fact]
+    public void Each_companion_name_leads_back_to_its_file_and_other_names_to_none()
+    {
+        DownloadNames.CompanionsOf("a.jpg").Select(companion => DownloadNames.CompanionOwnerOf(companion).ToString()).Should().AllBe("a.jpg");
+        DownloadNames.CompanionOwnerOf("a.jpg").IsEmpty.Should().BeTrue();
+        DownloadNames.CompanionOwnerOf(".part").IsEmpty.Should().BeTrue("a name that is only the ending belongs to no file");
+        DownloadNames.CompanionOwnerOf("a.jpg.PART").IsEmpty.Should().BeTrue("names are compared as the file system does, case and all");
+    }
+
+    [Fact]
     public void An_empty_sidecar_is_finished_after_the_quiet_period_like_any_file()
     {
         var file = Seen(0) with { MayBeEmpty = true };
