@@ -593,32 +593,21 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("near copy of a rejected picture (/in/a.jpg)", "near copy of a rejected picture (/faces/x/b.jpg)")]
-    [InlineData("near copy of /in/a.jpg (approved)", "near copy of /faces/x/b.jpg (approved)")]
-    [InlineData("near copy of /in/a.jpg", "near copy of /faces/x/b.jpg")]
-    public async Task A_near_duplicates_reason_keeps_what_it_says_of_the_earlier_copy_when_it_names_where_it_is_now(string decided, string shown)
-    {
-        var store = await GivenStoreAsync();
-        await GivenMovedAsync(store, "/in/a-small.jpg", "/review/duplicates/similar_a-small.jpg",
-            new OutcomeRecord(RecordKind.Review, "h2", null, null, ReviewCategories.Duplicates, decided + Tail, 0, null, null, EarlierCopy: "/in/a.jpg"));
-        await GivenMovedAsync(store, "/in/a.jpg", "/faces/x/b.jpg", SortedOutcome("h1", "x"));
-
-        (await store.FindReviewByPathAsync("/review/duplicates/similar_a-small.jpg", Token))!.Reason.Should().Be(shown + Tail);
-    }
-
-    [Theory]
+    [InlineData("near copy of a rejected picture (/in/a.jpg)" + Tail, "near copy of a rejected picture (/faces/x/b.jpg)" + Tail)]
+    [InlineData("near copy of /in/a.jpg (approved)" + Tail, "near copy of /faces/x/b.jpg (approved)" + Tail)]
+    [InlineData("near copy of /in/a.jpg" + Tail, "near copy of /faces/x/b.jpg" + Tail)]
     [InlineData("duplicate of /in/a.jpg, which is being sorted", "duplicate of /faces/x/b.jpg")]
     [InlineData("duplicate of /in/a.jpg (approved)", "duplicate of /faces/x/b.jpg (approved)")]
     [InlineData("duplicate of /in/a.jpg", "duplicate of /faces/x/b.jpg")]
-    public async Task An_exact_duplicates_reason_names_its_earlier_copy_where_it_is_now(string decided, string shown)
+    public async Task A_duplicates_reason_keeps_what_it_says_of_the_earlier_copy_when_it_names_where_it_is_now(string decided, string shown)
     {
         var store = await GivenStoreAsync();
         (await store.ClaimContentAsync("h1", "/in/a.jpg", Token)).IsOriginal.Should().BeTrue();
-        await GivenMovedAsync(store, "/in/a-again.jpg", "/review/duplicates/duplicate_a-again.jpg",
-            new OutcomeRecord(RecordKind.Review, "h1", null, null, ReviewCategories.Duplicates, decided, 0, null, null, EarlierCopy: "/in/a.jpg"));
+        await GivenMovedAsync(store, "/in/a-again.jpg", "/review/duplicates/a-again.jpg",
+            new OutcomeRecord(RecordKind.Review, "h2", null, null, ReviewCategories.Duplicates, decided, 0, null, null, EarlierCopy: "/in/a.jpg"));
         await GivenMovedAsync(store, "/in/a.jpg", "/faces/x/b.jpg", SortedOutcome("h1", "x"));
 
-        var row = (await store.FindReviewByPathAsync("/review/duplicates/duplicate_a-again.jpg", Token))!;
+        var row = (await store.FindReviewByPathAsync("/review/duplicates/a-again.jpg", Token))!;
 
         (row.Reason, row.EarlierCopy).Should().Be((shown, "/faces/x/b.jpg"));
     }
