@@ -34,19 +34,22 @@ public sealed class FingerprintIndexTests
     }
 
     [Fact]
-    public void A_fingerprint_is_found_however_its_differing_bits_are_spread_over_the_quarters()
+    public void A_fingerprint_is_found_however_its_differing_bits_are_spread_over_the_parts()
     {
-        // The lookup probes some quarters at a smaller radius than others; every split of the distance
-        // (the pigeonhole's boundary cases) must still be found, and one bit more must not.
+        // The lookup probes some parts at a smaller radius than others; every split of the distance over
+        // the five parts (bits 0–12, 13–25, 26–38, 39–51, 52–63: the pigeonhole's boundary cases) must
+        // still be found, and one bit more must not.
+        int[] shift = [0, 13, 26, 39, 52];
+        int[] width = [13, 13, 13, 13, 12];
         for (var maxDistance = 0; maxDistance <= FingerprintIndex.MaxDistance; maxDistance++)
         {
-            foreach (var split in SplitsOf(maxDistance))
+            foreach (var split in SplitsOf(maxDistance, width))
             {
                 var index = new FingerprintIndex();
                 var fingerprint = 0UL;
-                for (var quarter = 0; quarter < 4; quarter++)
+                for (var part = 0; part < 5; part++)
                 {
-                    fingerprint |= ((1UL << split[quarter]) - 1) << (quarter * 16);
+                    fingerprint |= ((1UL << split[part]) - 1) << shift[part];
                 }
 
                 index.Add(fingerprint);
@@ -90,13 +93,15 @@ public sealed class FingerprintIndexTests
         lookup.Should().Throw<ArgumentOutOfRangeException>();
     }
 
-    private static IEnumerable<int[]> SplitsOf(int distance) =>
+    private static IEnumerable<int[]> SplitsOf(int distance, int[] width) =>
         from a in Enumerable.Range(0, distance + 1)
         from b in Enumerable.Range(0, distance - a + 1)
         from c in Enumerable.Range(0, distance - a - b + 1)
-        let d = distance - a - b - c
-        where Math.Max(Math.Max(a, b), Math.Max(c, d)) <= 16
-        select new[] { a, b, c, d };
+        from d in Enumerable.Range(0, distance - a - b - c + 1)
+        let e = distance - a - b - c - d
+        let split = new[] { a, b, c, d, e }
+        where split.Select((bits, part) => bits <= width[part]).All(fits => fits)
+        select split;
 
     private static ulong FlipBits(ulong value, int bits, Random random)
     {
