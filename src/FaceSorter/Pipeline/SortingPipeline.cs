@@ -182,11 +182,11 @@ public sealed class SortingPipeline : BackgroundService
         }
         catch (Exception exception)
         {
-            // The store failed the claims: each file of the batch is held with the reason (a claim
-            // already made is given up, as for any failure of one file).
+            // The store failed the claims: each file of the batch is held with the reason (a claim already
+            // made is kept, as for any failure of one file: the file is the same one when checked again).
             foreach (var file in hashed)
             {
-                await FailAsync(file.File, exception, exception.Message, file.Hash, stoppingToken);
+                await FailAsync(file.File, exception, exception.Message, stoppingToken);
             }
 
             return;
@@ -271,7 +271,7 @@ public sealed class SortingPipeline : BackgroundService
                     await FinishAsync(moved.File, cancellationToken);
                     break;
                 case MoveOutcome.Failed failed:
-                    await FailAsync(failed.Decided.File, failed.Error, failed.Reason, failed.Decided.Hash, cancellationToken);
+                    await FailAsync(failed.Decided.File, failed.Error, failed.Reason, cancellationToken);
                     break;
                 case MoveOutcome.Vanished vanished:
                     await VanishedAsync(vanished.Decided.File, vanished.Decided.Hash, cancellationToken);
@@ -350,26 +350,26 @@ public sealed class SortingPipeline : BackgroundService
         }
         catch (FaceServiceUnavailableException exception)
         {
-            await FailAsync(file, null, $"Immich unavailable: {exception.Message}", hash, stoppingToken);
+            await FailAsync(file, null, $"Immich unavailable: {exception.Message}", stoppingToken);
         }
         catch (Exception exception)
         {
-            await FailAsync(file, exception, exception.Message, hash, stoppingToken);
+            await FailAsync(file, exception, exception.Message, stoppingToken);
         }
     }
 
-    private async Task FailAsync(InboxFile file, Exception? exception, string reason, string? hash, CancellationToken cancellationToken)
+    /// <summary>
+    /// The file stays in the drop folder, held with <paramref name="reason"/>. A content claim it made is
+    /// kept: it is still the first copy, and a copy that comes while it waits must stay the later one when
+    /// it is checked again, by the daemon or the next <c>scan</c> (docs/contracts.md, "Near duplicates").
+    /// </summary>
+    private async Task FailAsync(InboxFile file, Exception? exception, string reason, CancellationToken cancellationToken)
     {
         _logger.FileFailed(exception, file.Path, reason);
         _summary.Failure();
         _ledger.Fail(file);
         try
         {
-            if (hash is not null)
-            {
-                await _claims.ReleaseClaimAsync(hash, file.Path, cancellationToken);
-            }
-
             await _heldFiles.HoldAsync(file.Path, reason, cancellationToken);
         }
         catch (Exception)

@@ -83,6 +83,34 @@ public sealed class NearDuplicateSortingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_original_left_waiting_by_scans_during_an_outage_is_never_called_a_copy_of_its_own_near_copy()
+    {
+        // Each scan leaves the original in the drop folder (Immich is down) and must keep its claim:
+        // given up, the next scan's claim would come after the near copy's, and the original would be
+        // sent to review as a copy of its copy (new-user trial, issue 14).
+        var config = TestConfig.Write(_folder.Path, cfg => cfg["Immich"]!["Url"] = "http://127.0.0.1:9");
+        var inbox = Path.Combine(_folder.Path, "data", "temp_downloads");
+        Directory.CreateDirectory(inbox);
+        var photo = RealPhotos.All()[0];
+        File.Copy(photo, Path.Combine(inbox, "shot.jpg"));
+        (await CliRun.RunAsync(config, _timeout.Token, "scan")).ExitCode.Should().Be(0);
+        using (var image = Image.NewFromFile(photo))
+        using (var small = image.Resize(0.5))
+        {
+            small.WriteToFile(Path.Combine(inbox, "shot_small.webp") + "[Q=75]");
+        }
+
+        var second = await CliRun.RunAsync(config, _timeout.Token, "scan");
+        File.Exists(Path.Combine(_folder.Path, "data", "review", "duplicates", "similar_shot_small.webp")).Should().BeTrue(second.Stdout + second.Stderr);
+
+        var third = await CliRun.RunAsync(config, _timeout.Token, "scan");
+
+        third.ExitCode.Should().Be(0, third.Stdout + third.Stderr);
+        File.Exists(Path.Combine(inbox, "shot.jpg")).Should().BeTrue("the original still waits for Immich: " + third.Stdout + third.Stderr);
+        Directory.GetFiles(Path.Combine(_folder.Path, "data", "review", "duplicates")).Select(Path.GetFileName).Should().Equal(["similar_shot_small.webp"]);
+    }
+
+    [Fact]
     public async Task A_near_copy_of_a_rejected_picture_says_so()
     {
         await using var daemon = await StartAsync();
