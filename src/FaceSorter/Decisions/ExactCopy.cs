@@ -12,7 +12,11 @@ public sealed record ExactCopy(string? EarlierPath, string? EarlierState)
 
     private const string RejectedStart = "rejected before (";
     private const string ApprovedEnd = " (approved)";
-    private const string BeingSortedEnd = ", which is being sorted";
+    /// <summary>What a reason says of an earlier copy still in the drop folder (exact and near duplicates alike).</summary>
+    public const string BeingSortedEnd = ", which is being sorted";
+
+    /// <summary>What it says instead once that copy was deleted from the drop folder before it was sorted.</summary>
+    public const string DeletedEnd = ", deleted from the drop folder before it was sorted";
 
     /// <summary>E.g. <c>duplicate of /srv/faces/alice/a.jpg (approved)</c> or <c>duplicate of rejected before (/srv/review/x.jpg)</c>.</summary>
     public string Describe() => ReasonStart + EarlierState switch

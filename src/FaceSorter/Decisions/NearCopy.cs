@@ -14,7 +14,7 @@ public sealed record NearCopy(string EarlierPath, string EarlierState, int Dista
 
     private const string RejectedStart = "a rejected picture (";
     private const string ApprovedEnd = " (approved)";
-    private const string BeingSortedEnd = ", which is being sorted";
+    private const string BeingSortedEnd = ExactCopy.BeingSortedEnd;
     private const string DistanceStart = " (distance ";
 
     /// <summary>E.g. <c>near copy of /srv/faces/alice/a.jpg (distance 3 of 64; this 600×400, earlier 1200×800: the earlier one has more pixels)</c>.</summary>

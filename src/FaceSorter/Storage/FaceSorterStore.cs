@@ -143,11 +143,25 @@ public sealed class FaceSorterStore :
         }
     }
 
-    public async Task<bool> ReleaseClaimAsync(string fileHash, string path, CancellationToken cancellationToken) =>
-        await ExecuteAsync("""
+    public async Task<bool> ReleaseClaimAsync(string fileHash, string path, CancellationToken cancellationToken)
+    {
+        var stored = _paths.ToStored(path);
+        await using var db = await BeginAsync(cancellationToken);
+        var released = await db.ExecuteAsync("""
             DELETE FROM contents WHERE file_hash = @hash AND first_path = @path AND state = 'claimed'
               AND NOT EXISTS (SELECT 1 FROM move_journal WHERE state = 'moving' AND source_path = @path);
-            """, cancellationToken, Text("hash", fileHash), Text("path", _paths.ToStored(path))) == 1;
+            """, cancellationToken, Text("hash", fileHash), Text("path", stored)) == 1;
+        if (released)
+        {
+            // The file was deleted from the drop folder: a review item that named it as its earlier copy
+            // says so and no longer points at it (docs/contracts.md, "Near duplicates").
+            await db.ExecuteAsync("UPDATE review_queue SET earlier_path = NULL, reason = REPLACE(reason, @being, @deleted) WHERE earlier_path = @path;", cancellationToken,
+                Text("path", stored), Text("being", ExactCopy.BeingSortedEnd), Text("deleted", ExactCopy.DeletedEnd));
+        }
+
+        await db.CommitAsync(cancellationToken);
+        return released;
+    }
 
     public bool OwnsDropFolderClaims => _dialect is SqliteDialect;
 

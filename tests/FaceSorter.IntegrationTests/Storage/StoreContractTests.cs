@@ -612,6 +612,24 @@ public abstract class StoreContractTests : IAsyncLifetime
         (row.Reason, row.EarlierCopy).Should().Be((shown, "/faces/x/b.jpg"));
     }
 
+    [Fact]
+    public async Task When_an_earlier_copy_deleted_from_the_drop_folder_gives_up_its_claim_the_items_naming_it_say_so_and_no_longer_point_at_it()
+    {
+        var store = await GivenStoreAsync();
+        (await store.ClaimContentAsync("h1", "/in/a.jpg", Token)).IsOriginal.Should().BeTrue();
+        await GivenMovedAsync(store, "/in/a-small.jpg", "/review/duplicates/similar_a-small.jpg",
+            new OutcomeRecord(RecordKind.Review, "h2", null, null, ReviewCategories.Duplicates, $"near copy of /in/a.jpg, which is being sorted{Tail}", 0, null, null, EarlierCopy: "/in/a.jpg"));
+        await GivenMovedAsync(store, "/in/a-again.jpg", "/review/duplicates/duplicate_a-again.jpg",
+            new OutcomeRecord(RecordKind.Review, "h1", null, null, ReviewCategories.Duplicates, "duplicate of /in/a.jpg, which is being sorted", 0, null, null, EarlierCopy: "/in/a.jpg"));
+
+        (await store.ReleaseClaimAsync("h1", "/in/a.jpg", Token)).Should().BeTrue();
+
+        var near = (await store.FindReviewByPathAsync("/review/duplicates/similar_a-small.jpg", Token))!;
+        (near.Reason, near.EarlierCopy).Should().Be(($"near copy of /in/a.jpg, deleted from the drop folder before it was sorted{Tail}", (string?)null));
+        var exact = (await store.FindReviewByPathAsync("/review/duplicates/duplicate_a-again.jpg", Token))!;
+        (exact.Reason, exact.EarlierCopy).Should().Be(("duplicate of /in/a.jpg, deleted from the drop folder before it was sorted", (string?)null));
+    }
+
     private const string Tail = " (distance 3 of 64; this 600×400, earlier 1200×800: the earlier one has more pixels)";
 
     [Fact]
