@@ -83,7 +83,10 @@ public sealed class SettleRule(TimeSpan settleTime, TimeSpan emptyFileTimeout, T
     {
         if (known is null)
         {
-            return new TrackedFile(path, length, lastWriteUtc, now, now);
+            // An empty file has been empty since its last write: a placeholder found at start (made before a
+            // restart) waits out EmptyFileTimeout from then, not once more from each start.
+            var emptySince = length == 0 && lastWriteUtc < now.UtcDateTime ? new DateTimeOffset(lastWriteUtc, TimeSpan.Zero) : now;
+            return new TrackedFile(path, length, lastWriteUtc, emptySince, now);
         }
 
         var changed = namedByEvent || known.Length != length || known.LastWriteUtc != lastWriteUtc;

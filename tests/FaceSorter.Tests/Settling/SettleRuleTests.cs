@@ -88,12 +88,25 @@ public sealed class SettleRuleTests
     public void An_empty_file_waits_and_becomes_invalid_after_the_empty_timeout()
     {
         // Firefox's 0-byte placeholder sits under the final name until the .part is renamed over it.
-        var file = Seen(0);
+        var file = Seen(0, mtime: _clock.GetUtcNow().UtcDateTime);
         _clock.Advance(EmptyTimeout - TimeSpan.FromSeconds(1));
         Evaluate(file).Should().Be(SettleVerdict.Wait);
 
         _clock.Advance(TimeSpan.FromSeconds(1));
         Evaluate(file).Should().Be(SettleVerdict.EmptyTooLong);
+    }
+
+    [Fact]
+    public void An_empty_file_found_at_start_waits_out_the_empty_timeout_from_its_last_write_not_from_the_start()
+    {
+        // Empty since 10:00, first seen by this start at 12:00 (the daemon was restarted meanwhile).
+        var file = Seen(0, mtime: _clock.GetUtcNow().UtcDateTime - TimeSpan.FromHours(2));
+
+        Evaluate(file).Should().Be(SettleVerdict.EmptyTooLong, "it has been empty for two hours, longer than the timeout");
+        Seen(0, mtime: _clock.GetUtcNow().UtcDateTime - EmptyTimeout + TimeSpan.FromSeconds(1)).Should().Match<TrackedFile>(
+            young => _rule.DueAt(young) == _clock.GetUtcNow() + TimeSpan.FromSeconds(1), "it is due once empty for the timeout since its last write");
+        Seen(0, mtime: _clock.GetUtcNow().UtcDateTime + TimeSpan.FromHours(1)).Should().Match<TrackedFile>(
+            skewed => _rule.DueAt(skewed) == _clock.GetUtcNow() + EmptyTimeout, "an mtime in the future (clock skew) counts from now");
     }
 
     [Fact]
