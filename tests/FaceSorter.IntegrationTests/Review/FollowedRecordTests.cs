@@ -92,6 +92,25 @@ public abstract class FollowedRecordTests : IAsyncLifetime
         (await _harness.Store.ListDownloadsAsync(hash, Token)).Single().PersonName.Should().Be("carol");
     }
 
+    [Fact]
+    public async Task An_original_moved_by_hand_from_the_drop_folder_into_a_person_folder_is_followed_by_the_near_duplicate_that_names_it()
+    {
+        var original = Path.Combine(Inbox, "s1_lefthalf.jpg");
+        var hash = ReviewHarness.WriteUnique(original);
+        (await _harness.Store.ClaimContentAsync(hash, original, Token)).IsOriginal.Should().BeTrue("it waits in the drop folder (Immich is down)");
+        var nearPath = Path.Combine(_harness.Review, ReviewCategories.Duplicates, "similar_s1_lefthalf-small.jpg");
+        var near = await GivenReviewRowAsync(nearPath, ReviewHarness.WriteUnique(nearPath), $"near copy of {original}, which is being sorted{Tail}", original);
+        await _harness.StartAsync();
+        (await _harness.RowAsync(near.Id))!.Reason.Should().Be($"near copy of {original}, which is being sorted{Tail}");
+
+        var alice = Path.Combine(_harness.Faces, "alice", "s1_lefthalf.jpg");
+        await ReviewHarness.RunAsync("sh", "-c", $"mkdir \"{Path.GetDirectoryName(alice)}\" && mv \"{original}\" \"{alice}\"");
+
+        await Eventually.UntilAsync(async () => (await _harness.Store.ListDownloadsAsync(hash, Token)).Any(download => download.FilePath == alice), Deadline, "the addition by hand", Token);
+        (await _harness.RowAsync(near.Id)).Should().BeEquivalentTo(new { Action = ReviewAction.Pending, EarlierCopy = alice, Reason = $"near copy of {alice}{Tail}" });
+        (await new DuplicateChecker(_harness.Store).FindEarlierCopyAsync(hash, Path.Combine(Inbox, "again.jpg"), Token))!.EarlierPath.Should().Be(alice);
+    }
+
     /// <summary>A picture added to faces/<paramref name="person"/>/ by hand and recorded by the running watcher; the watcher is running after.</summary>
     private async Task<(string Path, string Hash)> GivenAddedByHandAsync(string person, string name)
     {

@@ -612,6 +612,24 @@ public abstract class StoreContractTests : IAsyncLifetime
         (row.Reason, row.EarlierCopy).Should().Be((shown, "/faces/x/b.jpg"));
     }
 
+    [Fact]
+    public async Task Duplicates_name_their_earlier_copy_where_it_is_now_after_it_was_added_by_hand_out_of_the_drop_folder()
+    {
+        var store = await GivenStoreAsync();
+        (await store.ClaimContentAsync("h1", "/in/a.jpg", Token)).IsOriginal.Should().BeTrue();
+        await GivenMovedAsync(store, "/in/a-small.jpg", "/review/duplicates/similar_a-small.jpg",
+            new OutcomeRecord(RecordKind.Review, "h2", null, null, ReviewCategories.Duplicates, $"near copy of /in/a.jpg, which is being sorted{Tail}", 0, null, null, EarlierCopy: "/in/a.jpg"));
+        await GivenMovedAsync(store, "/in/a-again.jpg", "/review/duplicates/duplicate_a-again.jpg",
+            new OutcomeRecord(RecordKind.Review, "h1", null, null, ReviewCategories.Duplicates, "duplicate of /in/a.jpg, which is being sorted", 0, null, null, EarlierCopy: "/in/a.jpg"));
+
+        await store.AddManualDownloadAsync("/faces/alice/a.jpg", "alice", "h1", Token);
+
+        (await store.FindReviewByPathAsync("/review/duplicates/similar_a-small.jpg", Token)).Should().BeEquivalentTo(
+            new { EarlierCopy = "/faces/alice/a.jpg", Reason = $"near copy of /faces/alice/a.jpg{Tail}" });
+        (await store.FindReviewByPathAsync("/review/duplicates/duplicate_a-again.jpg", Token)).Should().BeEquivalentTo(
+            new { EarlierCopy = "/faces/alice/a.jpg", Reason = "duplicate of /faces/alice/a.jpg" });
+    }
+
     private const string Tail = " (distance 3 of 64; this 600×400, earlier 1200×800: the earlier one has more pixels)";
 
     [Fact]
