@@ -313,19 +313,13 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
             return false;
         }
 
+        // The file's own record first, by its path: a pending row, an approval or a download there.
         var rows = await store.FindReviewByHashAsync(hash, cancellationToken);
-        foreach (var row in SameFileFirst(rows.Where(row => row.Action == ReviewAction.Pending), path))
+        var pending = rows.Where(row => row.Action == ReviewAction.Pending).ToList();
+        if (pending.FirstOrDefault(row => row.FilePath == path) is { } here)
         {
-            if (row.FilePath == path || !File.Exists(row.FilePath))
-            {
-                await ApproveAsync(row.Id, row.FilePath, path, person, cancellationToken);
-                return true;
-            }
-        }
-
-        if (rows.Any(row => row.Action == ReviewAction.Pending))
-        {
-            return false; // a copy while the review file is still there: decided when that one goes
+            await ApproveAsync(here.Id, here.FilePath, path, person, cancellationToken);
+            return true;
         }
 
         if (rows.Any(row => row.Action == ReviewAction.Approved && row.FilePath == path))
@@ -336,6 +330,15 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
         var downloads = await downloadRecords.ListDownloadsAsync(hash, cancellationToken);
         if (downloads.Any(download => download.FilePath == path))
         {
+            return true;
+        }
+
+        // Then by content, among the records whose file is gone (docs/contracts.md, "Following a file by
+        // its content"): an exact duplicate still waiting in review has the same hash, but it is another file.
+        var gone = pending.Where(row => !File.Exists(row.FilePath)).ToList();
+        if (SameFile(gone, path) is { } renamed)
+        {
+            await ApproveAsync(renamed.Id, renamed.FilePath, path, person, cancellationToken);
             return true;
         }
 
@@ -355,29 +358,31 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
             return true;
         }
 
+        if (gone.FirstOrDefault() is { } copied)
+        {
+            await ApproveAsync(copied.Id, copied.FilePath, path, person, cancellationToken); // copied across filesystems: a new inode
+            return true;
+        }
+
+        if (pending.Count > 0)
+        {
+            return false; // a copy while the review file is still there: decided when that one goes
+        }
+
         return null;
     }
 
     private async Task<bool?> ArriveInReviewAsync(string path, string category, string hash, CancellationToken cancellationToken)
     {
+        // By content, among the records whose file is gone (docs/contracts.md, "Following a file by its
+        // content"): the same file first, then a download that left faces/, then a copy of a review file.
         var rows = await store.FindReviewByHashAsync(hash, cancellationToken);
-        foreach (var row in SameFileFirst(rows.Where(row => row.Action == ReviewAction.Pending), path))
+        var pending = rows.Where(row => row.Action == ReviewAction.Pending).ToList();
+        var gone = pending.Where(row => !File.Exists(row.FilePath)).ToList();
+        if (SameFile(gone, path) is { } renamed)
         {
-            if (!File.Exists(row.FilePath))
-            {
-                _missing.Remove(row.Id);
-                Index.Remove(row.FilePath);
-                _identities.Remove(row.FilePath);
-                RememberIdentity(path);
-                await store.MoveReviewAsync(row.Id, path, category, cancellationToken);
-                logger.ReviewMoved(row.FilePath, path, row.Id, category);
-                return true;
-            }
-        }
-
-        if (rows.Any(row => row.Action == ReviewAction.Pending))
-        {
-            return false; // a copy of a file still in review
+            await FollowReviewAsync(renamed, path, category, cancellationToken);
+            return true;
         }
 
         var downloads = await downloadRecords.ListDownloadsAsync(hash, cancellationToken);
@@ -389,7 +394,28 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
             return true;
         }
 
+        if (gone.FirstOrDefault() is { } copied)
+        {
+            await FollowReviewAsync(copied, path, category, cancellationToken);
+            return true;
+        }
+
+        if (pending.Count > 0)
+        {
+            return false; // a copy of a file still in review
+        }
+
         return null;
+    }
+
+    private async Task FollowReviewAsync(ReviewItem row, string path, string category, CancellationToken cancellationToken)
+    {
+        _missing.Remove(row.Id);
+        Index.Remove(row.FilePath);
+        _identities.Remove(row.FilePath);
+        RememberIdentity(path);
+        await store.MoveReviewAsync(row.Id, path, category, cancellationToken);
+        logger.ReviewMoved(row.FilePath, path, row.Id, category);
     }
 
     private async Task<bool> ArriveUnmatchedAsync(string path, ReviewPlace place, string hash, CancellationToken cancellationToken)
@@ -423,15 +449,14 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
     }
 
     /// <summary>
-    /// Pending rows of one content, the one whose file was last seen with the device and inode of
-    /// <paramref name="path"/> first: identical files (several empty or invalid downloads) are told apart
-    /// by identity, which a rename within one filesystem keeps; then newest first, as the store gives them.
+    /// The pending row among <paramref name="rows"/> whose file was last seen with the device and inode of
+    /// <paramref name="path"/>, or null: identical files (an exact duplicate beside its original, several
+    /// empty or invalid downloads) are told apart by identity, which a rename within one filesystem keeps.
     /// </summary>
-    private IEnumerable<ReviewItem> SameFileFirst(IEnumerable<ReviewItem> rows, string path)
-    {
-        var identity = FileIdentity.OfFile(path);
-        return identity is null ? rows : rows.OrderByDescending(row => _identities.TryGetValue(row.FilePath, out var seen) && seen == identity);
-    }
+    private ReviewItem? SameFile(IEnumerable<ReviewItem> rows, string path) =>
+        FileIdentity.OfFile(path) is { } identity
+            ? rows.FirstOrDefault(row => _identities.TryGetValue(row.FilePath, out var seen) && seen == identity)
+            : null;
 
     private void RememberIdentity(string path)
     {

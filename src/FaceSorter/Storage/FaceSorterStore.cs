@@ -647,10 +647,20 @@ public sealed class FaceSorterStore :
         }
     }
 
+    /// <summary>
+    /// Records <paramref name="path"/> (stored form) as where the content of <paramref name="hash"/> is now, in
+    /// <paramref name="state"/>. Review rows that name the content's former place as their earlier copy name
+    /// the new one, in the same transaction: wherever the recorded place changes (a file sorted, approved,
+    /// added by hand, returned to review), duplicates follow it (docs/contracts.md, "Near duplicates").
+    /// </summary>
     private static async Task UpdateContentAsync(DbSession db, string? hash, string path, string state, string now, CancellationToken cancellationToken)
     {
         if (hash is not null)
         {
+            await db.ExecuteAsync("""
+                UPDATE review_queue SET earlier_path = @path
+                WHERE earlier_path = (SELECT first_path FROM contents WHERE file_hash = @hash) AND earlier_path <> @path;
+                """, cancellationToken, Text("hash", hash), Text("path", path));
             await db.ExecuteAsync("""
                 INSERT INTO contents(file_hash, first_path, state, claimed_at) VALUES (@hash, @path, @state, @now)
                 ON CONFLICT (file_hash) DO UPDATE SET first_path = excluded.first_path, state = excluded.state;

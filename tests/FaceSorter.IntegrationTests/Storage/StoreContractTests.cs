@@ -615,12 +615,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     [Fact]
     public async Task When_an_earlier_copy_deleted_from_the_drop_folder_gives_up_its_claim_the_items_naming_it_say_so_and_no_longer_point_at_it()
     {
-        var store = await GivenStoreAsync();
-        (await store.ClaimContentAsync("h1", "/in/a.jpg", Token)).IsOriginal.Should().BeTrue();
-        await GivenMovedAsync(store, "/in/a-small.jpg", "/review/duplicates/similar_a-small.jpg",
-            new OutcomeRecord(RecordKind.Review, "h2", null, null, ReviewCategories.Duplicates, $"near copy of /in/a.jpg, which is being sorted{Tail}", 0, null, null, EarlierCopy: "/in/a.jpg"));
-        await GivenMovedAsync(store, "/in/a-again.jpg", "/review/duplicates/duplicate_a-again.jpg",
-            new OutcomeRecord(RecordKind.Review, "h1", null, null, ReviewCategories.Duplicates, "duplicate of /in/a.jpg, which is being sorted", 0, null, null, EarlierCopy: "/in/a.jpg"));
+        var store = await GivenTwoDuplicatesOfAWaitingOriginalAsync();
 
         (await store.ReleaseClaimAsync("h1", "/in/a.jpg", Token)).Should().BeTrue();
 
@@ -628,6 +623,31 @@ public abstract class StoreContractTests : IAsyncLifetime
         (near.Reason, near.EarlierCopy).Should().Be(($"near copy of /in/a.jpg, deleted from the drop folder before it was sorted{Tail}", (string?)null));
         var exact = (await store.FindReviewByPathAsync("/review/duplicates/duplicate_a-again.jpg", Token))!;
         (exact.Reason, exact.EarlierCopy).Should().Be(("duplicate of /in/a.jpg, deleted from the drop folder before it was sorted", (string?)null));
+    }
+
+    [Fact]
+    public async Task Duplicates_name_their_earlier_copy_where_it_is_now_after_it_was_added_by_hand_out_of_the_drop_folder()
+    {
+        var store = await GivenTwoDuplicatesOfAWaitingOriginalAsync();
+
+        await store.AddManualDownloadAsync("/faces/alice/a.jpg", "alice", "h1", Token);
+
+        (await store.FindReviewByPathAsync("/review/duplicates/similar_a-small.jpg", Token)).Should().BeEquivalentTo(
+            new { EarlierCopy = "/faces/alice/a.jpg", Reason = $"near copy of /faces/alice/a.jpg{Tail}" });
+        (await store.FindReviewByPathAsync("/review/duplicates/duplicate_a-again.jpg", Token)).Should().BeEquivalentTo(
+            new { EarlierCopy = "/faces/alice/a.jpg", Reason = "duplicate of /faces/alice/a.jpg" });
+    }
+
+    /// <summary>/in/a.jpg claimed and waiting; a near copy and an exact copy of it in review naming it.</summary>
+    private async Task<FaceSorterStore> GivenTwoDuplicatesOfAWaitingOriginalAsync()
+    {
+        var store = await GivenStoreAsync();
+        (await store.ClaimContentAsync("h1", "/in/a.jpg", Token)).IsOriginal.Should().BeTrue();
+        await GivenMovedAsync(store, "/in/a-small.jpg", "/review/duplicates/similar_a-small.jpg",
+            new OutcomeRecord(RecordKind.Review, "h2", null, null, ReviewCategories.Duplicates, $"near copy of /in/a.jpg, which is being sorted{Tail}", 0, null, null, EarlierCopy: "/in/a.jpg"));
+        await GivenMovedAsync(store, "/in/a-again.jpg", "/review/duplicates/duplicate_a-again.jpg",
+            new OutcomeRecord(RecordKind.Review, "h1", null, null, ReviewCategories.Duplicates, "duplicate of /in/a.jpg, which is being sorted", 0, null, null, EarlierCopy: "/in/a.jpg"));
+        return store;
     }
 
     private const string Tail = " (distance 3 of 64; this 600×400, earlier 1200×800: the earlier one has more pixels)";
