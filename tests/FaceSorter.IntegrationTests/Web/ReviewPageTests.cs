@@ -161,6 +161,8 @@ public sealed class ReviewPageTests : IAsyncLifetime, IDisposable
         await Assertions.Expect(page.Locator("#chart-categories .row")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#chart-categories .row")).ToContainTextAsync("unidentified");
         await Assertions.Expect(page.Locator("#figures")).ToContainTextAsync("waiting");
+        await Assertions.Expect(page.Locator("#figures")).ToContainTextAsync("exact duplicates");
+        await Assertions.Expect(page.Locator("#figures")).ToContainTextAsync("near duplicates");
     }
 
     [Fact]

@@ -128,7 +128,8 @@
     const figure = (label, value) => `<div class="figure"><b>${value}</b>${label}</div>`;
     $('#figures').innerHTML = figure('sorted today', today.auto_sorted) + figure('sorted, 14 days', summary.auto_sorted)
       + figure('waiting', summary.in_review) + figure('success rate', summary.success_rate + ' %')
-      + figure('approved', reviews.approved) + figure('deleted', reviews.rejected);
+      + figure('approved', reviews.approved) + figure('deleted', reviews.rejected)
+      + figure('exact duplicates', summary.duplicates ? summary.duplicates.exact : 0) + figure('near duplicates', summary.duplicates ? summary.duplicates.near : 0);
     $('#chart-days').innerHTML = dayChart(summary.per_day);
     $('#chart-people').replaceChildren(...bars(summary.by_person));
     $('#chart-categories').replaceChildren(...bars(summary.by_category));
