@@ -373,4 +373,7 @@ internal static partial class Log
 
     [LoggerMessage(8781, LogLevel.Debug, "{FilePath} has no perceptual fingerprint: libvips does not know its format (a video, or a RAW or HEIC file without its decoder, say). It is sorted on; Immich decides where it goes")]
     public static partial void PictureFormatUnknown(this ILogger logger, string filePath);
+
+    [LoggerMessage(8782, LogLevel.Warning, "{FilePath} stays in the drop folder and waits for Immich: {Reason}")]
+    public static partial void FileWaitsForImmich(this ILogger logger, string filePath, string reason);
 }

@@ -28,6 +28,7 @@ internal static class ScanCommand
                 {
                     sorted = summary.Finished,
                     failed = summary.Failed,
+                    waiting_for_immich = summary.WaitingForImmich,
                     still_downloading = ledger.StillSettling,
                     still_empty = ledger.StillEmpty,
                     by_destination = summary.ByDestination,
@@ -35,7 +36,7 @@ internal static class ScanCommand
             }
             else
             {
-                await parse.InvocationConfiguration.Output.WriteLineAsync($"Sorted {Plural.Of(summary.Finished, "file")}, {summary.Failed} failed (they stay in the drop folder), {ledger.StillSettling} still downloading{EmptyNote(ledger.StillEmpty)}.");
+                await parse.InvocationConfiguration.Output.WriteLineAsync($"Sorted {Plural.Of(summary.Finished, "file")}, {summary.Failed} failed{WaitingNote(summary.WaitingForImmich)} (they stay in the drop folder), {ledger.StillSettling} still downloading{EmptyNote(ledger.StillEmpty)}.");
                 foreach (var (destination, count) in summary.ByDestination)
                 {
                     await parse.InvocationConfiguration.Output.WriteLineAsync($"  {destination,-30} {count,6}");
@@ -46,6 +47,8 @@ internal static class ScanCommand
         });
         return command;
     }
+
+    private static string WaitingNote(int waiting) => waiting == 0 ? "" : $", {waiting} wait for Immich";
 
     private static string EmptyNote(int empty) =>
         empty == 0 ? "" : $" ({empty} of them empty: maybe download placeholders, left for the daemon to decide after EmptyFileTimeout)";

@@ -350,7 +350,7 @@ public sealed class SortingPipeline : BackgroundService
         }
         catch (FaceServiceUnavailableException exception)
         {
-            await FailAsync(file, null, $"Immich unavailable: {exception.Message}", hash, stoppingToken);
+            await FailAsync(file, null, $"Immich unavailable: {exception.Message}", hash, stoppingToken, waitsForImmich: true);
         }
         catch (Exception exception)
         {
@@ -358,10 +358,20 @@ public sealed class SortingPipeline : BackgroundService
         }
     }
 
-    private async Task FailAsync(InboxFile file, Exception? exception, string reason, string? hash, CancellationToken cancellationToken)
+    /// <param name="waitsForImmich">The only reason is that Immich is unavailable: no failure of the file, a Warning, counted apart (<see cref="RunSummary.WaitingForImmich"/>).</param>
+    private async Task FailAsync(InboxFile file, Exception? exception, string reason, string? hash, CancellationToken cancellationToken, bool waitsForImmich = false)
     {
-        _logger.FileFailed(exception, file.Path, reason);
-        _summary.Failure();
+        if (waitsForImmich)
+        {
+            _logger.FileWaitsForImmich(file.Path, reason);
+            _summary.WaitForImmich();
+        }
+        else
+        {
+            _logger.FileFailed(exception, file.Path, reason);
+            _summary.Failure();
+        }
+
         _ledger.Fail(file);
         try
         {

@@ -6,9 +6,10 @@ namespace FaceSorter.IntegrationTests.Cli;
 /// <summary>
 /// Issue 14, new-user trial: <c>scan</c> of the published app with Immich down (http://127.0.0.1:9) and
 /// broken pictures in the drop folder. Bad input is named once in the log with libvips' reason; a file
-/// libvips cannot read at all (a video) and a one-colour picture are no bad input.
+/// libvips cannot read at all (a video) and a one-colour picture are no bad input. Files that stay only
+/// because Immich is down wait for it; they have not failed.
 /// </summary>
-public sealed class BrokenPictureScanTests : IDisposable
+public sealed class ScanWithImmichDownTests : IDisposable
 {
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(3));
     private readonly TempFolder _folder = new();
@@ -61,6 +62,27 @@ public sealed class BrokenPictureScanTests : IDisposable
         lines.Should().ContainSingle(line => line.Contains("plain.jpg", StringComparison.Ordinal) && line.Contains("is one colour", StringComparison.Ordinal))
             .Which.Should().Contain(" DBG ");
         lines.Should().NotContain(line => line.Contains(" WRN ", StringComparison.Ordinal) && line.Contains("libvips", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Scan_counts_files_that_stay_only_because_Immich_is_down_as_waiting_not_failed()
+    {
+        TestImages.Write(Inbox, "one.jpg", TestImages.Photo(1));
+        TestImages.Write(Inbox, "two.jpg", TestImages.Photo(2));
+        var config = Config();
+
+        var text = await CliRun.RunAsync(config, Token, "scan");
+        var json = await CliRun.RunAsync(config, Token, "scan", "--json");
+
+        text.ExitCode.Should().Be(0, text.Stdout + text.Stderr);
+        text.Stdout.Should().Contain("0 failed, 2 wait for Immich (they stay in the drop folder)");
+        var lines = text.Stderr.Split('\n');
+        lines.Should().NotContain(line => line.Contains(" ERR ", StringComparison.Ordinal), "Immich being down is no failure of the files");
+        lines.Where(line => line.Contains("waits for Immich", StringComparison.Ordinal)).Should().HaveCount(2).And.OnlyContain(line => line.Contains(" WRN ", StringComparison.Ordinal));
+        json.ExitCode.Should().Be(0, json.Stdout + json.Stderr);
+        var summary = JsonNode.Parse(json.Stdout)!;
+        summary["failed"]!.GetValue<int>().Should().Be(0);
+        summary["waiting_for_immich"]!.GetValue<int>().Should().Be(2);
     }
 
     private string Config() => TestConfig.Write(_folder.Path, cfg => cfg["Immich"]!["Url"] = "http://127.0.0.1:9"); // Immich down: the files wait
