@@ -17,7 +17,9 @@ internal static class ScanCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var json = parse.GetValue(CommonOptions.Json);
-            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterVerb.Scan, quiet: json);
+            // Not quiet with --json: the moves it makes are recorded in the log like any others (stderr and
+            // the log file); stdout holds only the JSON either way (Program.cs).
+            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterVerb.Scan);
             // Resolved before the run: RunAsync disposes the host when it ends.
             var summary = host.Services.GetRequiredService<RunSummary>();
             var ledger = host.Services.GetRequiredService<FaceSorter.Watching.DropFolderMonitor>();

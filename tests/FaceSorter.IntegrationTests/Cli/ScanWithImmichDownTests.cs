@@ -85,6 +85,18 @@ public sealed class ScanWithImmichDownTests : IDisposable
         summary["waiting_for_immich"]!.GetValue<int>().Should().Be(2);
     }
 
+    [Fact]
+    public async Task Scan_with_json_logs_its_moves_on_stderr_and_prints_only_json_on_stdout()
+    {
+        TestImages.Write(Inbox, "notes.jpg", "just some words"u8.ToArray()); // not an image: sorted without Immich
+
+        var scan = await CliRun.RunAsync(Config(), Token, "scan", "--json");
+
+        scan.ExitCode.Should().Be(0, scan.Stdout + scan.Stderr);
+        JsonNode.Parse(scan.Stdout)!["sorted"]!.GetValue<int>().Should().Be(1, "stdout is the JSON alone");
+        scan.Stderr.Split('\n').Should().Contain(line => line.Contains(" INF ", StringComparison.Ordinal) && line.Contains("notes.jpg", StringComparison.Ordinal), scan.Stderr);
+    }
+
     private string Config() => TestConfig.Write(_folder.Path, cfg => cfg["Immich"]!["Url"] = "http://127.0.0.1:9"); // Immich down: the files wait
 
     public void Dispose()
