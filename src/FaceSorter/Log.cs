@@ -325,8 +325,8 @@ internal static partial class Log
     [LoggerMessage(8301, LogLevel.Debug, "{Path} has no perceptual fingerprint: it is one colour, or nearly (the standard deviation of its 32×32 grey values, 0–255, is under {MinContrast}), so the near-duplicate rule does not apply to it")]
     public static partial void NoFingerprint(this ILogger logger, string path, double minContrast);
 
-    [LoggerMessage(8302, LogLevel.Information, "Fingerprinted {Count} known pictures that had none (added by hand, or sorted before fingerprints were kept)")]
-    public static partial void FingerprintsBackfilled(this ILogger logger, int count);
+    [LoggerMessage(8302, LogLevel.Information, "Fingerprinted {KnownPictures} that had none (added by hand, or sorted before fingerprints were kept)")]
+    public static partial void FingerprintsBackfilled(this ILogger logger, string knownPictures);
 
     [LoggerMessage(8303, LogLevel.Warning, "Fingerprinting known pictures stopped: {Reason}. It is tried again at the next rescan")]
     public static partial void FingerprintBackfillFailed(this ILogger logger, string reason);
