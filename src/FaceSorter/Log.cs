@@ -322,11 +322,11 @@ internal static partial class Log
     [LoggerMessage(8304, LogLevel.Information, "Near-duplicate check is off (NearDuplicateMaxDistance 0): {Count} fingerprints kept for when it is switched on, loaded in {Milliseconds} ms")]
     public static partial void FingerprintIndexBuiltCheckOff(this ILogger logger, int count, long milliseconds);
 
-    [LoggerMessage(8301, LogLevel.Debug, "{Path} has no perceptual fingerprint (libvips cannot decode it, or it is one colour): the near-duplicate rule does not apply to it")]
-    public static partial void NoFingerprint(this ILogger logger, string path);
+    [LoggerMessage(8301, LogLevel.Debug, "{Path} has no perceptual fingerprint: it is one colour, or nearly (the standard deviation of its 32×32 grey values, 0–255, is under {MinContrast}), so the near-duplicate rule does not apply to it")]
+    public static partial void NoFingerprint(this ILogger logger, string path, double minContrast);
 
-    [LoggerMessage(8302, LogLevel.Information, "Fingerprinted {Count} known pictures that had none (added by hand, or sorted before fingerprints were kept)")]
-    public static partial void FingerprintsBackfilled(this ILogger logger, int count);
+    [LoggerMessage(8302, LogLevel.Information, "Fingerprinted {KnownPictures} that had none (added by hand, or sorted before fingerprints were kept)")]
+    public static partial void FingerprintsBackfilled(this ILogger logger, string knownPictures);
 
     [LoggerMessage(8303, LogLevel.Warning, "Fingerprinting known pictures stopped: {Reason}. It is tried again at the next rescan")]
     public static partial void FingerprintBackfillFailed(this ILogger logger, string reason);
@@ -361,9 +361,19 @@ internal static partial class Log
     [LoggerMessage(8720, LogLevel.Warning, "{FilePath} is empty (0 bytes) and stays in the drop folder: it may be a browser's download placeholder. The daemon calls it invalid once it has stayed empty for EmptyFileTimeout ({EmptyFileTimeout})")]
     public static partial void EmptyFileLeftByScan(this ILogger logger, string filePath, TimeSpan emptyFileTimeout);
 
-    [LoggerMessage(8721, LogLevel.Warning, "{FilePath} is not decoded: {Reason}. It gets no perceptual fingerprint and is sorted on like any other file")]
+    [LoggerMessage(8721, LogLevel.Warning, "{FilePath}: {Reason}. It gets no perceptual fingerprint and is sorted on like any other file")]
     public static partial void PictureNotDecoded(this ILogger logger, string filePath, string reason);
 
     [LoggerMessage(8722, LogLevel.Debug, "libvips ({Domain}, {Level}): {Message}")]
     public static partial void LibvipsMessage(this ILogger logger, string domain, string level, string message);
+
+    // Broken pictures reach the log (issue 14, new-user trial): 8780-8789
+    [LoggerMessage(8780, LogLevel.Warning, "{FilePath} is a picture libvips cannot decode: {Reason}. It is sorted on without a perceptual fingerprint (no near-duplicate check); Immich decides where it goes")]
+    public static partial void PictureBroken(this ILogger logger, string filePath, string reason);
+
+    [LoggerMessage(8781, LogLevel.Debug, "{FilePath} has no perceptual fingerprint: libvips does not know its format (a video, or a RAW or HEIC file without its decoder, say). It is sorted on; Immich decides where it goes")]
+    public static partial void PictureFormatUnknown(this ILogger logger, string filePath);
+
+    [LoggerMessage(8782, LogLevel.Warning, "{FilePath} stays in the drop folder and waits for Immich: {Reason}")]
+    public static partial void FileWaitsForImmich(this ILogger logger, string filePath, string reason);
 }

@@ -17,7 +17,9 @@ internal static class ScanCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var json = parse.GetValue(CommonOptions.Json);
-            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterVerb.Scan, quiet: json);
+            // Not quiet with --json: the moves it makes are recorded in the log like any others (stderr and
+            // the log file); stdout holds only the JSON either way (Program.cs).
+            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterVerb.Scan);
             // Resolved before the run: RunAsync disposes the host when it ends.
             var summary = host.Services.GetRequiredService<RunSummary>();
             var ledger = host.Services.GetRequiredService<FaceSorter.Watching.DropFolderMonitor>();
@@ -28,6 +30,7 @@ internal static class ScanCommand
                 {
                     sorted = summary.Finished,
                     failed = summary.Failed,
+                    waiting_for_immich = summary.WaitingForImmich,
                     still_downloading = ledger.StillSettling,
                     still_empty = ledger.StillEmpty,
                     by_destination = summary.ByDestination,
@@ -35,7 +38,7 @@ internal static class ScanCommand
             }
             else
             {
-                await parse.InvocationConfiguration.Output.WriteLineAsync($"Sorted {Plural.Of(summary.Finished, "file")}, {summary.Failed} failed (they stay in the drop folder), {ledger.StillSettling} still downloading{EmptyNote(ledger.StillEmpty)}.");
+                await parse.InvocationConfiguration.Output.WriteLineAsync($"Sorted {Plural.Of(summary.Finished, "file")}, {summary.Failed} failed{WaitingNote(summary.WaitingForImmich)} (they stay in the drop folder), {ledger.StillSettling} still downloading{EmptyNote(ledger.StillEmpty)}.");
                 foreach (var (destination, count) in summary.ByDestination)
                 {
                     await parse.InvocationConfiguration.Output.WriteLineAsync($"  {destination,-30} {count,6}");
@@ -46,6 +49,8 @@ internal static class ScanCommand
         });
         return command;
     }
+
+    private static string WaitingNote(int waiting) => waiting == 0 ? "" : $", {waiting} wait for Immich";
 
     private static string EmptyNote(int empty) =>
         empty == 0 ? "" : $" ({empty} of them empty: maybe download placeholders, left for the daemon to decide after EmptyFileTimeout)";

@@ -25,7 +25,7 @@ public sealed class LibvipsLogging(ILogger<LibvipsLogging> logger) : IHostedServ
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _handler = (domain, level, message) => logger.LibvipsMessage(domain ?? Domain, LevelName(level), message ?? "");
+        _handler = (domain, level, message) => logger.LibvipsMessage(domain ?? Domain, LevelName(level), (message ?? "").TrimEnd()); // libvips ends its messages in a newline
         _handlerId = NetVips.Log.SetLogHandler(Domain, Levels, _handler);
         return Task.CompletedTask;
     }

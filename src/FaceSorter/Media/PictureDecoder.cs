@@ -26,21 +26,26 @@ public sealed class PictureDecoder(int? previewSize)
     public DecodedPicture? TryDecode(string filePath) => TryDecode(filePath, out _, out _);
 
     /// <summary>
-    /// The decoded picture, or null with <paramref name="failure"/>, a readable reason (<see cref="PictureLimits.Reason"/>);
-    /// <paramref name="refused"/> is true when FaceSorter would not decode it (over <see cref="PictureLimits.MaxPixels"/>), not libvips could not.
+    /// The decoded picture, or null with <paramref name="failure"/>, a readable reason (<see cref="PictureLimits.Reason"/>),
+    /// and <paramref name="kind"/>, which tells a file FaceSorter would not decode (over <see cref="PictureLimits.MaxPixels"/>)
+    /// from one in a format libvips knows that fails to decode (bad input) and one in a format libvips does not know
+    /// (a video, a RAW or HEIC file without its decoder: not bad input). <paramref name="kind"/> is
+    /// <see cref="DecodeFailure.None"/> when the picture is returned.
     /// </summary>
-    public DecodedPicture? TryDecode(string filePath, out string? failure, out bool refused)
+    public DecodedPicture? TryDecode(string filePath, out string? failure, out DecodeFailure kind)
     {
         try
         {
             failure = null;
-            refused = false;
+            kind = DecodeFailure.None;
             return Decode(filePath);
         }
         catch (Exception exception) when (exception is VipsException or PictureNotDecodedException)
         {
             failure = PictureLimits.Reason(exception);
-            refused = exception is PictureNotDecodedException;
+            kind = exception is PictureNotDecodedException ? DecodeFailure.Refused
+                : PictureLimits.HasLoader(filePath) ? DecodeFailure.Broken
+                : DecodeFailure.UnknownFormat;
             return null;
         }
     }
@@ -98,4 +103,20 @@ public sealed class PictureDecoder(int? previewSize)
         var orientation = header.Contains("orientation") ? (int)header.Get("orientation") : 1;
         return orientation is >= 5 and <= 8 ? (header.Height, header.Width) : (header.Width, header.Height);
     }
+}
+
+/// <summary>Why <see cref="PictureDecoder.TryDecode(string, out string?, out DecodeFailure)"/> returned no picture.</summary>
+public enum DecodeFailure
+{
+    /// <summary>It was decoded.</summary>
+    None,
+
+    /// <summary>FaceSorter did not decode it: its header claims more than <see cref="PictureLimits.MaxPixels"/> pixels.</summary>
+    Refused,
+
+    /// <summary>libvips knows its format (it has a loader for it) but the decode failed: a truncated or corrupt file.</summary>
+    Broken,
+
+    /// <summary>libvips has no loader for it (a video, a RAW or HEIC file without its decoder): not bad input, only not a picture libvips reads.</summary>
+    UnknownFormat,
 }

@@ -38,6 +38,23 @@ public static class PictureLimits
     }
 
     /// <summary>
+    /// Whether libvips has a loader for <paramref name="filePath"/> by its leading bytes (<c>vips_foreign_find_load</c>),
+    /// i.e. a decode failure is bad input rather than a format libvips does not read. When there is none, the
+    /// "is not a known file format" error libvips leaves in its process-wide error buffer is cleared, so it
+    /// is not prefixed to the next decode's reason.
+    /// </summary>
+    public static bool HasLoader(string filePath)
+    {
+        if (Image.FindLoad(filePath) is not null)
+        {
+            return true;
+        }
+
+        NativeMethods.VipsErrorClear();
+        return false;
+    }
+
+    /// <summary>
     /// A readable reason from a libvips error: its message runs over several lines, the first often the
     /// operation's name only ("unable to call thumbnail", "unable to copy to memory"); the first line that
     /// says what is wrong is kept.
@@ -65,3 +82,10 @@ public static class PictureLimits
 
 /// <summary>A picture FaceSorter does not decode, with the reason (e.g. over <see cref="PictureLimits.MaxPixels"/>).</summary>
 public sealed class PictureNotDecodedException(string reason) : Exception(reason);
+
+internal static partial class NativeMethods
+{
+    /// <summary>libvips' own <c>vips_error_clear</c>, which NetVips 3.2 calls only when it throws; the library is the one NetVips loads.</summary>
+    [System.Runtime.InteropServices.LibraryImport("libvips.so.42", EntryPoint = "vips_error_clear")]
+    internal static partial void VipsErrorClear();
+}

@@ -61,7 +61,7 @@ public sealed class FingerprintBackfill(
 
         if (done > 0)
         {
-            logger.FingerprintsBackfilled(done);
+            logger.FingerprintsBackfilled(Plural.Of(done, "known picture"));
         }
 
         return done;

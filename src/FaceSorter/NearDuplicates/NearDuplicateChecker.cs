@@ -76,7 +76,11 @@ public sealed class NearDuplicateChecker(
         await store.SetFingerprintAsync(fileHash, fingerprint is { } known ? unchecked((long)known.Hash) : null, fingerprint?.Width ?? 0, fingerprint?.Height ?? 0, cancellationToken);
         if (fingerprint is not { } mine)
         {
-            logger.NoFingerprint(path);
+            if (picture is not null) // a file that was not decoded was logged, with its reason, by whoever decoded it
+            {
+                logger.NoFingerprint(path, PerceptualHash.MinContrast);
+            }
+
             return null;
         }
 

@@ -7,8 +7,13 @@ public sealed class RunSummary
 {
     private readonly ConcurrentDictionary<string, int> _byDestination = new(StringComparer.Ordinal);
     private int _failed;
+    private int _waitingForImmich;
 
+    /// <summary>Files that stay in the drop folder after a real failure (not counting <see cref="WaitingForImmich"/>).</summary>
     public int Failed => _failed;
+
+    /// <summary>Files that stay in the drop folder only because Immich (or its ML service) is unavailable: they are sorted when it answers again.</summary>
+    public int WaitingForImmich => _waitingForImmich;
 
     /// <summary>Files moved out of the drop folder, to <c>faces/</c> and to <c>review/</c> alike.</summary>
     public int Finished => _byDestination.Values.Sum();
@@ -25,4 +30,6 @@ public sealed class RunSummary
     public void Sorted(string destination) => _byDestination.AddOrUpdate(destination, 1, (_, count) => count + 1);
 
     public void Failure() => Interlocked.Increment(ref _failed);
+
+    public void WaitForImmich() => Interlocked.Increment(ref _waitingForImmich);
 }

@@ -350,7 +350,7 @@ public sealed class SortingPipeline : BackgroundService
         }
         catch (FaceServiceUnavailableException exception)
         {
-            await FailAsync(file, null, $"Immich unavailable: {exception.Message}", stoppingToken);
+            await FailAsync(file, null, $"Immich unavailable: {exception.Message}", stoppingToken, waitsForImmich: true);
         }
         catch (Exception exception)
         {
@@ -363,10 +363,20 @@ public sealed class SortingPipeline : BackgroundService
     /// kept: it is still the first copy, and a copy that comes while it waits must stay the later one when
     /// it is checked again, by the daemon or the next <c>scan</c> (docs/contracts.md, "Near duplicates").
     /// </summary>
-    private async Task FailAsync(InboxFile file, Exception? exception, string reason, CancellationToken cancellationToken)
+    /// <param name="waitsForImmich">The only reason is that Immich is unavailable: no failure of the file, a Warning, counted apart (<see cref="RunSummary.WaitingForImmich"/>).</param>
+    private async Task FailAsync(InboxFile file, Exception? exception, string reason, CancellationToken cancellationToken, bool waitsForImmich = false)
     {
-        _logger.FileFailed(exception, file.Path, reason);
-        _summary.Failure();
+        if (waitsForImmich)
+        {
+            _logger.FileWaitsForImmich(file.Path, reason);
+            _summary.WaitForImmich();
+        }
+        else
+        {
+            _logger.FileFailed(exception, file.Path, reason);
+            _summary.Failure();
+        }
+
         _ledger.Fail(file);
         try
         {

@@ -190,8 +190,9 @@ public sealed class CommandLineTests : EmulatedImmichTest
 
         scan.ExitCode.Should().Be(0, scan.Stdout + scan.Stderr);
         scan.Stderr.Should().NotContain("VIPS-WARNING").And.NotContain("not enough data");
-        var named = scan.Stderr.Split('\n').Where(line => line.Contains("bomb.png is not decoded", StringComparison.Ordinal)).ToList();
+        var named = scan.Stderr.Split('\n').Where(line => line.Contains("bomb.png", StringComparison.Ordinal) && line.Contains("not decoded", StringComparison.Ordinal)).ToList();
         named.Should().ContainSingle(scan.Stderr).Which.Should().Contain("100000×100000");
+        named[0].Split("not decoded").Should().HaveCount(2, "the line says once that it is not decoded");
     }
 
     [Fact]

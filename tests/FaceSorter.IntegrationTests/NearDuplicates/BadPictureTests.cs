@@ -18,10 +18,10 @@ public sealed class BadPictureTests
         var bomb = TestImages.Write(folder.Path, "bomb.png", BadPictures.Bomb());
         new FileInfo(bomb).Length.Should().BeLessThan(6_000);
 
-        var picture = new PictureDecoder(previewSize: 1440).TryDecode(bomb, out var failure, out var refused);
+        var picture = new PictureDecoder(previewSize: 1440).TryDecode(bomb, out var failure, out var kind);
 
         picture.Should().BeNull();
-        refused.Should().BeTrue();
+        kind.Should().Be(DecodeFailure.Refused);
         failure.Should().Contain("100000×100000").And.Contain("over the limit of 268,402,689");
     }
 
@@ -42,9 +42,9 @@ public sealed class BadPictureTests
         using var folder = new TempFolder();
         var atLimit = TestImages.Write(folder.Path, "wide.png", BadPictures.Bomb(width: 0x3FFF * 0x3FFF / 64, height: 64)); // 268,402,688 pixels; its rows run out, which is another failure
 
-        new PictureDecoder(previewSize: null).TryDecode(atLimit, out var failure, out var refused);
+        new PictureDecoder(previewSize: null).TryDecode(atLimit, out var failure, out var kind);
 
-        refused.Should().BeFalse(failure);
+        kind.Should().NotBe(DecodeFailure.Refused, failure);
     }
 
     [Fact]
@@ -53,10 +53,10 @@ public sealed class BadPictureTests
         using var folder = new TempFolder();
         var cut = TestImages.Write(folder.Path, "cut.jpg", BadPictures.TruncatedJpeg());
 
-        var picture = new PictureDecoder(previewSize: null).TryDecode(cut, out var failure, out var refused);
+        var picture = new PictureDecoder(previewSize: null).TryDecode(cut, out var failure, out var kind);
 
         picture.Should().BeNull("a truncated file is not read to its end with grey rows");
-        refused.Should().BeFalse();
+        kind.Should().Be(DecodeFailure.Broken, "libvips has a JPEG loader for it");
         failure.Should().Contain("truncated or corrupt").And.NotContain("unable to");
     }
 
@@ -91,5 +91,44 @@ public sealed class BadPictureTests
         }
 
         logger.Collector.GetSnapshot().Should().Contain(record => record.Level == LogLevel.Debug && record.Message.StartsWith("libvips (VIPS, warning)", StringComparison.Ordinal) && record.Message.Contains("not enough data"));
+    }
+
+    [Fact]
+    public async Task Libvips_messages_reach_our_log_without_their_trailing_newline()
+    {
+        using var folder = new TempFolder();
+        var cut = TestImages.Write(folder.Path, "headeronly.jpg", (await File.ReadAllBytesAsync(RealPhotos.All()[0], TestContext.Current.CancellationToken))[..600]);
+        var logger = new FakeLogger<LibvipsLogging>();
+        var logging = new LibvipsLogging(logger);
+        await logging.StartAsync(CancellationToken.None);
+        try
+        {
+            new PictureDecoder(previewSize: null).TryDecode(cut).Should().BeNull();
+        }
+        finally
+        {
+            await logging.StopAsync(CancellationToken.None);
+        }
+
+        var messages = logger.Collector.GetSnapshot().Select(record => record.Message).ToList();
+        messages.Should().Contain(message => message.Contains("premature end of JPEG image", StringComparison.Ordinal));
+        messages.Should().OnlyContain(message => message == message.TrimEnd(), "libvips ends its messages in a newline, which is no part of the line");
+    }
+
+    [Fact]
+    public void A_file_libvips_has_no_loader_for_is_an_unknown_format_not_a_broken_picture_and_leaves_no_error_behind()
+    {
+        using var folder = new TempFolder();
+        var clip = TestImages.Write(folder.Path, "clip.mp4", TestImages.WithHeader([0, 0, 0, 0x18, .. "ftypisom"u8, 0, 0, 2, 0, .. "isomiso2"u8], seed: 1));
+        var cut = TestImages.Write(folder.Path, "cut.jpg", BadPictures.TruncatedJpeg());
+        var decoder = new PictureDecoder(previewSize: null);
+
+        decoder.TryDecode(clip, out var clipFailure, out var clipKind).Should().BeNull();
+        decoder.TryDecode(cut, out var cutFailure, out var cutKind).Should().BeNull();
+
+        clipKind.Should().Be(DecodeFailure.UnknownFormat);
+        clipFailure.Should().Be("libvips does not know its format");
+        cutKind.Should().Be(DecodeFailure.Broken);
+        cutFailure.Should().Contain("premature end of JPEG image").And.NotContain("known file format", "the unknown format's error is not carried into the next file's reason");
     }
 }

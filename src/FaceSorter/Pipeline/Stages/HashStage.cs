@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FaceSorter.Decisions;
 using FaceSorter.Hashing;
 using FaceSorter.Media;
@@ -17,6 +18,8 @@ namespace FaceSorter.Pipeline.Stages;
 /// </summary>
 public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, ClaimOrder claimOrder, PictureDecoder decoder, NearDuplicateChecker nearDuplicates, ILogger<HashStage> logger)
 {
+    private readonly ConcurrentDictionary<string, (long Length, DateTime LastWriteUtc)> _failed = new(StringComparer.Ordinal);
+
     /// <summary>
     /// The first half, for one file: rule 0 and the SHA-256. Returns <see cref="HashOutcome.Hashed"/>
     /// when the content is to be claimed next (<see cref="FindEarlierCopiesAsync"/>, once for a batch of
@@ -83,10 +86,10 @@ public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, ClaimO
             return new HashOutcome.Known(new CheckedFile(file, hash, DecisionInput.Duplicate(earlier)));
         }
 
-        var picture = decoder.TryDecode(file.Path, out var failure, out var refused);
-        if (refused)
+        var picture = decoder.TryDecode(file.Path, out var failure, out var kind);
+        if (picture is null)
         {
-            logger.PictureNotDecoded(file.Path, failure!); // once per look at the file; it goes on without a fingerprint
+            LogNotDecoded(file, failure!, kind); // it goes on without a fingerprint; Immich decides where it goes
         }
 
         if (await nearDuplicates.FindEarlierAsync(hash, file.Path, picture, cancellationToken, turn) is { } near)
@@ -95,6 +98,37 @@ public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, ClaimO
         }
 
         return new HashOutcome.ToCheck(new HashedFile(file, hash, picture));
+    }
+
+    /// <summary>
+    /// Bad input (over the pixel limit, or a format libvips knows that fails to decode) is a Warning once
+    /// per version of the file (path, length, modification time): a file that waits in the drop folder
+    /// (Immich unavailable) is looked at again at every retry. One entry per such file seen since start.
+    /// A format libvips does not know is no bad input: Debug.
+    /// </summary>
+    private void LogNotDecoded(InboxFile file, string reason, DecodeFailure kind)
+    {
+        if (kind == DecodeFailure.UnknownFormat)
+        {
+            logger.PictureFormatUnknown(file.Path);
+            return;
+        }
+
+        var version = (file.Length, file.LastWriteUtc);
+        if (_failed.TryGetValue(file.Path, out var logged) && logged == version)
+        {
+            return;
+        }
+
+        _failed[file.Path] = version;
+        if (kind == DecodeFailure.Refused)
+        {
+            logger.PictureNotDecoded(file.Path, reason);
+        }
+        else
+        {
+            logger.PictureBroken(file.Path, reason);
+        }
     }
 }
 
