@@ -368,7 +368,7 @@ internal static partial class Log
     public static partial void LibvipsMessage(this ILogger logger, string domain, string level, string message);
 
     // Broken pictures reach the log (issue 14, new-user trial): 8780-8789
-    [LoggerMessage(8780, LogLevel.Warning, "{FilePath} is a picture libvips cannot decode: {Reason}. It is sorted on without a perceptual fingerprint (no near-duplicate check); Immich decides where it goes")]
+    [LoggerMessage(8780, LogLevel.Warning, "{FilePath} cannot be decoded: {Reason}. It is sorted on without a perceptual fingerprint (no near-duplicate check); Immich decides where it goes")]
     public static partial void PictureBroken(this ILogger logger, string filePath, string reason);
 
     [LoggerMessage(8781, LogLevel.Debug, "{FilePath} has no perceptual fingerprint: libvips does not know its format (a video, or a RAW or HEIC file without its decoder, say). It is sorted on; Immich decides where it goes")]

@@ -42,9 +42,10 @@ public sealed class PictureDecoder(int? previewSize)
         }
         catch (Exception exception) when (exception is VipsException or PictureNotDecodedException)
         {
-            failure = PictureLimits.Reason(exception);
+            var format = exception is PictureNotDecodedException ? null : PictureLimits.FormatOf(filePath);
+            failure = format is null ? PictureLimits.Reason(exception) : PictureLimits.BrokenReason(format);
             kind = exception is PictureNotDecodedException ? DecodeFailure.Refused
-                : PictureLimits.HasLoader(filePath) ? DecodeFailure.Broken
+                : format is not null ? DecodeFailure.Broken
                 : DecodeFailure.UnknownFormat;
             return null;
         }

@@ -38,21 +38,35 @@ public static class PictureLimits
     }
 
     /// <summary>
-    /// Whether libvips has a loader for <paramref name="filePath"/> by its leading bytes (<c>vips_foreign_find_load</c>),
-    /// i.e. a decode failure is bad input rather than a format libvips does not read. When there is none, the
-    /// "is not a known file format" error libvips leaves in its process-wide error buffer is cleared, so it
-    /// is not prefixed to the next decode's reason.
+    /// The format libvips reads <paramref name="filePath"/> as by its leading bytes (<c>vips_foreign_find_load</c>;
+    /// e.g. <c>JPEG</c> from the loader <c>VipsForeignLoadJpegFile</c>), or null when it has no loader for it: a
+    /// decode failure is then a format libvips does not read, not bad input. The "is not a known file format"
+    /// error libvips then leaves in its process-wide error buffer is cleared, so it is not prefixed to the
+    /// next decode's reason.
     /// </summary>
-    public static bool HasLoader(string filePath)
+    public static string? FormatOf(string filePath)
     {
-        if (Image.FindLoad(filePath) is not null)
+        if (Image.FindLoad(filePath) is { } loader)
         {
-            return true;
+            var format = loader.StartsWith("VipsForeignLoad", StringComparison.Ordinal) ? loader["VipsForeignLoad".Length..] : loader;
+            foreach (var end in new[] { "File", "Source", "load" })
+            {
+                format = format.EndsWith(end, StringComparison.Ordinal) && format.Length > end.Length ? format[..^end.Length] : format;
+            }
+
+            return format.ToUpperInvariant();
         }
 
         NativeMethods.VipsErrorClear();
-        return false;
+        return null;
     }
+
+    /// <summary>
+    /// The reason for a file libvips reads as <paramref name="format"/> but cannot decode. It is built from this
+    /// file's own facts only: libvips keeps one error buffer for the whole process, so the message of a
+    /// decode that failed at the same moment on another thread can stand in this one's exception.
+    /// </summary>
+    public static string BrokenReason(string format) => $"it is truncated or corrupt (libvips reads it as {format} and stops at an error in it)";
 
     /// <summary>
     /// A readable reason from a libvips error: its message runs over several lines, the first often the

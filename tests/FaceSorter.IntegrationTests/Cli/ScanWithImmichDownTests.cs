@@ -36,7 +36,7 @@ public sealed class ScanWithImmichDownTests : IDisposable
         {
             var named = lines.Where(line => line.Contains(name, StringComparison.Ordinal) && line.Contains("libvips", StringComparison.Ordinal)).ToList();
             named.Should().ContainSingle(scan.Stderr).Which.Should()
-                .Contain(" WRN ").And.Contain("libvips cannot decode").And.Contain("VipsJpeg: ", "libvips' own reason is given")
+                .Contain(" WRN ").And.Contain("cannot be decoded: it is truncated or corrupt (libvips reads it as JPEG", "the reason is the file's own, never another decode's message from libvips' shared error buffer")
                 .And.Contain("sorted on without a perceptual fingerprint").And.Contain("Immich decides");
         }
 
