@@ -1,10 +1,8 @@
-using System.Collections.Concurrent;
 using FaceSorter.Decisions;
 using FaceSorter.IntegrationTests.Support;
 using FaceSorter.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using Npgsql;
 
 namespace FaceSorter.IntegrationTests.Review;
 
@@ -155,23 +153,11 @@ public sealed class SqliteMovedDataTests : MovedDataTests
 /// <summary>The same on the test PostgreSQL server: the database stays where it is, the data folder moves.</summary>
 public sealed class PostgresMovedDataTests(PostgresTestDatabase database) : MovedDataTests, IClassFixture<PostgresTestDatabase>
 {
-    private readonly ConcurrentBag<NpgsqlDataSource> _dataSources = [];
-    private string _connectionString = "";
+    private readonly PostgresStores _stores = new(database);
 
-    protected override async Task CreateDatabaseAsync() => _connectionString = await database.CreateSchemaAsync(ReviewHarness.Token);
+    protected override Task CreateDatabaseAsync() => _stores.CreateSchemaAsync(ReviewHarness.Token);
 
-    protected override FaceSorterStore OpenStore(ReviewHarness harness, StorePaths paths)
-    {
-        var dataSource = NpgsqlDataSource.Create(_connectionString);
-        _dataSources.Add(dataSource);
-        return FaceSorterStore.ForPostgres(dataSource, TimeProvider.System, paths);
-    }
+    protected override FaceSorterStore OpenStore(ReviewHarness harness, StorePaths paths) => _stores.Open(paths);
 
-    protected override async Task DropDatabaseAsync()
-    {
-        foreach (var dataSource in _dataSources)
-        {
-            await dataSource.DisposeAsync();
-        }
-    }
+    protected override async Task DropDatabaseAsync() => await _stores.DisposeAsync();
 }
