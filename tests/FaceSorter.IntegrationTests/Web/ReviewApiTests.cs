@@ -254,6 +254,8 @@ public sealed class ReviewApiTests : IAsyncLifetime, IDisposable
             response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
         }
 
+        // The file sink writes in the background: wait for the line, then count.
+        await Eventually.UntilAsync(async () => (await ReadLogAsync()).Contains("No thumbnail for", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the Warning reaches the log file", Token);
         var log = await ReadLogAsync();
         log.Split('\n').Count(line => line.Contains("No thumbnail for", StringComparison.Ordinal)).Should().Be(1, log);
         log.Should().Contain("invalid_x.jpg").And.NotContain("   at ", "the Warning carries libvips' message, not a stack trace");
