@@ -11,7 +11,7 @@ public sealed record ExactCopy(string? EarlierPath, string? EarlierState)
     public const string ReasonStart = "duplicate of ";
 
     private const string RejectedStart = "rejected before (";
-    private const string ApprovedEnd = " (approved)";
+    internal const string ApprovedEnd = " (approved)";
     /// <summary>What a reason says of an earlier copy still in the drop folder (exact and near duplicates alike).</summary>
     public const string BeingSortedEnd = ", which is being sorted";
 
@@ -40,13 +40,19 @@ public sealed record ExactCopy(string? EarlierPath, string? EarlierState)
             return reason;
         }
 
-        var told = reason[ReasonStart.Length..];
-        return ReasonStart + told switch
-        {
-            _ when told.StartsWith(RejectedStart, StringComparison.Ordinal) && told.EndsWith(')') => $"{RejectedStart}{earlierPath})",
-            _ when told.EndsWith(ApprovedEnd, StringComparison.Ordinal) => $"{earlierPath}{ApprovedEnd}",
-            _ when told.EndsWith(BeingSortedEnd, StringComparison.Ordinal) && (stillInDropFolder || told == earlierPath + BeingSortedEnd) => $"{earlierPath}{BeingSortedEnd}",
-            _ => earlierPath,
-        };
+        return ReasonStart + RetellEarlier(reason[ReasonStart.Length..], earlierPath, stillInDropFolder, RejectedStart);
     }
+
+    /// <summary>
+    /// What a duplicate's reason <paramref name="told"/> of its earlier copy (rejected, approved, being sorted
+    /// or just a path), told again with the copy at <paramref name="earlierPath"/>; shared by exact and near
+    /// duplicates, which differ only in how a rejected copy is introduced (<paramref name="rejectedStart"/>).
+    /// </summary>
+    internal static string RetellEarlier(string told, string earlierPath, bool stillInDropFolder, string rejectedStart) => told switch
+    {
+        _ when told.StartsWith(rejectedStart, StringComparison.Ordinal) && told.EndsWith(')') => $"{rejectedStart}{earlierPath})",
+        _ when told.EndsWith(ApprovedEnd, StringComparison.Ordinal) => $"{earlierPath}{ApprovedEnd}",
+        _ when told.EndsWith(BeingSortedEnd, StringComparison.Ordinal) && (stillInDropFolder || told == earlierPath + BeingSortedEnd) => $"{earlierPath}{BeingSortedEnd}",
+        _ => earlierPath,
+    };
 }

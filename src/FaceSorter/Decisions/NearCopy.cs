@@ -13,7 +13,7 @@ public sealed record NearCopy(string EarlierPath, string EarlierState, int Dista
     public const string ReasonStart = "near copy of ";
 
     private const string RejectedStart = "a rejected picture (";
-    private const string ApprovedEnd = " (approved)";
+    private const string ApprovedEnd = ExactCopy.ApprovedEnd;
     private const string BeingSortedEnd = ExactCopy.BeingSortedEnd;
     private const string DistanceStart = " (distance ";
 
@@ -49,14 +49,7 @@ public sealed record NearCopy(string EarlierPath, string EarlierState, int Dista
             return reason;
         }
 
-        var told = reason[ReasonStart.Length..distance];
-        var earlier = told switch
-        {
-            _ when told.StartsWith(RejectedStart, StringComparison.Ordinal) && told.EndsWith(')') => $"{RejectedStart}{earlierPath})",
-            _ when told.EndsWith(ApprovedEnd, StringComparison.Ordinal) => $"{earlierPath}{ApprovedEnd}",
-            _ when told.EndsWith(BeingSortedEnd, StringComparison.Ordinal) && (stillInDropFolder || told == earlierPath + BeingSortedEnd) => $"{earlierPath}{BeingSortedEnd}",
-            _ => earlierPath,
-        };
+        var earlier = ExactCopy.RetellEarlier(reason[ReasonStart.Length..distance], earlierPath, stillInDropFolder, RejectedStart);
         return string.Concat(ReasonStart, earlier, reason.AsSpan(distance));
     }
 }
