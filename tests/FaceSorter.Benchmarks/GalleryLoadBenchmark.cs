@@ -19,13 +19,20 @@ internal static class GalleryLoadBenchmark
         await SyntheticGallery.SeedAsync(database, SyntheticGallery.Faces, cancellationToken);
         Console.WriteLine($"gallery: seeded in {seeding.Elapsed.TotalSeconds:F1} s");
 
-        // What PostgreSQL alone costs: the rows as binary COPY, read and thrown away, no parsing.
+        // What PostgreSQL alone costs: the rows as binary COPY with the loader's planner settings, read
+        // and thrown away, no parsing.
         var schema = await ImmichSchema.DetectAsync(database.DataSource, cancellationToken);
         var raw = Stopwatch.StartNew();
         long bytes = 0;
         await using (var connection = await database.DataSource.OpenConnectionAsync(cancellationToken))
-        await using (var copy = await connection.BeginRawBinaryCopyAsync($"COPY ({schema.GallerySql}) TO STDOUT (FORMAT BINARY)", cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
+            await using (var parallel = new Npgsql.NpgsqlCommand(GalleryLoader.ParallelReadSql, connection, transaction))
+            {
+                await parallel.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using var copy = await connection.BeginRawBinaryCopyAsync($"COPY ({schema.GallerySql}) TO STDOUT (FORMAT BINARY)", cancellationToken);
             var buffer = new byte[1 << 16];
             int read;
             while ((read = await copy.ReadAsync(buffer, cancellationToken)) > 0)

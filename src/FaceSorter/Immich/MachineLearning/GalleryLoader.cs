@@ -153,6 +153,13 @@ public sealed class GalleryLoader
     /// <summary>Transactions after which a row version is no longer trusted: half the 32-bit xid space.</summary>
     internal const long MaxReuseTransactions = 1L << 31;
 
+    /// <summary>
+    /// Planner settings for this transaction only (<c>SET LOCAL</c>) that let a whole read use parallel
+    /// workers even though the planner thinks the rows cheap to produce; <c>max_parallel_workers_per_gather</c>
+    /// is the server's, so an administrator's limit stands (PostgreSQL 17 docs, "Planner Cost Constants").
+    /// </summary>
+    internal const string ParallelReadSql = "SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0; SET LOCAL min_parallel_table_scan_size = 0";
+
     private async Task<GalleryBuilder> ReadWholeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ImmichSchema schema, int learned, CancellationToken cancellationToken)
     {
         var sql = schema.GallerySql;
@@ -164,7 +171,16 @@ public sealed class GalleryLoader
 
         var builder = new GalleryBuilder(count + learned, _timeProvider, _spillFolder);
 
-        // Binary COPY: no text to parse, and each row goes straight into the builder's arrays.
+        // Binary COPY: no text to parse, and each row goes straight into the builder's arrays. Sending
+        // 512 floats is most of PostgreSQL's work (array_send calls float4send once per element), so
+        // the embedding is sent by array_send in the query and the plan is allowed to run that in
+        // parallel workers: the planner prices the call at almost nothing and would not (docs/matching.md,
+        // "Gallery load").
+        await using (var parallel = new NpgsqlCommand(ParallelReadSql, connection, transaction))
+        {
+            await parallel.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using var copy = await connection.BeginRawBinaryCopyAsync($"COPY ({sql}) TO STDOUT (FORMAT BINARY)", cancellationToken);
         await new GalleryCopyReader(copy).ReadAsync(builder, cancellationToken);
         return builder;

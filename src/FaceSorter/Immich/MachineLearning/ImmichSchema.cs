@@ -53,7 +53,7 @@ public sealed record ImmichSchema(ImmichLayout Layout, bool HasFaceDeletedAt, bo
             var faceDeleted = HasFaceDeletedAt ? "AND f.\"deletedAt\" IS NULL" : "";
             var faceVisible = HasFaceIsVisible ? "AND f.\"isVisible\"" : "";
             return $"""
-                SELECT {personId}::text AS person_id, p.name, f.id AS face_id, s.xmin::text::bigint AS version{(withEmbedding ? ", s.embedding::real[] AS embedding" : "")}
+                SELECT {personId}::text AS person_id, p.name, f.id AS face_id, s.xmin::text::bigint AS version{(withEmbedding ? ", array_send(s.embedding::real[]) AS embedding" : "")}
                 FROM person p
                 {join}
                 JOIN face_search s ON s."faceId" = f.id
