@@ -33,14 +33,13 @@ public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, ClaimO
             return new HashOutcome.Gone();
         }
 
-        var notAnImage = ImageSniffer.WhyNotAnImage(file.Path, file.Length);
-        var hash = await hasher.HashAsync(file.Path, file.Length, file.LastWriteUtc, cancellationToken);
-        if (hash is null)
+        if (await hasher.DigestAsync(file.Path, file.Length, file.LastWriteUtc, cancellationToken) is not { } digest)
         {
             return new HashOutcome.Changed();
         }
 
-        if (notAnImage is not null)
+        var hash = digest.Sha256;
+        if (ImageSniffer.WhyNotAnImage(file.Length, digest.Type) is { } notAnImage)
         {
             // Hashed so the review watcher can follow the file by content, never claimed: identical
             // copies are ruled out by their bytes again, before any duplicate check.
