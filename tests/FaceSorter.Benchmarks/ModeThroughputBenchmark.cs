@@ -35,7 +35,7 @@ internal static class ModeThroughputBenchmark
     {
         const int kilobytes = 500;
         await using var immich = await EmulatorProcess.StartAsync("serve-immich", "3.1.0", "1000");
-        Console.WriteLine($"upload-throughput: emulated Immich v3.1.0 in process {immich.Url}, face jobs final 1 s after each upload, {kilobytes} KB files, SettleTime {Settle.TotalMilliseconds} ms");
+        Console.WriteLine($"upload-throughput: emulated Immich v3.1.0 in a separate process at {immich.Url}, face jobs final 1 s after each upload, {kilobytes} KB files, SettleTime {Settle.TotalMilliseconds} ms");
         foreach (var concurrency in Concurrencies(args))
         {
             using var folder = new TempFolder();
@@ -58,7 +58,7 @@ internal static class ModeThroughputBenchmark
         Console.WriteLine($"ml-throughput: seeding {faces:N0} faces…");
         await SyntheticGallery.SeedAsync(database, faces, CancellationToken.None);
         await using var ml = await EmulatorProcess.StartAsync("serve-ml", "100");
-        Console.WriteLine($"ml-throughput: ML service in process {ml.Url} taking 100 ms per image, {faces:N0}-face gallery, {size[0]}x{size[1]} JPEGs, SettleTime {Settle.TotalMilliseconds} ms");
+        Console.WriteLine($"ml-throughput: ML service in a separate process at {ml.Url} taking 100 ms per image, {faces:N0}-face gallery, {size[0]}x{size[1]} JPEGs, SettleTime {Settle.TotalMilliseconds} ms");
         var content = Images(size[0], size[1]);
         foreach (var concurrency in Concurrencies(args))
         {
