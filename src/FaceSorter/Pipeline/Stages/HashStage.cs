@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using FaceSorter.Decisions;
 using FaceSorter.Hashing;
 using FaceSorter.Media;
@@ -18,7 +17,7 @@ namespace FaceSorter.Pipeline.Stages;
 /// </summary>
 public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, ClaimOrder claimOrder, PictureDecoder decoder, NearDuplicateChecker nearDuplicates, ILogger<HashStage> logger)
 {
-    private readonly ConcurrentDictionary<string, (long Length, DateTime LastWriteUtc)> _failed = new(StringComparer.Ordinal);
+    private readonly ReportedVersions _failed = new();
 
     /// <summary>
     /// The first half, for one file: rule 0 and the SHA-256. Returns <see cref="HashOutcome.Hashed"/>
@@ -102,7 +101,7 @@ public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, ClaimO
     /// <summary>
     /// Bad input (over the pixel limit, or a format libvips knows that fails to decode) is a Warning once
     /// per version of the file (path, length, modification time): a file that waits in the drop folder
-    /// (Immich unavailable) is looked at again at every retry. One entry per such file seen since start.
+    /// (Immich unavailable) is looked at again at every retry (<see cref="ReportedVersions"/>).
     /// A format libvips does not know is no bad input: Debug.
     /// </summary>
     private void LogNotDecoded(InboxFile file, string reason, DecodeFailure kind)
@@ -113,13 +112,11 @@ public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, ClaimO
             return;
         }
 
-        var version = (file.Length, file.LastWriteUtc);
-        if (_failed.TryGetValue(file.Path, out var logged) && logged == version)
+        if (!_failed.IsNew(file.Path, file.Length, file.LastWriteUtc))
         {
             return;
         }
 
-        _failed[file.Path] = version;
         if (kind == DecodeFailure.Refused)
         {
             logger.PictureNotDecoded(file.Path, reason);
