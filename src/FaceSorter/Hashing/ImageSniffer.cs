@@ -7,7 +7,8 @@ namespace FaceSorter.Hashing;
 /// whatever its extension? The types are those of <see cref="MediaTypes"/>; whether Immich takes the type
 /// is decided by the face service, which knows the server's list. Decided with the hash, before any
 /// duplicate check, so empty and unrecognised files never count as duplicates of each other. In the
-/// pipeline the leading bytes come from the hashing read (<see cref="Hasher.DigestAsync"/>), so the file is opened once.
+/// pipeline the leading bytes come from the hashing read (<see cref="Hasher.DigestAsync"/>), so the
+/// file is opened once.
 /// </summary>
 public static class ImageSniffer
 {

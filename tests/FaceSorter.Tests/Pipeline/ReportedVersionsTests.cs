@@ -39,6 +39,24 @@ public sealed class ReportedVersionsTests : IDisposable
         reported.IsNew(stays, 10, Written).Should().BeFalse();
     }
 
+    [Fact]
+    public void When_the_files_are_still_there_it_keeps_them_all_and_looks_again_only_when_their_count_has_doubled()
+    {
+        var reported = new ReportedVersions(capacity: 2);
+        var paths = Enumerable.Range(0, 5).Select(i => Write($"waiting{i}.jpg")).ToList();
+        foreach (var path in paths.Take(3))
+        {
+            reported.IsNew(path, 10, Written).Should().BeTrue();
+        }
+
+        File.Delete(paths[0]); // gone, but the next look is only past 6 entries
+        reported.IsNew(paths[3], 10, Written).Should().BeTrue();
+        reported.IsNew(paths[4], 10, Written).Should().BeTrue();
+
+        reported.Count.Should().Be(5);
+        paths.Skip(1).Should().OnlyContain(path => !reported.IsNew(path, 10, Written));
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private string Write(string name)

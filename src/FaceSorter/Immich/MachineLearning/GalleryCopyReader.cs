@@ -6,8 +6,8 @@ namespace FaceSorter.Immich.MachineLearning;
 /// <summary>
 /// Reads PostgreSQL's binary COPY output (PostgreSQL 17 docs, "COPY", "Binary Format") of
 /// <see cref="ImmichSchema.GallerySql"/> — person_id text, name text, face_id uuid, version bigint,
-/// embedding as <c>array_send</c>'s bytea, which is the binary form of a real[] — straight into a <see cref="GalleryBuilder"/>, with no array or row object per
-/// face; or of <see cref="ImmichSchema.GalleryKeysSql"/> (the same without the embedding).
+/// embedding as <c>array_send</c>'s bytea, which is the binary form of a real[] — straight into a
+/// <see cref="GalleryBuilder"/>, with no array or row object per face; or of <see cref="ImmichSchema.GalleryKeysSql"/> (the same without the embedding).
 /// </summary>
 internal sealed class GalleryCopyReader
 {

@@ -12,6 +12,9 @@ namespace FaceSorter.Pipeline.Stages;
 internal sealed class ReportedVersions(int capacity = Settling.SettleTracker.DefaultCapacity)
 {
     private readonly ConcurrentDictionary<string, (long Length, DateTime LastWriteUtc)> _reported = new(StringComparer.Ordinal);
+    private readonly Lock _pruning = new();
+    private readonly int _capacity = capacity;
+    private int _pruneAt = capacity;
 
     /// <summary>The number of versions remembered.</summary>
     public int Count => _reported.Count;
@@ -26,14 +29,33 @@ internal sealed class ReportedVersions(int capacity = Settling.SettleTracker.Def
         }
 
         _reported[path] = version;
-        if (_reported.Count > capacity)
+        if (_reported.Count > _pruneAt)
         {
+            Prune();
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Forgets the files that are gone. When most are still there, the next look waits until the count
+    /// has doubled, so a large backlog of broken files costs a look per doubling, not one per file.
+    /// </summary>
+    private void Prune()
+    {
+        lock (_pruning)
+        {
+            if (_reported.Count <= _pruneAt)
+            {
+                return;
+            }
+
             foreach (var gone in _reported.Keys.Where(known => !File.Exists(known)))
             {
                 _reported.TryRemove(gone, out _);
             }
-        }
 
-        return true;
+            _pruneAt = Math.Max(_capacity, _reported.Count * 2);
+        }
     }
 }
