@@ -24,6 +24,14 @@ public abstract record FaceCheck
     /// rule 0, <c>invalid_</c> (docs/contracts.md, "Decision rules").
     /// </summary>
     public sealed record NotAccepted(string Reason) : FaceCheck;
+
+    /// <summary>
+    /// Faces were found and their match waits for something other than the file: the gallery's first
+    /// load (MachineLearning mode). Given only when <see cref="FaceCheckRequest.MatchLater"/> asked for
+    /// it, so the caller's worker can take the next file meanwhile (docs/matching.md, "Gallery load").
+    /// </summary>
+    /// <param name="Result">Completes with the <see cref="Analyzed"/> answer; faults with <see cref="FaceServiceUnavailableException"/> when the gallery cannot be read.</param>
+    public sealed record Pending(Task<FaceCheck> Result) : FaceCheck;
 }
 
 /// <summary>The face service cannot answer now; the file waits in the drop folder and is retried.</summary>

@@ -7,7 +7,18 @@ namespace FaceSorter.Immich;
 /// </summary>
 public sealed class FaceChecker(IFaceService faces, ImmichOutage outage)
 {
-    public async Task<FaceCheck> CheckAsync(FaceCheckRequest request, bool waitOutOutages, CancellationToken cancellationToken)
+    /// <summary>The service's answer, after whatever it waits for.</summary>
+    /// <exception cref="FaceServiceUnavailableException">Only when <paramref name="waitOutOutages"/> is false: the service cannot answer now.</exception>
+    public async Task<FaceCheck> CheckAsync(FaceCheckRequest request, bool waitOutOutages, CancellationToken cancellationToken) =>
+        await await StartAsync(request with { MatchLater = false }, waitOutOutages, cancellationToken);
+
+    /// <summary>
+    /// Completes when the file no longer needs its caller: with the answer, or, when the service answered
+    /// <see cref="FaceCheck.Pending"/> (the request's <see cref="FaceCheckRequest.MatchLater"/>), with a task
+    /// that gives it once the match is made (docs/matching.md, "Gallery load"). Neither holds the request's preview.
+    /// </summary>
+    /// <exception cref="FaceServiceUnavailableException">Only when <paramref name="waitOutOutages"/> is false: the service cannot answer now (from either task).</exception>
+    public async Task<Task<FaceCheck>> StartAsync(FaceCheckRequest request, bool waitOutOutages, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -16,7 +27,9 @@ public sealed class FaceChecker(IFaceService faces, ImmichOutage outage)
             {
                 var result = await faces.CheckAsync(request, cancellationToken);
                 outage.ReportSuccess();
-                return result;
+                return result is FaceCheck.Pending pending
+                    ? FinishAsync(pending, request with { Preview = null }, waitOutOutages, cancellationToken)
+                    : Task.FromResult(result);
             }
             catch (FaceServiceUnavailableException exception)
             {
@@ -27,5 +40,24 @@ public sealed class FaceChecker(IFaceService faces, ImmichOutage outage)
                 }
             }
         }
+    }
+
+    /// <summary>A pending match whose gallery load failed is checked again from the start, as if the service had failed then (its preview made anew from the file).</summary>
+    private async Task<FaceCheck> FinishAsync(FaceCheck.Pending pending, FaceCheckRequest request, bool waitOutOutages, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await pending.Result;
+        }
+        catch (FaceServiceUnavailableException exception)
+        {
+            outage.ReportFailure(exception.Message);
+            if (!waitOutOutages)
+            {
+                throw;
+            }
+        }
+
+        return await CheckAsync(request, waitOutOutages, cancellationToken);
     }
 }

@@ -21,4 +21,5 @@ public interface IFaceService
 /// <param name="FilePath">The file, still in the drop folder.</param>
 /// <param name="Sha256">Lower-case hex SHA-256 of the content.</param>
 /// <param name="Preview">The ML preview already made from the file's one decode (MachineLearning mode), or null to make it from the file.</param>
-public sealed record FaceCheckRequest(string FilePath, string Sha256, long Length, Media.EncodedJpeg? Preview = null);
+/// <param name="MatchLater">The caller takes <see cref="FaceCheck.Pending"/> when matching the faces must wait for the gallery's first load; otherwise the check waits for it.</param>
+public sealed record FaceCheckRequest(string FilePath, string Sha256, long Length, Media.EncodedJpeg? Preview = null, bool MatchLater = false);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using FaceSorter.Immich;
 using FaceSorter.Options;
@@ -12,7 +13,8 @@ namespace FaceSorter.Pipeline;
 /// <summary>
 /// Owns the bounded channels between the stages and their reader loops:
 /// settled files → <see cref="HashStage"/> (hash + duplicate check, 2 workers) → <see cref="FaceCheckStage"/>
-/// (<c>Immich:MaxConcurrentRequests</c> + 2 workers, at most MaxConcurrentRequests of them at Immich) → <see cref="SortPlan"/> + <see cref="MoveStage"/>
+/// (<c>Immich:MaxConcurrentRequests</c> + 2 workers, at most MaxConcurrentRequests of them at Immich; a file
+/// whose faces wait for the gallery's first load lets its worker go) → <see cref="SortPlan"/> + <see cref="MoveStage"/>
 /// (decide + move + record, 1 worker, in batches). Each channel carries the record of its boundary
 /// (<see cref="InboxFile"/>, <see cref="HashedFile"/>, <see cref="CheckedFile"/>). Every channel is bounded
 /// with <see cref="BoundedChannelFullMode.Wait"/>: a full pipeline makes its producer wait and never
@@ -39,6 +41,7 @@ public sealed class SortingPipeline : BackgroundService
     private readonly Channel<InboxFile> _settled;
     private readonly Channel<HashedFile> _toCheck;
     private readonly Channel<CheckedFile> _toMove;
+    private readonly ConcurrentDictionary<Task, byte> _matchingLater = new();
     private readonly HashStage _hashing;
     private readonly FaceCheckStage _checking;
     private readonly MoveStage _moving;
@@ -50,6 +53,7 @@ public sealed class SortingPipeline : BackgroundService
     private readonly RunMode _mode;
     private readonly DirectoriesOptions _directories;
     private readonly int _checkWorkers;
+    private readonly int _capacity;
     private readonly LateWrites _lateWrites;
     private readonly Review.ReviewThumbnails _thumbnails;
     private readonly ILogger<SortingPipeline> _logger;
@@ -85,7 +89,7 @@ public sealed class SortingPipeline : BackgroundService
         _lateWrites = lateWrites;
         _thumbnails = thumbnails;
         _logger = logger;
-        var capacity = sorting.Value.PipelineCapacity;
+        var capacity = _capacity = sorting.Value.PipelineCapacity;
         _settled = Channel.CreateBounded<InboxFile>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = true });
         _toCheck = Channel.CreateBounded<HashedFile>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait });
         _toMove = Channel.CreateBounded<CheckedFile>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
@@ -120,6 +124,7 @@ public sealed class SortingPipeline : BackgroundService
         try
         {
             await Task.WhenAll(checking);
+            await Task.WhenAll(_matchingLater.Keys);
         }
         finally
         {
@@ -238,8 +243,23 @@ public sealed class SortingPipeline : BackgroundService
         }
     }
 
-    private async Task CheckAsync(HashedFile file, CancellationToken cancellationToken) =>
-        await _toMove.Writer.WriteAsync(await _checking.CheckAsync(file, cancellationToken), cancellationToken);
+    private async Task CheckAsync(HashedFile file, CancellationToken cancellationToken)
+    {
+        var checking = await _checking.StartAsync(file, cancellationToken);
+        if (checking.IsCompleted || _matchingLater.Count >= _capacity)
+        {
+            await _toMove.Writer.WriteAsync(await checking, cancellationToken);
+            return;
+        }
+
+        // Its faces wait for the gallery's first load: the worker goes on with the next file, so files
+        // behind this one (duplicates and files without faces too) never wait for that load (issue 13,
+        // docs/matching.md, "Gallery load"). The ML service's pace keeps such files far fewer than
+        // PipelineCapacity in one load; the cap holds when loads keep failing and files keep coming.
+        var finishing = RunStageAsync(file.File, file.Hash, async () => await _toMove.Writer.WriteAsync(await checking, cancellationToken), cancellationToken);
+        _matchingLater.TryAdd(finishing, 0);
+        _ = finishing.ContinueWith(done => _matchingLater.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
 
     private async Task MoveLoopAsync(CancellationToken stoppingToken)
     {

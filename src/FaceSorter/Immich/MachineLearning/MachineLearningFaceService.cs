@@ -104,7 +104,20 @@ public sealed class MachineLearningFaceService : IFaceService
             return new FaceCheck.Analyzed([]);
         }
 
-        var gallery = loading is null ? await _gallery.GetAsync(cancellationToken) : await loading;
+        if (loading is { IsCompleted: false } && request.MatchLater)
+        {
+            // The first load is still running: the caller's worker takes the next file while this one's
+            // faces (a few KB, the preview let go) wait for it (docs/matching.md, "Gallery load").
+            return new FaceCheck.Pending(MatchAsync(loading, found));
+        }
+
+        return Match(loading is null ? await _gallery.GetAsync(cancellationToken) : await loading, found);
+    }
+
+    private async Task<FaceCheck> MatchAsync(Task<GallerySnapshot> loading, List<DetectedFace> found) => Match(await loading, found);
+
+    private FaceCheck.Analyzed Match(GallerySnapshot gallery, List<DetectedFace> found)
+    {
         var faces = new List<RecognizedFace>(found.Count);
         foreach (var face in found)
         {

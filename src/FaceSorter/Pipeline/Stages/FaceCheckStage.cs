@@ -1,5 +1,6 @@
 using FaceSorter.Decisions;
 using FaceSorter.Immich;
+using FaceSorter.Media;
 using Microsoft.Extensions.Logging;
 
 namespace FaceSorter.Pipeline.Stages;
@@ -12,16 +13,31 @@ namespace FaceSorter.Pipeline.Stages;
 public sealed class FaceCheckStage(FaceChecker faces, RunMode mode, ILogger<FaceCheckStage> logger)
 {
     /// <exception cref="FaceServiceUnavailableException">The service cannot answer now (after waiting, in the daemon).</exception>
-    public async Task<CheckedFile> CheckAsync(HashedFile file, CancellationToken cancellationToken)
+    public async Task<CheckedFile> CheckAsync(HashedFile file, CancellationToken cancellationToken) =>
+        await await StartAsync(file, cancellationToken);
+
+    /// <summary>
+    /// Completes when the file no longer needs a worker, with a task that gives the checked file: at once,
+    /// or, when its faces wait for the gallery's first load (MachineLearning mode), after that load, the
+    /// file's ML preview let go meanwhile (docs/matching.md, "Gallery load").
+    /// </summary>
+    /// <exception cref="FaceServiceUnavailableException">The service cannot answer now (after waiting, in the daemon), from either task.</exception>
+    public async Task<Task<CheckedFile>> StartAsync(HashedFile file, CancellationToken cancellationToken)
     {
-        var check = await faces.CheckAsync(new FaceCheckRequest(file.File.Path, file.Hash, file.File.Length, file.Picture?.Preview), waitOutOutages: !mode.ScanOnce, cancellationToken);
-        var input = InputOf(check);
+        var request = new FaceCheckRequest(file.File.Path, file.Hash, file.File.Length, file.Picture?.Preview, MatchLater: true);
+        var checking = await faces.StartAsync(request, waitOutOutages: !mode.ScanOnce, cancellationToken);
+        return ToCheckedAsync(file.File, file.Hash, file.Picture is null ? null : file.Picture with { Preview = null }, checking);
+    }
+
+    private async Task<CheckedFile> ToCheckedAsync(InboxFile file, string hash, DecodedPicture? picture, Task<FaceCheck> checking)
+    {
+        var check = await checking;
         if (check is FaceCheck.Analyzed { Note: { } note })
         {
-            logger.FaceNote(file.File.Path, note);
+            logger.FaceNote(file.Path, note);
         }
 
-        return new CheckedFile(file.File, file.Hash, input, Picture: file.Picture is null ? null : file.Picture with { Preview = null });
+        return new CheckedFile(file, hash, InputOf(check), Picture: picture);
     }
 
     /// <summary>The decision inputs a face service's answer gives: the faces, or rule 0 when it cannot or will not read the file.</summary>
