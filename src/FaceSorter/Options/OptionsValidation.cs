@@ -83,7 +83,7 @@ internal sealed class SortingOptionsValidator : IValidateOptions<SortingOptions>
             $"use a whole number of differing bits from 0 (off) to {FaceSorter.NearDuplicates.FingerprintIndex.MaxDistance}, e.g. 12");
         failures.Check(options.SettleTime >= TimeSpan.FromMilliseconds(100), $"{root}:SettleTime", options.SettleTime, "use a duration of at least 00:00:00.1, e.g. 00:00:02");
         failures.Check(options.BlindSettleTime >= options.SettleTime, $"{root}:BlindSettleTime", options.BlindSettleTime,
-            $"use a duration no shorter than SettleTime ({options.SettleTime}), e.g. 00:00:10 (curl stalls for about 5 s mid-download)");
+            $"use a duration no shorter than SettleTime ({options.SettleTime}), e.g. {(options.SettleTime > TimeSpan.FromSeconds(10) ? options.SettleTime : TimeSpan.FromSeconds(10))} (curl stalls for about 5 s mid-download)");
         failures.Check(options.EmptyFileTimeout > TimeSpan.Zero, $"{root}:EmptyFileTimeout", options.EmptyFileTimeout, "use a positive duration, e.g. 00:10:00");
         failures.Check(options.RescanInterval >= TimeSpan.FromSeconds(1), $"{root}:RescanInterval", options.RescanInterval, "use a duration of at least 00:00:01, e.g. 00:05:00");
         failures.Check(Enum.IsDefined(options.Watching), $"{root}:Watching", options.Watching, "use Auto (events, and polling on network shares), Events or Poll");

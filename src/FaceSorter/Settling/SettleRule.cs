@@ -79,14 +79,22 @@ public sealed class SettleRule(TimeSpan settleTime, TimeSpan emptyFileTimeout, T
         file.Length == 0 && !file.MayBeEmpty ? file.FirstSeen + _emptyFileTimeout : file.LastChange + quietPeriod;
 
     /// <summary>The file as observed now: a change of size or mtime, or an event, restarts the quiet period.</summary>
-    public static TrackedFile Observe(TrackedFile? known, string path, long length, DateTime lastWriteUtc, DateTimeOffset now, bool namedByEvent)
+    /// <param name="quietSinceLastWrite">
+    /// A file first found by a scan (not named by an event) has been quiet since its mtime, not only since
+    /// now: true where that mtime comes from this machine's clock (a local filesystem) and the writer check
+    /// sees every process, so a writer that stalled before FaceSorter looked is still found by its open
+    /// file (docs/linux-facts.md, "Files found at start").
+    /// </param>
+    public static TrackedFile Observe(TrackedFile? known, string path, long length, DateTime lastWriteUtc, DateTimeOffset now, bool namedByEvent, bool quietSinceLastWrite = false)
     {
         if (known is null)
         {
             // An empty file has been empty since its last write: a placeholder found at start (made before a
             // restart) waits out EmptyFileTimeout from then, not once more from each start.
-            var emptySince = length == 0 && lastWriteUtc < now.UtcDateTime ? new DateTimeOffset(lastWriteUtc, TimeSpan.Zero) : now;
-            return new TrackedFile(path, length, lastWriteUtc, emptySince, now);
+            var lastWrite = lastWriteUtc < now.UtcDateTime ? new DateTimeOffset(lastWriteUtc, TimeSpan.Zero) : now;
+            var emptySince = length == 0 ? lastWrite : now;
+            var lastChange = quietSinceLastWrite && !namedByEvent ? lastWrite : now;
+            return new TrackedFile(path, length, lastWriteUtc, emptySince, lastChange);
         }
 
         var changed = namedByEvent || known.Length != length || known.LastWriteUtc != lastWriteUtc;

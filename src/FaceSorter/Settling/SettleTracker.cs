@@ -33,10 +33,11 @@ public sealed class SettleTracker(int capacity = SettleTracker.DefaultCapacity)
     public bool Contains(string path) => _files.ContainsKey(path);
 
     /// <summary>Records a look at <paramref name="path"/>; <paramref name="mayBeEmpty"/> applies when it is first seen (a sidecar).</summary>
-    public void Observe(string path, long length, DateTime lastWriteUtc, DateTimeOffset now, bool namedByEvent, bool mayBeEmpty = false)
+    /// <param name="quietSinceLastWrite">See <see cref="SettleRule.Observe"/>.</param>
+    public void Observe(string path, long length, DateTime lastWriteUtc, DateTimeOffset now, bool namedByEvent, bool mayBeEmpty = false, bool quietSinceLastWrite = false)
     {
         _files.TryGetValue(path, out var known);
-        var observed = SettleRule.Observe(known, path, length, lastWriteUtc, now, namedByEvent);
+        var observed = SettleRule.Observe(known, path, length, lastWriteUtc, now, namedByEvent, quietSinceLastWrite);
         _files[path] = known is null && mayBeEmpty ? observed with { MayBeEmpty = true } : observed;
     }
 

@@ -42,6 +42,7 @@ public sealed class DropFolderMonitor : BackgroundService
     private readonly IHeldFiles _store;
     private readonly SettleTracker _tracked = new();
     private bool _scanCutShort; // the last scan stopped at a full tracker: files are left to find
+    private bool _quietSinceLastWrite; // set at start: a file a scan finds has been quiet since its mtime (SettleRule.Observe)
 
     // Settled sidecars that stay (their owner has not moved, or there is none): looked at again when
     // an event names a file that may be their owner (its arrival, its move) or the sidecar itself.
@@ -123,6 +124,7 @@ public sealed class DropFolderMonitor : BackgroundService
         {
             Directory.CreateDirectory(_inbox);
             LogWriterVisibility();
+            _quietSinceLastWrite = _visibility.SeesEveryWriter && _sorting.Watching != WatchingMode.Poll && FilesystemType.Of(_inbox) is not { EventsReliable: false };
 
             // On a network share events miss other machines' writes: scans every PollInterval (issue 9 part 5).
             var plan = _mode.ScanOnce ? new WatchPlan(UseEvents: false, _sorting.RescanInterval) : WatchPlan.For(_sorting, _logger, _inbox);
@@ -312,7 +314,7 @@ public sealed class DropFolderMonitor : BackgroundService
             return;
         }
 
-        _tracked.Observe(path, info.Length, info.LastWriteTimeUtc, now, namedByEvent, mayBeEmpty: Sidecars.IsSidecar(info.Name));
+        _tracked.Observe(path, info.Length, info.LastWriteTimeUtc, now, namedByEvent, mayBeEmpty: Sidecars.IsSidecar(info.Name), _quietSinceLastWrite);
     }
 
     /// <summary>An event named <paramref name="path"/>: parked sidecars it may own (or itself) are looked at again.</summary>

@@ -42,6 +42,45 @@ public sealed class DownloadSettlingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_last_written_before_start_is_taken_at_the_first_look_and_one_written_just_now_waits_out_SettleTime()
+    {
+        // SettleTime far beyond the deadline: a file sorted in time was quiet since its mtime (docs/linux-facts.md, "Files found at start").
+        var inbox = _folder.Combine("data", "temp_downloads");
+        Directory.CreateDirectory(inbox);
+        var old = Path.Combine(inbox, "old.txt");
+        await File.WriteAllTextAsync(old, "finished an hour ago", _timeout.Token);
+        File.SetLastWriteTimeUtc(old, TimeProvider.System.GetUtcNow().UtcDateTime.AddHours(-1));
+        var fresh = Path.Combine(inbox, "fresh.txt");
+        await File.WriteAllTextAsync(fresh, "finished just now", _timeout.Token);
+
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, cfg =>
+        {
+            cfg["SettleTime"] = "00:01:00";
+            cfg["BlindSettleTime"] = "00:01:00";
+        }, _timeout.Token);
+
+        await daemon.UntilSortedAsync(Invalid(daemon, "old.txt"), "taken at the first look", _timeout.Token);
+        File.Exists(fresh).Should().BeTrue("its quiet period counts from its last write, a moment before the start");
+    }
+
+    [Fact]
+    public async Task A_file_last_written_before_start_but_still_held_open_by_its_writer_is_not_taken_until_closed()
+    {
+        var inbox = _folder.Combine("data", "temp_downloads");
+        Directory.CreateDirectory(inbox);
+        var path = Path.Combine(inbox, "stalled.txt");
+        using var writer = await FileHolder.StartAsync(path, forWriting: true, _timeout.Token);
+        File.SetLastWriteTimeUtc(path, TimeProvider.System.GetUtcNow().UtcDateTime.AddHours(-1)); // a download stalled long before the start
+
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, cfg => cfg["SettleTime"] = "00:00:01", _timeout.Token);
+
+        await Eventually.HoldsForAsync(() => File.Exists(path), TimeSpan.FromSeconds(3), "the writer still holds it open", _timeout.Token);
+        await writer.CloseAsync(_timeout.Token);
+        await daemon.UntilSortedAsync(Invalid(daemon, "stalled.txt"), "taken once closed", _timeout.Token);
+        (await File.ReadAllTextAsync(Invalid(daemon, "stalled.txt"), _timeout.Token)).Should().Be(FileHolder.FirstPart + FileHolder.LastPart);
+    }
+
+    [Fact]
     public async Task A_symbolic_link_stays_in_the_drop_folder_with_a_recorded_reason_and_its_target_is_untouched()
     {
         var target = _folder.Combine("elsewhere.txt");

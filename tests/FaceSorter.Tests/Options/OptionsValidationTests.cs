@@ -55,6 +55,7 @@ public sealed class OptionsValidationTests
             o.SettleTime = TimeSpan.FromSeconds(2);
             o.BlindSettleTime = TimeSpan.FromSeconds(1);
         })),
+        ["BlindSettleTime below a long SettleTime"] = new("FaceSorter:BlindSettleTime", "00:00:10", "no shorter than SettleTime (00:01:00), e.g. 00:01:00", () => Sorting(o => o.SettleTime = TimeSpan.FromMinutes(1))),
         ["EmptyFileTimeout zero"] = new("FaceSorter:EmptyFileTimeout", "00:00:00", "positive duration", () => Sorting(o => o.EmptyFileTimeout = TimeSpan.Zero)),
         ["RescanInterval too short"] = new("FaceSorter:RescanInterval", "00:00:00.5000000", "at least 00:00:01", () => Sorting(o => o.RescanInterval = TimeSpan.FromMilliseconds(500))),
         ["Watching unknown"] = new("FaceSorter:Watching", "9", "Auto", () => Sorting(o => o.Watching = (global::FaceSorter.Watching.WatchingMode)9)),

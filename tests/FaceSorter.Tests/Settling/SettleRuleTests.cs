@@ -65,6 +65,40 @@ public sealed class SettleRuleTests
     }
 
     [Fact]
+    public void A_file_a_scan_finds_where_mtime_can_be_trusted_has_been_quiet_since_its_mtime()
+    {
+        var found = SettleRule.Observe(null, "/in/a.jpg", 1000, _mtime, _clock.GetUtcNow(), namedByEvent: false, quietSinceLastWrite: true);
+
+        found.LastChange.Should().Be(new DateTimeOffset(_mtime, TimeSpan.Zero));
+        Evaluate(found).Should().Be(SettleVerdict.Ready, "its last write was an hour ago");
+        Evaluate(found, writing: true).Should().Be(SettleVerdict.Wait, "a writer that stalled before the scan still holds it");
+    }
+
+    [Fact]
+    public void A_file_written_moments_ago_found_by_a_scan_waits_out_the_rest_of_the_settle_time()
+    {
+        var mtime = _clock.GetUtcNow().UtcDateTime - TimeSpan.FromSeconds(1.5);
+        var found = SettleRule.Observe(null, "/in/a.jpg", 1000, mtime, _clock.GetUtcNow(), namedByEvent: false, quietSinceLastWrite: true);
+        Evaluate(found).Should().Be(SettleVerdict.Wait);
+
+        _clock.Advance(TimeSpan.FromSeconds(0.5));
+        Evaluate(found).Should().Be(SettleVerdict.Ready);
+    }
+
+    [Theory]
+    [InlineData(false, true, 0)]      // mtime not trusted (network share, blind writer check)
+    [InlineData(true, true, 0)]       // named by an event: something happened to it just now
+    [InlineData(true, false, 3600)]   // an mtime in the future (clock set back) counts from now
+    public void Otherwise_the_quiet_period_counts_from_the_first_look(bool trusted, bool namedByEvent, int mtimeAheadSeconds)
+    {
+        var mtime = mtimeAheadSeconds == 0 ? _mtime : _clock.GetUtcNow().UtcDateTime.AddSeconds(mtimeAheadSeconds);
+        var found = SettleRule.Observe(null, "/in/a.jpg", 1000, mtime, _clock.GetUtcNow(), namedByEvent, quietSinceLastWrite: trusted);
+
+        found.LastChange.Should().Be(_clock.GetUtcNow());
+        Evaluate(found).Should().Be(SettleVerdict.Wait);
+    }
+
+    [Fact]
     public void A_stalled_download_still_open_for_writing_is_never_ready()
     {
         // curl --limit-rate stalls for about 5 s mid-download while holding the file open.
