@@ -12,10 +12,6 @@ namespace FaceSorter.Pipeline.Stages;
 /// </summary>
 public sealed class FaceCheckStage(FaceChecker faces, RunMode mode, ILogger<FaceCheckStage> logger)
 {
-    /// <exception cref="FaceServiceUnavailableException">The service cannot answer now (after waiting, in the daemon).</exception>
-    public async Task<CheckedFile> CheckAsync(HashedFile file, CancellationToken cancellationToken) =>
-        await await StartAsync(file, cancellationToken);
-
     /// <summary>
     /// Completes when the file no longer needs a worker, with a task that gives the checked file: at once,
     /// or, when its faces wait for the gallery's first load (MachineLearning mode), after that load, the
