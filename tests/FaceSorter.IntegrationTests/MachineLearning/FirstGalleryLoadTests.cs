@@ -113,6 +113,49 @@ public sealed class FirstGalleryLoadTests : IAsyncLifetime
         await next.UntilSortedAsync(Path.Combine(next.Faces, "alice", "alice2.jpg"), "sorted by the next start", Token);
     }
 
+    [Fact]
+    public async Task In_Upload_mode_with_Immichs_database_a_file_without_faces_is_sorted_while_files_with_named_faces_wait_for_the_first_load()
+    {
+        var owner = await _database.AddUserAsync(Token);
+        var alice = await _database.AddPersonAsync(owner, "Alice", Token);
+        var anchor = _vectors.Random();
+        await _database.AddFaceAsync(owner, alice, anchor, Token);
+        await using var immich = await ImmichEmulator.StartAsync("3.1.0", Token);
+        var withFaces = new Dictionary<string, byte[]>();
+        for (var i = 1; i <= 3; i++)
+        {
+            // The face Immich "recognises" in each upload, stored as Immich stores it.
+            var face = await _database.AddFaceAsync(owner, alice, _vectors.AtDistance(anchor, 0.15), Token);
+            var content = TestImages.Jpeg(740 + i);
+            immich.SetFaces(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), EmulatedFace.Named("Alice") with { FaceId = face.ToString() });
+            withFaces[$"alice{i}.jpg"] = content;
+        }
+
+        await using var locker = await LockPeopleAsync();
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, cfg =>
+        {
+            cfg["Immich"]!["Url"] = immich.Url;
+            cfg["Immich"]!["ApiKey"] = immich.ApiKey;
+            cfg["Immich"]!["MaxConcurrentRequests"] = 1;
+            cfg["Immich"]!["DatabaseConnectionString"] = _database.ConnectionString;
+        }, Token);
+        foreach (var (name, content) in withFaces)
+        {
+            TestImages.Write(daemon.Inbox, name, content);
+        }
+
+        // One Immich slot and three check workers: a file with faces that kept either until the load
+        // would keep the file without faces from ever being uploaded.
+        await Eventually.UntilAsync(() => Task.FromResult(immich.Uploads.Count == withFaces.Count), Deadline, "every file with faces uploaded", Token);
+        TestImages.Write(daemon.Inbox, "landscape.jpg", TestImages.Jpeg(750));
+        await Eventually.UntilAsync(() => Task.FromResult(File.Exists(Path.Combine(daemon.Review, "unidentified", "noface_landscape.jpg"))), Deadline, "sorted without the gallery", Token);
+        Directory.GetFiles(daemon.Inbox).Select(Path.GetFileName).Should().BeEquivalentTo(withFaces.Keys, "their confidence needs the gallery");
+
+        await locker.DisposeAsync();
+        await Eventually.UntilAsync(() => Task.FromResult(Directory.GetFiles(daemon.Inbox).Length == 0), Deadline, "the files with faces sorted once the load ends", Token);
+        Directory.GetFiles(Path.Combine(daemon.Faces, "alice")).Select(Path.GetFileName).Should().BeEquivalentTo(withFaces.Keys, "0.85 is above MinConfidence");
+    }
+
     private async Task<float[]> AddAliceAsync()
     {
         var owner = await _database.AddUserAsync(Token);

@@ -149,29 +149,59 @@ public sealed class UploadFaceService : IFaceService
         }
 
         // Before the purge: the embeddings go with the asset.
-        var result = await WithConfidenceAsync(await _waiter.WaitAsync(assetId, version, cancellationToken), cancellationToken);
+        var analyzed = await _waiter.WaitAsync(assetId, version, cancellationToken);
+        var stored = await ReadStoredFacesAsync(analyzed, cancellationToken);
         if (!_options.KeepAssets)
         {
             await DeleteIfOursAsync(assetId, ours, cancellationToken);
         }
 
-        return result;
-    }
-
-    private async Task<FaceCheck> WithConfidenceAsync(FaceCheck result, CancellationToken cancellationToken)
-    {
-        if (_distance is null || result is not FaceCheck.Analyzed analyzed)
+        if (stored is null)
         {
-            return result;
+            return analyzed;
         }
 
-        var faces = new List<RecognizedFace>(analyzed.Faces.Count);
-        foreach (var face in analyzed.Faces)
+        if (_distance!.Gallery.Current is { } gallery)
         {
-            var distance = face.Person is not null && Guid.TryParse(face.FaceId, out var faceId)
-                ? await _distance.GetDistanceAsync(faceId, face.Person, cancellationToken)
+            return WithConfidence(analyzed, stored, gallery);
+        }
+
+        // The gallery's first load is still running: with MatchLater the worker and the Immich slot go
+        // on to the next file while this one waits for it (docs/matching.md, "Gallery load").
+        var confidence = WithConfidenceAsync(analyzed, stored, cancellationToken);
+        return request.MatchLater ? new FaceCheck.Pending(confidence) : await confidence;
+    }
+
+    /// <summary>The embeddings of the named faces, one per face (null for a face without a name or an embedding); null when there is nothing to measure.</summary>
+    private async Task<StoredFace?[]?> ReadStoredFacesAsync(FaceCheck.Analyzed analyzed, CancellationToken cancellationToken)
+    {
+        if (_distance is null)
+        {
+            return null;
+        }
+
+        var stored = new StoredFace?[analyzed.Faces.Count];
+        for (var i = 0; i < stored.Length; i++)
+        {
+            var face = analyzed.Faces[i];
+            stored[i] = face.Person is not null && Guid.TryParse(face.FaceId, out var faceId)
+                ? await _distance.ReadFaceAsync(faceId, face.Person, cancellationToken)
                 : null;
-            faces.Add(distance is { } known ? face with { Confidence = 1 - known } : face);
+        }
+
+        return stored.Any(face => face is not null) ? stored : null;
+    }
+
+    private async Task<FaceCheck> WithConfidenceAsync(FaceCheck.Analyzed analyzed, StoredFace?[] stored, CancellationToken cancellationToken) =>
+        WithConfidence(analyzed, stored, await _distance!.Gallery.GetAsync(cancellationToken));
+
+    private static FaceCheck.Analyzed WithConfidence(FaceCheck.Analyzed analyzed, StoredFace?[] stored, GallerySnapshot gallery)
+    {
+        var faces = new List<RecognizedFace>(analyzed.Faces.Count);
+        for (var i = 0; i < stored.Length; i++)
+        {
+            var face = analyzed.Faces[i];
+            faces.Add(stored[i] is { } known && GalleryDistance.Distance(gallery, known) is { } distance ? face with { Confidence = 1 - distance } : face);
         }
 
         return analyzed with { Faces = faces };
