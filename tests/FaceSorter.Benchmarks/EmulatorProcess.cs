@@ -79,11 +79,14 @@ internal sealed class EmulatorProcess : IAsyncDisposable
     }
 
     /// <summary><c>serve-ml [delay-ms]</c>: every image has one face (<see cref="SyntheticGallery.RandomVector"/> of seed 5), answered after <c>delay-ms</c>.</summary>
+    /// <summary>The <see cref="TestImages.Photo"/> tag the served ML service finds no face in; every other image has one.</summary>
+    public const int NoFaceTag = 4095;
+
     public static async Task ServeMachineLearningAsync(string[] args)
     {
         await using var ml = await MachineLearningEmulator.StartAsync(CancellationToken.None);
         var face = SyntheticGallery.RandomVector(new Random(5));
-        ml.Answer = _ => MachineLearningEmulator.Faces(new MachineLearningEmulatorFace(face));
+        ml.Answer = request => request.Tag == NoFaceTag ? MachineLearningEmulator.Faces() : MachineLearningEmulator.Faces(new MachineLearningEmulatorFace(face));
         ml.Delay = TimeSpan.FromMilliseconds(args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100);
         Console.WriteLine($"ready {ml.BaseAddress}");
         await Console.In.ReadToEndAsync();
