@@ -58,6 +58,9 @@ internal static partial class Log
     [LoggerMessage(1101, LogLevel.Warning, "The open-writer check cannot see other users' processes ({Reason}): a file another user writes is taken only after inotify saw it closed, or, if its writer started before FaceSorter, after {BlindSettleTime} of quiet. Fix: {Fix}")]
     public static partial void WriterCheckBlind(this ILogger logger, string reason, TimeSpan blindSettleTime, string fix);
 
+    [LoggerMessage(1104, LogLevel.Warning, "FaceSorter was started holding {FilePath} open for writing (a descriptor passed on by whatever started it); closed its copy, which would have kept the file waiting as one still being written")]
+    public static partial void InheritedWriterClosed(this ILogger logger, string filePath);
+
     [LoggerMessage(1102, LogLevel.Warning, "inotify cannot watch {Folder} for writes ({Reason}); files there are judged by the open-writer check and the quiet period only")]
     public static partial void WriteActivityUnavailable(this ILogger logger, string folder, string reason);
 

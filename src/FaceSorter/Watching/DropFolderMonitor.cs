@@ -123,6 +123,11 @@ public sealed class DropFolderMonitor : BackgroundService
         try
         {
             Directory.CreateDirectory(_inbox);
+            foreach (var path in InheritedWriters.CloseUnder(Path.GetFullPath(_inbox)))
+            {
+                _logger.InheritedWriterClosed(path);
+            }
+
             LogWriterVisibility();
             _quietSinceLastWrite = _visibility.SeesEveryWriter && _sorting.Watching != WatchingMode.Poll && FilesystemType.Of(_inbox) is not { EventsReliable: false };
 

@@ -81,6 +81,23 @@ public sealed class DownloadSettlingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_download_the_starting_shell_held_open_is_taken_once_the_shell_closes_it_though_the_daemon_inherited_the_descriptor()
+    {
+        var config = TestConfig.Write(_folder.Path);
+        var inbox = _folder.Combine("data", "temp_downloads");
+        Directory.CreateDirectory(inbox);
+        var path = Path.Combine(inbox, "held.txt");
+        using var daemon = await DaemonProcess.StartFromShellHoldingAsync(config, path, _timeout.Token);
+        await Eventually.UntilAsync(() => daemon.Output.Contains("for finished downloads", StringComparison.Ordinal) || daemon.HasExited, Deadline, "the daemon watching", _timeout.Token);
+        daemon.Output.Should().Contain($"FaceSorter was started holding {path} open for writing");
+
+        await daemon.TellAsync("finish", _timeout.Token); // the shell writes the rest and closes its copy
+        var sorted = Path.Combine(_folder.Path, "data", "review", "unidentified", "invalid_held.txt");
+        await Eventually.UntilAsync(() => File.Exists(sorted), Deadline, "taken once its only writer closed it", _timeout.Token);
+        (await File.ReadAllTextAsync(sorted, _timeout.Token)).Should().Be("part one part two");
+    }
+
+    [Fact]
     public async Task A_symbolic_link_stays_in_the_drop_folder_with_a_recorded_reason_and_its_target_is_untouched()
     {
         var target = _folder.Combine("elsewhere.txt");

@@ -101,6 +101,33 @@ public sealed class DaemonProcess : IDisposable
         return new DaemonProcess(Process.Start(start)!);
     }
 
+    /// <summary>
+    /// <c>facesorter run</c> started by a shell that holds <paramref name="heldFile"/> open for appending
+    /// (descriptor 3, "part one " written), so the daemon inherits that descriptor. A line written with
+    /// <see cref="TellAsync"/> makes the shell append "part two" and close its own copy; the shell then waits
+    /// for the daemon.
+    /// </summary>
+    public static async Task<DaemonProcess> StartFromShellHoldingAsync(string configPath, string heldFile, CancellationToken cancellationToken)
+    {
+        var executable = await PublishedApp.ExecutableAsync(cancellationToken);
+        const string Script = """exec 3>>"$1"; printf 'part one ' >&3; "$2" run --config "$3" & daemon=$!; read line; printf 'part two' >&3; exec 3>&-; wait $daemon""";
+        var start = new ProcessStartInfo("sh", ["-c", Script, "sh", heldFile, executable, configPath])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(configPath)!,
+        };
+        return new DaemonProcess(Process.Start(start)!);
+    }
+
+    /// <summary>Writes a line to the process's standard input (see <see cref="StartFromShellHoldingAsync"/>).</summary>
+    public async Task TellAsync(string line, CancellationToken cancellationToken)
+    {
+        await _process.StandardInput.WriteLineAsync(line.AsMemory(), cancellationToken);
+        await _process.StandardInput.FlushAsync(cancellationToken);
+    }
+
     /// <summary>kill -9: no chance to clean up.</summary>
     public async Task KillAsync()
     {
