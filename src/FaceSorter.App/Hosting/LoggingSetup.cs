@@ -35,7 +35,12 @@ internal static class LoggingSetup
         // Serilog.Sinks.File expands environment variables in its path: the shipped config writes
         // to %FACESORTER_HOME%/logs, i.e. beside the config file.
         Environment.SetEnvironmentVariable("FACESORTER_HOME", configDirectory);
-        builder.Services.AddSerilog((services, configuration) =>
+        // The static logger belongs to the process's entry point, which starts it as a bootstrap logger
+        // (Program): only then is it replaced by this configuration. A host built beside others in one
+        // process (the tests) keeps its logger to itself: sharing the static one, every host would
+        // write to the sinks of the last one built, and stop logging when any of them is disposed.
+        var ownsStaticLogger = Serilog.Log.Logger is Serilog.Extensions.Hosting.ReloadableLogger;
+        builder.Services.AddSerilog(preserveStaticLogger: !ownsStaticLogger, configureLogger: (services, configuration) =>
         {
             configuration.Enrich.With<PrintableNamesEnricher>(); // a file name never forges a log line
             try
