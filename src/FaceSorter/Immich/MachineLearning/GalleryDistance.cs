@@ -21,15 +21,6 @@ public sealed class GalleryDistance
     /// <summary>The named faces of Immich's database the distances are taken in.</summary>
     public Gallery Gallery { get; }
 
-    /// <summary>
-    /// The distance from face <paramref name="faceId"/> to the nearest other face of
-    /// <paramref name="person"/> (matched by sanitised name); null when the face has no embedding or
-    /// the person no other face in the gallery. Waits for the gallery's first load.
-    /// </summary>
-    /// <exception cref="FaceServiceUnavailableException">The database cannot be read now.</exception>
-    public async Task<double?> GetDistanceAsync(Guid faceId, string person, CancellationToken cancellationToken) =>
-        await ReadFaceAsync(faceId, person, cancellationToken) is { } face ? Distance(await Gallery.GetAsync(cancellationToken), face) : null;
-
     /// <summary>Face <paramref name="faceId"/>'s embedding (512 floats for buffalo_l) as Immich stored it; null when it has none or <paramref name="person"/> is no name FaceSorter sorts by.</summary>
     /// <exception cref="FaceServiceUnavailableException">The database cannot be read now.</exception>
     public async Task<StoredFace?> ReadFaceAsync(Guid faceId, string person, CancellationToken cancellationToken)
