@@ -13,5 +13,13 @@ FACESORTER_TEST_PG="$(cat .pgtest/connection)"
 export FACESORTER_TEST_PG
 
 dotnet build FaceSorter.sln -c Release --nologo -v quiet
-dotnet test FaceSorter.sln -c Release --no-build --nologo --logger "console;verbosity=normal" "$@"
+# The output is long and a CI page may show only its end, so the failures are repeated there.
+mkdir -p TestResults
+log=TestResults/test-output.log
+if ! dotnet test FaceSorter.sln -c Release --no-build --nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"; then
+  echo
+  echo "== The failed tests again (whole output: $log) =="
+  grep -E -A 30 '^\s+Failed [A-Za-z_]' "$log" | head -n 400
+  exit 1
+fi
 scripts/container-smoke-test.sh
