@@ -102,20 +102,7 @@ public static class FaceSorterServiceCollectionExtensions
     /// <summary>The store chosen by <c>Database:Provider</c>.</summary>
     public static IServiceCollection AddFaceSorterStore(this IServiceCollection services)
     {
-        // FaceSorter's own PostgreSQL data source: one pool for the process (STYLE 18), built only
-        // when the Postgres store is resolved, disposed with the container. Keyed, so Immich's
-        // database (Immich:DatabaseConnectionString) can never be handed out in its place.
-        services.TryAddKeyedSingleton(PostgresDialect.DataSourceKey, (provider, _) =>
-        {
-            var options = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
-            if (provider.GetService<ILoggerFactory>() is { } loggerFactory)
-            {
-                builder.UseLoggerFactory(loggerFactory);
-            }
-
-            return builder.Build();
-        });
+        services.TryAddSingleton(provider => new StoreDataSource(BuildStoreDataSource(provider)));
         services.TryAddSingleton<StoreLocation>();
         services.TryAddSingleton<FaceSorterStore>(provider =>
         {
@@ -126,11 +113,27 @@ public static class FaceSorterServiceCollectionExtensions
             return options.Provider switch
             {
                 DatabaseProvider.Sqlite => FaceSorterStore.ForSqlite(options.ConnectionString, clock, paths),
-                DatabaseProvider.Postgres => FaceSorterStore.ForPostgres(provider.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDialect.DataSourceKey), clock, paths),
+                DatabaseProvider.Postgres => PostgresStore(provider, clock, paths),
                 _ => throw new NotSupportedException($"{DatabaseOptions.Section}:Provider = {options.Provider} is not available in this build"),
             };
         });
         return services.AddFaceSorterStoreRoles();
+    }
+
+    // Npgsql's types appear only in code that runs for the Postgres store: a daemon on SQLite never loads it.
+    private static FaceSorterStore PostgresStore(IServiceProvider provider, TimeProvider clock, StorePaths paths) =>
+        FaceSorterStore.ForPostgres(provider.GetRequiredService<StoreDataSource>().DataSource, clock, paths);
+
+    private static NpgsqlDataSource BuildStoreDataSource(IServiceProvider provider)
+    {
+        var options = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        if (provider.GetService<ILoggerFactory>() is { } loggerFactory)
+        {
+            builder.UseLoggerFactory(loggerFactory);
+        }
+
+        return builder.Build();
     }
 
     /// <summary>

@@ -14,13 +14,15 @@ namespace FaceSorter.App.Web;
 /// The page's static shell (<see cref="PageAssets.IsStaticShell"/>: HTML, JS, CSS, no data) is served
 /// without it, so the stylesheet and script load; every API endpoint still requires it.
 /// Compared in constant time. Without a token the server only listens on loopback.
+/// Its services come through the constructor: an <c>InvokeAsync</c> with more parameters than the
+/// context makes ASP.NET Core compile an expression tree for the call (docs/operations.md, "Runtime settings").
 /// </summary>
-internal sealed class WebToken(RequestDelegate next, IOptions<WebOptions> options, ILogger<WebToken> logger)
+internal sealed class WebToken(RequestDelegate next, IOptions<WebOptions> options, IProblemDetailsService problems, ILogger<WebToken> logger)
 {
     public const string HeaderName = "X-FaceSorter-Token";
     private readonly byte[] _expected = Encoding.UTF8.GetBytes(options.Value.Token);
 
-    public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
+    public async Task InvokeAsync(HttpContext context)
     {
         if (_expected.Length == 0 || PageAssets.IsStaticShell(context.Request.Path) || Matches(Presented(context.Request)))
         {

@@ -2,6 +2,7 @@ using FaceSorter.Immich.Upload;
 using FaceSorter.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FaceSorter.Immich;
@@ -40,12 +41,20 @@ public static class ImmichServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services
-            .AddHttpClient<ImmichServerClient>((provider, http) =>
+            .AddHttpClient(nameof(ImmichServerClient), (provider, http) =>
             {
                 var options = provider.GetRequiredService<IOptions<ImmichOptions>>().Value;
                 http.BaseAddress = ImmichServerClient.BaseAddressFor(options.Url);
                 http.Timeout = options.RequestTimeout;
             })
+            // Built by hand: the default typed-client factory compiles an expression tree at the first
+            // resolution, about 3 MB of resident memory for one constructor call (docs/operations.md,
+            // "Runtime settings").
+            .AddTypedClient((http, provider) => new ImmichServerClient(
+                http,
+                provider.GetRequiredService<IOptions<ImmichOptions>>(),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<ImmichServerClient>>()))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         return services;

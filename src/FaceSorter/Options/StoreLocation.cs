@@ -36,5 +36,10 @@ public sealed class StoreLocation(IOptions<DatabaseOptions> database, IOptions<D
 
     private static string Describe(DatabaseOptions options) => options.Provider == DatabaseProvider.Sqlite
         ? new SqliteConnectionStringBuilder(options.ConnectionString).DataSource
-        : new NpgsqlConnectionStringBuilder(options.ConnectionString) { Password = null }.ToString();
+        : DescribePostgres(options.ConnectionString);
+
+    // A method of its own: precompiled code loads the types a method names when it is entered, and a
+    // daemon on SQLite has no use for Npgsql (docs/operations.md, "Runtime settings").
+    private static string DescribePostgres(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Password = null }.ToString();
 }

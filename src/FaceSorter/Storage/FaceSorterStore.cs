@@ -61,7 +61,7 @@ public sealed class FaceSorterStore :
         return new(SqliteFactory.Instance.CreateDataSource(builder.ToString()), new SqliteDialect(builder.DataSource), clock, paths);
     }
 
-    /// <summary>The shared store, on FaceSorter's own data source (registered under <see cref="PostgresDialect.DataSourceKey"/>); <paramref name="paths"/> as for <see cref="ForSqlite"/>.</summary>
+    /// <summary>The shared store, on FaceSorter's own data source (<see cref="Postgres.StoreDataSource"/>); <paramref name="paths"/> as for <see cref="ForSqlite"/>.</summary>
     public static FaceSorterStore ForPostgres(NpgsqlDataSource dataSource, TimeProvider clock, StorePaths? paths = null) => new(dataSource, new PostgresDialect(), clock, paths);
 
     public int SchemaVersion => _dialect.Migrations.Count;

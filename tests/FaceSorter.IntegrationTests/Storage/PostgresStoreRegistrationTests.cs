@@ -34,8 +34,8 @@ public sealed class PostgresStoreRegistrationTests(PostgresTestDatabase database
         await store.MigrateAsync(token);
 
         store.Should().BeOfType<FaceSorterStore>().And.BeSameAs(provider.GetRequiredService<FaceSorterStore>());
-        provider.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDialect.DataSourceKey)
-            .Should().BeSameAs(provider.GetRequiredKeyedService<NpgsqlDataSource>(PostgresDialect.DataSourceKey), "one pool for the process")
+        provider.GetRequiredService<StoreDataSource>().DataSource
+            .Should().BeSameAs(provider.GetRequiredService<StoreDataSource>().DataSource, "one pool for the process")
             .And.NotBeSameAs(immichDataSource);
         (await TablesAsync(faceSorterDatabase, token)).Should().Contain(["downloads", "review_queue", "schema_version"]);
         (await TablesAsync(immichDatabase, token)).Should().BeEmpty();

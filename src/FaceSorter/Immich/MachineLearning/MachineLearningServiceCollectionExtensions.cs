@@ -48,7 +48,7 @@ public static class MachineLearningServiceCollectionExtensions
     public static IServiceCollection AddImmichMachineLearning(this IServiceCollection services)
     {
         services.AddImmichGallery();
-        services.AddHttpClient<MachineLearningClient>((provider, http) =>
+        services.AddHttpClient(nameof(MachineLearningClient), (provider, http) =>
         {
             var url = provider.GetRequiredService<IOptions<ImmichOptions>>().Value.MachineLearningUrl;
 
@@ -62,7 +62,11 @@ public static class MachineLearningServiceCollectionExtensions
         // The client lives inside a singleton, so the factory never rotates its handler; let the
         // handler itself recycle connections, so a recreated ML container's new address is found.
         .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-        .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+        .AddTypedClient((http, provider) => new MachineLearningClient( // built by hand, as ImmichServerClient
+            http,
+            provider.GetRequiredService<IOptions<ImmichOptions>>(),
+            provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<PreviewMaker>();
         services.TryAddSingleton<ImmichRequestSlots>();
         services.TryAddSingleton<MachineLearningFaceService>();

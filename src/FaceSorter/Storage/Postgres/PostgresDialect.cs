@@ -7,12 +7,6 @@ namespace FaceSorter.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresDialect : StoreDialect
 {
-    /// <summary>
-    /// The DI key of FaceSorter's own data source. Keyed so it can never be confused with Immich's
-    /// database (<c>Immich:DatabaseConnectionString</c>), which is a different server and user.
-    /// </summary>
-    public const string DataSourceKey = "FaceSorter:Database";
-
     public override IReadOnlyList<string> Migrations => PostgresSchema.Migrations;
 
     public override string LockRows => " FOR UPDATE";
