@@ -9,9 +9,13 @@ namespace FaceSorter.Settling;
 /// writes there, but the kernel counts the copy: inotify's close-after-write never comes while it is
 /// open, so the file would wait forever as one still being written (docs/linux-facts.md, "Descriptors
 /// FaceSorter inherits"). Closing FaceSorter's copy leaves the real writer's own untouched.
+/// Only descriptors without close-on-exec are inherited ones: everything .NET opens has it, so a file
+/// this process is writing (another host in the same process, as in the tests) is never closed under it.
 /// </summary>
 public static partial class InheritedWriters
 {
+    private const int CloseOnExec = 0x80000; // O_CLOEXEC: fdinfo's octal flags carry 02000000 when it is set (proc(5))
+
     /// <summary>Closes each such descriptor (before anything here opens a file in <paramref name="folder"/>) and returns the files they named.</summary>
     /// <param name="folder">The drop folder, absolute.</param>
     public static IReadOnlyList<string> CloseUnder(string folder)
@@ -38,7 +42,8 @@ public static partial class InheritedWriters
             try
             {
                 if (new FileInfo(entry).LinkTarget is { } target && target.StartsWith(prefix, StringComparison.Ordinal)
-                    && OpenWriterProbe.OpensForWriting(File.ReadLines($"/proc/self/fdinfo/{fd}")) && Close(fd) == 0)
+                    && File.ReadAllLines($"/proc/self/fdinfo/{fd}") is var fdinfo && OpenWriterProbe.OpensForWriting(fdinfo)
+                    && !ClosesOnExec(fdinfo) && Close(fd) == 0)
                 {
                     closed.Add(target);
                 }
@@ -51,6 +56,10 @@ public static partial class InheritedWriters
 
         return closed;
     }
+
+    private static bool ClosesOnExec(IEnumerable<string> fdinfo) =>
+        fdinfo.FirstOrDefault(line => line.StartsWith("flags:", StringComparison.Ordinal)) is { } flags
+        && (Convert.ToInt32(flags["flags:".Length..].Trim(), 8) & CloseOnExec) != 0;
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int fd);

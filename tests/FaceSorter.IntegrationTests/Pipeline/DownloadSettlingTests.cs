@@ -98,6 +98,26 @@ public sealed class DownloadSettlingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_this_process_is_writing_in_the_drop_folder_is_never_taken_for_an_inherited_descriptor()
+    {
+        // A test writing into the drop folder while an in-process daemon starts: that file's descriptor
+        // is this process's own (close-on-exec, as all .NET opens), so closing it would break the writer.
+        var inbox = _folder.Combine("data", "temp_downloads");
+        Directory.CreateDirectory(inbox);
+        var path = Path.Combine(inbox, ".staging");
+        await using (var writer = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+        {
+            await writer.WriteAsync("part one "u8.ToArray(), _timeout.Token);
+
+            FaceSorter.Settling.InheritedWriters.CloseUnder(inbox).Should().BeEmpty();
+
+            await writer.WriteAsync("part two"u8.ToArray(), _timeout.Token);
+        }
+
+        (await File.ReadAllTextAsync(path, _timeout.Token)).Should().Be("part one part two");
+    }
+
+    [Fact]
     public async Task A_symbolic_link_stays_in_the_drop_folder_with_a_recorded_reason_and_its_target_is_untouched()
     {
         var target = _folder.Combine("elsewhere.txt");
