@@ -42,8 +42,8 @@ public static partial class InheritedWriters
             try
             {
                 if (new FileInfo(entry).LinkTarget is { } target && target.StartsWith(prefix, StringComparison.Ordinal)
-                    && File.ReadAllLines($"/proc/self/fdinfo/{fd}") is var fdinfo && OpenWriterProbe.OpensForWriting(fdinfo)
-                    && !ClosesOnExec(fdinfo) && Close(fd) == 0)
+                    && OpenWriterProbe.Flags(File.ReadLines($"/proc/self/fdinfo/{fd}")) is { } flags
+                    && OpenWriterProbe.ForWriting(flags) && (flags & CloseOnExec) == 0 && Close(fd) == 0)
                 {
                     closed.Add(target);
                 }
@@ -56,10 +56,6 @@ public static partial class InheritedWriters
 
         return closed;
     }
-
-    private static bool ClosesOnExec(IEnumerable<string> fdinfo) =>
-        fdinfo.FirstOrDefault(line => line.StartsWith("flags:", StringComparison.Ordinal)) is { } flags
-        && (Convert.ToInt32(flags["flags:".Length..].Trim(), 8) & CloseOnExec) != 0;
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int fd);

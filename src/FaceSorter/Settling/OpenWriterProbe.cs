@@ -76,18 +76,26 @@ public sealed class OpenWriterProbe
     /// True when an fdinfo text (<c>/proc/&lt;pid&gt;/fdinfo/&lt;n&gt;</c>) says the descriptor was opened
     /// for writing: its octal <c>flags:</c> have O_WRONLY or O_RDWR (proc(5)).
     /// </summary>
-    public static bool OpensForWriting(IEnumerable<string> fdinfoLines)
+    public static bool OpensForWriting(IEnumerable<string> fdinfoLines) => Flags(fdinfoLines) is { } flags && ForWriting(flags);
+
+    /// <summary>True when open(2) <paramref name="flags"/> have O_WRONLY or O_RDWR.</summary>
+    public static bool ForWriting(int flags) => (flags & AccessModeMask) != ReadOnly;
+
+    /// <summary>
+    /// The open(2) flags of an fdinfo text, from its octal <c>flags:</c> line (O_CLOEXEC included when the
+    /// descriptor has close-on-exec, proc(5)); null when there is no such line.
+    /// </summary>
+    public static int? Flags(IEnumerable<string> fdinfoLines)
     {
         foreach (var line in fdinfoLines)
         {
             if (line.StartsWith("flags:", StringComparison.Ordinal))
             {
-                var flags = Convert.ToInt32(line["flags:".Length..].Trim(), 8);
-                return (flags & AccessModeMask) != ReadOnly;
+                return Convert.ToInt32(line["flags:".Length..].Trim(), 8);
             }
         }
 
-        return false;
+        return null;
     }
 
     /// <summary>True when the fdinfo file <paramref name="fdinfo"/> says its descriptor is open for writing; false when it is gone or unreadable.</summary>

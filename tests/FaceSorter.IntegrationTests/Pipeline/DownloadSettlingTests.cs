@@ -98,23 +98,29 @@ public sealed class DownloadSettlingTests : IDisposable
     }
 
     [Fact]
-    public async Task A_file_this_process_is_writing_in_the_drop_folder_is_never_taken_for_an_inherited_descriptor()
+    public async Task A_file_its_own_process_is_writing_in_the_drop_folder_when_a_daemon_starts_keeps_its_descriptor()
     {
-        // A test writing into the drop folder while an in-process daemon starts: that file's descriptor
-        // is this process's own (close-on-exec, as all .NET opens), so closing it would break the writer.
+        // A daemon hosted in a process that is writing into the drop folder as it starts (as the tests'
+        // in-process daemons are): that descriptor is the process's own (close-on-exec, as all .NET
+        // opens), not one inherited from a shell, and closing it would break the write (EBADF).
         var inbox = _folder.Combine("data", "temp_downloads");
         Directory.CreateDirectory(inbox);
-        var path = Path.Combine(inbox, ".staging");
-        await using (var writer = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+        var staging = Path.Combine(inbox, ".staging"); // a hidden name: not taken while it is written
+        var writer = new FileStream(staging, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        await using (writer)
         {
             await writer.WriteAsync("part one "u8.ToArray(), _timeout.Token);
+            await using var daemon = await TestDaemon.StartAsync(_folder.Path, null, _timeout.Token);
+            await File.WriteAllTextAsync(Path.Combine(daemon.Inbox, "marker.txt"), "not an image", _timeout.Token);
+            await daemon.UntilSortedAsync(Invalid(daemon, "marker.txt"), "the drop folder monitor past its start", _timeout.Token);
 
-            FaceSorter.Settling.InheritedWriters.CloseUnder(inbox).Should().BeEmpty();
+            await writer.WriteAsync("part two"u8.ToArray(), _timeout.Token); // unbuffered: a write(2) on the descriptor now
+            await writer.DisposeAsync();
+            File.Move(staging, Path.Combine(daemon.Inbox, "written.txt"));
 
-            await writer.WriteAsync("part two"u8.ToArray(), _timeout.Token);
+            await daemon.UntilSortedAsync(Invalid(daemon, "written.txt"), "the finished file sorted", _timeout.Token);
+            (await File.ReadAllTextAsync(Invalid(daemon, "written.txt"), _timeout.Token)).Should().Be("part one part two");
         }
-
-        (await File.ReadAllTextAsync(path, _timeout.Token)).Should().Be("part one part two");
     }
 
     [Fact]
