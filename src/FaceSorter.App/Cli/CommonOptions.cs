@@ -6,7 +6,7 @@ internal static class CommonOptions
 {
     public static Option<string?> Config { get; } = new("--config", "-c")
     {
-        Description = "Path of the config file (default: $FACESORTER_CONFIG, else ./facesorter.json; either is created from the shipped defaults when missing)",
+        Description = "Path of the config file (default: $FACESORTER_CONFIG, else ./facesorter.json; created from the shipped defaults when missing, except by doctor, which changes nothing on disk)",
         Recursive = true,
     };
 
