@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using FaceSorter.Decisions;
 using FaceSorter.Immich;
+using FaceSorter.Immich.Upload;
 using FaceSorter.IntegrationTests.Support;
 using FaceSorter.Options;
 using Microsoft.Extensions.DependencyInjection;
@@ -220,6 +221,21 @@ public sealed class UploadFaceServiceTests : IDisposable
 
         immich.CountRequests("GET", "/api/server/version").Should().Be(2);
         immich.CountRequests("GET", "/api/server/media-types").Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Callers_at_start_share_one_read_of_the_version_and_one_log_line()
+    {
+        await using var immich = await ImmichEmulator.StartAsync("3.1.0", Ct);
+        immich.Delay("GET /api/server/version", TimeSpan.FromMilliseconds(300), times: 1); // both callers arrive while it is read
+        await using var service = GivenService(immich);
+        var upload = (UploadFaceService)service.Faces;
+
+        await Task.WhenAll(upload.GetServerVersionAsync(Ct), service.Faces.CheckAsync(GivenImage(), Ct), upload.GetMediaTypesAsync(Ct));
+
+        immich.CountRequests("GET", "/api/server/version").Should().Be(1);
+        immich.CountRequests("GET", "/api/server/media-types").Should().Be(1);
+        service.Logs.GetSnapshot().Count(log => log.Id.Id == 3000).Should().Be(1, "the start-up report and the first files asked at once");
     }
 
     [Theory]

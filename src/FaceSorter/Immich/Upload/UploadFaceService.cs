@@ -22,7 +22,7 @@ namespace FaceSorter.Immich.Upload;
 /// types, under a safe name with an accepted extension (<see cref="UploadFileName"/>); otherwise it is
 /// <see cref="FaceCheck.NotAccepted"/> with the type named.
 /// </summary>
-public sealed class UploadFaceService : IFaceService
+public sealed class UploadFaceService : IFaceService, IDisposable
 {
     public const string DeviceId = "facesorter";
 
@@ -41,6 +41,7 @@ public sealed class UploadFaceService : IFaceService
     // The detected server version and the media types it accepts; dropped after a failure, since a
     // restarted Immich may be another version.
     private ServerFacts? _server;
+    private readonly SemaphoreSlim _readingServer = new(1, 1); // callers at start (the start-up report, the first files) share one read and one log line
     private ImmichServerVersion? _loggedVersion; // the version last logged, so a re-read after an outage is not logged again
 
     public UploadFaceService(ImmichServerClient immich, ImmichRequestSlots slots, IOptions<ImmichOptions> options, TimeProvider clock, ILogger<UploadFaceService> logger, GalleryDistance? distance = null)
@@ -52,6 +53,8 @@ public sealed class UploadFaceService : IFaceService
         _logger = logger;
         _waiter = new FaceJobWaiter(immich, clock, _options, logger);
     }
+
+    public void Dispose() => _readingServer.Dispose();
 
     public async Task<FaceCheck> CheckAsync(FaceCheckRequest request, CancellationToken cancellationToken)
     {
@@ -81,6 +84,19 @@ public sealed class UploadFaceService : IFaceService
             return known;
         }
 
+        await _readingServer.WaitAsync(cancellationToken);
+        try
+        {
+            return _server ?? await ReadServerAsync(cancellationToken);
+        }
+        finally
+        {
+            _readingServer.Release();
+        }
+    }
+
+    private async Task<ServerFacts> ReadServerAsync(CancellationToken cancellationToken)
+    {
         var version = await _immich.GetVersionAsync(cancellationToken);
         if (!version.IsSupported)
         {
