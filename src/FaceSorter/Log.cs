@@ -268,8 +268,8 @@ internal static partial class Log
     public static partial void ReviewNameUndecodable(this ILogger logger, string filePath);
 
     // Web and notifications: 6xxx (token 600x, notifications 605x, thumbnails 61xx)
-    [LoggerMessage(6001, LogLevel.Warning, "Refused a request from {RemoteAddress} to {RequestPath}: missing or wrong token")]
-    public static partial void WebRequestRefused(this ILogger logger, string remoteAddress, string requestPath);
+    [LoggerMessage(6001, LogLevel.Warning, "Refused a request from {RemoteAddress} to {RequestPath}: it carried {Presented}")]
+    public static partial void WebRequestRefused(this ILogger logger, string remoteAddress, string requestPath, string presented);
 
     [LoggerMessage(6050, LogLevel.Debug, "Notification sent: {Message}")]
     public static partial void NotificationSent(this ILogger logger, string message);

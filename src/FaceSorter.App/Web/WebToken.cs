@@ -24,28 +24,34 @@ internal sealed class WebToken(RequestDelegate next, IOptions<WebOptions> option
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (_expected.Length == 0 || PageAssets.IsStaticShell(context.Request.Path) || Matches(Presented(context.Request)))
+        var presented = _expected.Length == 0 || PageAssets.IsStaticShell(context.Request.Path) ? null : Presented(context.Request);
+        if (presented is null || Matches(presented))
         {
             await next(context);
             return;
         }
 
-        logger.WebRequestRefused(context.Connection.RemoteIpAddress?.ToString() ?? "?", context.Request.Path);
+        // RFC 6750 §3: a request without credentials gets a bare challenge, a wrong token "invalid_token".
+        var missing = presented.Length == 0;
+        logger.WebRequestRefused(context.Connection.RemoteIpAddress?.ToString() ?? "?", context.Request.Path, missing ? "no token" : "a wrong token");
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.Headers.WWWAuthenticate = "Bearer";
+        context.Response.Headers.WWWAuthenticate = missing ? "Bearer" : "Bearer error=\"invalid_token\"";
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             ProblemDetails =
             {
                 Status = StatusCodes.Status401Unauthorized,
-                Title = "Token required",
-                Detail = $"send the FaceSorter:Web:Token as 'Authorization: Bearer <token>', as '{HeaderName}', or open the page with ?token=<token>",
+                Title = missing ? "Token required" : "Wrong token",
+                Detail = missing
+                    ? $"send the FaceSorter:Web:Token as 'Authorization: Bearer <token>', as '{HeaderName}', or open the page with ?token=<token>"
+                    : "the token sent is not FaceSorter:Web:Token of this daemon's config file; send that value",
             },
         });
     }
 
-    private static string? Presented(HttpRequest request)
+    /// <summary>The token the request carries, or "" for none.</summary>
+    private static string Presented(HttpRequest request)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -57,6 +63,6 @@ internal sealed class WebToken(RequestDelegate next, IOptions<WebOptions> option
         return header.Length > 0 ? header : request.Query["token"].ToString();
     }
 
-    private bool Matches(string? presented) =>
-        !string.IsNullOrEmpty(presented) && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _expected);
+    private bool Matches(string presented) =>
+        presented.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _expected);
 }

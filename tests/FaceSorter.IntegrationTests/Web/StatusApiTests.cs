@@ -137,12 +137,16 @@ public sealed class StatusApiTests : IDisposable
 
         refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         refused.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        refused.Headers.WwwAuthenticate.ToString().Should().Be("Bearer");
+        (await refused.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("title").GetString().Should().Be("Token required");
         shell.StatusCode.Should().Be(HttpStatusCode.OK, "the HTML, JS and CSS hold no data and must load before the page can send the token");
         script.StatusCode.Should().Be(HttpStatusCode.OK);
         styles.StatusCode.Should().Be(HttpStatusCode.OK);
         refusedQueue.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         refusedFile.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         wrong.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        wrong.Headers.WwwAuthenticate.ToString().Should().Be("Bearer error=\"invalid_token\"", "RFC 6750 §3: a token was sent and is not the one");
+        (await wrong.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("title").GetString().Should().Be("Wrong token", "a user who typed the token wrong learns that, not to send one");
         bearer.StatusCode.Should().Be(HttpStatusCode.OK);
         page.StatusCode.Should().Be(HttpStatusCode.OK);
         (await page.Content.ReadAsStringAsync(Token)).Should().Contain("FaceSorter");
