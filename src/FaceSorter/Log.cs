@@ -200,10 +200,7 @@ internal static partial class Log
     public static partial void NothingToLearn(this ILogger logger, string filePath, string person, string reason);
 
     // Review: 5xxx (names FaceSorter cannot open 505x)
-    [LoggerMessage(5000, LogLevel.Information, "Watching {Root} for review decisions (review {Review}, faces {Faces})")]
-    public static partial void WatchingReview(this ILogger logger, string root, string review, string faces);
-
-    [LoggerMessage(5001, LogLevel.Information, "{Review} and {Faces} have no common parent: watching them separately, so a move between them shows as a delete and a create, and approvals are matched by content")]
+    [LoggerMessage(5001, LogLevel.Information, "Watching {Review} and {Faces} for review decisions, each with its own watcher: a move between them shows as a delete and a create, and approvals are matched by content")]
     public static partial void WatchingReviewSeparately(this ILogger logger, string review, string faces);
 
     [LoggerMessage(5002, LogLevel.Information, "{FilePath} approved as {Person} by {ReviewedBy} (review item {ReviewId})")]
@@ -379,4 +376,7 @@ internal static partial class Log
 
     [LoggerMessage(8782, LogLevel.Warning, "{FilePath} stays in the drop folder and waits for Immich: {Reason}")]
     public static partial void FileWaitsForImmich(this ILogger logger, string filePath, string reason);
+
+    [LoggerMessage(8790, LogLevel.Warning, "The watcher on {Root} stopped reporting changes (its inotify descriptor was closed without an error: a folder moved out of it followed at once by another change, docs/linux-facts.md, \"A watcher that dies silently\"); watching it again and scanning")]
+    public static partial void WatcherStoppedSilently(this ILogger logger, string root);
 }

@@ -8,9 +8,9 @@ namespace FaceSorter.Review;
 
 /// <summary>
 /// The second watcher (docs/contracts.md, "Flow"): reads the user's moves and deletes in review/ and faces/
-/// as review decisions. One <see cref="TreeWatcher"/> over the common parent of the two folders, so that a
-/// move between them arrives as one <c>Renamed</c>
-/// (docs/linux-facts.md, "One watcher over review and faces"); two when they have no common parent.
+/// as review decisions. One <see cref="TreeWatcher"/> on each of the two folders, never one on their parent
+/// (which would also walk the drop folder beside them), so a move between them arrives as a delete and a
+/// create and is matched by content and identity (docs/linux-facts.md, "A watcher on review and one on faces").
 /// Handlers only record hints; this loop hands them to the <see cref="ReviewReconciler"/>, files that exist
 /// first (so an arrival is matched before its source counts as missing), then paths that are gone. A full
 /// scan is the truth: at start (after the records were loaded: changes made while the daemon was stopped),
@@ -99,13 +99,6 @@ public sealed class ReviewMonitor : BackgroundService
         const NotifyFilters filters = NotifyFilters.FileName | NotifyFilters.DirectoryName;
         Directory.CreateDirectory(_tree.Faces); // again when a watched root was deleted or replaced
         Directory.CreateDirectory(_tree.Review);
-        var facesParent = Path.GetDirectoryName(_tree.Faces);
-        if (facesParent is not null && facesParent == Path.GetDirectoryName(_tree.Review))
-        {
-            _logger.WatchingReview(facesParent, _tree.Review, _tree.Faces);
-            return [new TreeWatcher(facesParent, filters, _loop.Hints, _logger)];
-        }
-
         _logger.WatchingReviewSeparately(_tree.Review, _tree.Faces);
         return [new TreeWatcher(_tree.Review, filters, _loop.Hints, _logger), new TreeWatcher(_tree.Faces, filters, _loop.Hints, _logger)];
     }

@@ -7,7 +7,10 @@ namespace FaceSorter.Watching;
 /// a new or moved-in directory (whose contents are never reported,
 /// docs/linux-facts.md, "What the watcher reports") asks for a rescan. The owner checks
 /// <see cref="IsHealthy"/> periodically: a renamed or deleted root raises no error
-/// (docs/linux-facts.md, "Watcher health").
+/// (docs/linux-facts.md, "Watcher health"), and a watcher whose event thread ended raises none either: a
+/// folder moved out of the root followed at once by another change ends it in .NET 10
+/// (docs/linux-facts.md, "A watcher that dies silently"), so <see cref="IsHealthy"/> also checks that the
+/// watcher's inotify descriptor still watches the root.
 /// </summary>
 public sealed class TreeWatcher : IDisposable
 {
@@ -15,6 +18,8 @@ public sealed class TreeWatcher : IDisposable
     private readonly PathHints _hints;
     private readonly ILogger _logger;
     private readonly (ulong Device, ulong Inode)? _rootIdentity;
+    private readonly int? _descriptor; // the watcher's own inotify descriptor; null when procfs did not show it
+    private bool _reportedStopped;
 
     public TreeWatcher(string root, NotifyFilters filters, PathHints hints, ILogger logger)
     {
@@ -33,18 +38,39 @@ public sealed class TreeWatcher : IDisposable
         _watcher.Deleted += OnChanged;
         _watcher.Renamed += OnRenamed;
         _watcher.Error += OnError;
+        var before = _rootIdentity is { } identity ? InotifyDescriptors.Watching(identity) : [];
         _watcher.EnableRaisingEvents = true;
+        if (_rootIdentity is { } started && InotifyDescriptors.Watching(started).Except(before).ToList() is [var descriptor])
+        {
+            _descriptor = descriptor;
+        }
     }
 
     public string Root { get; }
 
-    /// <summary>False when the root was deleted, or renamed and replaced, since the watcher started.</summary>
-    public bool IsHealthy => FileIdentity.Of(Root) is { } now && now == _rootIdentity;
+    /// <summary>False when the root was deleted, or renamed and replaced, since the watcher started, or the watcher stopped reporting.</summary>
+    public bool IsHealthy => FileIdentity.Of(Root) is { } now && now == _rootIdentity && IsReporting(now);
 
     public void Dispose()
     {
         _watcher.EnableRaisingEvents = false;
         _watcher.Dispose();
+    }
+
+    private bool IsReporting((ulong Device, ulong Inode) root)
+    {
+        if (_descriptor is not { } descriptor || InotifyDescriptors.IsWatching(descriptor, root))
+        {
+            return true;
+        }
+
+        if (!_reportedStopped)
+        {
+            _reportedStopped = true;
+            _logger.WatcherStoppedSilently(Root);
+        }
+
+        return false;
     }
 
     private void OnChanged(object sender, FileSystemEventArgs e)

@@ -33,6 +33,9 @@ public sealed class WatchLoop
     private readonly ILogger _logger;
     private DateTimeOffset _nextRescan = DateTimeOffset.MaxValue;
 
+    /// <summary>How often the watchers' health is checked while the loop waits with nothing to do.</summary>
+    public static readonly TimeSpan HealthCheckInterval = TimeSpan.FromSeconds(1);
+
     /// <param name="clock">Every "now" and delay.</param>
     /// <param name="overdueWait">How long to wait when the wake time is already past (&gt; 0).</param>
     /// <param name="logger">The owning monitor's logger, so its events keep the monitor's category.</param>
@@ -97,7 +100,7 @@ public sealed class WatchLoop
                     return;
                 }
 
-                await WaitForWorkAsync(next.WakeAt is { } at && at < _nextRescan ? at : _nextRescan, now, cancellationToken);
+                await WaitForWorkAsync(next.WakeAt is { } at && at < _nextRescan ? at : _nextRescan, now, watchers, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -112,7 +115,24 @@ public sealed class WatchLoop
 
     /// <param name="wakeAt">When the round asked to run again.</param>
     /// <param name="roundBegan">The round's <see cref="WatchRound.Now"/>: a wake time not after it means "looked, not ready".</param>
-    private async Task WaitForWorkAsync(DateTimeOffset wakeAt, DateTimeOffset roundBegan, CancellationToken cancellationToken)
+    /// <param name="watchers">Checked every <see cref="HealthCheckInterval"/> while waiting: one that stopped
+    /// reporting sends no hint (docs/linux-facts.md, "A watcher that dies silently"), so only this wakes the loop.</param>
+    private async Task WaitForWorkAsync(DateTimeOffset wakeAt, DateTimeOffset roundBegan, IReadOnlyList<TreeWatcher> watchers, CancellationToken cancellationToken)
+    {
+        var slice = watchers.Count > 0 ? HealthCheckInterval : TimeSpan.MaxValue;
+        while (await WaitSliceAsync(wakeAt, roundBegan, slice, cancellationToken) is { } checkAt)
+        {
+            if (checkAt >= wakeAt || watchers.Any(watcher => !watcher.IsHealthy))
+            {
+                return; // due now, or the next round starts the watchers again and scans
+            }
+
+            roundBegan = checkAt; // the wake time is not reached: wait on for the rest of it
+        }
+    }
+
+    /// <summary>Waits for a hint or <paramref name="wakeAt"/>, at most <paramref name="slice"/>; returns the time it stopped when the slice ended first, else null.</summary>
+    private async Task<DateTimeOffset?> WaitSliceAsync(DateTimeOffset wakeAt, DateTimeOffset roundBegan, TimeSpan slice, CancellationToken cancellationToken)
     {
         TimeSpan delay;
         if (wakeAt <= roundBegan)
@@ -124,19 +144,21 @@ public sealed class WatchLoop
             delay = wakeAt - _clock.GetUtcNow();
             if (delay <= TimeSpan.Zero)
             {
-                return; // it became due while the round ran: the next round looks at it now
+                return null; // it became due while the round ran: the next round looks at it now
             }
 
             // The system timer truncates to whole milliseconds: never wake before the time asked for.
             delay = TimeSpan.FromMilliseconds(Math.Ceiling(delay.TotalMilliseconds));
         }
 
+        var sliced = delay > slice;
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var hint = Hints.WaitAsync(wake.Token);
-        var timer = Task.Delay(delay, _clock, wake.Token);
-        await Task.WhenAny(hint, timer);
+        var timer = Task.Delay(sliced ? slice : delay, _clock, wake.Token);
+        var first = await Task.WhenAny(hint, timer);
         await wake.CancelAsync();
         cancellationToken.ThrowIfCancellationRequested();
+        return sliced && first == timer ? _clock.GetUtcNow() : null;
     }
 
     private static void DisposeAll(IReadOnlyList<TreeWatcher> watchers)

@@ -126,6 +126,25 @@ public abstract class MovedDataTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_delete_made_at_the_same_instant_as_a_review_folder_moved_away_is_still_a_rejection()
+    {
+        // Back to back in this process, well within the 2 ms in which .NET 10's watcher on review/ dies
+        // silently (docs/linux-facts.md, "A watcher that dies silently"): neither change is reported.
+        var gone = await _harness.GivenReviewFilesInAsync(ReviewCategories.MultipleFaces, "multi_s", 2);
+        var deleted = await _harness.GivenReviewFileAsync("unknown_s9.jpg");
+        await _harness.StartAsync();
+
+        Directory.Move(Path.Combine(_harness.Review, ReviewCategories.MultipleFaces), _harness.Root + "-away");
+        File.Delete(deleted.Path);
+
+        await _harness.WaitForRowAsync(deleted.Id, row => row.Action == ReviewAction.Rejected, "the rejection of the file deleted beside the others");
+        foreach (var file in gone)
+        {
+            (await _harness.RowAsync(file.Id))!.Action.Should().Be(ReviewAction.Pending, "a missing folder is no decision about the files in it");
+        }
+    }
+
+    [Fact]
     public async Task A_file_deleted_while_its_folder_is_there_is_still_a_rejection()
     {
         var kept = await _harness.GivenReviewFileAsync("noface_k.jpg");
