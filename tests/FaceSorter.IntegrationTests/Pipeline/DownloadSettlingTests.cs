@@ -42,6 +42,26 @@ public sealed class DownloadSettlingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_download_that_lands_as_a_sub_folder_is_moved_out_is_still_sorted_long_before_the_next_scan()
+    {
+        // Back to back in this process, within the 2 ms in which .NET 10's watcher on the drop folder dies
+        // silently (docs/linux-facts.md, "A watcher that dies silently"): neither change is reported, and
+        // only the health check finds the dead watcher; the scan it then runs finds the file.
+        var inbox = _folder.Combine("data", "temp_downloads");
+        Directory.CreateDirectory(Path.Combine(inbox, "album"));
+        var staged = _folder.Combine("staged.txt");
+        await File.WriteAllTextAsync(staged, "a finished download", _timeout.Token);
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, cfg => cfg["RescanInterval"] = "01:00:00", _timeout.Token);
+        await File.WriteAllTextAsync(Path.Combine(inbox, "first.txt"), "sorted once the watcher runs", _timeout.Token);
+        await daemon.UntilSortedAsync(Invalid(daemon, "first.txt"), "the watcher runs", _timeout.Token);
+
+        Directory.Move(Path.Combine(inbox, "album"), _folder.Combine("album-kept"));
+        File.Move(staged, Path.Combine(inbox, "late.txt"));
+
+        await daemon.UntilSortedAsync(Invalid(daemon, "late.txt"), "sorted long before the hourly scan", _timeout.Token);
+    }
+
+    [Fact]
     public async Task A_file_last_written_before_start_is_taken_at_the_first_look_and_one_written_just_now_waits_out_SettleTime()
     {
         // SettleTime far beyond the deadline: a file sorted in time was quiet since its mtime (docs/linux-facts.md, "Files found at start").
