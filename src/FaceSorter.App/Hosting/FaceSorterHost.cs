@@ -79,6 +79,7 @@ internal static class FaceSorterHost
         try
         {
             var directories = services.GetRequiredService<IOptions<DirectoriesOptions>>().Value;
+            CheckFoldersCanExist(directories);
             var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             services.GetRequiredService<InstanceLockHolder>().Hold(InstanceLock.Acquire(directories, database));
             var web = services.GetRequiredService<IOptions<WebOptions>>().Value;
@@ -94,6 +95,23 @@ internal static class FaceSorterHost
         }
 
         return host;
+    }
+
+    /// <summary>
+    /// A folder that cannot be made because a file is in its way is a config error for <c>run</c> and
+    /// <c>scan</c> (exit 2, the key and the fix), found before the lock tries to open it; <c>doctor</c>
+    /// reports the same as a failed check (<see cref="FolderChecks"/>).
+    /// </summary>
+    private static void CheckFoldersCanExist(DirectoriesOptions directories)
+    {
+        foreach (var (key, path) in new[] { ("Inbox", directories.Inbox), ("Faces", directories.Faces), ("Review", directories.Review) })
+        {
+            if (FolderChecks.FirstExisting(path) is { } existing && File.Exists(existing))
+            {
+                var setting = $"{DirectoriesOptions.Section}:{key}";
+                throw new ConfigFileException($"{setting} = '{path}' is not valid: {(existing == path ? "it is a file" : $"{existing} is a file")}, not a folder. Fix: point {setting} at a folder.");
+            }
+        }
     }
 
     private static void CheckWebAddresses(WebOptions web)

@@ -62,4 +62,34 @@ public sealed class ConfigValueErrorTests : IDisposable
                 .And.NotContain("Failed to convert", verb);
         }
     }
+    [Fact]
+    public async Task A_json_syntax_error_stops_start_up_naming_its_line_and_column()
+    {
+        var config = TestConfig.Write(_folder.Path, _ => { });
+        var lines = (await File.ReadAllTextAsync(config, _timeout.Token)).ReplaceLineEndings("\n").Split('\n').ToList();
+        lines.Insert(1, "  \"Stray\": 1,,"); // a double comma on line 2, after the 13 characters before it
+        await File.WriteAllTextAsync(config, string.Join('\n', lines), _timeout.Token);
+
+        var run = await CliRun.RunAsync([], _folder.Path, new Dictionary<string, string?>(), _timeout.Token, "run", "--config", config);
+
+        run.ExitCode.Should().Be(2, run.Stdout + run.Stderr);
+        (run.Stdout + run.Stderr).Should().Contain("Line 2, column 14:").And.Contain("Fix: correct the JSON syntax there.");
+    }
+
+    [Fact]
+    public async Task A_folder_that_a_file_is_in_the_way_of_stops_run_and_scan_with_exit_code_2_naming_the_key()
+    {
+        var blocker = Path.Combine(_folder.Path, "a-file");
+        await File.WriteAllTextAsync(blocker, "not a folder", _timeout.Token);
+        var config = TestConfig.Write(_folder.Path, cfg => cfg["Directories"]!["Inbox"] = Path.Combine(blocker, "inbox"));
+
+        foreach (var verb in new[] { "run", "scan" })
+        {
+            var run = await CliRun.RunAsync([], _folder.Path, new Dictionary<string, string?>(), _timeout.Token, verb, "--config", config);
+
+            run.ExitCode.Should().Be(2, $"{verb}: {run.Stdout}{run.Stderr}");
+            (run.Stdout + run.Stderr).Should().Contain($"FaceSorter:Directories:Inbox = '{Path.Combine(blocker, "inbox")}' is not valid: {blocker} is a file, not a folder. Fix: point FaceSorter:Directories:Inbox at a folder.", verb)
+                .And.NotContain("   at ", verb + ": no stack trace");
+        }
+    }
 }
