@@ -379,4 +379,7 @@ internal static partial class Log
 
     [LoggerMessage(8790, LogLevel.Warning, "The watcher on {Root} stopped reporting changes (its inotify descriptor was closed without an error: a folder moved out of it followed at once by another change, docs/linux-facts.md, \"A watcher that dies silently\"); watching it again and scanning")]
     public static partial void WatcherStoppedSilently(this ILogger logger, string root);
+
+    [LoggerMessage(8791, LogLevel.Warning, "Immich is still unavailable, now for another reason: {Reason}")]
+    public static partial void ImmichStillDown(this ILogger logger, string reason);
 }

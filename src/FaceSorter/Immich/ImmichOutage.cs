@@ -18,6 +18,7 @@ public sealed class ImmichOutage(TimeProvider clock, IOptions<ImmichOptions> opt
     private bool _checked; // set by the first ReportSuccess or ReportFailure
     private DateTimeOffset _nextAttempt;
     private TimeSpan _delay = FirstRetryDelay;
+    private string? _loggedReason; // the reason last logged in this outage: a new one is logged once, so the log says what to fix now
 
     public bool IsDown
     {
@@ -76,6 +77,7 @@ public sealed class ImmichOutage(TimeProvider clock, IOptions<ImmichOptions> opt
     public void ReportFailure(string reason)
     {
         var wentDown = false;
+        var newReason = false;
         lock (_lock)
         {
             var now = clock.GetUtcNow();
@@ -93,12 +95,18 @@ public sealed class ImmichOutage(TimeProvider clock, IOptions<ImmichOptions> opt
 
             _nextAttempt = now + _delay;
             Reason = reason;
+            newReason = !wentDown && reason != _loggedReason;
+            _loggedReason = reason;
         }
 
         if (wentDown)
         {
             logger.ImmichDown(reason);
             Changed?.Invoke(true, reason);
+        }
+        else if (newReason)
+        {
+            logger.ImmichStillDown(reason); // e.g. refused at first, then up with a wrong API key
         }
     }
 

@@ -57,6 +57,21 @@ public sealed class ImmichOutageTests
     }
 
     [Fact]
+    public void A_new_reason_during_an_outage_is_logged_once_so_the_log_says_what_to_fix_now()
+    {
+        var outage = NewOutage();
+        outage.ReportFailure("connection refused");
+        outage.ReportFailure("connection refused");
+
+        outage.ReportFailure("HTTP 401 Unauthorized: Invalid API key");
+        outage.ReportFailure("HTTP 401 Unauthorized: Invalid API key");
+
+        Logged(2003).Should().ContainSingle().Which.Message.Should().Contain("connection refused");
+        Logged(8791).Should().ContainSingle().Which.Message.Should().Contain("Invalid API key");
+        outage.Reason.Should().Contain("Invalid API key");
+    }
+
+    [Fact]
     public void An_outage_is_logged_once_however_many_requests_fail_and_its_end_once_with_its_length()
     {
         var outage = NewOutage();
