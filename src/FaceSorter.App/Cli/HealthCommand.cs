@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using FaceSorter.App.Hosting;
@@ -57,6 +58,13 @@ internal static class HealthCommand
         {
             using var response = await http.SendAsync(request, cancellationToken);
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                // It runs and answers; what is wrong is this command's token, not the daemon.
+                var token = string.IsNullOrWhiteSpace(web.Token) ? "health sent no token" : "health's token is not the daemon's";
+                return new HealthReport(false, $"the daemon at {probe.GetLeftPart(UriPartial.Authority)} runs but refused the status request: {token}. Fix: run health with the daemon's {WebOptions.Section}:Token (the same config file, FACESORTER__Web__Token or Web:TokenFile)", "unknown", null);
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 return new HealthReport(false, $"the daemon at {probe} answered HTTP {(int)response.StatusCode}: {text}", "unknown", null);

@@ -95,6 +95,23 @@ public sealed class FirstRunTests : EmulatedImmichTest
     }
 
     [Fact]
+    public async Task Health_with_another_token_than_the_daemons_says_the_daemon_runs_and_which_token_to_use()
+    {
+        var (config, url) = ConfigWithPage();
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(config, Token))!;
+        json["FaceSorter"]!["Web"]!["Token"] = "the-daemons-token";
+        await File.WriteAllTextAsync(config, json.ToJsonString(), Token);
+        using var daemon = await DaemonProcess.StartAsync(config, Token);
+        await Eventually.UntilAsync(() => daemon.Output.Contains("FaceSorter is running", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the start-up summary", Token);
+
+        var wrong = await CliRun.RunAsync([], Folder.Path, new Dictionary<string, string?> { ["FACESORTER__Web__Token"] = "a-typo" }, Token, "health", "--config", config);
+
+        wrong.ExitCode.Should().Be(1, wrong.Stdout + wrong.Stderr);
+        wrong.Stdout.Should().StartWith($"UNHEALTHY: the daemon at {url} runs but refused the status request: health's token is not the daemon's")
+            .And.Contain("FaceSorter:Web:Token").And.NotContain("\"title\"", "no raw problem JSON");
+    }
+
+    [Fact]
     public async Task Health_says_healthy_with_immichs_state_while_the_daemon_runs_and_unhealthy_once_it_stopped()
     {
         var (config, url) = ConfigWithPage();
