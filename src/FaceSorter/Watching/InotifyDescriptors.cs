@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 
 namespace FaceSorter.Watching;
@@ -12,7 +14,9 @@ namespace FaceSorter.Watching;
 /// </summary>
 internal static class InotifyDescriptors
 {
+    private const string Fd = "/proc/self/fd";
     private const string FdInfo = "/proc/self/fdinfo";
+    private const int ChunkSize = 16 * 1024;
 
     /// <summary>The descriptors of this process with a watch on <paramref name="directory"/> (device and inode as <see cref="FileIdentity"/> gives them).</summary>
     public static HashSet<int> Watching((ulong Device, ulong Inode) directory)
@@ -22,7 +26,10 @@ internal static class InotifyDescriptors
         {
             foreach (var path in Directory.EnumerateFiles(FdInfo))
             {
-                if (int.TryParse(Path.GetFileName(path), NumberStyles.None, CultureInfo.InvariantCulture, out var descriptor) && IsWatching(descriptor, directory))
+                // Only an inotify instance's fdinfo is read: the process holds a hundred other descriptors,
+                // and reading each at every watcher's start made garbage enough to show in resident memory.
+                if (int.TryParse(Path.GetFileName(path), NumberStyles.None, CultureInfo.InvariantCulture, out var descriptor)
+                    && IsInotify(descriptor) && IsWatching(descriptor, directory))
                 {
                     found.Add(descriptor);
                 }
@@ -36,41 +43,74 @@ internal static class InotifyDescriptors
         return found;
     }
 
-    /// <summary>True when <paramref name="descriptor"/> is open in this process and is an inotify descriptor with a watch on <paramref name="directory"/>.</summary>
+    /// <summary>
+    /// True when <paramref name="descriptor"/> is open in this process and is an inotify descriptor with a watch on
+    /// <paramref name="directory"/>. Read in chunks into a pooled buffer: it runs every second for each watcher.
+    /// </summary>
     public static bool IsWatching(int descriptor, (ulong Device, ulong Inode) directory)
     {
-        string text;
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
-            text = File.ReadAllText(Path.Combine(FdInfo, descriptor.ToString(CultureInfo.InvariantCulture)));
+            using var info = new FileStream(Path.Combine(FdInfo, descriptor.ToString(CultureInfo.InvariantCulture)), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+            var kept = 0;
+            while (info.Read(buffer, kept, buffer.Length - kept) is var read and > 0)
+            {
+                var text = buffer.AsSpan(0, kept + read);
+                var lineEnd = text.LastIndexOf((byte)'\n');
+                foreach (var line in (lineEnd < 0 ? [] : text[..lineEnd]).Split((byte)'\n'))
+                {
+                    if (Matches(text[line], directory))
+                    {
+                        return true;
+                    }
+                }
+
+                // The unfinished last line moves to the front; a line longer than the buffer is not one of these.
+                var rest = text[(lineEnd + 1)..];
+                kept = rest.Length < buffer.Length ? rest.Length : 0;
+                rest[..kept].CopyTo(buffer);
+            }
+
+            return kept > 0 && Matches(buffer.AsSpan(0, kept), directory);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return false; // closed (or no procfs)
         }
-
-        foreach (var line in text.AsSpan().EnumerateLines())
+        finally
         {
-            if (line.StartsWith("inotify ") && Field(line, "ino:") is { } inode && Field(line, "sdev:") is { } kernelDevice
-                && inode == directory.Inode && ((kernelDevice >> 20) << 32 | (kernelDevice & 0xFFFFF)) == directory.Device)
-            {
-                return true;
-            }
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-
-        return false;
     }
 
-    private static ulong? Field(ReadOnlySpan<char> line, string name)
+    private static bool IsInotify(int descriptor)
     {
-        var start = line.IndexOf(name, StringComparison.Ordinal);
+        try
+        {
+            return new FileInfo(Path.Combine(Fd, descriptor.ToString(CultureInfo.InvariantCulture))).LinkTarget == "anon_inode:inotify";
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false; // closed meanwhile
+        }
+    }
+
+    /// <summary>One fdinfo line, <c>inotify wd:… ino:… sdev:…</c>, for a watch on <paramref name="directory"/>.</summary>
+    private static bool Matches(ReadOnlySpan<byte> line, (ulong Device, ulong Inode) directory) =>
+        line.StartsWith("inotify "u8) && Field(line, "ino:"u8) is { } inode && Field(line, "sdev:"u8) is { } kernelDevice
+        && inode == directory.Inode && ((kernelDevice >> 20) << 32 | (kernelDevice & 0xFFFFF)) == directory.Device;
+
+    private static ulong? Field(ReadOnlySpan<byte> line, ReadOnlySpan<byte> name)
+    {
+        var start = line.IndexOf(name);
         if (start < 0)
         {
             return null;
         }
 
         var value = line[(start + name.Length)..];
-        var end = value.IndexOf(' ');
-        return ulong.TryParse(end < 0 ? value : value[..end], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+        var end = value.IndexOf((byte)' ');
+        return Utf8Parser.TryParse(end < 0 ? value : value[..end], out ulong parsed, out _, 'x') ? parsed : null;
     }
 }
