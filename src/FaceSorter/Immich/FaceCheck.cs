@@ -47,3 +47,22 @@ public sealed class FaceServiceUnavailableException : ServiceUnavailableExceptio
     {
     }
 }
+
+/// <summary>
+/// The face service answers, but not for this file: Immich, or a proxy in front of it, refused its upload as
+/// too large (HTTP 413), or its request failed again and again while other files' requests succeeded. No
+/// outage and no decision: the file stays in the drop folder, held with this reason (tried again when it
+/// changes or the daemon restarts), and the files behind it go on (docs/immich-facts.md, "A failure that is the file's").
+/// </summary>
+public sealed class FaceServiceRefusedFileException : Exception
+{
+    public FaceServiceRefusedFileException(string message)
+        : base(message)
+    {
+    }
+
+    public FaceServiceRefusedFileException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -5,8 +5,13 @@ namespace FaceSorter.Immich;
 /// in the drop folder and is retried with backoff (docs/contracts.md, "Immich": an outage never routes
 /// files); in a one-shot <c>scan</c> the outage ends the file's journey instead.
 /// </summary>
-public sealed class FaceChecker(IFaceService faces, ImmichOutage outage)
+public sealed class FaceChecker(IFaceService faces, ImmichOutage outage, TimeProvider clock)
 {
+    // A file whose request fails this many times more, each time after the service answered other files,
+    // is held: its failures are its own, and reporting them as an outage would hold up every file behind it.
+    private const int FailuresWhileOthersAnswered = 3;
+    private static readonly TimeSpan FileRetryDelay = TimeSpan.FromSeconds(2);
+
     /// <summary>The service's answer, after whatever it waits for.</summary>
     /// <exception cref="FaceServiceUnavailableException">Only when <paramref name="waitOutOutages"/> is false: the service cannot answer now.</exception>
     public async Task<FaceCheck> CheckAsync(FaceCheckRequest request, bool waitOutOutages, CancellationToken cancellationToken) =>
@@ -20,6 +25,8 @@ public sealed class FaceChecker(IFaceService faces, ImmichOutage outage)
     /// <exception cref="FaceServiceUnavailableException">Only when <paramref name="waitOutOutages"/> is false: the service cannot answer now (from either task).</exception>
     public async Task<Task<FaceCheck>> StartAsync(FaceCheckRequest request, bool waitOutOutages, CancellationToken cancellationToken)
     {
+        long? answersAtLastFailure = null;
+        var failuresOfItsOwn = 0;
         while (true)
         {
             await outage.WaitForRetryAsync(cancellationToken);
@@ -33,6 +40,22 @@ public sealed class FaceChecker(IFaceService faces, ImmichOutage outage)
             }
             catch (FaceServiceUnavailableException exception)
             {
+                if (answersAtLastFailure is { } before && outage.Answers > before)
+                {
+                    // The service answered other files since this one last failed (docs/immich-facts.md,
+                    // "A failure that is the file's"): no outage; this file alone waits, then is held.
+                    if (++failuresOfItsOwn >= FailuresWhileOthersAnswered)
+                    {
+                        throw new FaceServiceRefusedFileException(
+                            $"it failed at Immich {failuresOfItsOwn + 1} times while Immich answered other files; the last time: {exception.Message}", exception);
+                    }
+
+                    answersAtLastFailure = outage.Answers;
+                    await Task.Delay(FileRetryDelay * failuresOfItsOwn, clock, cancellationToken);
+                    continue;
+                }
+
+                answersAtLastFailure = outage.Answers;
                 outage.ReportFailure(exception.Message);
                 if (!waitOutOutages)
                 {

@@ -18,6 +18,7 @@ public sealed class ImmichOutage(TimeProvider clock, IOptions<ImmichOptions> opt
     private bool _checked; // set by the first ReportSuccess or ReportFailure
     private DateTimeOffset _nextAttempt;
     private TimeSpan _delay = FirstRetryDelay;
+    private long _answers;
     private string? _loggedReason; // the reason last logged in this outage: a new one is logged once, so the log says what to fix now
 
     public bool IsDown
@@ -44,6 +45,9 @@ public sealed class ImmichOutage(TimeProvider clock, IOptions<ImmichOptions> opt
     }
 
     public string? Reason { get; private set; }
+
+    /// <summary>How many answers the service gave so far (every <see cref="ReportSuccess"/>): a file that fails while this grows fails on its own.</summary>
+    public long Answers => Interlocked.Read(ref _answers);
 
     public DateTimeOffset? DownSince
     {
@@ -112,6 +116,7 @@ public sealed class ImmichOutage(TimeProvider clock, IOptions<ImmichOptions> opt
 
     public void ReportSuccess()
     {
+        Interlocked.Increment(ref _answers);
         DateTimeOffset? since;
         lock (_lock)
         {

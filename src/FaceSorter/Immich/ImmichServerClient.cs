@@ -125,6 +125,7 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
     {
         const string what = "POST /api/assets";
         await using var file = new FileStream(upload.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 81920, useAsync: true);
+        var length = file.Length; // the request disposes the stream once sent
         using var response = await SendAsync(
             () =>
             {
@@ -144,6 +145,13 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
             what,
             idempotent: false,
             cancellationToken);
+
+        if (response.StatusCode == HttpStatusCode.RequestEntityTooLarge)
+        {
+            // Immich sets no body limit; a proxy in front of it does (nginx: client_max_body_size, 1 MB by default).
+            throw new FaceServiceRefusedFileException(
+                string.Create(CultureInfo.InvariantCulture, $"Immich at {Url}, or a proxy in front of it, refused its upload of {length} bytes as too large (HTTP 413); raise the proxy's body limit (nginx: client_max_body_size)"));
+        }
 
         if (response.StatusCode == HttpStatusCode.BadRequest)
         {

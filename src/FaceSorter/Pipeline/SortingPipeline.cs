@@ -372,6 +372,10 @@ public sealed class SortingPipeline : BackgroundService
         {
             await FailAsync(file, null, $"Immich unavailable: {exception.Message}", stoppingToken, waitsForImmich: true);
         }
+        catch (FaceServiceRefusedFileException exception)
+        {
+            await FailAsync(file, null, exception.Message, stoppingToken); // a clear reason, no stack trace
+        }
         catch (Exception exception)
         {
             await FailAsync(file, exception, exception.Message, stoppingToken);

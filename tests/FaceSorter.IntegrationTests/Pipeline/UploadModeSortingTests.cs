@@ -299,6 +299,54 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
         (await daemon.Store.GetHeldFilesAsync(_timeout.Token)).Should().BeEmpty("an outage is not a failure of the file");
     }
 
+    [Fact]
+    public async Task A_file_too_large_for_a_proxy_in_front_of_Immich_stays_with_the_reason_and_the_files_behind_it_are_sorted()
+    {
+        await using var daemon = await StartAsync("3.1.0");
+        _immich.SetFaces(ImmichEmulator.AnyContent, EmulatedFace.Named("Dave"));
+        _immich.ProxyBodyLimit = 64 * 1024;
+        var large = TestImages.Write(daemon.Inbox, "large.jpg", TestImages.Jpeg(40, 256 * 1024));
+        TestImages.Write(daemon.Inbox, "small1.jpg", TestImages.Jpeg(41));
+        TestImages.Write(daemon.Inbox, "small2.jpg", TestImages.Jpeg(42));
+
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Faces, "dave", "small1.jpg"), "a small file behind it", _timeout.Token);
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Faces, "dave", "small2.jpg"), "the other small file", _timeout.Token);
+        await Eventually.UntilAsync(async () => (await daemon.Store.GetHeldFilesAsync(_timeout.Token)).Count == 1, Deadline, "the large file held with its reason", _timeout.Token);
+
+        var held = (await daemon.Store.GetHeldFilesAsync(_timeout.Token)).Single();
+        held.FilePath.Should().Be(large);
+        held.Reason.Should().Contain("HTTP 413").And.Contain("client_max_body_size");
+        File.Exists(large).Should().BeTrue("it stays in the drop folder: no decision was made about it");
+        daemon.Host.Services.GetRequiredService<ImmichOutage>().IsDown.Should().BeFalse("a refusal of one file is no outage");
+    }
+
+    [Fact]
+    public async Task A_file_Immich_fails_again_and_again_while_it_answers_other_files_is_held_and_holds_up_no_one()
+    {
+        await using var daemon = await StartAsync("3.1.0");
+        _immich.SetFaces(ImmichEmulator.AnyContent, EmulatedFace.Named("Dave"));
+        var content = TestImages.Jpeg(50);
+        _immich.FailUploadsOf(Sha256(content));
+        var failing = TestImages.Write(daemon.Inbox, "chokes.jpg", content);
+
+        // Other downloads keep arriving, one at a time: each is sorted while the failing one is retried.
+        var next = 0;
+        while ((await daemon.Store.GetHeldFilesAsync(_timeout.Token)).Count == 0)
+        {
+            next++;
+            TestImages.Write(daemon.Inbox, $"other{next}.jpg", TestImages.Jpeg(100 + next));
+            var other = Path.Combine(daemon.Faces, "dave", $"other{next}.jpg");
+            await Eventually.UntilAsync(() => File.Exists(other), Deadline, $"other{next}.jpg sorted while chokes.jpg fails", _timeout.Token); // chokes.jpg stays in flight: not UntilSortedAsync
+            next.Should().BeLessThan(60, "the failing file is held after a few failures");
+        }
+
+        var held = (await daemon.Store.GetHeldFilesAsync(_timeout.Token)).Single();
+        held.FilePath.Should().Be(failing);
+        held.Reason.Should().Contain("while Immich answered other files").And.Contain("HTTP 500");
+        File.Exists(failing).Should().BeTrue();
+        daemon.Host.Services.GetRequiredService<ImmichOutage>().IsDown.Should().BeFalse();
+    }
+
     [Theory]
     [InlineData("500")]
     [InlineData("garbage")]

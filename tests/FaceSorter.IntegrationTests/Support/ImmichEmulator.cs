@@ -35,6 +35,7 @@ public sealed partial class ImmichEmulator : IAsyncDisposable
     private readonly Dictionary<string, EmulatedProcessing> _processing = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _personIds = new(StringComparer.Ordinal);
     private readonly List<ImmichFault> _faults = [];
+    private readonly HashSet<string> _failingContent = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<RecordedRequest> _requests = [];
     private readonly List<RecordedUpload> _uploads = [];
     private readonly List<string> _deletedIds = [];
@@ -184,6 +185,21 @@ public sealed partial class ImmichEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A reverse proxy in front of Immich with this body limit (nginx's <c>client_max_body_size</c>): a larger
+    /// request gets nginx's 413 page. Null (the default) is Immich alone, which sets no limit.
+    /// </summary>
+    public long? ProxyBodyLimit { get; set; }
+
+    /// <summary>Every upload of this content (SHA-256, hex) gets Immich's 500, as for a file its upload handler chokes on; other uploads go on.</summary>
+    public void FailUploadsOf(string sha256)
+    {
+        lock (_lock)
+        {
+            _failingContent.Add(sha256);
+        }
+    }
+
     /// <summary>The next <paramref name="times"/> requests matching <c>"[METHOD ]/path-prefix"</c> get <paramref name="status"/>.</summary>
     public void Fail(string route, int times, int status = 500) => AddFault(route, times, fault => fault with { Status = status });
 
@@ -224,7 +240,12 @@ public sealed partial class ImmichEmulator : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(2)); // StopAsync must not wait out a "slow" answer
-        builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(options => options.MemoryBufferThreshold = 8 * 1024 * 1024); // uploads in memory, not in temp files
+        builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(options =>
+        {
+            options.MemoryBufferThreshold = 8 * 1024 * 1024; // uploads in memory, not in temp files
+            options.MultipartBodyLengthLimit = long.MaxValue; // Immich sets no limit on an upload (a proxy may: ProxyBodyLimit)
+        });
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
         builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_port}"));
         var app = builder.Build();
         MapApi(app);

@@ -72,6 +72,15 @@ public sealed partial class ImmichEmulator
     private async Task HandleAsync(HttpContext context, RequestDelegate next)
     {
         var path = context.Request.Path.Value ?? "";
+        if (ProxyBodyLimit is { } limit && context.Request.ContentLength > limit)
+        {
+            // What nginx in front of Immich answers past client_max_body_size (Immich itself sets no limit).
+            context.Response.StatusCode = 413;
+            context.Response.ContentType = "text/html";
+            await context.Response.WriteAsync("<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n", context.RequestAborted);
+            return;
+        }
+
         if (TakeFault(context.Request.Method, path) is { } fault)
         {
             if (fault.Delay > TimeSpan.Zero)
@@ -259,6 +268,18 @@ public sealed partial class ImmichEmulator
         var checksum = Convert.ToBase64String(SHA1.HashData(bytes));
 #pragma warning restore CA5350
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        bool failing;
+        lock (_lock)
+        {
+            failing = _failingContent.Contains(sha256);
+        }
+
+        if (failing)
+        {
+            await WriteErrorAsync(context, 500, "Internal server error");
+            return;
+        }
+
         EmulatedAsset asset;
         var duplicate = false;
         lock (_lock)
