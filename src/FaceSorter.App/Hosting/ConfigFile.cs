@@ -34,6 +34,7 @@ internal static class ConfigFile
         if (!string.IsNullOrWhiteSpace(requested))
         {
             var given = Path.GetFullPath(requested);
+            ThrowIfFolder(given, "--config");
             if (!File.Exists(given))
             {
                 throw new ConfigFileException($"Config file {given} (from --config) does not exist. Fix: give the path of an existing file, or omit --config to use ${EnvironmentVariable} or ./{DefaultName}.");
@@ -45,6 +46,7 @@ internal static class ConfigFile
         var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
         var source = string.IsNullOrWhiteSpace(fromEnvironment) ? "the current folder" : EnvironmentVariable;
         var path = Path.GetFullPath(string.IsNullOrWhiteSpace(fromEnvironment) ? DefaultName : fromEnvironment);
+        ThrowIfFolder(path, source);
         if (!File.Exists(path))
         {
             if (!create)
@@ -56,6 +58,14 @@ internal static class ConfigFile
         }
 
         return (path, Readable(path));
+    }
+
+    private static void ThrowIfFolder(string path, string source)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new ConfigFileException($"Config file {path} (from {source}) is a folder, not a file. Fix: give the file's path, e.g. {Path.Combine(path, DefaultName)}.");
+        }
     }
 
     /// <summary>The default config shipped next to the program.</summary>
@@ -101,6 +111,14 @@ internal static class ConfigFile
     {
         var owner = FileOwner.Of(owned) ?? "an owner that cannot be read";
         var current = FileOwner.Current;
+        if (File.Exists(owned))
+        {
+            // A file: its mode or its owner is in the way, never a folder to chown recursively.
+            var mode = OperatingSystem.IsWindows() ? "unknown" : Convert.ToString((int)File.GetUnixFileMode(owned), 8).PadLeft(3, '0');
+            var fix = owner == current ? $"chmod u+r {owned}" : $"sudo chown {current} {owned}, or make it readable to FaceSorter's user (chmod o+r if it holds no secret)";
+            return new ConfigFileException($"Cannot {verb} the config file {path}: permission denied; it belongs to {owner}, its mode is {mode}, and FaceSorter runs as {current}. Fix: {fix}.");
+        }
+
         var runAsOwner = FileOwner.Of(owned) is { } id && !id.StartsWith("0:", StringComparison.Ordinal)
             ? $", or run FaceSorter as its owner (container: --user {id})"
             : "";

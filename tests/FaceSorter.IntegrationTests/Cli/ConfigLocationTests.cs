@@ -58,6 +58,44 @@ public sealed class ConfigLocationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_config_path_that_is_a_folder_stops_with_exit_code_2_saying_so()
+    {
+        var folder = Directory.CreateDirectory(_folder.Combine("conf.json")).FullName;
+
+        var given = await CliRun.RunAsync([], _folder.Path, new Dictionary<string, string?>(), Token, "stats", "--config", folder);
+        var fromVariable = await CliRun.RunAsync([], _folder.Path, new Dictionary<string, string?> { ["FACESORTER_CONFIG"] = folder }, Token, "stats");
+
+        foreach (var run in new[] { given, fromVariable })
+        {
+            run.ExitCode.Should().Be(2, run.Stdout + run.Stderr);
+            (run.Stdout + run.Stderr).Should().Contain($"Config file {folder} (from ").And.Contain("is a folder, not a file. Fix: give the file's path, e.g. " + Path.Combine(folder, "facesorter.json"));
+        }
+    }
+
+    [Fact]
+    public async Task A_config_file_its_user_may_not_read_names_the_files_owner_and_mode_and_no_recursive_chown()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("file modes");
+        }
+
+        Environment.UserName.Should().Be("root", "the test runs the app as nobody (setpriv) on a root-owned file of mode 000");
+        var folder = Directory.CreateDirectory(_folder.Combine("conf")).FullName;
+        File.SetUnixFileMode(_folder.Path, File.GetUnixFileMode(_folder.Path) | UnixFileMode.OtherExecute);
+        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var config = Path.Combine(folder, "facesorter.json");
+        await File.WriteAllTextAsync(config, "{}", Token);
+        File.SetUnixFileMode(config, UnixFileMode.None);
+
+        var run = await CliRun.RunAsync(AsNobody, folder, new Dictionary<string, string?> { ["HOME"] = "/tmp" }, Token, "stats", "--config", config);
+
+        run.ExitCode.Should().Be(2, run.Stdout + run.Stderr);
+        (run.Stdout + run.Stderr).Should().Contain($"Cannot read the config file {config}: permission denied; it belongs to 0:0, its mode is 000, and FaceSorter runs as 65534:65534. Fix: sudo chown 65534:65534 {config}")
+            .And.NotContain("chown -R").And.NotContain("   at ");
+    }
+
+    [Fact]
     public async Task A_data_folder_owned_by_root_stops_run_with_exit_code_2_naming_the_path_both_owners_and_the_fix_without_a_stack_trace()
     {
         if (!OperatingSystem.IsLinux())
