@@ -382,4 +382,7 @@ internal static partial class Log
 
     [LoggerMessage(8791, LogLevel.Warning, "Immich is still unavailable, now for another reason: {Reason}")]
     public static partial void ImmichStillDown(this ILogger logger, string reason);
+
+    [LoggerMessage(8792, LogLevel.Warning, "{Key} is not a FaceSorter setting and is ignored{Meant}")]
+    public static partial void UnknownSetting(this ILogger logger, string key, string meant);
 }

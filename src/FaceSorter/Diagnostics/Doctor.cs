@@ -1,6 +1,7 @@
 using FaceSorter.Immich;
 using FaceSorter.Options;
 using FaceSorter.Settling;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace FaceSorter.Diagnostics;
@@ -23,7 +24,8 @@ public sealed class Doctor(
     ImmichDatabaseChecks? database = null,
     WriterVisibility? writers = null,
     IOptions<SortingOptions>? sorting = null,
-    ConfigLocation? config = null)
+    ConfigLocation? config = null,
+    IConfiguration? configuration = null)
 {
     public async Task<IReadOnlyList<DoctorCheck>> RunAsync(CancellationToken cancellationToken)
     {
@@ -36,6 +38,14 @@ public sealed class Doctor(
         if (config is not null)
         {
             checks.Add(WriterChecks.Secrets(config));
+        }
+
+        if (configuration is not null && UnknownSettings.Find(configuration) is { Count: > 0 } unknown)
+        {
+            checks.Add(DoctorCheck.Warning(
+                "Settings",
+                $"not FaceSorter settings, ignored: {string.Join(", ", unknown.Select(setting => setting.Meant is null ? setting.Key : $"{setting.Key} (did you mean {setting.Meant}?)"))}",
+                "correct or remove them (README, \"Configuration reference\")"));
         }
 
         checks.Add(await store.RunAsync(cancellationToken));

@@ -17,7 +17,7 @@ namespace FaceSorter.Options;
 public static class ConfigValues
 {
     /// <summary>Every options class bound from the configuration, with its section.</summary>
-    private static readonly (string Section, Type Type)[] Bound =
+    internal static readonly (string Section, Type Type)[] Bound =
     [
         (DirectoriesOptions.Section, typeof(DirectoriesOptions)),
         (DatabaseOptions.Section, typeof(DatabaseOptions)),

@@ -2,6 +2,7 @@ using FaceSorter.Decisions;
 using FaceSorter.Moving;
 using FaceSorter.Options;
 using FaceSorter.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,10 +24,16 @@ public sealed class StartupTasks(
     IContentClaims claims,
     IReviewQueue reviews,
     Review.ReviewThumbnails thumbnails,
+    IConfiguration configuration,
     ILogger<StartupTasks> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        foreach (var (key, meant) in UnknownSettings.Find(configuration))
+        {
+            logger.UnknownSetting(key, meant is null ? "" : $" (did you mean {meant}?)");
+        }
+
         if (ConfigSecrets.Inspect(config.FilePath) is { ReadableByOthers: true } secrets)
         {
             logger.SecretReadableByOthers(secrets.ConfigPath, string.Join(" and ", secrets.Keys), secrets.OctalMode, ConfigSecrets.FileKeys);
