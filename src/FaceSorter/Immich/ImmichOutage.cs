@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using FaceSorter.Options;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace FaceSorter.Immich;
 /// Until the first answer (or failure) is reported the state is <see cref="ImmichState.NotChecked"/>:
 /// nothing claims Immich is up before it was asked.
 /// </summary>
-public sealed class ImmichOutage(TimeProvider clock, IOptions<ImmichOptions> options, ILogger<ImmichOutage> logger)
+public sealed partial class ImmichOutage(TimeProvider clock, IOptions<ImmichOptions> options, ILogger<ImmichOutage> logger)
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
     private readonly Lock _lock = new();
@@ -99,8 +100,9 @@ public sealed class ImmichOutage(TimeProvider clock, IOptions<ImmichOptions> opt
 
             _nextAttempt = now + _delay;
             Reason = reason;
-            newReason = !wentDown && reason != _loggedReason;
-            _loggedReason = reason;
+            var cause = Cause(reason);
+            newReason = !wentDown && cause != _loggedReason;
+            _loggedReason = cause;
         }
 
         if (wentDown)
@@ -113,6 +115,12 @@ public sealed class ImmichOutage(TimeProvider clock, IOptions<ImmichOptions> opt
             logger.ImmichStillDown(reason); // e.g. refused at first, then up with a wrong API key
         }
     }
+
+    /// <summary>The reason without the request that met it: "connection refused" is one cause whether an upload or a poll met it.</summary>
+    private static string Cause(string reason) => RequestPart().Replace(reason, "");
+
+    [GeneratedRegex(@" \((GET|POST|PUT|DELETE) [^)]*\)")]
+    private static partial Regex RequestPart();
 
     public void ReportSuccess()
     {

@@ -321,7 +321,11 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
             }
             catch (HttpRequestException exception)
             {
-                throw new FaceServiceUnavailableException($"Immich at {Url} is unreachable ({what}): {exception.Message}", exception);
+                // "Error while copying content to a stream." says nothing; the socket's own error (a reset, a broken pipe) does.
+                var cause = exception.GetBaseException() is { } inner && inner != exception && !exception.Message.Contains(inner.Message, StringComparison.Ordinal)
+                    ? $"{exception.Message} ({inner.Message})"
+                    : exception.Message;
+                throw new FaceServiceUnavailableException($"Immich at {Url} is unreachable ({what}): {cause}", exception);
             }
             catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
             {

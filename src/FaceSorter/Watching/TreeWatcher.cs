@@ -51,6 +51,9 @@ public sealed class TreeWatcher : IDisposable
     /// <summary>False when the root was deleted, or renamed and replaced, since the watcher started, or the watcher stopped reporting.</summary>
     public bool IsHealthy => FileIdentity.Of(Root) is { } now && now == _rootIdentity && IsReporting(now);
 
+    /// <summary>True when the root was deleted, or renamed and replaced, since the watcher started (a watcher that only stopped reporting says so itself).</summary>
+    public bool RootReplaced => FileIdentity.Of(Root) != _rootIdentity;
+
     public void Dispose()
     {
         _watcher.EnableRaisingEvents = false;

@@ -81,7 +81,10 @@ public sealed class WatchLoop
                 rescan |= now >= _nextRescan;
                 if (watchers.Any(watcher => !watcher.IsHealthy))
                 {
-                    _logger.WatchedRootReplaced(string.Join(", ", watchers.Select(watcher => watcher.Root)));
+                    foreach (var replaced in watchers.Where(watcher => watcher.RootReplaced))
+                    {
+                        _logger.WatchedRootReplaced(replaced.Root);
+                    }
                     DisposeAll(watchers);
                     watchers = []; // if starting again throws, nothing is disposed twice
                     watchers = startWatchers();

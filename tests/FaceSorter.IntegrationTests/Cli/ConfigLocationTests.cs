@@ -70,6 +70,9 @@ public sealed class ConfigLocationTests : IDisposable
             run.ExitCode.Should().Be(2, run.Stdout + run.Stderr);
             (run.Stdout + run.Stderr).Should().Contain($"Config file {folder} (from ").And.Contain("is a folder, not a file. Fix: give the file's path, e.g. " + Path.Combine(folder, "facesorter.json"));
         }
+
+        var health = await CliRun.RunAsync([], _folder.Path, new Dictionary<string, string?>(), Token, "health", "--config", folder);
+        health.ExitCode.Should().Be(1, "health is a container's HEALTHCHECK, where 2 is reserved: " + health.Stdout + health.Stderr);
     }
 
     [Fact]

@@ -60,13 +60,13 @@ public sealed class ImmichOutageTests
     public void A_new_reason_during_an_outage_is_logged_once_so_the_log_says_what_to_fix_now()
     {
         var outage = NewOutage();
-        outage.ReportFailure("connection refused");
-        outage.ReportFailure("connection refused");
+        outage.ReportFailure("Immich at http://immich:2283 is unreachable (POST /api/assets): Connection refused");
+        outage.ReportFailure("Immich at http://immich:2283 is unreachable (GET /api/server/version): Connection refused");
 
         outage.ReportFailure("HTTP 401 Unauthorized: Invalid API key");
         outage.ReportFailure("HTTP 401 Unauthorized: Invalid API key");
 
-        Logged(2003).Should().ContainSingle().Which.Message.Should().Contain("connection refused");
+        Logged(2003).Should().ContainSingle().Which.Message.Should().Contain("Connection refused", "the same cause met by another request is no new reason");
         Logged(8791).Should().ContainSingle().Which.Message.Should().Contain("Invalid API key");
         outage.Reason.Should().Contain("Invalid API key");
     }
