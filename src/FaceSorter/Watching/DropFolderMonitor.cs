@@ -211,10 +211,11 @@ public sealed class DropFolderMonitor : BackgroundService
         Directory.CreateDirectory(_inbox); // again when the drop folder was deleted or replaced
         // "Watching" is said only once both watches are in place: a file written before inotify's
         // watch exists shows no write to wait for.
-        _writeActivity.Start(_inbox);
-        var watcher = new TreeWatcher(_inbox, NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size, _loop.Hints, _logger);
+        // Both walk the whole drop folder to find its sub-folders: at once, on two cores.
+        TreeWatcher? watcher = null;
+        _writeActivity.Start(_inbox, alongside: () => watcher = new TreeWatcher(_inbox, NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size, _loop.Hints, _logger));
         _logger.WatchingInbox(_inbox);
-        return watcher;
+        return watcher!;
     }
 
     /// <summary>
