@@ -47,8 +47,7 @@ catch (Exception exception) when (exception is FaceSorter.Pipeline.InstanceBusyE
 catch (Exception exception) when (StartupErrors.Describe(exception) is { } problem)
 {
     Log.ForContext("SourceContext", "FaceSorter").Fatal("Invalid configuration, not starting:\n{ProblemLines}", problem);
-    // health is a container's HEALTHCHECK, where 2 is reserved: a config it cannot read is "unhealthy" (1).
-    return args.Length > 0 && args[0] == "health" ? 1 : 2;
+    return 2;
 }
 catch (Exception exception)
 {

@@ -7,6 +7,7 @@ using FaceSorter.Diagnostics;
 using FaceSorter.Options;
 using FaceSorter.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace FaceSorter.App.Cli;
@@ -31,17 +32,36 @@ internal static class HealthCommand
         command.Options.Add(CommonOptions.Json);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterVerb.Doctor, quiet: true);
-            var web = host.Services.GetRequiredService<IOptions<WebOptions>>().Value;
-            var report = web.Enabled
-                ? await AskDaemonAsync(web, cancellationToken)
-                : AskLock(host.Services);
+            var report = await AskAsync(parse.GetValue(CommonOptions.Config), cancellationToken);
             await parse.InvocationConfiguration.Output.WriteLineAsync(parse.GetValue(CommonOptions.Json)
                 ? JsonSerializer.Serialize(new { healthy = report.Healthy, detail = report.Detail, immich = report.Immich, immich_reason = report.ImmichReason })
                 : report.ToText());
             return report.Healthy ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The daemon's health by this config. A config that cannot be read is "unhealthy" (exit 1), not a config
+    /// error (exit 2): health is a container's <c>HEALTHCHECK</c>, where 2 is reserved.
+    /// </summary>
+    private static async Task<HealthReport> AskAsync(string? configPath, CancellationToken cancellationToken)
+    {
+        IHost host;
+        try
+        {
+            host = FaceSorterHost.Build(configPath, FaceSorterVerb.Doctor, quiet: true);
+        }
+        catch (Exception exception) when (StartupErrors.Describe(exception) is { } problem)
+        {
+            return new HealthReport(false, $"the config cannot be read:{Environment.NewLine}{problem}", "unknown", null);
+        }
+
+        using (host)
+        {
+            var web = host.Services.GetRequiredService<IOptions<WebOptions>>().Value;
+            return web.Enabled ? await AskDaemonAsync(web, cancellationToken) : AskLock(host.Services);
+        }
     }
 
     private static async Task<HealthReport> AskDaemonAsync(WebOptions web, CancellationToken cancellationToken)

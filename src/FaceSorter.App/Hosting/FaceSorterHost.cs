@@ -106,10 +106,10 @@ internal static class FaceSorterHost
     {
         foreach (var (key, path) in new[] { ("Inbox", directories.Inbox), ("Faces", directories.Faces), ("Review", directories.Review) })
         {
-            if (FolderChecks.FirstExisting(path) is { } existing && File.Exists(existing))
+            if (FolderChecks.FileInTheWay(path) is { } blocker)
             {
                 var setting = $"{DirectoriesOptions.Section}:{key}";
-                throw new ConfigFileException($"{setting} = '{path}' is not valid: {(existing == path ? "it is a file" : $"{existing} is a file")}, not a folder. Fix: point {setting} at a folder.");
+                throw new ConfigFileException($"{setting} = '{path}' is not valid: {(blocker == path ? "it is a file" : $"{blocker} is a file")}, not a folder. Fix: point {setting} at a folder.");
             }
         }
     }

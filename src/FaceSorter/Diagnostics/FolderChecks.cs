@@ -86,6 +86,10 @@ public static class FolderChecks
             "put them on one disk for instant moves, or leave it: copies are safe but slower and need free space");
     }
 
+    /// <summary>The file that keeps <paramref name="path"/> from being a folder (itself, or the first part of it that exists), or null: the rule <see cref="Writable"/> applies first.</summary>
+    internal static string? FileInTheWay(string path) =>
+        FirstExisting(path) is { } existing && File.Exists(existing) ? existing : null;
+
     internal static string? FirstExisting(string path)
     {
         for (var current = Path.GetFullPath(path); current is not null; current = Path.GetDirectoryName(current))

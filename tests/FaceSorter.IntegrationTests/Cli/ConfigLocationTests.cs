@@ -73,20 +73,14 @@ public sealed class ConfigLocationTests : IDisposable
 
         var health = await CliRun.RunAsync([], _folder.Path, new Dictionary<string, string?>(), Token, "health", "--config", folder);
         health.ExitCode.Should().Be(1, "health is a container's HEALTHCHECK, where 2 is reserved: " + health.Stdout + health.Stderr);
+        health.Stdout.Should().StartWith("UNHEALTHY: the config cannot be read:").And.Contain("is a folder, not a file");
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")] // RootOwnedFolder fails elsewhere
     public async Task A_config_file_its_user_may_not_read_names_the_files_owner_and_mode_and_no_recursive_chown()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            throw new PlatformNotSupportedException("file modes");
-        }
-
-        Environment.UserName.Should().Be("root", "the test runs the app as nobody (setpriv) on a root-owned file of mode 000");
-        var folder = Directory.CreateDirectory(_folder.Combine("conf")).FullName;
-        File.SetUnixFileMode(_folder.Path, File.GetUnixFileMode(_folder.Path) | UnixFileMode.OtherExecute);
-        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var folder = RootOwnedFolder("conf", "the test runs the app as nobody (setpriv) on a root-owned file of mode 000");
         var config = Path.Combine(folder, "facesorter.json");
         await File.WriteAllTextAsync(config, "{}", Token);
         File.SetUnixFileMode(config, UnixFileMode.None);
@@ -101,14 +95,7 @@ public sealed class ConfigLocationTests : IDisposable
     [Fact]
     public async Task A_data_folder_owned_by_root_stops_run_with_exit_code_2_naming_the_path_both_owners_and_the_fix_without_a_stack_trace()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            throw new PlatformNotSupportedException("file modes");
-        }
-
-        Environment.UserName.Should().Be("root", "the test makes a folder another user may not write and runs the app as nobody (setpriv), as a container runtime does with a missing host folder");
-        var data = Directory.CreateDirectory(_folder.Combine("data")).FullName;
-        File.SetUnixFileMode(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var data = RootOwnedFolder("data", "the test makes a folder another user may not write and runs the app as nobody (setpriv), as a container runtime does with a missing host folder");
 
         var run = await CliRun.RunAsync(AsNobody, data, new Dictionary<string, string?> { ["HOME"] = "/tmp" }, Token, "run");
 
@@ -131,5 +118,20 @@ public sealed class ConfigLocationTests : IDisposable
         var check = JsonNode.Parse(run.Stdout)!["checks"]!.AsArray().Single(node => node!["name"]!.GetValue<string>() == "Writer check")!;
         check["detail"]!.GetValue<string>().Should().Contain("other users' open files", run.Stdout + run.Stderr);
         check["fix"]!.GetValue<string>().Should().Contain("--cap-add SYS_PTRACE").And.Contain("--user").And.Contain("--pid host").And.NotContain("AmbientCapabilities");
+    }
+
+    /// <summary>A folder (mode 755) that root owns and nobody may only read, for tests that run the app as nobody; the test runs as root on Linux.</summary>
+    private string RootOwnedFolder(string name, string why)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("file modes");
+        }
+
+        Environment.UserName.Should().Be("root", why);
+        var folder = Directory.CreateDirectory(_folder.Combine(name)).FullName;
+        File.SetUnixFileMode(_folder.Path, File.GetUnixFileMode(_folder.Path) | UnixFileMode.OtherExecute);
+        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        return folder;
     }
 }
