@@ -145,6 +145,23 @@ public abstract class MovedDataTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_approval_made_at_the_same_instant_as_a_persons_folder_moved_out_of_faces_is_an_approval()
+    {
+        // The same .NET 10 fault on the faces/ watcher: its person folders are its root's children, and the
+        // approval's arrival in faces/bob is the change right after. The file must never be taken as deleted.
+        var approved = await _harness.GivenReviewFileAsync("unknown_p1.jpg");
+        Directory.CreateDirectory(Path.Combine(_harness.Faces, "old_person"));
+        Directory.CreateDirectory(Path.Combine(_harness.Faces, "bob"));
+        await _harness.StartAsync();
+
+        Directory.Move(Path.Combine(_harness.Faces, "old_person"), _harness.Root + "-person-away");
+        File.Move(approved.Path, Path.Combine(_harness.Faces, "bob", "unknown_p1.jpg"));
+
+        var row = await _harness.WaitForRowAsync(approved.Id, row => row.Action != ReviewAction.Pending, "the approval by the move into faces/bob");
+        row.Should().BeEquivalentTo(new { Action = ReviewAction.Approved, FilePath = Path.Combine(_harness.Faces, "bob", "unknown_p1.jpg") });
+    }
+
+    [Fact]
     public async Task A_file_deleted_while_its_folder_is_there_is_still_a_rejection()
     {
         var kept = await _harness.GivenReviewFileAsync("noface_k.jpg");
