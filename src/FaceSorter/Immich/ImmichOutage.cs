@@ -21,6 +21,7 @@ public sealed partial class ImmichOutage(TimeProvider clock, IOptions<ImmichOpti
     private TimeSpan _delay = FirstRetryDelay;
     private long _answers;
     private string? _loggedReason; // the reason last logged in this outage: a new one is logged once, so the log says what to fix now
+    private TaskCompletionSource _wentDown = new(TaskCreationOptions.RunContinuationsAsynchronously); // completed (and replaced) when the service goes down
 
     public bool IsDown
     {
@@ -64,6 +65,16 @@ public sealed partial class ImmichOutage(TimeProvider clock, IOptions<ImmichOpti
     /// <summary>Raised when the service goes down (true) or comes back (false).</summary>
     public event Action<bool, string?>? Changed;
 
+    /// <summary>Completes when the service is reported down: at once while it is down, else at the next outage's start.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
+    public Task WhenDownAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return _downSince is not null ? Task.CompletedTask : _wentDown.Task.WaitAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Waits until the next attempt is due while the service is down.</summary>
     public async Task WaitForRetryAsync(CancellationToken cancellationToken)
     {
@@ -83,6 +94,7 @@ public sealed partial class ImmichOutage(TimeProvider clock, IOptions<ImmichOpti
     {
         var wentDown = false;
         var newReason = false;
+        TaskCompletionSource? waiting = null;
         lock (_lock)
         {
             var now = clock.GetUtcNow();
@@ -92,6 +104,8 @@ public sealed partial class ImmichOutage(TimeProvider clock, IOptions<ImmichOpti
                 _downSince = now;
                 _delay = FirstRetryDelay;
                 wentDown = true;
+                waiting = _wentDown;
+                _wentDown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
             else if (now >= _nextAttempt)
             {
@@ -108,6 +122,7 @@ public sealed partial class ImmichOutage(TimeProvider clock, IOptions<ImmichOpti
         if (wentDown)
         {
             logger.ImmichDown(reason);
+            waiting?.TrySetResult();
             Changed?.Invoke(true, reason);
         }
         else if (newReason)

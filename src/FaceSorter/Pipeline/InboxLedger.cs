@@ -1,15 +1,26 @@
 using System.Collections.Concurrent;
+using FaceSorter.Settling;
+
 namespace FaceSorter.Pipeline;
 
 /// <summary>
-/// Which drop-folder files are in the pipeline now, and which failed (so a failure is logged once and
-/// the file is not retried until it changes). Shared by the monitor that hands files in and the
-/// pipeline that finishes them.
+/// Which drop-folder files are in the pipeline now, which failed (so a failure is logged once and
+/// the file is not retried until it changes) and which wait in the drop folder for Immich to answer
+/// again. Shared by the monitor that hands files in and the pipeline that finishes them.
 /// </summary>
 public sealed class InboxLedger
 {
+    /// <summary>
+    /// Files set aside for Immich that are remembered at most, the monitor's working set: the ones beyond
+    /// are forgotten and found again by the scan that follows <see cref="WaitingForImmichReleased"/>, so
+    /// an outage with a million files costs no more memory than one with a few thousand
+    /// (docs/architecture.md, "A bounded working set").
+    /// </summary>
+    public const int MaxWaitingForImmich = SettleTracker.DefaultCapacity;
+
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (long Length, DateTime LastWriteUtc)> _failed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Length, DateTime LastWriteUtc)> _waitingForImmich = new(StringComparer.Ordinal);
 
     /// <summary>Files handed to the pipeline and not finished: queued, hashed, asked about (also while an Immich outage is waited out) or moved.</summary>
     public int InFlightCount => _inFlight.Count;
@@ -34,21 +45,27 @@ public sealed class InboxLedger
     /// </summary>
     public event Action<string>? Released;
 
+    /// <summary>
+    /// Raised when the files set aside for Immich (<see cref="WaitForImmich"/>) may be handed in again, Immich
+    /// answering: the monitor scans the drop folder, which finds them, the forgotten ones too.
+    /// </summary>
+    public event Action? WaitingForImmichReleased;
+
+    /// <summary>Files set aside for Immich and remembered (at most <see cref="MaxWaitingForImmich"/>); see <see cref="WaitForImmich"/>.</summary>
+    public int WaitingForImmichCount => _waitingForImmich.Count;
+
     public bool IsInFlight(string path) => _inFlight.ContainsKey(path);
 
-    /// <summary>False when the file is already in the pipeline, or failed and has not changed since.</summary>
+    /// <summary>False when the file is already in the pipeline, or failed or waits for Immich, and has not changed since.</summary>
     public bool TryStart(InboxFile file)
     {
-        if (_failed.TryGetValue(file.Path, out var failed))
+        if (IsSetAsideUnchanged(file.Path, file.Length, file.LastWriteUtc))
         {
-            if (failed == (file.Length, file.LastWriteUtc))
-            {
-                return false;
-            }
-
-            _failed.TryRemove(file.Path, out _);
+            return false;
         }
 
+        _failed.TryRemove(file.Path, out _);
+        _waitingForImmich.TryRemove(file.Path, out _);
         return _inFlight.TryAdd(file.Path, 0);
     }
 
@@ -74,8 +91,54 @@ public sealed class InboxLedger
         Released?.Invoke(file.Path);
     }
 
-    public bool HasFailedUnchanged(string path, long length, DateTime lastWriteUtc) =>
-        _failed.TryGetValue(path, out var failed) && failed == (length, lastWriteUtc);
+    /// <summary>
+    /// The file needs Immich, which is down, and the files before it fill the pipeline: it leaves the pipeline
+    /// untouched and waits in the drop folder, not handed in again until <see cref="ReleaseWaitingForImmich"/>
+    /// or until it changes. Returns false when it is not remembered (<see cref="MaxWaitingForImmich"/> are):
+    /// the scan after the release finds it.
+    /// </summary>
+    public bool WaitForImmich(InboxFile file)
+    {
+        var remembered = _waitingForImmich.Count < MaxWaitingForImmich;
+        if (remembered)
+        {
+            _waitingForImmich[file.Path] = (file.Length, file.LastWriteUtc);
+        }
+
+        _inFlight.TryRemove(file.Path, out _);
+        return remembered;
+    }
+
+    /// <summary>Immich answers again: every file set aside for it may be handed in again (<see cref="WaitingForImmichReleased"/>). Returns how many were remembered.</summary>
+    public int ReleaseWaitingForImmich()
+    {
+        var count = _waitingForImmich.Count;
+        _waitingForImmich.Clear();
+        WaitingForImmichReleased?.Invoke();
+        return count;
+    }
+
+    public bool IsWaitingForImmich(string path) => _waitingForImmich.ContainsKey(path);
+
+    /// <summary>A file set aside for Immich is gone from the drop folder (deleted or moved by the user).</summary>
+    public void ForgetWaitingForImmich(string path) => _waitingForImmich.TryRemove(path, out _);
+
+    /// <summary>After a scan that went through the whole drop folder: files set aside for Immich that are gone are forgotten.</summary>
+    public void RetainWaitingForImmich(IReadOnlySet<string> seen)
+    {
+        foreach (var path in _waitingForImmich.Keys)
+        {
+            if (!seen.Contains(path))
+            {
+                _waitingForImmich.TryRemove(path, out _);
+            }
+        }
+    }
+
+    /// <summary>True when the file failed, or waits for Immich, and has not changed since: it is not handed in again.</summary>
+    public bool IsSetAsideUnchanged(string path, long length, DateTime lastWriteUtc) =>
+        (_failed.TryGetValue(path, out var failed) && failed == (length, lastWriteUtc))
+        || (_waitingForImmich.TryGetValue(path, out var waiting) && waiting == (length, lastWriteUtc));
 
     private static bool IsUnchanged(string path, (long Length, DateTime LastWriteUtc) failed)
     {

@@ -21,6 +21,9 @@ namespace FaceSorter.Pipeline;
 /// drops a file. Stages know nothing about channels; this class routes what they return, ends each
 /// file's journey (the ledger, the run summary, the held-file reason) and turns a stage's failure into
 /// that file's held reason. A sorted file is then watched for late writes (<see cref="LateWrites"/>).
+/// While Immich is down and the files queued for it fill the Immich stage, the next files that need it
+/// wait in the drop folder instead (<see cref="InboxLedger.WaitForImmich"/>), so duplicates and files that
+/// need no Immich behind them are still sorted (docs/architecture.md, "A bounded working set").
 /// </summary>
 public sealed class SortingPipeline : BackgroundService
 {
@@ -56,7 +59,9 @@ public sealed class SortingPipeline : BackgroundService
     private readonly int _capacity;
     private readonly LateWrites _lateWrites;
     private readonly Review.ReviewThumbnails _thumbnails;
+    private readonly ImmichOutage _outage;
     private readonly ILogger<SortingPipeline> _logger;
+    private int _settingAside; // 1 once a file was set aside for Immich in this outage: said once, at the first
 
     public SortingPipeline(
         HashStage hashing,
@@ -73,6 +78,7 @@ public sealed class SortingPipeline : BackgroundService
         IOptions<ImmichOptions> immich,
         LateWrites lateWrites,
         Review.ReviewThumbnails thumbnails,
+        ImmichOutage outage,
         ILogger<SortingPipeline> logger)
     {
         _hashing = hashing;
@@ -88,7 +94,15 @@ public sealed class SortingPipeline : BackgroundService
         _checkWorkers = immich.Value.MaxConcurrentRequests + ExtraCheckWorkers;
         _lateWrites = lateWrites;
         _thumbnails = thumbnails;
+        _outage = outage;
         _logger = logger;
+        outage.Changed += (down, _) =>
+        {
+            if (!down)
+            {
+                ReleaseWaitingForImmich();
+            }
+        };
         var capacity = _capacity = sorting.Value.PipelineCapacity;
         _settled = Channel.CreateBounded<InboxFile>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = true });
         _toCheck = Channel.CreateBounded<HashedFile>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait });
@@ -220,7 +234,11 @@ public sealed class SortingPipeline : BackgroundService
         switch (outcome)
         {
             case HashOutcome.ToCheck toCheck:
-                await _toCheck.Writer.WriteAsync(toCheck.File, cancellationToken);
+                if (!await QueueForCheckAsync(toCheck.File, cancellationToken))
+                {
+                    await WaitForImmichInDropFolderAsync(file, cancellationToken);
+                }
+
                 break;
             case HashOutcome.Known known:
                 await _toMove.Writer.WriteAsync(known.File, cancellationToken);
@@ -232,6 +250,75 @@ public sealed class SortingPipeline : BackgroundService
             case HashOutcome.Gone:
                 await VanishedAsync(file, null, cancellationToken);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Queues the file for the Immich stage, waiting for room; false, at once, when there is none while Immich
+    /// is down (the daemon only: a one-shot scan fails such files fast, so its queue never stays full).
+    /// </summary>
+    private async Task<bool> QueueForCheckAsync(HashedFile file, CancellationToken cancellationToken)
+    {
+        var writer = _toCheck.Writer;
+        while (!writer.TryWrite(file))
+        {
+            if (!_mode.ScanOnce && _outage.IsDown)
+            {
+                return false;
+            }
+
+            // Room, or Immich going down while this waits: whichever comes first.
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var room = writer.WaitToWriteAsync(wake.Token).AsTask();
+            await Task.WhenAny(room, _outage.WhenDownAsync(wake.Token));
+            await wake.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
+            if (room.IsCompletedSuccessfully && !await room)
+            {
+                throw new ChannelClosedException();
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The file needs Immich, which is down, and the files queued for it fill the Immich stage: it leaves the
+    /// pipeline untouched, held in the drop folder with the outage as its reason, until Immich answers again
+    /// (<see cref="ReleaseWaitingForImmich"/>). Its content claim is kept, as for any held file (<see cref="FailAsync"/>).
+    /// </summary>
+    private async Task WaitForImmichInDropFolderAsync(InboxFile file, CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _settingAside, 1) == 0)
+        {
+            _logger.FilesWaitForImmichInDropFolder(_capacity, InboxLedger.MaxWaitingForImmich);
+        }
+
+        try
+        {
+            await _heldFiles.HoldAsync(file.Path, $"Immich unavailable: {_outage.Reason}", cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The store is failing: the ledger below keeps the file waiting all the same, and the log says why.
+            _logger.FileFailed(exception, file.Path, exception.Message);
+        }
+
+        var remembered = _ledger.WaitForImmich(file);
+        _logger.FileWaitsForImmichInDropFolder(file.Path, remembered);
+        if (!_outage.IsDown)
+        {
+            ReleaseWaitingForImmich(); // Immich came back while this file was set aside: it must not wait for the next outage's end
+        }
+    }
+
+    /// <summary>Immich answers again: the files that wait for it in the drop folder are handed in again (the monitor scans for them).</summary>
+    private void ReleaseWaitingForImmich()
+    {
+        // The count too, not only the flag: a file set aside while an earlier release ran is released by its own check.
+        if (Interlocked.Exchange(ref _settingAside, 0) == 1 || _ledger.WaitingForImmichCount > 0)
+        {
+            _logger.FilesWaitingForImmichReleased(_ledger.ReleaseWaitingForImmich());
         }
     }
 

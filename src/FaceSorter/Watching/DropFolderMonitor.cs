@@ -98,6 +98,7 @@ public sealed class DropFolderMonitor : BackgroundService
         _lookahead = new WriterLookahead(writers, writeActivity, clock);
         _loop = new WatchLoop(clock, DueButStillWritingRecheck, logger); // a wait for due files still open for writing or with a companion
         ledger.Released += _loop.Hints.Add;
+        ledger.WaitingForImmichReleased += _loop.Hints.RequestRescan;
         settings.Changed += _loop.Hints.RequestRescan;
     }
 
@@ -116,7 +117,7 @@ public sealed class DropFolderMonitor : BackgroundService
     /// ones in the pipeline and the held ones are looked at). Read from any thread: each part is a count
     /// that may be a moment old.
     /// </summary>
-    public int Waiting => _tracked.Count + _ledger.InFlightPresentCount + _ledger.HeldCount + _parked.Count + _irregular.Count;
+    public int Waiting => _tracked.Count + _ledger.InFlightPresentCount + _ledger.HeldCount + _ledger.WaitingForImmichCount + _parked.Count + _irregular.Count;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -158,7 +159,7 @@ public sealed class DropFolderMonitor : BackgroundService
         var roundStarted = _clock.GetTimestamp();
         await HoldIrregularAsync(stoppingToken);
         await HandOverFinishedAsync(stoppingToken);
-        if (_scanCutShort && _tracked.HasRoom)
+        if (_scanCutShort && WorkingSetHasRoom)
         {
             _loop.RescanBy(_clock.GetUtcNow()); // the rest of a backlog bigger than the working set
         }
@@ -245,7 +246,7 @@ public sealed class DropFolderMonitor : BackgroundService
         var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0, ReturnSpecialDirectories = false };
         foreach (var path in Directory.EnumerateFiles(_inbox, "*", options))
         {
-            if (_tracked.IsFull && !_tracked.Contains(path) && !_parked.ContainsKey(path) && !_ledger.IsInFlight(path) && !DownloadNames.IsTemporary(Path.GetFileName(path)))
+            if (WorkingSetIsFull && !_tracked.Contains(path) && !_parked.ContainsKey(path) && !_ledger.IsInFlight(path) && !_ledger.IsWaitingForImmich(path) && !DownloadNames.IsTemporary(Path.GetFileName(path)))
             {
                 _scanCutShort = true;
                 _logger.ScanCutShort(_inbox, count, _tracked.Capacity);
@@ -254,14 +255,14 @@ public sealed class DropFolderMonitor : BackgroundService
 
             count++;
             Observe(path, now, namedByEvent: false);
-            if (held.Contains(path) || _tracked.Contains(path) || _parked.ContainsKey(path) || _irregular.Knows(path) || DownloadNames.IsTemporary(Path.GetFileName(path)))
+            if (held.Contains(path) || _tracked.Contains(path) || _parked.ContainsKey(path) || _irregular.Knows(path) || _ledger.IsWaitingForImmich(path) || DownloadNames.IsTemporary(Path.GetFileName(path)))
             {
                 seen.Add(path);
             }
         }
 
         _tracked.Retain(seen);
-
+        _ledger.RetainWaitingForImmich(seen);
         _irregular.Retain(seen);
         _working.Retain(seen);
         foreach (var gone in _parked.Keys.Where(path => !seen.Contains(path)).ToList())
@@ -312,10 +313,11 @@ public sealed class DropFolderMonitor : BackgroundService
         if (_irregular.Catch(path, info) || !info.Exists)
         {
             _tracked.Forget(path);
+            _ledger.ForgetWaitingForImmich(path);
             return;
         }
 
-        if (_ledger.HasFailedUnchanged(path, info.Length, info.LastWriteTimeUtc))
+        if (_ledger.IsSetAsideUnchanged(path, info.Length, info.LastWriteTimeUtc))
         {
             return;
         }
@@ -494,7 +496,7 @@ public sealed class DropFolderMonitor : BackgroundService
         // An empty file may be a download placeholder that fills in minutes or never: scan does not wait
         // out EmptyFileTimeout (10 minutes by default) for it; it stays, and the daemon decides it later.
         var onlyStillDownloading = _tracked.AllDue(now, file => file.IsPlaceholder ? now : DueAt(file));
-        var leftToFind = _scanCutShort && _tracked.HasRoom; // a rescan is asked for: the rest of the backlog
+        var leftToFind = _scanCutShort && WorkingSetHasRoom; // a rescan is asked for: the rest of the backlog
         return _ledger.InFlightCount == 0 && (_tracked.Count == 0 || onlyStillDownloading) && !leftToFind;
     }
 
@@ -506,6 +508,15 @@ public sealed class DropFolderMonitor : BackgroundService
             _logger.EmptyFileLeftByScan(file.Path, _sorting.EmptyFileTimeout);
         }
     }
+
+    /// <summary>
+    /// True when a scan must add no new file: the files being settled and those set aside for Immich
+    /// (<see cref="InboxLedger.WaitForImmich"/>) fill the working set (docs/architecture.md, "A bounded working set").
+    /// </summary>
+    private bool WorkingSetIsFull => _tracked.Count + _ledger.WaitingForImmichCount >= _tracked.Capacity;
+
+    /// <summary>True when a scan cut short by <see cref="WorkingSetIsFull"/> is worth running again: half the working set is free.</summary>
+    private bool WorkingSetHasRoom => _tracked.Count + _ledger.WaitingForImmichCount <= _tracked.Capacity / 2;
 
     /// <summary>Everything the settle rule needs to know about who may still write <paramref name="path"/>.</summary>
     private WriterSignals Signals(string path, bool hasCompanion, bool openByProbe) =>

@@ -300,6 +300,43 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task During_an_Immich_outage_that_fills_the_pipeline_duplicates_and_files_that_need_no_Immich_are_still_sorted()
+    {
+        // Two files queue for the Immich stage beside its six workers: the rest that need Immich wait in
+        // the drop folder (docs/architecture.md, "A bounded working set").
+        await using var daemon = await StartAsync("3.1.0", cfg => cfg["PipelineCapacity"] = 2);
+        var original = TestImages.Jpeg(40);
+        _immich.SetFaces(Sha256(original), EmulatedFace.Named("Dave"));
+        TestImages.Write(daemon.Inbox, "original.jpg", original);
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Faces, "dave", "original.jpg"), "the first copy sorted while Immich is up", _timeout.Token);
+        await _immich.StopAsync();
+
+        var waiting = Enumerable.Range(0, 16).Select(i => TestImages.Write(daemon.Inbox, $"needs_immich_{i}.jpg", TestImages.Jpeg(41 + i))).ToList();
+        var ledger = daemon.Host.Services.GetRequiredService<FaceSorter.Pipeline.InboxLedger>();
+        await Eventually.UntilAsync(() => ledger.WaitingForImmichCount > 0, Deadline, "files that need Immich are set aside once the pipeline is full", _timeout.Token);
+        TestImages.Write(daemon.Inbox, "copy.jpg", original);
+        await File.WriteAllTextAsync(Path.Combine(daemon.Inbox, "notes.jpg"), "not a picture\n", _timeout.Token);
+
+        // Files wait in the Immich stage meanwhile, so the pipeline is not idle: the two destinations are waited for.
+        var duplicate = Path.Combine(daemon.Review, "duplicates", "duplicate_copy.jpg");
+        var notPicture = Path.Combine(daemon.Review, "unidentified", "invalid_notes.jpg");
+        await Eventually.UntilAsync(() => File.Exists(duplicate) && File.Exists(notPicture), Deadline, "the duplicate and the file that is no picture are sorted during the outage", _timeout.Token);
+        daemon.Host.Services.GetRequiredService<ImmichOutage>().IsDown.Should().BeTrue("Immich is still stopped");
+        waiting.Should().OnlyContain(path => File.Exists(path), "nothing that needs Immich is decided during the outage");
+        (await daemon.Store.GetHeldFilesAsync(_timeout.Token)).Select(held => held.Reason).Should().OnlyContain(reason => reason.StartsWith("Immich unavailable", StringComparison.Ordinal));
+
+        await _immich.StartAgainAsync(_timeout.Token);
+
+        foreach (var path in waiting)
+        {
+            await daemon.UntilSortedAsync(Path.Combine(daemon.Review, "unidentified", "noface_" + Path.GetFileName(path)), "sorted once Immich is back", _timeout.Token);
+        }
+
+        ledger.WaitingForImmichCount.Should().Be(0);
+        (await daemon.Store.GetHeldFilesAsync(_timeout.Token)).Should().BeEmpty("every held file was sorted");
+    }
+
+    [Fact]
     public async Task A_file_too_large_for_a_proxy_in_front_of_Immich_stays_with_the_reason_and_the_files_behind_it_are_sorted()
     {
         await using var daemon = await StartAsync("3.1.0");

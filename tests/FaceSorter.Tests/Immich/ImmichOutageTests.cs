@@ -47,6 +47,29 @@ public sealed class ImmichOutageTests
     }
 
     [Fact]
+    public async Task WhenDown_completes_at_once_while_down_and_otherwise_at_the_next_outages_start()
+    {
+        var outage = NewOutage();
+        var first = outage.WhenDownAsync(TestContext.Current.CancellationToken);
+        first.IsCompleted.Should().BeFalse("not checked is not down");
+
+        outage.ReportFailure("connection refused");
+        await first.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+        outage.WhenDownAsync(TestContext.Current.CancellationToken).IsCompleted.Should().BeTrue("it is down now");
+
+        outage.ReportSuccess();
+        var next = outage.WhenDownAsync(TestContext.Current.CancellationToken);
+        next.IsCompleted.Should().BeFalse("the last outage is over");
+        using var cancelled = new CancellationTokenSource();
+        var given = outage.WhenDownAsync(cancelled.Token);
+        await cancelled.CancelAsync();
+        await FluentActions.Awaiting(() => given).Should().ThrowAsync<OperationCanceledException>();
+
+        outage.ReportFailure("connection refused again");
+        await next.WaitAsync(Deadline, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public void A_first_answer_that_is_a_failure_goes_straight_from_not_checked_to_down()
     {
         var outage = NewOutage();
@@ -181,6 +204,6 @@ public sealed class ImmichOutageTests
         _clock.Advance(delay - TimeSpan.FromTicks(1));
         wait.IsCompleted.Should().BeFalse($"the retry is due only after {delay}");
         _clock.Advance(TimeSpan.FromTicks(1));
-        await wait.WaitAsync(Deadline);
+        await wait.WaitAsync(Deadline, TestContext.Current.CancellationToken);
     }
 }

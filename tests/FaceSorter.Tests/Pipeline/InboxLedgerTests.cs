@@ -1,0 +1,63 @@
+using FaceSorter.Pipeline;
+
+namespace FaceSorter.Tests.Pipeline;
+
+/// <summary>
+/// The ledger's files set aside for Immich during an outage: not handed in again while unchanged, handed
+/// in again when changed or released, forgotten when gone, and never more remembered than the working set.
+/// </summary>
+public sealed class InboxLedgerTests
+{
+    private static readonly DateTime Written = new(2026, 12, 1, 1, 0, 0, DateTimeKind.Utc);
+
+    private static InboxFile File(string name, long length = 10) => new($"/in/{name}", "", length, Written);
+
+    [Fact]
+    public void A_file_set_aside_for_Immich_is_not_started_again_until_it_changes_or_is_released()
+    {
+        var ledger = new InboxLedger();
+        var released = 0;
+        ledger.WaitingForImmichReleased += () => released++;
+        var file = File("a.jpg");
+        ledger.TryStart(file).Should().BeTrue();
+
+        ledger.WaitForImmich(file).Should().BeTrue("there is room to remember it");
+        ledger.IsInFlight(file.Path).Should().BeFalse("it left the pipeline");
+        ledger.WaitingForImmichCount.Should().Be(1);
+        ledger.IsSetAsideUnchanged(file.Path, file.Length, file.LastWriteUtc).Should().BeTrue();
+        ledger.TryStart(file).Should().BeFalse("unchanged, it waits for Immich");
+
+        var grown = file with { Length = 20 };
+        ledger.IsSetAsideUnchanged(grown.Path, grown.Length, grown.LastWriteUtc).Should().BeFalse();
+        ledger.TryStart(grown).Should().BeTrue("a changed file is a new try");
+        ledger.WaitingForImmichCount.Should().Be(0);
+
+        ledger.WaitForImmich(grown);
+        ledger.ReleaseWaitingForImmich().Should().Be(1);
+        released.Should().Be(1, "the monitor scans for the released files");
+        ledger.TryStart(grown).Should().BeTrue("released");
+    }
+
+    [Fact]
+    public void Files_set_aside_beyond_the_working_set_are_not_remembered_and_gone_ones_are_forgotten()
+    {
+        var ledger = new InboxLedger();
+        for (var i = 0; i < InboxLedger.MaxWaitingForImmich; i++)
+        {
+            var file = File($"{i}.jpg");
+            ledger.TryStart(file);
+            ledger.WaitForImmich(file).Should().BeTrue();
+        }
+
+        var beyond = File("beyond.jpg");
+        ledger.TryStart(beyond).Should().BeTrue();
+        ledger.WaitForImmich(beyond).Should().BeFalse("the scan after the release finds it instead");
+        ledger.IsInFlight(beyond.Path).Should().BeFalse();
+        ledger.WaitingForImmichCount.Should().Be(InboxLedger.MaxWaitingForImmich);
+
+        ledger.ForgetWaitingForImmich(File("0.jpg").Path);
+        ledger.RetainWaitingForImmich(new HashSet<string> { File("1.jpg").Path, File("2.jpg").Path });
+        ledger.WaitingForImmichCount.Should().Be(2);
+        ledger.IsWaitingForImmich(File("1.jpg").Path).Should().BeTrue();
+    }
+}
