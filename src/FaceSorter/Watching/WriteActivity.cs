@@ -121,13 +121,23 @@ public sealed partial class WriteActivity : IDisposable
         }
         else
         {
+            // On a thread of its own, not the thread pool's: a walk holds its thread for as long as it takes (about
+            // 0.4 s per 1,000,000 files), and on two cores the pool has two threads to start with.
+            var other = Task.Factory.StartNew(alongside, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             try
             {
-                Parallel.Invoke(() => AddSubfolders(root), alongside);
+                AddSubfolders(root);
             }
-            catch (AggregateException exception) when (exception.InnerExceptions.Count == 1)
+            finally
             {
-                failedAlongside = exception.InnerExceptions[0]; // thrown once this watch runs, as when the two started one after the other
+                try
+                {
+                    other.Wait();
+                }
+                catch (AggregateException exception) when (exception.InnerExceptions.Count == 1)
+                {
+                    failedAlongside = exception.InnerExceptions[0]; // thrown once this watch runs, as when the two started one after the other
+                }
             }
         }
 
@@ -231,6 +241,11 @@ public sealed partial class WriteActivity : IDisposable
     /// </summary>
     public void CatchUp()
     {
+        if (!IsActive)
+        {
+            return; // not watching, or still starting (on another thread): nothing it says can be relied on yet
+        }
+
         lock (_reading)
         {
             while (_fd >= 0)

@@ -219,6 +219,68 @@ public sealed class WatchLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task Scanning_while_the_watchers_start_runs_the_first_round_before_they_are_in_place_and_scans_again_once_they_are()
+    {
+        var root = Directory.CreateTempSubdirectory("facesorter-watchloop-").FullName;
+        var mayStart = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            GivenRunning(new WatchPlan(UseEvents: true, ScanInterval), () =>
+            {
+                mayStart.Task.Wait(TestContext.Current.CancellationToken); // a walk of a large folder, held here
+                return [new TreeWatcher(root, NotifyFilters.FileName, _loop.Hints, _logger)];
+            }, scanWhileStarting: true);
+
+            var first = await NextRoundWhenIdleAsync();
+            first.Should().Match<WatchRound>(round => round.IsFirst && round.Rescan, "the files already there are scanned without waiting for the watchers");
+
+            mayStart.SetResult();
+            (await NextRoundAsync()).Rescan.Should().BeTrue("what came while the watchers were set up is found by a scan once they are in place");
+            NoRoundYet();
+
+            await File.WriteAllTextAsync(Path.Combine(root, "new.jpg"), "x", TestContext.Current.CancellationToken);
+            (await NextRoundAsync()).Paths.Should().Contain(Path.Combine(root, "new.jpg"), "the watcher reports from then on");
+        }
+        finally
+        {
+            await _stop.CancelAsync();
+            await _run.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Ending_while_the_watchers_start_disposes_them_once_started()
+    {
+        var root = Directory.CreateTempSubdirectory("facesorter-watchloop-").FullName;
+        var mayStart = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        TreeWatcher? started = null;
+        try
+        {
+            GivenRunning(new WatchPlan(UseEvents: true, ScanInterval), () =>
+            {
+                mayStart.Task.Wait(CancellationToken.None);
+                started = new TreeWatcher(root, NotifyFilters.FileName, _loop.Hints, _logger);
+                return [started];
+            }, scanWhileStarting: true);
+            await NextRoundWhenIdleAsync();
+
+            await _stop.CancelAsync();
+            _run.IsCompleted.Should().BeFalse("the loop waits for the start it began");
+            mayStart.SetResult();
+
+            await _run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+            _run.IsCompletedSuccessfully.Should().BeTrue();
+            started!.IsHealthy.Should().BeFalse("it was disposed");
+        }
+        finally
+        {
+            mayStart.TrySetResult();
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Polling_starts_no_watcher()
     {
         GivenRunning(Polling, () => throw new InvalidOperationException("no watcher when polling"));
@@ -277,12 +339,12 @@ public sealed class WatchLoopTests : IDisposable
     }
 
     /// <summary>Starts the loop on the thread pool; <see cref="_run"/> is its task.</summary>
-    private void GivenRunning(WatchPlan plan, Func<IReadOnlyList<TreeWatcher>>? startWatchers = null) =>
+    private void GivenRunning(WatchPlan plan, Func<IReadOnlyList<TreeWatcher>>? startWatchers = null, bool scanWhileStarting = false) =>
         _run = Task.Run(() => _loop.RunAsync(plan, startWatchers ?? (() => []), async (round, token) =>
         {
             _rounds.Writer.TryWrite(round);
             return await _answer(round, token);
-        }, _stop.Token), TestContext.Current.CancellationToken);
+        }, _stop.Token, scanWhileStarting), TestContext.Current.CancellationToken);
 
     /// <summary>The next round, once the loop waits again after it.</summary>
     private async Task<WatchRound> NextRoundWhenIdleAsync()
