@@ -21,6 +21,7 @@ public sealed class InboxLedger
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (long Length, DateTime LastWriteUtc)> _failed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (long Length, DateTime LastWriteUtc)> _waitingForImmich = new(StringComparer.Ordinal);
+    private int _notRemembered; // set aside beyond MaxWaitingForImmich since the last release: counted, not known by path
 
     /// <summary>Files handed to the pipeline and not finished: queued, hashed, asked about (also while an Immich outage is waited out) or moved.</summary>
     public int InFlightCount => _inFlight.Count;
@@ -53,6 +54,12 @@ public sealed class InboxLedger
 
     /// <summary>Files set aside for Immich and remembered (at most <see cref="MaxWaitingForImmich"/>); see <see cref="WaitForImmich"/>.</summary>
     public int WaitingForImmichCount => _waitingForImmich.Count;
+
+    /// <summary>
+    /// Files set aside for Immich since the last release, remembered or not: what waits for Immich in the drop
+    /// folder. One not remembered and deleted meanwhile is still counted (it is not known by path).
+    /// </summary>
+    public int SetAsideCount => _waitingForImmich.Count + Volatile.Read(ref _notRemembered);
 
     public bool IsInFlight(string path) => _inFlight.ContainsKey(path);
 
@@ -104,6 +111,10 @@ public sealed class InboxLedger
         {
             _waitingForImmich[file.Path] = (file.Length, file.LastWriteUtc);
         }
+        else
+        {
+            Interlocked.Increment(ref _notRemembered);
+        }
 
         _inFlight.TryRemove(file.Path, out _);
         return remembered;
@@ -114,6 +125,7 @@ public sealed class InboxLedger
     {
         var count = _waitingForImmich.Count;
         _waitingForImmich.Clear();
+        Interlocked.Exchange(ref _notRemembered, 0);
         WaitingForImmichReleased?.Invoke();
         return count;
     }

@@ -316,7 +316,7 @@ public sealed class SortingPipeline : BackgroundService
     private void ReleaseWaitingForImmich()
     {
         // The count too, not only the flag: a file set aside while an earlier release ran is released by its own check.
-        if (Interlocked.Exchange(ref _settingAside, 0) == 1 || _ledger.WaitingForImmichCount > 0)
+        if (Interlocked.Exchange(ref _settingAside, 0) == 1 || _ledger.SetAsideCount > 0)
         {
             _logger.FilesWaitingForImmichReleased(_ledger.ReleaseWaitingForImmich());
         }

@@ -136,6 +136,7 @@ public sealed class FaceSorterStore :
                 """, cancellationToken, Text("hash", fileHash), Text("path", stored), Text("now", NextClaimTime()));
             if (inserted == 1)
             {
+                await ReleaseRewrittenClaimsAsync(db, fileHash, stored, cancellationToken);
                 return new ContentClaim(true, null, null);
             }
 
@@ -143,9 +144,29 @@ public sealed class FaceSorterStore :
         }
     }
 
-    public async Task<bool> ReleaseClaimAsync(string fileHash, string path, CancellationToken cancellationToken)
+    public async Task<bool> ReleaseClaimAsync(string fileHash, string path, CancellationToken cancellationToken) =>
+        await ReleaseClaimAsync(fileHash, _paths.ToStored(path), ExactCopy.DeletedEnd, cancellationToken);
+
+    /// <summary>
+    /// The file at <paramref name="stored"/> claimed new content: a claim it still holds for other content is
+    /// void, as that content was rewritten in place while the file waited in the drop folder (held, or set
+    /// aside during an Immich outage), and a later copy of it must not be called a duplicate of this file.
+    /// Only new content looks (an indexed read): a file rewritten into a copy of something else keeps its old
+    /// claim until it leaves the drop folder or the next start finds it gone.
+    /// </summary>
+    private async Task ReleaseRewrittenClaimsAsync(DbSession db, string fileHash, string stored, CancellationToken cancellationToken)
     {
-        var stored = _paths.ToStored(path);
+        var rewritten = await db.QueryAsync("SELECT file_hash FROM contents WHERE first_path = @path AND file_hash <> @hash AND state = 'claimed';",
+            row => row.GetString(0), cancellationToken, Text("path", stored), Text("hash", fileHash));
+        foreach (var old in rewritten)
+        {
+            await ReleaseClaimAsync(old, stored, ExactCopy.RewrittenEnd, cancellationToken);
+        }
+    }
+
+    /// <param name="end">How a review item that named the file as its earlier copy ends its reason now (the file is gone or holds other content).</param>
+    private async Task<bool> ReleaseClaimAsync(string fileHash, string stored, string end, CancellationToken cancellationToken)
+    {
         await using var db = await BeginAsync(cancellationToken);
         var released = await db.ExecuteAsync("""
             DELETE FROM contents WHERE file_hash = @hash AND first_path = @path AND state = 'claimed'
@@ -153,10 +174,10 @@ public sealed class FaceSorterStore :
             """, cancellationToken, Text("hash", fileHash), Text("path", stored)) == 1;
         if (released)
         {
-            // The file was deleted from the drop folder: a review item that named it as its earlier copy
-            // says so and no longer points at it (docs/contracts.md, "Near duplicates").
-            await db.ExecuteAsync("UPDATE review_queue SET earlier_path = NULL, reason = REPLACE(reason, @being, @deleted) WHERE earlier_path = @path;", cancellationToken,
-                Text("path", stored), Text("being", ExactCopy.BeingSortedEnd), Text("deleted", ExactCopy.DeletedEnd));
+            // A review item that named it as its earlier copy says so and no longer points at it
+            // (docs/contracts.md, "Near duplicates").
+            await db.ExecuteAsync("UPDATE review_queue SET earlier_path = NULL, reason = REPLACE(reason, @being, @end) WHERE earlier_path = @path;", cancellationToken,
+                Text("path", stored), Text("being", ExactCopy.BeingSortedEnd), Text("end", end));
         }
 
         await db.CommitAsync(cancellationToken);

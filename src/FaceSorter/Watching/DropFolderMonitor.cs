@@ -117,7 +117,7 @@ public sealed class DropFolderMonitor : BackgroundService
     /// ones in the pipeline and the held ones are looked at). Read from any thread: each part is a count
     /// that may be a moment old.
     /// </summary>
-    public int Waiting => _tracked.Count + _ledger.InFlightPresentCount + _ledger.HeldCount + _ledger.WaitingForImmichCount + _parked.Count + _irregular.Count;
+    public int Waiting => _tracked.Count + _ledger.InFlightPresentCount + _ledger.HeldCount + _ledger.SetAsideCount + _parked.Count + _irregular.Count;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

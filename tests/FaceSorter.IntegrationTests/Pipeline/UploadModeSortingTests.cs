@@ -337,6 +337,31 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_file_rewritten_while_it_waits_for_Immich_is_no_earlier_copy_of_its_old_content()
+    {
+        await using var daemon = await StartAsync("3.1.0", cfg => cfg["PipelineCapacity"] = 2);
+        await _immich.StopAsync();
+        var contents = Enumerable.Range(0, 16).Select(i => TestImages.Jpeg(60 + i)).ToList();
+        var paths = contents.Select((content, i) => TestImages.Write(daemon.Inbox, $"waits_{i}.jpg", content)).ToList();
+        var ledger = daemon.Host.Services.GetRequiredService<FaceSorter.Pipeline.InboxLedger>();
+        await Eventually.UntilAsync(() => paths.Any(ledger.IsWaitingForImmich), Deadline, "a file is set aside", _timeout.Token);
+        var index = paths.FindIndex(ledger.IsWaitingForImmich);
+
+        await File.WriteAllBytesAsync(paths[index], TestImages.Jpeg(99), _timeout.Token); // another picture written over it, in place
+        var rewritten = new FileInfo(paths[index]);
+        await Eventually.UntilAsync(() => ledger.IsSetAsideUnchanged(rewritten.FullName, rewritten.Length, rewritten.LastWriteTimeUtc), Deadline,
+            "the rewritten file is hashed again and set aside again", _timeout.Token);
+        var copy = TestImages.Write(daemon.Inbox, "copy_of_old.jpg", contents[index]);
+        await Eventually.UntilAsync(() => ledger.IsWaitingForImmich(copy), Deadline,
+            "the copy of the old content is no duplicate: it waits for Immich too", _timeout.Token);
+
+        await _immich.StartAgainAsync(_timeout.Token);
+
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Review, "unidentified", "noface_copy_of_old.jpg"), "the only copy of that content is sorted as itself", _timeout.Token);
+        (Directory.Exists(Path.Combine(daemon.Review, "duplicates")) ? Directory.GetFiles(Path.Combine(daemon.Review, "duplicates")) : []).Should().BeEmpty("nothing here is a copy of another file");
+    }
+
+    [Fact]
     public async Task A_file_too_large_for_a_proxy_in_front_of_Immich_stays_with_the_reason_and_the_files_behind_it_are_sorted()
     {
         await using var daemon = await StartAsync("3.1.0");

@@ -219,6 +219,21 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_file_rewritten_with_new_content_while_it_waits_gives_up_its_claim_of_the_old_content()
+    {
+        var store = await GivenStoreAsync();
+        await store.ClaimContentAsync("h1", "/in/a.jpg", Token);
+        await store.ClaimContentAsync("h9", "/in/other.jpg", Token);
+
+        (await store.ClaimContentAsync("h2", "/in/a.jpg", Token)).IsOriginal.Should().BeTrue("a.jpg now holds h2");
+        var copyOfOld = await store.ClaimContentAsync("h1", "/in/b.jpg", Token);
+
+        copyOfOld.IsOriginal.Should().BeTrue("no file holds h1 any more: b.jpg is its only copy");
+        (await store.ClaimContentAsync("h9", "/in/c.jpg", Token)).Should().Be(new ContentClaim(false, "/in/other.jpg", ContentState.Claimed), "other files' claims stay");
+        (await store.ClaimContentAsync("h2", "/in/a.jpg", Token)).IsOriginal.Should().BeTrue("a.jpg keeps its new claim");
+    }
+
+    [Fact]
     public async Task Releasing_does_not_void_content_that_was_already_sorted()
     {
         var store = await GivenStoreAsync();

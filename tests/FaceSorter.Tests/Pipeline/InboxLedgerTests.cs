@@ -54,10 +54,14 @@ public sealed class InboxLedgerTests
         ledger.WaitForImmich(beyond).Should().BeFalse("the scan after the release finds it instead");
         ledger.IsInFlight(beyond.Path).Should().BeFalse();
         ledger.WaitingForImmichCount.Should().Be(InboxLedger.MaxWaitingForImmich);
+        ledger.SetAsideCount.Should().Be(InboxLedger.MaxWaitingForImmich + 1, "it still waits in the drop folder");
 
         ledger.ForgetWaitingForImmich(File("0.jpg").Path);
         ledger.RetainWaitingForImmich(new HashSet<string> { File("1.jpg").Path, File("2.jpg").Path });
         ledger.WaitingForImmichCount.Should().Be(2);
         ledger.IsWaitingForImmich(File("1.jpg").Path).Should().BeTrue();
+
+        ledger.ReleaseWaitingForImmich();
+        ledger.SetAsideCount.Should().Be(0);
     }
 }
