@@ -387,7 +387,7 @@ internal static partial class Log
     public static partial void UnknownSetting(this ILogger logger, string key, string meant);
 
     // Files set aside for Immich during an outage (issue 13: duplicates and files that need no Immich are not held up by it): 8793-8795
-    [LoggerMessage(8793, LogLevel.Information, "Immich is unavailable and the {Queued} files queued for it fill the pipeline: the next files that need Immich wait in the drop folder, held, until it answers (up to {Remembered} remembered, the rest found again by a scan then); duplicates and files that need no Immich are sorted meanwhile")]
+    [LoggerMessage(8793, LogLevel.Information, "Immich is unavailable and the files waiting for it fill the pipeline ({Queued} queued, beside those its workers hold): the next files that need Immich wait in the drop folder, held, until it answers (up to {Remembered} remembered, the rest found again by a scan then); duplicates and files that need no Immich are sorted meanwhile")]
     public static partial void FilesWaitForImmichInDropFolder(this ILogger logger, int queued, int remembered);
 
     [LoggerMessage(8794, LogLevel.Debug, "{FilePath} waits in the drop folder until Immich answers (remembered: {Remembered})")]
