@@ -20,7 +20,7 @@ public sealed class InboxLedger
 
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (long Length, DateTime LastWriteUtc)> _failed = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (long Length, DateTime LastWriteUtc)> _waitingForImmich = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Length, DateTime LastWriteUtc, string Hash)> _waitingForImmich = new(StringComparer.Ordinal);
     private int _notRemembered; // set aside beyond MaxWaitingForImmich since the last release: counted, not known by path
 
     /// <summary>Files handed to the pipeline and not finished: queued, hashed, asked about (also while an Immich outage is waited out) or moved.</summary>
@@ -51,6 +51,13 @@ public sealed class InboxLedger
     /// answering: the monitor scans the drop folder, which finds them, the forgotten ones too.
     /// </summary>
     public event Action? WaitingForImmichReleased;
+
+    /// <summary>
+    /// Raised with the path and content hash of a file set aside for Immich that left the drop folder without
+    /// us (the user deleted or moved it): the pipeline gives up its claim and its hold, as for a file that
+    /// vanished in the pipeline.
+    /// </summary>
+    public event Action<string, string>? WaitingForImmichGone;
 
     /// <summary>Files set aside for Immich and remembered (at most <see cref="MaxWaitingForImmich"/>); see <see cref="WaitForImmich"/>.</summary>
     public int WaitingForImmichCount => _waitingForImmich.Count;
@@ -104,12 +111,12 @@ public sealed class InboxLedger
     /// or until it changes. Returns false when it is not remembered (<see cref="MaxWaitingForImmich"/> are):
     /// the scan after the release finds it.
     /// </summary>
-    public bool WaitForImmich(InboxFile file)
+    public bool WaitForImmich(InboxFile file, string hash)
     {
         var remembered = _waitingForImmich.Count < MaxWaitingForImmich;
         if (remembered)
         {
-            _waitingForImmich[file.Path] = (file.Length, file.LastWriteUtc);
+            _waitingForImmich[file.Path] = (file.Length, file.LastWriteUtc, hash);
         }
         else
         {
@@ -132,8 +139,14 @@ public sealed class InboxLedger
 
     public bool IsWaitingForImmich(string path) => _waitingForImmich.ContainsKey(path);
 
-    /// <summary>A file set aside for Immich is gone from the drop folder (deleted or moved by the user).</summary>
-    public void ForgetWaitingForImmich(string path) => _waitingForImmich.TryRemove(path, out _);
+    /// <summary>A file set aside for Immich is gone from the drop folder (deleted or moved by the user): <see cref="WaitingForImmichGone"/>.</summary>
+    public void ForgetWaitingForImmich(string path)
+    {
+        if (_waitingForImmich.TryRemove(path, out var gone))
+        {
+            WaitingForImmichGone?.Invoke(path, gone.Hash);
+        }
+    }
 
     /// <summary>After a scan that went through the whole drop folder: files set aside for Immich that are gone are forgotten.</summary>
     public void RetainWaitingForImmich(IReadOnlySet<string> seen)
@@ -142,7 +155,7 @@ public sealed class InboxLedger
         {
             if (!seen.Contains(path))
             {
-                _waitingForImmich.TryRemove(path, out _);
+                ForgetWaitingForImmich(path);
             }
         }
     }
@@ -150,7 +163,7 @@ public sealed class InboxLedger
     /// <summary>True when the file failed, or waits for Immich, and has not changed since: it is not handed in again.</summary>
     public bool IsSetAsideUnchanged(string path, long length, DateTime lastWriteUtc) =>
         (_failed.TryGetValue(path, out var failed) && failed == (length, lastWriteUtc))
-        || (_waitingForImmich.TryGetValue(path, out var waiting) && waiting == (length, lastWriteUtc));
+        || (_waitingForImmich.TryGetValue(path, out var waiting) && (waiting.Length, waiting.LastWriteUtc) == (length, lastWriteUtc));
 
     private static bool IsUnchanged(string path, (long Length, DateTime LastWriteUtc) failed)
     {

@@ -44,6 +44,7 @@ public sealed class SortingPipeline : BackgroundService
     private readonly Channel<InboxFile> _settled;
     private readonly Channel<HashedFile> _toCheck;
     private readonly Channel<CheckedFile> _toMove;
+    private readonly Channel<(string Path, string Hash)> _goneWhileSetAside = Channel.CreateUnbounded<(string Path, string Hash)>(new UnboundedChannelOptions { SingleReader = true }); // at most the ledger's set-aside files
     private readonly ConcurrentDictionary<Task, byte> _matchingLater = new();
     private readonly HashStage _hashing;
     private readonly FaceCheckStage _checking;
@@ -96,6 +97,7 @@ public sealed class SortingPipeline : BackgroundService
         _thumbnails = thumbnails;
         _outage = outage;
         _logger = logger;
+        ledger.WaitingForImmichGone += (path, hash) => _goneWhileSetAside.Writer.TryWrite((path, hash));
         outage.Changed += (down, _) =>
         {
             if (!down)
@@ -126,6 +128,7 @@ public sealed class SortingPipeline : BackgroundService
         var checking = Enumerable.Range(0, _checkWorkers).Select(_ => CheckLoopAsync(stoppingToken)).ToArray();
         var moving = MoveLoopAsync(stoppingToken);
         var watchingTaken = _lateWrites.RunAsync(stoppingToken);
+        var forgetting = ForgetGoneLoopAsync(stoppingToken);
         try
         {
             await Task.WhenAll(hashing);
@@ -147,6 +150,33 @@ public sealed class SortingPipeline : BackgroundService
 
         await moving;
         await watchingTaken;
+        await forgetting;
+    }
+
+    /// <summary>
+    /// A file set aside for Immich left the drop folder without us: its claim and its hold are given up, as for
+    /// a file that vanished in the pipeline (<see cref="VanishedAsync"/>), so a later copy of it is not called
+    /// a copy of a file that is gone (a shared PostgreSQL store never drops such a claim on its own).
+    /// </summary>
+    private async Task ForgetGoneLoopAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var (path, hash) in ReadUntilStopped(_goneWhileSetAside.Reader, stoppingToken))
+        {
+            _logger.FileVanished(path);
+            try
+            {
+                await _claims.ReleaseClaimAsync(hash, path, stoppingToken);
+                await _heldFiles.ReleaseHoldAsync(path, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return; // the next start finds the claim's file gone (SQLite) or the next scan the hold's
+            }
+            catch (Exception exception)
+            {
+                _logger.FileFailed(exception, path, exception.Message); // the store is failing; its claim stays as a restart would find it
+            }
+        }
     }
 
     private async Task HashLoopAsync(CancellationToken stoppingToken)
@@ -236,7 +266,7 @@ public sealed class SortingPipeline : BackgroundService
             case HashOutcome.ToCheck toCheck:
                 if (!await QueueForCheckAsync(toCheck.File, cancellationToken))
                 {
-                    await WaitForImmichInDropFolderAsync(file, cancellationToken);
+                    await WaitForImmichInDropFolderAsync(file, toCheck.File.Hash, cancellationToken);
                 }
 
                 break;
@@ -287,7 +317,7 @@ public sealed class SortingPipeline : BackgroundService
     /// pipeline untouched, held in the drop folder with the outage as its reason, until Immich answers again
     /// (<see cref="ReleaseWaitingForImmich"/>). Its content claim is kept, as for any held file (<see cref="FailAsync"/>).
     /// </summary>
-    private async Task WaitForImmichInDropFolderAsync(InboxFile file, CancellationToken cancellationToken)
+    private async Task WaitForImmichInDropFolderAsync(InboxFile file, string hash, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _settingAside, 1) == 0)
         {
@@ -304,7 +334,7 @@ public sealed class SortingPipeline : BackgroundService
             _logger.FileFailed(exception, file.Path, exception.Message);
         }
 
-        var remembered = _ledger.WaitForImmich(file);
+        var remembered = _ledger.WaitForImmich(file, hash);
         _logger.FileWaitsForImmichInDropFolder(file.Path, remembered);
         if (!_outage.IsDown)
         {

@@ -362,6 +362,25 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_file_deleted_while_it_waits_for_Immich_gives_up_its_claim_and_its_hold()
+    {
+        await using var daemon = await StartAsync("3.1.0", cfg => cfg["PipelineCapacity"] = 2);
+        await _immich.StopAsync();
+        var paths = Enumerable.Range(0, 16).Select(i => TestImages.Write(daemon.Inbox, $"waits_{i}.jpg", TestImages.Jpeg(80 + i))).ToList();
+        var ledger = daemon.Host.Services.GetRequiredService<FaceSorter.Pipeline.InboxLedger>();
+        await Eventually.UntilAsync(() => paths.Any(ledger.IsWaitingForImmich), Deadline, "a file is set aside", _timeout.Token);
+        var deleted = paths.First(ledger.IsWaitingForImmich);
+        (await daemon.Store.ListDropFolderClaimsAsync(_timeout.Token)).Should().Contain(claim => claim.Path == deleted, "it claimed its content when it was hashed");
+
+        File.Delete(deleted);
+
+        // A shared PostgreSQL store never drops another file's claim on its own: the daemon must (docs/contracts.md, "Stored paths").
+        await Eventually.UntilAsync(async () => !(await daemon.Store.ListDropFolderClaimsAsync(_timeout.Token)).Any(claim => claim.Path == deleted)
+            && !(await daemon.Store.GetHeldFilesAsync(_timeout.Token)).Any(held => held.FilePath == deleted), Deadline, "its claim and its hold are given up", _timeout.Token);
+        ledger.IsWaitingForImmich(deleted).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task A_file_too_large_for_a_proxy_in_front_of_Immich_stays_with_the_reason_and_the_files_behind_it_are_sorted()
     {
         await using var daemon = await StartAsync("3.1.0");

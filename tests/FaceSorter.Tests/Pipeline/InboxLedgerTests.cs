@@ -21,7 +21,7 @@ public sealed class InboxLedgerTests
         var file = File("a.jpg");
         ledger.TryStart(file).Should().BeTrue();
 
-        ledger.WaitForImmich(file).Should().BeTrue("there is room to remember it");
+        ledger.WaitForImmich(file, "h1").Should().BeTrue("there is room to remember it");
         ledger.IsInFlight(file.Path).Should().BeFalse("it left the pipeline");
         ledger.WaitingForImmichCount.Should().Be(1);
         ledger.IsSetAsideUnchanged(file.Path, file.Length, file.LastWriteUtc).Should().BeTrue();
@@ -32,7 +32,7 @@ public sealed class InboxLedgerTests
         ledger.TryStart(grown).Should().BeTrue("a changed file is a new try");
         ledger.WaitingForImmichCount.Should().Be(0);
 
-        ledger.WaitForImmich(grown);
+        ledger.WaitForImmich(grown, "h2");
         ledger.ReleaseWaitingForImmich().Should().Be(1);
         released.Should().Be(1, "the monitor scans for the released files");
         ledger.TryStart(grown).Should().BeTrue("released");
@@ -46,19 +46,23 @@ public sealed class InboxLedgerTests
         {
             var file = File($"{i}.jpg");
             ledger.TryStart(file);
-            ledger.WaitForImmich(file).Should().BeTrue();
+            ledger.WaitForImmich(file, $"h{i}").Should().BeTrue();
         }
 
         var beyond = File("beyond.jpg");
         ledger.TryStart(beyond).Should().BeTrue();
-        ledger.WaitForImmich(beyond).Should().BeFalse("the scan after the release finds it instead");
+        ledger.WaitForImmich(beyond, "hb").Should().BeFalse("the scan after the release finds it instead");
         ledger.IsInFlight(beyond.Path).Should().BeFalse();
         ledger.WaitingForImmichCount.Should().Be(InboxLedger.MaxWaitingForImmich);
         ledger.SetAsideCount.Should().Be(InboxLedger.MaxWaitingForImmich + 1, "it still waits in the drop folder");
 
+        var gone = new List<(string, string)>();
+        ledger.WaitingForImmichGone += (path, hash) => gone.Add((path, hash));
         ledger.ForgetWaitingForImmich(File("0.jpg").Path);
+        gone.Should().Equal([(File("0.jpg").Path, "h0")], "its claim is given up");
         ledger.RetainWaitingForImmich(new HashSet<string> { File("1.jpg").Path, File("2.jpg").Path });
         ledger.WaitingForImmichCount.Should().Be(2);
+        gone.Should().HaveCount(InboxLedger.MaxWaitingForImmich - 2, "each one gone is told");
         ledger.IsWaitingForImmich(File("1.jpg").Path).Should().BeTrue();
 
         ledger.ReleaseWaitingForImmich();
