@@ -18,8 +18,8 @@ public sealed record ExactCopy(string? EarlierPath, string? EarlierState)
     /// <summary>What it says instead once that copy was deleted from the drop folder before it was sorted.</summary>
     public const string DeletedEnd = ", deleted from the drop folder before it was sorted";
 
-    /// <summary>What it says instead once that copy was rewritten with other content before it was sorted (it waited, held, and changed).</summary>
-    public const string RewrittenEnd = ", rewritten with other content in the drop folder before it was sorted";
+    /// <summary>What it says instead once that copy was rewritten with other content before it was sorted (it waited in the drop folder and changed).</summary>
+    public const string RewrittenEnd = ", rewritten with other content before it was sorted";
 
     /// <summary>E.g. <c>duplicate of /srv/faces/alice/a.jpg (approved)</c> or <c>duplicate of rejected before (/srv/review/x.jpg)</c>.</summary>
     public string Describe() => ReasonStart + EarlierState switch

@@ -627,11 +627,18 @@ public sealed class FaceSorterStore :
         }
     }
 
-    /// <summary>The <c>downloads</c> row and pending <c>review_queue</c> row at <paramref name="path"/>, and the claim of <paramref name="fileHash"/> when that file owns it.</summary>
+    /// <summary>
+    /// The <c>downloads</c> row and pending <c>review_queue</c> row at <paramref name="path"/>, and the claim of
+    /// <paramref name="fileHash"/> when that file owns it. A review item that named it as its earlier copy says
+    /// that file changed and no longer points at it: it held other content than the copy by then (rewritten
+    /// while it waited for Immich, say), so the copy may be the only one of its content.
+    /// </summary>
     private static async Task WithdrawAsync(DbSession db, string path, string? fileHash, CancellationToken cancellationToken)
     {
         await db.ExecuteAsync("DELETE FROM downloads WHERE file_path = @path;", cancellationToken, Text("path", path));
         await db.ExecuteAsync("DELETE FROM review_queue WHERE file_path = @path AND action = 'pending';", cancellationToken, Text("path", path));
+        await db.ExecuteAsync("UPDATE review_queue SET earlier_path = NULL, reason = REPLACE(reason, @being, @end) WHERE earlier_path = @path;", cancellationToken,
+            Text("path", path), Text("being", ExactCopy.BeingSortedEnd), Text("end", ExactCopy.RewrittenEnd));
         if (fileHash is not null)
         {
             await db.ExecuteAsync("DELETE FROM contents WHERE file_hash = @hash AND first_path = @path;", cancellationToken, Text("hash", fileHash), Text("path", path));

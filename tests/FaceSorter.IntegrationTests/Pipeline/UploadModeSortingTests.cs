@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using FaceSorter.Decisions;
 using FaceSorter.Immich;
 using FaceSorter.IntegrationTests.Support;
 using FaceSorter.Storage;
@@ -359,6 +360,31 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
 
         await daemon.UntilSortedAsync(Path.Combine(daemon.Review, "unidentified", "noface_copy_of_old.jpg"), "the only copy of that content is sorted as itself", _timeout.Token);
         (Directory.Exists(Path.Combine(daemon.Review, "duplicates")) ? Directory.GetFiles(Path.Combine(daemon.Review, "duplicates")) : []).Should().BeEmpty("nothing here is a copy of another file");
+    }
+
+    [Fact]
+    public async Task A_file_rewritten_while_it_waits_at_Immich_is_no_longer_named_as_the_earlier_copy_of_its_old_content()
+    {
+        await using var daemon = await StartAsync("3.1.0");
+        await _immich.StopAsync();
+        var old = TestImages.Jpeg(70);
+        var path = TestImages.Write(daemon.Inbox, "a.jpg", old);
+        var outage = daemon.Host.Services.GetRequiredService<ImmichOutage>();
+        await Eventually.UntilAsync(async () => outage.IsDown && (await daemon.Store.ListDropFolderClaimsAsync(_timeout.Token)).Contains(new ContentPlace(Sha256(old), path)),
+            Deadline, "the file was hashed and waits at Immich", _timeout.Token);
+
+        await File.WriteAllBytesAsync(path, TestImages.Jpeg(71), _timeout.Token); // another picture written over it, in place, while it waits
+        TestImages.Write(daemon.Inbox, "copy_of_old.jpg", old);
+        var duplicate = Path.Combine(daemon.Review, "duplicates", "duplicate_copy_of_old.jpg");
+        await Eventually.UntilAsync(() => File.Exists(duplicate), Deadline, "the copy is taken for a copy of the waiting file, which it was when that was hashed", _timeout.Token);
+
+        await _immich.StartAgainAsync(_timeout.Token);
+
+        // The waiting file is moved, found changed since it was hashed (late writes), returned and sorted again with its new content.
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Review, "unidentified", "noface_a.jpg"), "the rewritten file sorted with its new content", _timeout.Token);
+        var item = (await daemon.Store.ListReviewAsync(null, null, _timeout.Token)).Single(row => row.FilePath == duplicate);
+        item.EarlierCopy.Should().BeNull("the file it named holds other content now: this may be the only copy");
+        item.Reason.Should().EndWith(ExactCopy.RewrittenEnd);
     }
 
     [Fact]
