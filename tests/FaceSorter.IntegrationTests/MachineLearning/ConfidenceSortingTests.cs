@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using FaceSorter.IntegrationTests.Support;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FaceSorter.IntegrationTests.MachineLearning;
 
@@ -84,6 +85,45 @@ public sealed class ConfidenceSortingTests : IAsyncLifetime
         ambiguous.Reason.Should().Contain("alice").And.Contain("bob");
         ml.Requests.Should().HaveCount(3, "each file is predicted once");
         Directory.GetFiles(daemon.Inbox, "*", SearchOption.AllDirectories).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task During_an_ML_service_outage_that_fills_the_pipeline_duplicates_and_files_that_need_no_ML_service_are_still_sorted()
+    {
+        await using var ml = await MachineLearningEmulator.StartAsync(Token);
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, cfg =>
+        {
+            cfg["PipelineCapacity"] = 2; // two queue for the ML stage beside its six workers; the rest wait in the drop folder
+            cfg["Immich"]!["Mode"] = "MachineLearning";
+            cfg["Immich"]!["MachineLearningUrl"] = ml.BaseAddress.ToString();
+            cfg["Immich"]!["DatabaseConnectionString"] = _database.ConnectionString;
+        }, Token);
+        var original = TestImages.Photo(700);
+        TestImages.Write(daemon.Inbox, "original.jpg", original);
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Review, "unidentified", "noface_original.jpg"), "the first copy sorted while the ML service answers", Token);
+        ml.Answer = _ => MachineLearningEmulator.Error(503, "the model is loading");
+
+        var waiting = Enumerable.Range(0, 16).Select(i => TestImages.Write(daemon.Inbox, $"needs_ml_{i}.jpg", TestImages.Photo(701 + i))).ToList();
+        var ledger = daemon.Host.Services.GetRequiredService<FaceSorter.Pipeline.InboxLedger>();
+        await Eventually.UntilAsync(() => ledger.WaitingForImmichCount > 0, Deadline, "files that need the ML service are set aside once the pipeline is full", Token);
+        TestImages.Write(daemon.Inbox, "copy.jpg", original);
+        await File.WriteAllTextAsync(Path.Combine(daemon.Inbox, "notes.jpg"), "not a picture\n", Token);
+
+        var duplicate = Path.Combine(daemon.Review, "duplicates", "duplicate_copy.jpg");
+        var notPicture = Path.Combine(daemon.Review, "unidentified", "invalid_notes.jpg");
+        await Eventually.UntilAsync(() => File.Exists(duplicate) && File.Exists(notPicture), Deadline, "the duplicate and the file that is no picture are sorted during the outage", Token);
+        waiting.Should().OnlyContain(path => File.Exists(path), "nothing that needs the ML service is decided during the outage");
+        (await daemon.Store.GetHeldFilesAsync(Token)).Select(held => held.Reason).Should().NotBeEmpty()
+            .And.OnlyContain(reason => reason.StartsWith("Immich unavailable", StringComparison.Ordinal));
+
+        ml.Answer = _ => MachineLearningEmulator.Faces();
+
+        foreach (var path in waiting)
+        {
+            await daemon.UntilSortedAsync(Path.Combine(daemon.Review, "unidentified", "noface_" + Path.GetFileName(path)), "sorted once the ML service answers", Token);
+        }
+
+        (await daemon.Store.GetHeldFilesAsync(Token)).Should().BeEmpty("every held file was sorted");
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using FaceSorter.Immich;
 using FaceSorter.IntegrationTests.Support;
 using FaceSorter.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using NetVips;
 
 namespace FaceSorter.IntegrationTests.NearDuplicates;
@@ -54,6 +55,27 @@ public sealed class NearDuplicateSortingTests : IAsyncLifetime
         var stats = await daemon.Store.GetStatsAsync(7, TimeProvider.System.GetUtcNow().AddMinutes(1), _timeout.Token);
         stats.NearDuplicates.Should().Be(1);
         stats.ExactDuplicates.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_near_copy_is_sorted_during_an_Immich_outage_that_fills_the_pipeline()
+    {
+        await using var daemon = await StartAsync(cfg => cfg["PipelineCapacity"] = 2); // two queue for Immich beside its six workers
+        var photo = RealPhotos.All()[0];
+        _immich.SetFaces(Sha256(await File.ReadAllBytesAsync(photo, _timeout.Token)), EmulatedFace.Named("Alice"));
+        DropOriginal(daemon, photo, "first.jpg");
+        var first = Path.Combine(daemon.Faces, "alice", "first.jpg");
+        await daemon.UntilSortedAsync(first, "the original sorted", _timeout.Token);
+        await _immich.StopAsync();
+
+        var waiting = Enumerable.Range(0, 16).Select(i => TestImages.Write(daemon.Inbox, $"needs_immich_{i}.jpg", TestImages.Jpeg(300 + i))).ToList();
+        var ledger = daemon.Host.Services.GetRequiredService<FaceSorter.Pipeline.InboxLedger>();
+        await Eventually.UntilAsync(() => ledger.WaitingForImmichCount > 0, TimeSpan.FromSeconds(30), "files that need Immich are set aside once the pipeline is full", _timeout.Token);
+        DropCopy(daemon, photo, "again.webp", image => image.Resize(0.5), "[Q=70]");
+
+        await Eventually.UntilAsync(() => File.Exists(Path.Combine(daemon.Review, "duplicates", "similar_again.webp")), TimeSpan.FromSeconds(30),
+            "the near copy needs no Immich: it is sorted during the outage", _timeout.Token);
+        waiting.Should().OnlyContain(path => File.Exists(path), "nothing that needs Immich is decided during the outage");
     }
 
     [Fact]

@@ -324,7 +324,8 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
         await Eventually.UntilAsync(() => File.Exists(duplicate) && File.Exists(notPicture), Deadline, "the duplicate and the file that is no picture are sorted during the outage", _timeout.Token);
         daemon.Host.Services.GetRequiredService<ImmichOutage>().IsDown.Should().BeTrue("Immich is still stopped");
         waiting.Should().OnlyContain(path => File.Exists(path), "nothing that needs Immich is decided during the outage");
-        (await daemon.Store.GetHeldFilesAsync(_timeout.Token)).Select(held => held.Reason).Should().OnlyContain(reason => reason.StartsWith("Immich unavailable", StringComparison.Ordinal));
+        (await daemon.Store.GetHeldFilesAsync(_timeout.Token)).Select(held => held.Reason).Should().NotBeEmpty("the files set aside are held with their reason")
+            .And.OnlyContain(reason => reason.StartsWith("Immich unavailable", StringComparison.Ordinal));
 
         await _immich.StartAgainAsync(_timeout.Token);
 
