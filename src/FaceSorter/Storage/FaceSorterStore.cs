@@ -151,8 +151,9 @@ public sealed class FaceSorterStore :
     /// The file at <paramref name="stored"/> claimed new content: a claim it still holds for other content is
     /// void, as that content was rewritten in place while the file waited in the drop folder (held, or set
     /// aside during an Immich outage), and a later copy of it must not be called a duplicate of this file.
-    /// Only new content looks (an indexed read): a file rewritten into a copy of something else keeps its old
-    /// claim until it leaves the drop folder or the next start finds it gone.
+    /// Only new content looks here (an indexed read, kept off the burst of duplicates): a file rewritten into a
+    /// copy of something else, or into no picture, keeps its old claim until it leaves the drop folder
+    /// (<see cref="ReleaseLeftClaimsAsync"/>).
     /// </summary>
     private async Task ReleaseRewrittenClaimsAsync(DbSession db, string fileHash, string stored, CancellationToken cancellationToken)
     {
@@ -163,6 +164,29 @@ public sealed class FaceSorterStore :
             await ReleaseClaimAsync(old, stored, ExactCopy.RewrittenEnd, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// The file that was at <paramref name="source"/> leaves the drop folder holding <paramref name="fileHash"/>: a
+    /// claim of other content still at that path is void, because the file was rewritten into something that
+    /// claimed nothing new (a copy of other content, or no picture at all) while it waited, and review items
+    /// that named it as their earlier copy say so and no longer point at it, before the move's own records are
+    /// written (they would follow it to its new place, where other content is). New content releases such a
+    /// claim when it is claimed (<see cref="ReleaseRewrittenClaimsAsync"/>); this is every other way out, in a
+    /// shared store too, where no one looks whether a claiming file still exists (docs/contracts.md, "Stored paths").
+    /// </summary>
+    private static async Task ReleaseLeftClaimsAsync(DbSession db, string source, string? fileHash, CancellationToken cancellationToken)
+    {
+        var released = await db.ExecuteAsync("DELETE FROM contents WHERE first_path = @path AND state = 'claimed' AND (@hash IS NULL OR file_hash <> @hash);", cancellationToken,
+            Text("path", source), Text("hash", fileHash));
+        if (released > 0)
+        {
+            await UnpointEarlierCopyAsync(db, source, ExactCopy.RewrittenEnd, cancellationToken);
+        }
+    }
+
+    private static Task<int> UnpointEarlierCopyAsync(DbSession db, string path, string end, CancellationToken cancellationToken) =>
+        db.ExecuteAsync("UPDATE review_queue SET earlier_path = NULL, reason = REPLACE(reason, @being, @end) WHERE earlier_path = @path;", cancellationToken,
+            Text("path", path), Text("being", ExactCopy.BeingSortedEnd), Text("end", end));
 
     /// <param name="end">How a review item that named the file as its earlier copy ends its reason now (the file is gone or holds other content).</param>
     private async Task<bool> ReleaseClaimAsync(string fileHash, string stored, string end, CancellationToken cancellationToken)
@@ -176,8 +200,7 @@ public sealed class FaceSorterStore :
         {
             // A review item that named it as its earlier copy says so and no longer points at it
             // (docs/contracts.md, "Near duplicates").
-            await db.ExecuteAsync("UPDATE review_queue SET earlier_path = NULL, reason = REPLACE(reason, @being, @end) WHERE earlier_path = @path;", cancellationToken,
-                Text("path", stored), Text("being", ExactCopy.BeingSortedEnd), Text("end", end));
+            await UnpointEarlierCopyAsync(db, stored, end, cancellationToken);
         }
 
         await db.CommitAsync(cancellationToken);
@@ -233,6 +256,7 @@ public sealed class FaceSorterStore :
             {
                 var outcome = OutcomeJson.Deserialize(json);
                 outcome = outcome with { OwnerPath = outcome.OwnerPath is { } owner ? _paths.Normalize(owner) : null, EarlierCopy = _paths.ToStoredOrNull(outcome.EarlierCopy) };
+                await ReleaseLeftClaimsAsync(db, _paths.Normalize(source), outcome.FileHash, cancellationToken);
                 await InsertRecordAsync(db, outcome, _paths.Normalize(source), _paths.ToStored(move.FinalPath), now, cancellationToken);
                 await FollowEarlierCopyAsync(db, _paths.Normalize(source), _paths.ToStored(move.FinalPath), cancellationToken);
 
@@ -637,8 +661,7 @@ public sealed class FaceSorterStore :
     {
         await db.ExecuteAsync("DELETE FROM downloads WHERE file_path = @path;", cancellationToken, Text("path", path));
         await db.ExecuteAsync("DELETE FROM review_queue WHERE file_path = @path AND action = 'pending';", cancellationToken, Text("path", path));
-        await db.ExecuteAsync("UPDATE review_queue SET earlier_path = NULL, reason = REPLACE(reason, @being, @end) WHERE earlier_path = @path;", cancellationToken,
-            Text("path", path), Text("being", ExactCopy.BeingSortedEnd), Text("end", ExactCopy.RewrittenEnd));
+        await UnpointEarlierCopyAsync(db, path, ExactCopy.RewrittenEnd, cancellationToken);
         if (fileHash is not null)
         {
             await db.ExecuteAsync("DELETE FROM contents WHERE file_hash = @hash AND first_path = @path;", cancellationToken, Text("hash", fileHash), Text("path", path));

@@ -389,6 +389,33 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_file_rewritten_into_a_copy_of_a_sorted_file_while_it_waits_for_Immich_is_no_longer_named_as_the_earlier_copy_of_its_old_content()
+    {
+        await using var daemon = await StartAsync("3.1.0", cfg => cfg["PipelineCapacity"] = 2);
+        var sorted = TestImages.Jpeg(100);
+        _immich.SetFaces(Sha256(sorted), EmulatedFace.Named("Dave"));
+        TestImages.Write(daemon.Inbox, "sorted.jpg", sorted);
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Faces, "dave", "sorted.jpg"), "sorted while Immich is up", _timeout.Token);
+        await _immich.StopAsync();
+        var contents = Enumerable.Range(0, 16).Select(i => TestImages.Jpeg(101 + i)).ToList();
+        var paths = contents.Select((content, i) => TestImages.Write(daemon.Inbox, $"waits_{i}.jpg", content)).ToList();
+        var ledger = daemon.Host.Services.GetRequiredService<FaceSorter.Pipeline.InboxLedger>();
+        await Eventually.UntilAsync(() => paths.Any(ledger.IsWaitingForImmich), Deadline, "a file is set aside", _timeout.Token);
+        var index = paths.FindIndex(ledger.IsWaitingForImmich);
+        TestImages.Write(daemon.Inbox, "copy_of_old.jpg", contents[index]);
+        var copy = Path.Combine(daemon.Review, "duplicates", "duplicate_copy_of_old.jpg");
+        await Eventually.UntilAsync(() => File.Exists(copy), Deadline, "the copy is a duplicate of the waiting file, which holds that content now", _timeout.Token);
+
+        await File.WriteAllBytesAsync(paths[index], sorted, _timeout.Token); // a copy of the sorted file written over it, in place
+
+        await Eventually.UntilAsync(() => File.Exists(Path.Combine(daemon.Review, "duplicates", $"duplicate_waits_{index}.jpg")), Deadline,
+            "the rewritten file is a duplicate of the sorted one", _timeout.Token);
+        var item = (await daemon.Store.ListReviewAsync(null, null, _timeout.Token)).Single(row => row.FilePath == copy);
+        item.EarlierCopy.Should().BeNull("the file it named left with other content: this may be the only copy of its own");
+        item.Reason.Should().EndWith(ExactCopy.RewrittenEnd);
+    }
+
+    [Fact]
     public async Task A_file_deleted_while_it_waits_for_Immich_gives_up_its_claim_and_its_hold()
     {
         await using var daemon = await StartAsync("3.1.0", cfg => cfg["PipelineCapacity"] = 2);

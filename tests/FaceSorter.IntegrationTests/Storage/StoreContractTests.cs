@@ -653,6 +653,29 @@ public abstract class StoreContractTests : IAsyncLifetime
             new { EarlierCopy = "/faces/alice/a.jpg", Reason = "duplicate of /faces/alice/a.jpg" });
     }
 
+    [Theory]
+    [InlineData("a copy of other content", "h9", ReviewCategories.Duplicates, true)]
+    [InlineData("no picture (rule 0)", "h0", ReviewCategories.Unidentified, false)]
+    public async Task An_earlier_copy_rewritten_into_something_that_claims_nothing_new_gives_up_its_claim_when_it_leaves_the_drop_folder(string into, string newHash, string category, bool claims)
+    {
+        var store = await GivenTwoDuplicatesOfAWaitingOriginalAsync();
+        (await store.ClaimContentAsync("h9", "/in/other.jpg", Token)).IsOriginal.Should().BeTrue();
+        if (claims)
+        {
+            (await store.ClaimContentAsync(newHash, "/in/a.jpg", Token)).IsOriginal.Should().BeFalse($"a.jpg, rewritten into {into}, is a duplicate of other.jpg");
+        }
+
+        await GivenMovedAsync(store, "/in/a.jpg", $"/review/{category}/a.jpg",
+            new OutcomeRecord(RecordKind.Review, newHash, null, null, category, "rewritten", 0, null, null, ClaimsContent: claims));
+
+        (await store.ClaimContentAsync("h1", "/in/c.jpg", Token)).IsOriginal.Should().BeTrue($"a.jpg left the drop folder holding {into}: no file holds h1 but c.jpg");
+        var exact = (await store.FindReviewByPathAsync("/review/duplicates/duplicate_a-again.jpg", Token))!;
+        (exact.Reason, exact.EarlierCopy).Should().Be(("duplicate of /in/a.jpg, rewritten with other content before it was sorted", (string?)null), "it must not follow a.jpg to where other content is");
+        var near = (await store.FindReviewByPathAsync("/review/duplicates/similar_a-small.jpg", Token))!;
+        (near.Reason, near.EarlierCopy).Should().Be(($"near copy of /in/a.jpg, rewritten with other content before it was sorted{Tail}", (string?)null));
+        (await store.ClaimContentAsync("h9", "/in/d.jpg", Token)).Should().Be(new ContentClaim(false, "/in/other.jpg", ContentState.Claimed), "other files' claims stay");
+    }
+
     /// <summary>/in/a.jpg claimed and waiting; a near copy and an exact copy of it in review naming it.</summary>
     private async Task<FaceSorterStore> GivenTwoDuplicatesOfAWaitingOriginalAsync()
     {
