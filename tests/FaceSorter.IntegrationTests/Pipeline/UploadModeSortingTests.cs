@@ -45,6 +45,21 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
 
     private static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
+    /// <summary>
+    /// Stops Immich and drops 16 distinct pictures (<see cref="TestImages.Jpeg"/> from <paramref name="seed"/>) into a
+    /// daemon started with PipelineCapacity 2, until one of them is set aside (docs/architecture.md, "A bounded
+    /// working set"): their contents, their paths and the index of the one set aside.
+    /// </summary>
+    private async Task<(List<byte[]> Contents, List<string> Paths, int SetAside)> GivenOneSetAsideAsync(TestDaemon daemon, int seed)
+    {
+        await _immich.StopAsync();
+        var contents = Enumerable.Range(0, 16).Select(i => TestImages.Jpeg(seed + i)).ToList();
+        var paths = contents.Select((content, i) => TestImages.Write(daemon.Inbox, $"waits_{i}.jpg", content)).ToList();
+        var ledger = daemon.Host.Services.GetRequiredService<FaceSorter.Pipeline.InboxLedger>();
+        await Eventually.UntilAsync(() => paths.Any(ledger.IsWaitingForImmich), Deadline, "a file is set aside", _timeout.Token);
+        return (contents, paths, paths.FindIndex(ledger.IsWaitingForImmich));
+    }
+
     [Theory]
     [InlineData("2.7.5")]
     [InlineData("3.1.0")]
@@ -342,12 +357,8 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
     public async Task A_file_rewritten_while_it_waits_for_Immich_is_no_earlier_copy_of_its_old_content()
     {
         await using var daemon = await StartAsync("3.1.0", cfg => cfg["PipelineCapacity"] = 2);
-        await _immich.StopAsync();
-        var contents = Enumerable.Range(0, 16).Select(i => TestImages.Jpeg(60 + i)).ToList();
-        var paths = contents.Select((content, i) => TestImages.Write(daemon.Inbox, $"waits_{i}.jpg", content)).ToList();
+        var (contents, paths, index) = await GivenOneSetAsideAsync(daemon, 60);
         var ledger = daemon.Host.Services.GetRequiredService<FaceSorter.Pipeline.InboxLedger>();
-        await Eventually.UntilAsync(() => paths.Any(ledger.IsWaitingForImmich), Deadline, "a file is set aside", _timeout.Token);
-        var index = paths.FindIndex(ledger.IsWaitingForImmich);
 
         await File.WriteAllBytesAsync(paths[index], TestImages.Jpeg(99), _timeout.Token); // another picture written over it, in place
         var rewritten = new FileInfo(paths[index]);
@@ -396,12 +407,7 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
         _immich.SetFaces(Sha256(sorted), EmulatedFace.Named("Dave"));
         TestImages.Write(daemon.Inbox, "sorted.jpg", sorted);
         await daemon.UntilSortedAsync(Path.Combine(daemon.Faces, "dave", "sorted.jpg"), "sorted while Immich is up", _timeout.Token);
-        await _immich.StopAsync();
-        var contents = Enumerable.Range(0, 16).Select(i => TestImages.Jpeg(101 + i)).ToList();
-        var paths = contents.Select((content, i) => TestImages.Write(daemon.Inbox, $"waits_{i}.jpg", content)).ToList();
-        var ledger = daemon.Host.Services.GetRequiredService<FaceSorter.Pipeline.InboxLedger>();
-        await Eventually.UntilAsync(() => paths.Any(ledger.IsWaitingForImmich), Deadline, "a file is set aside", _timeout.Token);
-        var index = paths.FindIndex(ledger.IsWaitingForImmich);
+        var (contents, paths, index) = await GivenOneSetAsideAsync(daemon, 101);
         TestImages.Write(daemon.Inbox, "copy_of_old.jpg", contents[index]);
         var copy = Path.Combine(daemon.Review, "duplicates", "duplicate_copy_of_old.jpg");
         await Eventually.UntilAsync(() => File.Exists(copy), Deadline, "the copy is a duplicate of the waiting file, which holds that content now", _timeout.Token);
@@ -419,11 +425,9 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
     public async Task A_file_deleted_while_it_waits_for_Immich_gives_up_its_claim_and_its_hold()
     {
         await using var daemon = await StartAsync("3.1.0", cfg => cfg["PipelineCapacity"] = 2);
-        await _immich.StopAsync();
-        var paths = Enumerable.Range(0, 16).Select(i => TestImages.Write(daemon.Inbox, $"waits_{i}.jpg", TestImages.Jpeg(80 + i))).ToList();
+        var (_, paths, index) = await GivenOneSetAsideAsync(daemon, 80);
         var ledger = daemon.Host.Services.GetRequiredService<FaceSorter.Pipeline.InboxLedger>();
-        await Eventually.UntilAsync(() => paths.Any(ledger.IsWaitingForImmich), Deadline, "a file is set aside", _timeout.Token);
-        var deleted = paths.First(ledger.IsWaitingForImmich);
+        var deleted = paths[index];
         (await daemon.Store.ListDropFolderClaimsAsync(_timeout.Token)).Should().Contain(claim => claim.Path == deleted, "it claimed its content when it was hashed");
 
         File.Delete(deleted);
