@@ -67,7 +67,11 @@ public sealed class FirstRunTests : EmulatedImmichTest
     [Fact]
     public async Task A_second_run_on_the_same_config_exits_with_code_3_in_one_line_before_watching_and_the_first_keeps_sorting()
     {
-        var config = Config(cfg => cfg["Immich"]!["ApiKey"] = Immich.ApiKey);
+        var config = TestConfig.Write(Folder.Path, cfg =>
+        {
+            cfg["Immich"]!["Url"] = Immich.Url;
+            cfg["Immich"]!["ApiKey"] = Immich.ApiKey;
+        }, logFile: true);
         using var first = await DaemonProcess.StartAsync(config, Token);
         await Eventually.UntilAsync(() => first.Output.Contains("FaceSorter is running", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the first daemon started", Token);
 
@@ -92,6 +96,17 @@ public sealed class FirstRunTests : EmulatedImmichTest
             "the first daemon keeps sorting",
             Token);
         first.HasExited.Should().BeFalse();
+        var log = await ReadSharedAsync(Directory.GetFiles(Path.Combine(Folder.Path, "logs")).Should().ContainSingle().Subject);
+        log.Should().Contain("FaceSorter is running", "the first daemon's log file")
+            .And.NotContain("already running", "a refused instance says so on its own console, not in the log of the daemon that runs");
+    }
+
+    /// <summary>A file another process has open for writing, read whole.</summary>
+    private async Task<string> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync(Token);
     }
 
     [Fact]
