@@ -185,6 +185,7 @@ public static class FaceSorterServiceCollectionExtensions
         services.AddSingleton<OpenWriterProbe>();
         services.TryAddSingleton(_ => WriterVisibility.Detect());
         services.AddSingleton<WriteActivity>();
+        services.AddSingleton<ReturnedReviewFiles>();
         services.AddSingleton<HashStage>();
         services.AddSingleton<FaceCheckStage>();
         services.AddSingleton<MoveStage>();

@@ -395,4 +395,7 @@ internal static partial class Log
 
     [LoggerMessage(8795, LogLevel.Information, "Immich answers again: the files that waited for it in the drop folder ({Count} remembered) are looked at again")]
     public static partial void FilesWaitingForImmichReleased(this ILogger logger, int count);
+
+    [LoggerMessage(8805, LogLevel.Information, "{FilePath} is the file of review item {ReviewId} ({OldPath}), returned to the drop folder: the item is withdrawn, no rejection, and the file is sorted again")]
+    public static partial void ReviewFileReturned(this ILogger logger, string filePath, long reviewId, string oldPath);
 }

@@ -3,6 +3,7 @@ using FaceSorter.Hashing;
 using FaceSorter.Moving;
 using FaceSorter.NearDuplicates;
 using FaceSorter.Options;
+using FaceSorter.Pipeline;
 using FaceSorter.Storage;
 using FaceSorter.Watching;
 using Microsoft.Extensions.Logging;
@@ -28,7 +29,7 @@ namespace FaceSorter.Review;
 /// (<c>ApproveAsync</c> and <c>RejectAsync</c> only change pending rows).
 /// </summary>
 public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downloadRecords, IMoveJournal journal, Hasher hasher, OwnMoves ownMoves, ReviewTree tree, TimeProvider clock, IOptions<ReviewOptions> review, ILogger<ReviewReconciler> logger,
-    FingerprintRequests? fingerprints = null)
+    ReturnedReviewFiles? returned = null, FingerprintRequests? fingerprints = null)
 {
     public const string ReviewedBy = "file-manager";
 
@@ -77,7 +78,7 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
             }
             else
             {
-                _missing[row.Id] = new MissingItem(row.Id, row.FilePath, row.FileHash, clock.GetUtcNow(), _scanGeneration);
+                Miss(new MissingItem(row.Id, row.FilePath, row.FileHash, clock.GetUtcNow(), _scanGeneration));
             }
         }
 
@@ -133,7 +134,7 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
 
         if (place.Kind == PlaceKind.Review && await store.FindReviewByPathAsync(path, cancellationToken) is { Action: ReviewAction.Pending } row)
         {
-            _missing.Remove(row.Id);
+            Found(row.Id);
             var rowHash = row.FileHash ?? await RecordHashAsync(row, info, cancellationToken);
             Index.Set(path, new IndexedFile(length, lastWrite, rowHash, Recorded: true));
             RememberIdentity(path);
@@ -227,7 +228,7 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
                 continue;
             }
 
-            _missing.Remove(item.ReviewId);
+            Found(item.ReviewId);
             var row = await store.GetReviewItemAsync(item.ReviewId, cancellationToken);
             if (row is not { Action: ReviewAction.Pending } || File.Exists(row.FilePath))
             {
@@ -237,7 +238,7 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
             var folder = Path.GetDirectoryName(row.FilePath) ?? row.FilePath;
             if (WhyNotARejection(item, row.FilePath, folder) is { } reason)
             {
-                _missing[item.ReviewId] = item with { KeptAtScan = _scanGeneration };
+                Miss(item with { KeptAtScan = _scanGeneration });
                 if (_reported.Add(folder + "\n" + reason))
                 {
                     logger.ReviewFolderNotThere(folder, reason);
@@ -256,6 +257,19 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
         return next;
     }
 
+    /// <summary>A pending row's file is gone: the drop folder is told too, where the user may have moved it back (<see cref="ReturnedReviewFiles"/>).</summary>
+    private void Miss(MissingItem item)
+    {
+        _missing[item.ReviewId] = item;
+        returned?.Missing(item.ReviewId, item.FileHash);
+    }
+
+    private void Found(long reviewId)
+    {
+        _missing.Remove(reviewId);
+        returned?.Found(reviewId);
+    }
+
     private async Task DepartFileAsync(string path, CancellationToken cancellationToken)
     {
         if (tree.Classify(path).Kind != PlaceKind.Review
@@ -269,7 +283,7 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
         var item = new MissingItem(row.Id, row.FilePath, row.FileHash, clock.GetUtcNow(), _scanGeneration, seenIn);
         if (!await FollowCopyAsync(item, cancellationToken))
         {
-            _missing[row.Id] = item;
+            Miss(item);
         }
     }
 
@@ -288,7 +302,7 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
             return false;
         }
 
-        _missing.Remove(item.ReviewId);
+        Found(item.ReviewId);
         var place = tree.Classify(target);
         if (place.Kind == PlaceKind.Faces && PersonName.Sanitize(place.Folder) is { } person)
         {
@@ -410,7 +424,7 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
 
     private async Task FollowReviewAsync(ReviewItem row, string path, string category, CancellationToken cancellationToken)
     {
-        _missing.Remove(row.Id);
+        Found(row.Id);
         Index.Remove(row.FilePath);
         _identities.Remove(row.FilePath);
         RememberIdentity(path);
@@ -468,7 +482,7 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
 
     private async Task ApproveAsync(long reviewId, string oldPath, string path, string person, CancellationToken cancellationToken)
     {
-        _missing.Remove(reviewId);
+        Found(reviewId);
         Index.Remove(oldPath);
         _identities.Remove(oldPath);
         if (await store.ApproveAsync(reviewId, person, path, ReviewedBy, cancellationToken))

@@ -429,6 +429,29 @@ public sealed class FaceSorterStore :
         return decided.Count == 1;
     }
 
+    public async Task<ReviewItem?> WithdrawReturnedAsync(long reviewId, string inboxPath, CancellationToken cancellationToken)
+    {
+        await using var db = await BeginAsync(cancellationToken);
+        var row = (await db.QueryAsync($"{StoreRows.ReviewColumns} WHERE id = @id AND action = 'pending';", ReviewRow, cancellationToken, Long("id", reviewId))).FirstOrDefault();
+        if (row is not null)
+        {
+            var old = _paths.ToStored(row.FilePath);
+            var inbox = _paths.ToStored(inboxPath);
+            await db.ExecuteAsync("DELETE FROM review_queue WHERE id = @id;", cancellationToken, Long("id", reviewId));
+            if (row.FileHash is not null)
+            {
+                // Its claim keeps its time: the content was claimed then, so copies that came since stay the later ones.
+                await db.ExecuteAsync("UPDATE contents SET first_path = @inbox, state = 'claimed' WHERE file_hash = @hash AND first_path = @old;", cancellationToken,
+                    Text("inbox", inbox), Text("hash", row.FileHash), Text("old", old));
+            }
+
+            await FollowEarlierCopyAsync(db, old, inbox, cancellationToken);
+        }
+
+        await db.CommitAsync(cancellationToken);
+        return row;
+    }
+
     public async Task<bool> SuggestPersonAsync(long reviewId, string person, double? confidence, CancellationToken cancellationToken) =>
         await ExecuteAsync("UPDATE review_queue SET suggested_person = @person, confidence = @confidence WHERE id = @id AND action = 'pending';", cancellationToken,
             Long("id", reviewId), Text("person", person), Real("confidence", confidence)) == 1;

@@ -40,6 +40,15 @@ public interface IReviewQueue
     Task<bool> RejectAsync(long reviewId, string reviewedBy, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The pending row's file came back into the drop folder, now at <paramref name="inboxPath"/>: the row is deleted
+    /// (it is no decision), and when its file was its content's first copy the content's claim moves to
+    /// <paramref name="inboxPath"/>, so the file is that content's first copy again, not a copy of its old place;
+    /// review rows that named the old place as their earlier copy name the drop-folder file (docs/contracts.md,
+    /// "When a missing review file is a rejection"). Returns the row as it was, or null when it was not pending.
+    /// </summary>
+    Task<ReviewItem?> WithdrawReturnedAsync(long reviewId, string inboxPath, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The second look found a confident match for a pending item: it becomes the row's
     /// <c>suggested_person</c> (with its confidence). False when the row is no longer pending.
     /// </summary>

@@ -75,6 +75,37 @@ public sealed class EveryReviewItemIsFollowedTests : EmulatedImmichTest
         inBob.Should().ContainSingle("the approval's row, not an addition by hand besides it").Which.Should().BeEquivalentTo(new { FilePath = approvedAt, PersonName = "bob", AutoSorted = false });
     }
 
+    [Theory]
+    [InlineData(Kind.InvalidByBytes, "back.jpg")]
+    [InlineData(Kind.Empty, "back.jpg")]
+    [InlineData(Kind.Duplicate, "back.jpg")]
+    [InlineData(Kind.NoFace, "back.jpg")]
+    [InlineData(Kind.MultipleFaces, "back.jpg")]
+    [InlineData(Kind.InvalidByBytes, "a.jpg")]
+    [InlineData(Kind.NoFace, "a.jpg")]
+    public async Task A_review_file_moved_back_into_the_drop_folder_is_sorted_again_and_its_old_item_is_withdrawn_not_rejected(Kind kind, string name)
+    {
+        await using var daemon = await StartAsync();
+        var returned = await GivenItemAsync(daemon, kind, "a");
+        var deleted = await GivenItemAsync(daemon, kind, "c");
+        var prefix = Path.GetFileName(returned.FilePath)[..(Path.GetFileName(returned.FilePath).IndexOf('_') + 1)];
+        var sortedAgain = Path.Combine(Path.GetDirectoryName(returned.FilePath)!, prefix + name);
+
+        await ReviewHarness.RunAsync("mv", returned.FilePath, Path.Combine(daemon.Inbox, name));
+        await ReviewHarness.RunAsync("rm", deleted.FilePath);
+
+        await WaitForAsync(daemon, deleted.Id, row => row.Action == ReviewAction.Rejected, "the deleted one's rejection, after the grace and a full scan");
+        await daemon.UntilSortedAsync(sortedAgain, "the returned file sorted again as it was the first time", Token);
+        (await daemon.Store.GetReviewItemAsync(returned.Id, Token)).Should().BeNull("its old item is withdrawn: no decision was made");
+        var again = (await daemon.Store.FindReviewByPathAsync(sortedAgain, Token))!;
+        again.Should().BeEquivalentTo(new { Action = ReviewAction.Pending, returned.FileHash, returned.Category });
+        (await daemon.Store.ListReviewAsync(null, ReviewAction.Pending, Token)).Where(row => row.FilePath == sortedAgain).Should().ContainSingle();
+        if (kind != Kind.Duplicate)
+        {
+            again.EarlierCopy.Should().BeNull("it is its content's only file, not a copy of where it was");
+        }
+    }
+
     [Fact]
     public async Task Two_identical_invalid_items_are_decided_one_by_one_and_their_content_is_claimed_by_neither()
     {

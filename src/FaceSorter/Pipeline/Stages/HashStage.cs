@@ -15,7 +15,7 @@ namespace FaceSorter.Pipeline.Stages;
 /// review thumbnail. The near-duplicate lookups run in the order of the claims (<see cref="ClaimOrder"/>).
 /// Knows nothing of channels; the pipeline routes what it returns.
 /// </summary>
-public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, ClaimOrder claimOrder, PictureDecoder decoder, NearDuplicateChecker nearDuplicates, ILogger<HashStage> logger)
+public sealed class HashStage(Hasher hasher, ReturnedReviewFiles returned, DuplicateChecker duplicates, ClaimOrder claimOrder, PictureDecoder decoder, NearDuplicateChecker nearDuplicates, ILogger<HashStage> logger)
 {
     private readonly ReportedVersions _failed = new();
 
@@ -38,6 +38,7 @@ public sealed class HashStage(Hasher hasher, DuplicateChecker duplicates, ClaimO
         }
 
         var hash = digest.Sha256;
+        await returned.TakeBackAsync(hash, file.Path, cancellationToken); // before rule 0: a file that is no picture comes back too
         if (ImageSniffer.WhyNotAnImage(file.Length, digest.Type) is { } notAnImage)
         {
             // Hashed so the review watcher can follow the file by content, never claimed: identical
