@@ -48,6 +48,10 @@ catch (Exception exception) when (exception is FaceSorter.Pipeline.InstanceBusyE
     Log.ForContext("SourceContext", "FaceSorter").Fatal("{Problem}", exception.Message);
     return 3;
 }
+catch (FaceSorter.Storage.DiskFullAtStartException)
+{
+    return 1; // its one line is logged (README "Exit codes"; docs/operations.md, "A full disk")
+}
 catch (Exception exception) when (StartupErrors.Describe(exception) is { } problem)
 {
     Log.ForContext("SourceContext", "FaceSorter").Fatal("Invalid configuration, not starting:\n{ProblemLines}", problem);

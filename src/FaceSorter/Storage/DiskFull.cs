@@ -33,10 +33,15 @@ public static class DiskFull
             switch (current)
             {
                 case SqliteException sqlite when sqlite.SqliteErrorCode is SqliteFull or SqliteIoErr:
-                case PostgresException postgres when postgres.SqlState == PostgresDiskFull:
                     return true;
                 case IOException io when io.HResult is ENOSPC or EDQUOT:
                     return true;
+            }
+
+            // Npgsql's types only for its own exceptions: a daemon on SQLite never loads it (docs/operations.md, "Runtime settings").
+            if (current.GetType().Namespace == "Npgsql" && IsPostgresDiskFull(current))
+            {
+                return true;
             }
 
             if (current is AggregateException aggregate && aggregate.InnerExceptions.Any(Is))
@@ -47,6 +52,9 @@ public static class DiskFull
 
         return false;
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool IsPostgresDiskFull(Exception exception) => exception is PostgresException { SqlState: PostgresDiskFull };
 
     /// <summary>The errno an <see cref="IOException"/> carries for a full filesystem, for code that reports its own errno.</summary>
     public static bool IsErrno(int errno) => errno is ENOSPC or EDQUOT;
