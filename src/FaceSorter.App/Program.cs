@@ -48,10 +48,22 @@ catch (Exception exception) when (exception is FaceSorter.Pipeline.InstanceBusyE
     Log.ForContext("SourceContext", "FaceSorter").Fatal("{Problem}", exception.Message);
     return 3;
 }
+catch (FaceSorter.Storage.DiskFullAtStartException)
+{
+    return 1; // its one line is logged (README "Exit codes"; docs/operations.md, "A full disk")
+}
 catch (Exception exception) when (StartupErrors.Describe(exception) is { } problem)
 {
     Log.ForContext("SourceContext", "FaceSorter").Fatal("Invalid configuration, not starting:\n{ProblemLines}", problem);
     return 2;
+}
+catch (Exception exception) when (FaceSorter.Storage.DiskFull.Is(exception))
+{
+    // Full before the store was opened (the log file's own disk, say): one line on the console, no stack trace.
+    await CloseLogAsync();
+    LoggingSetup.StartBootstrapLogger();
+    Log.ForContext("SourceContext", "FaceSorter").Fatal("Not starting: the disk is full ({Reason}). Free space there (or move FaceSorter's data and logs elsewhere) and start again", exception.Message);
+    return 1;
 }
 catch (Exception exception)
 {
@@ -60,5 +72,17 @@ catch (Exception exception)
 }
 finally
 {
-    await Log.CloseAndFlushAsync();
+    await CloseLogAsync();
+}
+
+// A log file on a full disk fails its last flush: that must not turn a clear exit into a crash.
+static async Task CloseLogAsync()
+{
+    try
+    {
+        await Log.CloseAndFlushAsync();
+    }
+    catch (IOException)
+    {
+    }
 }

@@ -396,6 +396,19 @@ internal static partial class Log
     [LoggerMessage(8795, LogLevel.Information, "Immich answers again: the files that waited for it in the drop folder ({Count} remembered) are looked at again")]
     public static partial void FilesWaitingForImmichReleased(this ILogger logger, int count);
 
+    // A full disk or store is not the file's fault (new-user trial, issue 13): 8796-8799
+    [LoggerMessage(8796, LogLevel.Warning, "{FilePath} stays in the drop folder for now: {Reason}. The disk or the store is full, not the file at fault: free space there; the file is tried again by itself as soon as a move succeeds, and at the latest every {MaxRetry}")]
+    public static partial void FileWaitsForSpace(this ILogger logger, string filePath, string reason, TimeSpan maxRetry);
+
+    [LoggerMessage(8797, LogLevel.Debug, "{FilePath} still waits for disk space: {Reason}")]
+    public static partial void FileStillWaitsForSpace(this ILogger logger, string filePath, string reason);
+
+    [LoggerMessage(8798, LogLevel.Information, "The {Count} files that waited in the drop folder for disk space are tried again (after {Waited}; 0 when a move just succeeded)")]
+    public static partial void FilesWaitingForSpaceReleased(this ILogger logger, int count, TimeSpan waited);
+
+    [LoggerMessage(8799, LogLevel.Critical, "Not starting: the disk is full at {Path} ({Available} bytes free): {Reason}. Free space there (or move FaceSorter's data elsewhere) and start again")]
+    public static partial void DiskFullAtStart(this ILogger logger, string path, long available, string reason);
+
     [LoggerMessage(8805, LogLevel.Information, "{FilePath} is the file of review item {ReviewId} ({OldPath}), returned to the drop folder: the item is withdrawn, no rejection, and the file is sorted again")]
     public static partial void ReviewFileReturned(this ILogger logger, string filePath, long reviewId, string oldPath);
 }

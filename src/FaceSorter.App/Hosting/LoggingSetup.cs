@@ -43,6 +43,7 @@ internal static class LoggingSetup
         builder.Services.AddSerilog(preserveStaticLogger: !ownsStaticLogger, configureLogger: (services, configuration) =>
         {
             configuration.Enrich.With<PrintableNamesEnricher>(); // a file name never forges a log line
+            configuration.Filter.ByExcluding(IsDiskFullAtStartRetold); // its own line says it, without the host's stack traces
             try
             {
                 configuration.ReadFrom.Configuration(builder.Configuration, ShippedSinks).ReadFrom.Services(services);
@@ -70,5 +71,23 @@ internal static class LoggingSetup
                 Serilog.Log.Warning(exception, "The Serilog section of the config file is broken ({Message}); logging to the console only", exception.Message);
             }
         });
+    }
+
+    /// <summary>The host's own error lines about a start-up the full disk stopped (StartupTasks logged it in one line, event 8799).</summary>
+    private static bool IsDiskFullAtStartRetold(Serilog.Events.LogEvent logEvent)
+    {
+        if (logEvent.Properties.TryGetValue("SourceContext", out var source) && source.ToString().StartsWith("\"Microsoft.", StringComparison.Ordinal))
+        {
+            for (var exception = logEvent.Exception; exception is not null; exception = exception.InnerException)
+            {
+                if (exception is FaceSorter.Storage.DiskFullAtStartException
+                    || (exception is AggregateException aggregate && aggregate.InnerExceptions.Any(inner => inner is FaceSorter.Storage.DiskFullAtStartException)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 }

@@ -62,10 +62,47 @@ public static class FolderChecks
             return DoctorCheck.Failed(name, $"{existing} is not writable ({why})", $"give the user running FaceSorter write access to {existing}, or change {setting}");
         }
 
+        if (SpaceProblem(name, existing, $"or set {setting} to a folder on another disk") is { } full)
+        {
+            return full;
+        }
+
         return existing == path
             ? DoctorCheck.Ok(name, $"{path} is writable")
             : DoctorCheck.Warning(name, $"{path} does not exist yet; it is created when the daemon starts", "nothing to do, or create it now");
     }
+
+    /// <summary>Below this many free bytes a filesystem is full for FaceSorter: a photo or the store's next write does not fit.</summary>
+    public const long FullBelowBytes = 16L * 1024 * 1024;
+
+    /// <summary>Below this many free bytes a filesystem is nearly full: a warning.</summary>
+    public const long NearlyFullBelowBytes = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// A failure when the filesystem holding <paramref name="existing"/> is full (under <see cref="FullBelowBytes"/> free for
+    /// the daemon's user), a warning when nearly full (under <see cref="NearlyFullBelowBytes"/>), null when it has room or
+    /// cannot be told (docs/operations.md, "A full disk").
+    /// </summary>
+    public static DoctorCheck? SpaceProblem(string name, string existing, string otherFix)
+    {
+        if (Storage.DiskFull.SpaceAt(existing) is not var (available, total))
+        {
+            return null;
+        }
+
+        var free = $"{Megabytes(available)} MiB free of {Megabytes(total)} MiB";
+        var fix = $"free space on the filesystem of {existing}, {otherFix}";
+        if (available < FullBelowBytes)
+        {
+            return DoctorCheck.Failed(name, $"the filesystem of {existing} is full ({free}): nothing can be moved or recorded there; files wait in the drop folder until there is room", fix);
+        }
+
+        return available < NearlyFullBelowBytes
+            ? DoctorCheck.Warning(name, $"the filesystem of {existing} is nearly full ({free}); when it is full, files wait in the drop folder until there is room", fix)
+            : null;
+    }
+
+    private static long Megabytes(long bytes) => bytes / (1024 * 1024);
 
     private static DoctorCheck SameFilesystem((string Key, string Path)[] folders)
     {

@@ -25,10 +25,23 @@ public sealed class StoreCheck(ISortStatistics store, DatabaseOptions options, T
         {
             return options.Provider == DatabaseProvider.Sqlite ? await SqliteAsync(cancellationToken) : await PostgresAsync(cancellationToken);
         }
+        catch (Exception exception) when (exception is not OperationCanceledException && DiskFull.Is(exception) && SqliteFolder() is { } folder
+            && FolderChecks.SpaceProblem(Name, folder, $"or point {Key} at a disk with room") is { } full)
+        {
+            return full; // "disk I/O error" from a full disk is the disk's, not the connection string's
+        }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             return DoctorCheck.Failed(Name, $"{options.Provider}: {exception.Message}", $"check {Key} (and that its folder or server is reachable and writable)");
         }
+    }
+
+    private string? SqliteFolder()
+    {
+        var source = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
+        return options.Provider != DatabaseProvider.Sqlite || string.IsNullOrEmpty(source) || source == ":memory:"
+            ? null
+            : FolderChecks.FirstExisting(Path.GetDirectoryName(Path.GetFullPath(source))!);
     }
 
     private async Task<DoctorCheck> SqliteAsync(CancellationToken cancellationToken)
@@ -40,6 +53,12 @@ public sealed class StoreCheck(ISortStatistics store, DatabaseOptions options, T
         }
 
         var path = Path.GetFullPath(builder.DataSource);
+        if (FolderChecks.FirstExisting(Path.GetDirectoryName(path)!) is { } existing && Directory.Exists(existing)
+            && FolderChecks.SpaceProblem(Name, existing, $"or point {Key} at a disk with room") is { Status: CheckStatus.Failed } full)
+        {
+            return full;
+        }
+
         if (!File.Exists(path))
         {
             var folder = FolderChecks.FirstExisting(Path.GetDirectoryName(path)!);

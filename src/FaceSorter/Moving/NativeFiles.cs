@@ -85,7 +85,7 @@ internal static partial class NativeFiles
         EExist => RenameResult.DestinationExists,
         EXDev => RenameResult.CrossDevice,
         2 when !File.Exists(source) => RenameResult.SourceMissing,
-        _ => throw new IOException($"rename {source} -> {destination} failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})"),
+        _ => throw new IOException($"rename {source} -> {destination} failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})", error), // the errno as HResult, as .NET's own IOException carries it (Storage.DiskFull)
     };
 
     [LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

@@ -39,20 +39,31 @@ public sealed class StartupTasks(
             logger.SecretReadableByOthers(secrets.ConfigPath, string.Join(" and ", secrets.Keys), secrets.OctalMode, ConfigSecrets.FileKeys);
         }
 
-        var folders = directories.Value;
-        Directory.CreateDirectory(folders.Inbox);
-        Directory.CreateDirectory(folders.Faces);
-        foreach (var category in ReviewCategories.All)
+        try
         {
-            Directory.CreateDirectory(Path.Combine(folders.Review, category));
-        }
+            var folders = directories.Value;
+            Directory.CreateDirectory(folders.Inbox);
+            Directory.CreateDirectory(folders.Faces);
+            foreach (var category in ReviewCategories.All)
+            {
+                Directory.CreateDirectory(Path.Combine(folders.Review, category));
+            }
 
-        await store.MigrateAsync(cancellationToken);
-        logger.StoreReady(location.Provider.ToString(), location.Description, store.SchemaVersion);
-        await settings.LoadAsync(cancellationToken);
-        await recovery.RecoverAsync(cancellationToken);
-        await ReleaseClaimsOfDeletedFilesAsync(cancellationToken);
-        await SweepReviewThumbnailsAsync(cancellationToken);
+            await store.MigrateAsync(cancellationToken);
+            logger.StoreReady(location.Provider.ToString(), location.Description, store.SchemaVersion);
+            await settings.LoadAsync(cancellationToken);
+            await recovery.RecoverAsync(cancellationToken);
+            await ReleaseClaimsOfDeletedFilesAsync(cancellationToken);
+            await SweepReviewThumbnailsAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException && DiskFull.Is(exception))
+        {
+            // One line naming the problem, not a stack trace (docs/operations.md, "A full disk").
+            var where = location.Provider == DatabaseProvider.Postgres && exception is not IOException ? $"the PostgreSQL server ({location.Description})" : location.DataFolder;
+            var available = DiskFull.SpaceAt(location.DataFolder)?.Available ?? -1;
+            logger.DiskFullAtStart(where, available, exception.Message);
+            throw new DiskFullAtStartException(where, exception);
+        }
     }
 
     /// <summary>

@@ -99,6 +99,7 @@ public sealed class DropFolderMonitor : BackgroundService
         _loop = new WatchLoop(clock, DueButStillWritingRecheck, logger); // a wait for due files still open for writing or with a companion
         ledger.Released += _loop.Hints.Add;
         ledger.WaitingForImmichReleased += _loop.Hints.RequestRescan;
+        ledger.WaitingForSpaceReleased += _loop.Hints.RequestRescan;
         settings.Changed += _loop.Hints.RequestRescan;
     }
 

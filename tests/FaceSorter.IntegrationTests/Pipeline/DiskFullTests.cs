@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using FaceSorter.IntegrationTests.Support;
+using FaceSorter.Pipeline;
+using FaceSorter.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FaceSorter.IntegrationTests.Pipeline;
+
+/// <summary>
+/// A full disk or store is not the file's fault (docs/operations.md, "A full disk"): the file stays in the drop
+/// folder with its reason and is sorted by itself once space is freed, without a restart. The disk is really full
+/// (a small tmpfs, filled) and the store really cannot grow (SQLite's max_page_count).
+/// </summary>
+public sealed class DiskFullTests : EmulatedImmichTest, IDisposable
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    private readonly SmallFilesystem _collection = new();
+
+    private static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    [Fact]
+    public async Task A_file_whose_move_finds_the_collection_full_is_held_and_sorted_by_itself_once_space_is_freed()
+    {
+        await using var daemon = await TestDaemon.StartAsync(Folder.Path, cfg =>
+        {
+            cfg["Directories"]!["Faces"] = Path.Combine(_collection.Path, "faces");
+            cfg["Directories"]!["Review"] = Path.Combine(_collection.Path, "review");
+            cfg["Immich"]!["Url"] = Immich.Url;
+            cfg["Immich"]!["ApiKey"] = Immich.ApiKey;
+        }, Token);
+        var picture = TestImages.Jpeg(31, size: 256 * 1024);
+        Immich.SetFaces(Sha256(picture), EmulatedFace.Named("Alice Smith"));
+        _collection.Fill();
+        var dropped = TestImages.Write(daemon.Inbox, "pic.jpg", picture);
+
+        await Eventually.UntilAsync(async () => (await daemon.Store.GetHeldFilesAsync(Token)).Any(held => held.FilePath == dropped && held.Reason.Contains("No space left", StringComparison.Ordinal)), Deadline, "the file held with the full disk as its reason", Token);
+        File.Exists(dropped).Should().BeTrue("a file the disk had no room for stays in the drop folder");
+        var ledger = daemon.Host.Services.GetRequiredService<InboxLedger>();
+        ledger.WaitingForSpaceCount.Should().Be(1, "the file waits for space, not failed until it changes");
+
+        _collection.Free();
+
+        var sorted = Path.Combine(daemon.Faces, "alice_smith", "pic.jpg");
+        await daemon.UntilSortedAsync(sorted, "the file sorted by itself once space was freed", Token);
+        (await File.ReadAllBytesAsync(sorted, Token)).Should().Equal(picture);
+        File.Exists(dropped).Should().BeFalse();
+        await Eventually.UntilAsync(async () => (await daemon.Store.GetHeldFilesAsync(Token)).Count == 0, Deadline, "its hold ended with the move", Token);
+    }
+
+    [Fact]
+    public void A_write_on_a_full_filesystem_is_told_as_a_full_disk_and_a_missing_file_is_not()
+    {
+        _collection.Fill();
+        var write = () => File.WriteAllBytes(Path.Combine(_collection.Path, "more"), new byte[1024 * 1024]);
+
+        var full = write.Should().Throw<IOException>().Which;
+        var missing = ((Action)(() => File.ReadAllBytes(Path.Combine(_collection.Path, "nothing-here")))).Should().Throw<IOException>().Which;
+
+        DiskFull.Is(full).Should().BeTrue(full.Message);
+        DiskFull.Is(missing).Should().BeFalse(missing.Message);
+        DiskFull.Is(new IOException("a file's own read error")).Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_SQLite_store_that_cannot_grow_is_told_as_full()
+    {
+        using var connection = new SqliteConnection($"Data Source={Folder.Combine("full.db")};Pooling=False");
+        connection.Open();
+        using (var setup = connection.CreateCommand())
+        {
+            setup.CommandText = "CREATE TABLE t (b BLOB); PRAGMA max_page_count = 16;";
+            setup.ExecuteNonQuery();
+        }
+
+        var grow = () =>
+        {
+            using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO t VALUES (zeroblob(100000))";
+            insert.ExecuteNonQuery();
+        };
+
+        var error = grow.Should().Throw<SqliteException>().Which;
+        error.SqliteErrorCode.Should().Be(13, "SQLITE_FULL: " + error.Message);
+        DiskFull.Is(error).Should().BeTrue();
+    }
+
+    public void Dispose() => _collection.Dispose();
+}
