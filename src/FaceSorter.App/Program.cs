@@ -43,7 +43,7 @@ catch (Exception exception) when (exception is FaceSorter.Pipeline.InstanceBusyE
     // One line, no stack trace: another instance or program holds what this one needs (README "Exit codes").
     // On this process's console only: the config's log file may be the running instance's, and a fatal
     // line in it would say that one failed.
-    await Log.CloseAndFlushAsync();
+    await CloseLogAsync();
     LoggingSetup.StartBootstrapLogger();
     Log.ForContext("SourceContext", "FaceSorter").Fatal("{Problem}", exception.Message);
     return 3;
