@@ -186,6 +186,7 @@ public static class FaceSorterServiceCollectionExtensions
         services.TryAddSingleton(_ => WriterVisibility.Detect());
         services.AddSingleton<WriteActivity>();
         services.AddSingleton<ReturnedReviewFiles>();
+        services.AddSingleton<SpaceRetry>();
         services.AddSingleton<HashStage>();
         services.AddSingleton<FaceCheckStage>();
         services.AddSingleton<MoveStage>();

@@ -41,11 +41,6 @@ public sealed class SortingPipeline : BackgroundService
     // Immich gets its next file as soon as it answers the last one.
     private const int ExtraCheckWorkers = 2;
 
-    // A full disk or store (Storage.DiskFull): the files it failed wait in the drop folder and are tried again
-    // after this, doubling up to MaxSpaceRetry while the disk stays full; at once when a move succeeds again.
-    private static readonly TimeSpan FirstSpaceRetry = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan MaxSpaceRetry = TimeSpan.FromMinutes(1);
-
     private readonly Channel<InboxFile> _settled;
     private readonly Channel<HashedFile> _toCheck;
     private readonly Channel<CheckedFile> _toMove;
@@ -67,12 +62,7 @@ public sealed class SortingPipeline : BackgroundService
     private readonly Review.ReviewThumbnails _thumbnails;
     private readonly ImmichOutage _outage;
     private readonly ILogger<SortingPipeline> _logger;
-    private readonly TimeProvider _clock;
-    private readonly ConcurrentDictionary<string, byte> _toldWaitingForSpace = new(StringComparer.Ordinal); // said once per file, until space is back
-    private readonly Lock _spaceRetryLock = new();
-    private TimeSpan _nextSpaceRetry = FirstSpaceRetry;
-    private bool _spaceRetryArmed;
-    private CancellationToken _stopping;
+    private readonly SpaceRetry _spaceRetry;
     private int _settingAside; // 1 once a file was set aside for Immich in this outage: said once, at the first
 
     public SortingPipeline(
@@ -91,10 +81,10 @@ public sealed class SortingPipeline : BackgroundService
         LateWrites lateWrites,
         Review.ReviewThumbnails thumbnails,
         ImmichOutage outage,
-        TimeProvider clock,
+        SpaceRetry spaceRetry,
         ILogger<SortingPipeline> logger)
     {
-        _clock = clock;
+        _spaceRetry = spaceRetry;
         _hashing = hashing;
         _checking = checking;
         _moving = moving;
@@ -137,7 +127,6 @@ public sealed class SortingPipeline : BackgroundService
         // up by the next start's scan). The move worker finishes the batch in hand without a token,
         // so no move is left half-done and every completed move is recorded. Items still queued are
         // files that were never touched. The journal is consistent at every point.
-        _stopping = stoppingToken;
         var hashing = Enumerable.Range(0, HashWorkers).Select(_ => HashLoopAsync(stoppingToken)).ToArray();
         var checking = Enumerable.Range(0, _checkWorkers).Select(_ => CheckLoopAsync(stoppingToken)).ToArray();
         var moving = MoveLoopAsync(stoppingToken);
@@ -470,7 +459,7 @@ public sealed class SortingPipeline : BackgroundService
         _logger.FileSorted(file.File.Path, SortPlan.Shown(file, _directories), file.Decision.Detail);
         _summary.Sorted(SortPlan.FolderOf(file.Decision));
         _ledger.Finish(file.File.Path); // its hold, if any, ended with the move's record (IMoveJournal.CompleteMovesAsync)
-        SpaceIsBack();
+        _spaceRetry.MoveSucceeded();
     }
 
     /// <summary>The file left the drop folder without us (the user deleted or moved it): its claim, if it made one, is given up so a later copy is not called a copy of a file that is gone.</summary>
@@ -553,9 +542,8 @@ public sealed class SortingPipeline : BackgroundService
     /// <summary>
     /// The disk or the store is full (<see cref="DiskFull"/>): not the file's fault, so it is not failed until it
     /// changes. It stays in the drop folder, held with the reason when the store can take it (the ledger knows it
-    /// either way), said once per file without a stack trace, and tried again by itself: when a move succeeds
-    /// again, or after a backoff from <see cref="FirstSpaceRetry"/> up to <see cref="MaxSpaceRetry"/>
-    /// (docs/operations.md, "A full disk"). A one-shot <c>scan</c> counts it as failed; the next run tries it again.
+    /// either way), said once per file without a stack trace, and tried again by itself (<see cref="SpaceRetry"/>).
+    /// A one-shot <c>scan</c> counts it as failed; the next run tries it again.
     /// </summary>
     private async Task WaitForSpaceAsync(InboxFile file, string reason, CancellationToken cancellationToken)
     {
@@ -567,17 +555,7 @@ public sealed class SortingPipeline : BackgroundService
         }
         else
         {
-            if (_toldWaitingForSpace.TryAdd(file.Path, 0))
-            {
-                _logger.FileWaitsForSpace(file.Path, reason, MaxSpaceRetry);
-            }
-            else
-            {
-                _logger.FileStillWaitsForSpace(file.Path, reason);
-            }
-
-            _ledger.WaitForSpace(file);
-            ArmSpaceRetry();
+            _spaceRetry.Wait(file, reason, cancellationToken);
         }
 
         try
@@ -587,65 +565,6 @@ public sealed class SortingPipeline : BackgroundService
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // The store itself is full: the ledger keeps the file waiting and the log line above says why.
-        }
-    }
-
-    private void ArmSpaceRetry()
-    {
-        TimeSpan delay;
-        lock (_spaceRetryLock)
-        {
-            if (_spaceRetryArmed)
-            {
-                return;
-            }
-
-            _spaceRetryArmed = true;
-            delay = _nextSpaceRetry;
-            _nextSpaceRetry = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxSpaceRetry.Ticks));
-        }
-
-        _ = RetryForSpaceAsync(delay);
-    }
-
-    private async Task RetryForSpaceAsync(TimeSpan delay)
-    {
-        try
-        {
-            await Task.Delay(delay, _clock, _stopping);
-        }
-        catch (OperationCanceledException)
-        {
-            return; // stopping: the next start's scan finds the files
-        }
-
-        lock (_spaceRetryLock)
-        {
-            _spaceRetryArmed = false;
-        }
-
-        if (_ledger.ReleaseWaitingForSpace() is var count and > 0)
-        {
-            _logger.FilesWaitingForSpaceReleased(count, delay);
-        }
-    }
-
-    /// <summary>A move succeeded: the disk takes writes again, so what waited for space is tried now, and the backoff starts over.</summary>
-    private void SpaceIsBack()
-    {
-        lock (_spaceRetryLock)
-        {
-            _nextSpaceRetry = FirstSpaceRetry;
-        }
-
-        if (_ledger.WaitingForSpaceCount > 0 && _ledger.ReleaseWaitingForSpace() is var count and > 0)
-        {
-            _toldWaitingForSpace.Clear();
-            _logger.FilesWaitingForSpaceReleased(count, TimeSpan.Zero);
-        }
-        else if (!_toldWaitingForSpace.IsEmpty && _ledger.WaitingForSpaceCount == 0)
-        {
-            _toldWaitingForSpace.Clear();
         }
     }
 

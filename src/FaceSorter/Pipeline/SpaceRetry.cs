@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace FaceSorter.Pipeline;
+
+/// <summary>
+/// The files a full disk or store failed (<see cref="Storage.DiskFull"/>): not their fault, so they wait in the drop
+/// folder (<see cref="InboxLedger.WaitForSpace"/>) and are tried again by themselves: at once when a move succeeds
+/// again, else after a backoff from <see cref="FirstRetry"/>, doubling up to <see cref="MaxRetry"/> while the disk
+/// stays full (docs/operations.md, "A full disk"). Each file is said once (a Warning) until space is back. Thread-safe.
+/// </summary>
+public sealed class SpaceRetry(InboxLedger ledger, TimeProvider clock, ILogger<SpaceRetry> logger)
+{
+    public static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan MaxRetry = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<string, byte> _told = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private TimeSpan _next = FirstRetry;
+    private bool _armed;
+
+    /// <summary>
+    /// <paramref name="file"/> failed for want of space (<paramref name="reason"/>): it leaves the pipeline and waits;
+    /// a retry is armed unless one is. <paramref name="stoppingToken"/> ends a retry not yet due (the next start's scan
+    /// finds the files).
+    /// </summary>
+    public void Wait(InboxFile file, string reason, CancellationToken stoppingToken)
+    {
+        if (_told.TryAdd(file.Path, 0))
+        {
+            logger.FileWaitsForSpace(file.Path, reason, MaxRetry);
+        }
+        else
+        {
+            logger.FileStillWaitsForSpace(file.Path, reason);
+        }
+
+        ledger.WaitForSpace(file);
+        TimeSpan delay;
+        lock (_lock)
+        {
+            if (_armed)
+            {
+                return;
+            }
+
+            _armed = true;
+            delay = _next;
+            _next = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetry.Ticks));
+        }
+
+        _ = RetryAfterAsync(delay, stoppingToken);
+    }
+
+    /// <summary>A move succeeded: the disk takes writes again, so what waited is tried now, and the backoff starts over.</summary>
+    public void MoveSucceeded()
+    {
+        lock (_lock)
+        {
+            _next = FirstRetry;
+        }
+
+        if (ledger.WaitingForSpaceCount > 0 && ledger.ReleaseWaitingForSpace() is var count and > 0)
+        {
+            _told.Clear();
+            logger.FilesWaitingForSpaceReleased(count, TimeSpan.Zero);
+        }
+        else if (!_told.IsEmpty && ledger.WaitingForSpaceCount == 0)
+        {
+            _told.Clear();
+        }
+    }
+
+    private async Task RetryAfterAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(delay, clock, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _armed = false;
+        }
+
+        if (ledger.ReleaseWaitingForSpace() is var count and > 0)
+        {
+            logger.FilesWaitingForSpaceReleased(count, delay);
+        }
+    }
+}
