@@ -411,4 +411,7 @@ internal static partial class Log
 
     [LoggerMessage(8805, LogLevel.Information, "{FilePath} is the file of review item {ReviewId} ({OldPath}), returned to the drop folder: the item is withdrawn, no rejection, and the file is sorted again")]
     public static partial void ReviewFileReturned(this ILogger logger, string filePath, long reviewId, string oldPath);
+
+    [LoggerMessage(8806, LogLevel.Information, "{FilePath} changed after it was hashed, though its size and modification time are as they were (rewritten with its time put back, or replaced by a rename): not moved; it is hashed again once it settles")]
+    public static partial void ChangedBeforeMove(this ILogger logger, string filePath);
 }

@@ -76,11 +76,12 @@ public sealed class Hasher
             && stream.Length == length
             && File.GetLastWriteTimeUtc(stream.SafeFileHandle) == lastWriteUtc
             && before == after;
-        return unchanged ? new FileDigest(Convert.ToHexStringLower(hash.GetHashAndReset()), type) : null;
+        return unchanged ? new FileDigest(Convert.ToHexStringLower(hash.GetHashAndReset()), type, after) : null;
     }
 }
 
 /// <summary>What one read of a file found (<see cref="Hasher.DigestAsync"/>).</summary>
 /// <param name="Sha256">Lower-case hex SHA-256 of the whole file.</param>
 /// <param name="Type">The media type its leading bytes show, or null when they show none of <see cref="MediaTypes"/>.</param>
-public sealed record FileDigest(string Sha256, MediaType? Type);
+/// <param name="Stamp">Its size, mtime and ctime as it was read (null when statx(2) could not tell): the file is still the one hashed only while they stay.</param>
+public sealed record FileDigest(string Sha256, MediaType? Type, Watching.FileStamp? Stamp = null);

@@ -64,6 +64,14 @@ public sealed class FileMover(IMoveJournal store, OwnMoves ownMoves, TimeProvide
 
     private async Task<MoveResult> MoveOneAsync(MoveRequest request, long journalId, string destination, HashSet<string> reserved, HashSet<string> touched, CancellationToken cancellationToken)
     {
+        if (request.Unchanged is { } expected && Watching.FileIdentity.StampOf(request.SourcePath) is { } now && now != expected)
+        {
+            // Rewritten since it was hashed with its size and mtime as they were (its ctime moved), or replaced by a
+            // rename: the decision is about other bytes (docs/linux-facts.md, "Writers FaceSorter cannot see").
+            await store.AbandonMoveAsync(journalId, "changed since it was hashed", cancellationToken);
+            return new MoveResult(request, journalId, null, Changed: true);
+        }
+
         while (true)
         {
             ownMoves.Expect(destination);

@@ -4,6 +4,13 @@ namespace FaceSorter.Pipeline;
 /// <param name="Source">The first folder under the drop folder (<c>instagram</c>), or null for top-level files.</param>
 public sealed record InboxFile(string Path, string? Source, long Length, DateTime LastWriteUtc)
 {
+    /// <summary>
+    /// Its size, mtime and ctime when it was hashed (<see cref="Hashing.FileDigest.Stamp"/>), null before: a file whose
+    /// stamp moved since holds other bytes than the hash says, even at the same size and mtime (rewritten with its
+    /// mtime put back, or replaced by a rename), so it is not moved under that hash (<see cref="Moving.MoveRequest.Unchanged"/>).
+    /// </summary>
+    public Watching.FileStamp? HashedAs { get; init; }
+
     public string Name => System.IO.Path.GetFileName(Path);
 
     public static string? SourceOf(string inbox, string path)

@@ -416,6 +416,11 @@ public sealed class SortingPipeline : BackgroundService
                 case MoveOutcome.Vanished vanished:
                     await VanishedAsync(vanished.Decided.File, vanished.Decided.Hash, cancellationToken);
                     break;
+                case MoveOutcome.Changed changed:
+                    // Its claim of the old content goes when it is hashed again (new content) or leaves the drop folder.
+                    _logger.ChangedBeforeMove(changed.Decided.File.Path);
+                    _ledger.Requeue(changed.Decided.File.Path);
+                    break;
             }
         }
     }

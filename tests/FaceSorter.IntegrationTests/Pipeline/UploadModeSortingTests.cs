@@ -421,6 +421,42 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
         item.Reason.Should().EndWith(ExactCopy.RewrittenEnd);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_file_replaced_while_it_waits_at_Immich_by_other_bytes_of_the_same_size_and_time_is_not_recorded_under_its_old_content(bool byRename)
+    {
+        await using var daemon = await StartAsync("3.1.0");
+        var old = TestImages.Jpeg(120);
+        _immich.SetFaces(Sha256(old), EmulatedFace.Named("Dave"));
+        await _immich.StopAsync();
+        var path = TestImages.Write(daemon.Inbox, "a.jpg", old);
+        var outage = daemon.Host.Services.GetRequiredService<ImmichOutage>();
+        await Eventually.UntilAsync(async () => outage.IsDown && (await daemon.Store.ListDropFolderClaimsAsync(_timeout.Token)).Contains(new ContentPlace(Sha256(old), path)),
+            Deadline, "the file was hashed and waits at Immich", _timeout.Token);
+
+        // Other bytes of the same length, with the old modification time put back (rsync -t, cp -p, touch -r do this).
+        var other = (byte[])old.Clone();
+        other[^3] ^= 0x01;
+        var mtime = File.GetLastWriteTimeUtc(path);
+        var written = byRename ? Path.Combine(daemon.Inbox, ".a.jpg.tmp") : path;
+        await File.WriteAllBytesAsync(written, other, _timeout.Token);
+        File.SetLastWriteTimeUtc(written, mtime);
+        if (byRename)
+        {
+            File.Move(written, path, overwrite: true);
+        }
+
+        await _immich.StartAgainAsync(_timeout.Token);
+
+        var sortedAgain = Path.Combine(daemon.Review, "unidentified", "noface_a.jpg");
+        await daemon.UntilSortedAsync(sortedAgain, "sorted with the content it holds, which Immich finds no face in", _timeout.Token);
+        Directory.Exists(Path.Combine(daemon.Faces, "dave")).Should().BeFalse("the old content's answer is not acted on for other bytes");
+        (await daemon.Store.FindReviewByPathAsync(sortedAgain, _timeout.Token))!.FileHash.Should().Be(Sha256(other));
+        TestImages.Write(daemon.Inbox, "old_again.jpg", old);
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Faces, "dave", "old_again.jpg"), "no file holds the old content, so its copy is the first", _timeout.Token);
+    }
+
     [Fact]
     public async Task A_file_deleted_while_it_waits_for_Immich_gives_up_its_claim_and_its_hold()
     {

@@ -38,6 +38,7 @@ public sealed class HashStage(Hasher hasher, ReturnedReviewFiles returned, Dupli
         }
 
         var hash = digest.Sha256;
+        file = file with { HashedAs = digest.Stamp };
         await returned.TakeBackAsync(hash, file.Path, cancellationToken); // before rule 0: a file that is no picture comes back too
         if (ImageSniffer.WhyNotAnImage(file.Length, digest.Type) is { } notAnImage)
         {

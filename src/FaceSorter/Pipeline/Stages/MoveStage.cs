@@ -45,6 +45,7 @@ public sealed class MoveStage(FileMover mover, IMoveJournal journal, ILogger<Mov
     private static MoveOutcome OutcomeOf(DecidedFile file, MoveResult result) => result switch
     {
         { Error: { } error } => new MoveOutcome.Failed(file, error, $"move failed: {error.Message}"),
+        { Changed: true } => new MoveOutcome.Changed(file),
         { FinalPath: { } finalPath } => new MoveOutcome.Moved(new SortedFile(file.File, file.Hash, file.Decision, finalPath)),
         _ => new MoveOutcome.Vanished(file),
     };
@@ -59,6 +60,9 @@ public abstract record MoveOutcome
 
     /// <summary>Moved and recorded.</summary>
     public sealed record Moved(SortedFile File) : MoveOutcome;
+
+    /// <summary>Not moved: the file changed since it was hashed (<see cref="MoveResult.Changed"/>); it is hashed again once it settles.</summary>
+    public sealed record Changed(DecidedFile Decided) : MoveOutcome;
 
     /// <summary>The file was gone from the drop folder when its move began.</summary>
     public sealed record Vanished(DecidedFile Decided) : MoveOutcome;
