@@ -121,7 +121,7 @@ public sealed class RefusalsAndMessagesTests : EmulatedImmichTest
         var reject = await CliRun.RunAsync(config, Token, "review", "reject", Id("dropped.jpg"));
 
         approve.ExitCode.Should().Be(0, approve.Stderr);
-        Lines(approve.Stderr, "approved as").Should().ContainSingle().Which.Should().MatchRegex($@"INF FaceSorter\.Review\.ReviewActions: .*kept\.jpg approved as Dave by cli \(review item {Id("kept.jpg")}\)");
+        Lines(approve.Stderr, "approved as").Should().ContainSingle().Which.Should().MatchRegex($@"INF FaceSorter\.Review\.ReviewActions: .*kept\.jpg approved as dave by cli \(review item {Id("kept.jpg")}\)");
         reject.ExitCode.Should().Be(0, reject.Stderr);
         Lines(reject.Stderr, "rejected by").Should().ContainSingle().Which.Should().Contain($"dropped.jpg rejected by cli (review item {Id("dropped.jpg")})");
     }
