@@ -26,9 +26,15 @@ try
     root.Options.Add(CommonOptions.Config);
 
     // A usage error is the message alone (not the whole help), exit code 2 like a config error;
-    // a bare `facesorter` still shows the help.
+    // a bare `facesorter` (no verb) shows the help, with exit code 2 too: it did nothing (README "Exit codes").
+    if (args.Length == 0)
+    {
+        await root.Parse(["--help"]).InvokeAsync(new InvocationConfiguration { Output = results });
+        return 2;
+    }
+
     var parse = root.Parse(args);
-    if (parse.Errors.Count > 0 && args.Length > 0)
+    if (parse.Errors.Count > 0)
     {
         await UsageErrors.WriteAsync(parse);
         return 2;
@@ -46,6 +52,7 @@ catch (Exception exception) when (exception is FaceSorter.Pipeline.InstanceBusyE
     await CloseLogAsync();
     LoggingSetup.StartBootstrapLogger();
     Log.ForContext("SourceContext", "FaceSorter").Fatal("{Problem}", exception.Message);
+    await JsonError.WriteAsync(args, results, "refused", exception.Message, 3);
     return 3;
 }
 catch (FaceSorter.Storage.DiskFullAtStartException)
@@ -55,6 +62,7 @@ catch (FaceSorter.Storage.DiskFullAtStartException)
 catch (Exception exception) when (StartupErrors.Describe(exception) is { } problem)
 {
     Log.ForContext("SourceContext", "FaceSorter").Fatal("Invalid configuration, not starting:\n{ProblemLines}", problem);
+    await JsonError.WriteAsync(args, results, "invalid_configuration", problem, 2);
     return 2;
 }
 catch (Exception exception) when (FaceSorter.Storage.DiskFull.Is(exception))

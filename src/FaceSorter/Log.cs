@@ -107,7 +107,7 @@ internal static partial class Log
     [LoggerMessage(2008, LogLevel.Debug, "{FilePath}: {Note}")]
     public static partial void FaceNote(this ILogger logger, string filePath, string note);
 
-    [LoggerMessage(2009, LogLevel.Warning, "Cannot move across filesystems atomically: {Source} -> {Destination} is copied, synced, verified and then removed")]
+    [LoggerMessage(2009, LogLevel.Debug, "Cannot move across filesystems atomically: {Source} -> {Destination} is copied, synced, verified and then removed")]
     public static partial void CrossFilesystemMove(this ILogger logger, string source, string destination);
 
     [LoggerMessage(2070, LogLevel.Information, "{FilePath} -> {Destination} (sidecar of {Owner})")]
@@ -414,4 +414,8 @@ internal static partial class Log
 
     [LoggerMessage(8806, LogLevel.Information, "{FilePath} changed after it was hashed, though its size and modification time are as they were (rewritten with its time put back, or replaced by a rename): not moved; it is hashed again once it settles")]
     public static partial void ChangedBeforeMove(this ILogger logger, string filePath);
+
+    // Config shapes and the CLI's refusals and messages (issue 13, new-user trial): 8800-8804
+    [LoggerMessage(8800, LogLevel.Warning, "Moves from {SourceFolder} to {DestinationFolder} cross filesystems: each file is copied, synced, verified and then removed, which is slower than a rename and needs room for both copies meanwhile. Said once per pair of filesystems; each file is logged at Debug. For renames instead, keep the drop folder, faces and review on one filesystem")]
+    public static partial void CrossFilesystemMoves(this ILogger logger, string sourceFolder, string destinationFolder);
 }

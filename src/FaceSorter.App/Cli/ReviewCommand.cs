@@ -23,7 +23,7 @@ internal static class ReviewCommand
 
     private static Command Approve()
     {
-        var id = new Argument<long>("ID") { Description = "The review item's id (see review list)" };
+        var id = ReviewItemId();
         var person = new Argument<string>("PERSON") { Description = "Who is in the picture; the file moves to faces/<person>/ (name sanitised)" };
         var command = new Command("approve", "Move a review file into faces/<person>/ and record the approval (reviewed_by = cli)");
         command.Arguments.Add(id);
@@ -39,7 +39,7 @@ internal static class ReviewCommand
 
     private static Command Reject()
     {
-        var id = new Argument<long>("ID") { Description = "The review item's id (see review list)" };
+        var id = ReviewItemId();
         var command = new Command("reject", "Delete a review file and record the rejection (reviewed_by = cli); a later copy is a duplicate, rejected before");
         command.Arguments.Add(id);
         command.SetAction(async (parse, cancellationToken) =>
@@ -52,6 +52,23 @@ internal static class ReviewCommand
     }
 
     private const string ReviewedByCli = "cli";
+
+    /// <summary>The ID argument: a word that is not a whole number says what an id is, not "Cannot parse argument … as expected type 'System.Int64'" (exit 2, README "Exit codes").</summary>
+    private static Argument<long> ReviewItemId() => new("ID")
+    {
+        Description = "The review item's id (see review list)",
+        CustomParser = result =>
+        {
+            var token = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(' ', result.Tokens.Select(t => t.Value));
+            if (long.TryParse(token, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) && id > 0)
+            {
+                return id;
+            }
+
+            result.AddError($"'{token}' is not a review item id: use the whole number in the ID column of 'facesorter review list'");
+            return 0;
+        },
+    };
 
     private static async Task<ReviewActions> ActionsAsync(Microsoft.Extensions.Hosting.IHost host, CancellationToken cancellationToken)
     {

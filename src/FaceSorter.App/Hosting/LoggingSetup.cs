@@ -27,7 +27,8 @@ internal static class LoggingSetup
         Serilog.Log.Logger = new LoggerConfiguration()
             .MinimumLevel.Information()
             .Enrich.With<PrintableNamesEnricher>()
-            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            .Enrich.WithProperty("SourceContext", "FaceSorter")
+            .WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture) // start-up errors look like the host's lines
             .CreateBootstrapLogger();
 
     public static void AddFaceSorterLogging(this IHostApplicationBuilder builder, string configDirectory, bool quiet)
@@ -62,7 +63,10 @@ internal static class LoggingSetup
 
                 if (quiet)
                 {
-                    configuration.MinimumLevel.Warning();
+                    // A decision made by `review approve`/`reject` is logged as the web page's and the file
+                    // manager's are (one line, the same event), to the console's stderr and the log file.
+                    configuration.MinimumLevel.Warning()
+                        .MinimumLevel.Override(typeof(FaceSorter.Review.ReviewActions).FullName!, Serilog.Events.LogEventLevel.Information);
                 }
             }
             catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or FormatException or InvalidCastException)

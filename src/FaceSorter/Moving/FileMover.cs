@@ -20,6 +20,9 @@ namespace FaceSorter.Moving;
 /// </summary>
 public sealed class FileMover(IMoveJournal store, OwnMoves ownMoves, TimeProvider clock, ILogger<FileMover> logger)
 {
+    /// <summary>Pairs of (source, destination) filesystem devices already said to need copies: once each, not once per file.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(ulong Source, ulong Destination), bool> _crossings = new();
+
     public async Task<IReadOnlyList<MoveResult>> MoveAsync(IReadOnlyList<MoveRequest> requests, CancellationToken cancellationToken)
     {
         var reserved = new HashSet<string>(StringComparer.Ordinal);
@@ -78,6 +81,11 @@ public sealed class FileMover(IMoveJournal store, OwnMoves ownMoves, TimeProvide
             var result = NativeFiles.RenameNoReplaceOrFail(request.SourcePath, destination);
             if (result == NativeFiles.RenameResult.CrossDevice)
             {
+                if (FirstAcross(request.SourcePath, request.TargetDirectory))
+                {
+                    logger.CrossFilesystemMoves(Path.GetDirectoryName(request.SourcePath)!, request.TargetDirectory);
+                }
+
                 logger.CrossFilesystemMove(request.SourcePath, destination);
                 result = await CopyAcrossAsync(request.SourcePath, destination, cancellationToken);
             }
@@ -107,6 +115,11 @@ public sealed class FileMover(IMoveJournal store, OwnMoves ownMoves, TimeProvide
             }
         }
     }
+
+    /// <summary>True the first time a move from the filesystem of <paramref name="source"/> to that of <paramref name="targetDirectory"/> is a copy.</summary>
+    private bool FirstAcross(string source, string targetDirectory) =>
+        FaceSorter.Watching.FileIdentity.OfFile(source) is not var (from, _) || FaceSorter.Watching.FileIdentity.Of(targetDirectory) is not var (to, _)
+        || _crossings.TryAdd((from, to), true);
 
     /// <summary>
     /// Copy, fsync, no-replace rename, unlink (docs/linux-facts.md, "Moves across filesystems"). The source

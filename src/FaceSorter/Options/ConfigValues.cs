@@ -54,10 +54,93 @@ public static class ConfigValues
             }
         }
 
+        failures.AddRange(Shapes(configuration).Distinct(StringComparer.Ordinal));
         if (failures.Count > 0)
         {
             throw new OptionsValidationException("FaceSorter", typeof(ConfigValues), failures);
         }
+    }
+
+    /// <summary>
+    /// Each setting given in the wrong shape: a list (<c>Whitelist</c>) given one value (<c>"alice"</c>, or
+    /// <c>FACESORTER__Whitelist=alice</c>) or an object with names (<c>{"a": "bob"}</c>), a section
+    /// (<c>Database</c>) given one value or a list, one value (<c>MinConfidence</c>) given a list or an object.
+    /// The binder skips each of these without a word and keeps the default: an empty blacklist sorts everyone.
+    /// An empty value (<c>""</c>) of a list or section means "none" and passes.
+    /// </summary>
+    private static IEnumerable<string> Shapes(IConfiguration configuration)
+    {
+        foreach (var section in Bound.Select(bound => bound.Section).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var given = configuration.GetSection(section);
+            var children = given.GetChildren().ToList();
+            if (!string.IsNullOrEmpty(given.Value) || (children.Count > 0 && children.All(child => IsIndex(child.Key))))
+            {
+                var name = section.Split(':')[^1];
+                yield return $"{section} = {Render(given)} is not valid: it is a group of settings, not {(string.IsNullOrEmpty(given.Value) ? "a list" : "one value")}. "
+                    + $"Fix: write it as \"{name}\": {{ \"Setting\": value, … }} in the config file (see etc/facesorter.json), or set each as {Variable(section)}__Setting=value";
+            }
+        }
+
+        foreach (var bound in Bound)
+        {
+            foreach (var property in bound.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(property => property.CanWrite))
+            {
+                var key = $"{bound.Section}:{property.Name}";
+                var given = configuration.GetSection(key);
+                var children = given.GetChildren().ToList();
+                if (IsList(property.PropertyType))
+                {
+                    if (!string.IsNullOrEmpty(given.Value) || children.Any(child => !IsIndex(child.Key)))
+                    {
+                        var items = !string.IsNullOrEmpty(given.Value)
+                            ? given.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                            : children.Select(child => child.Value ?? "").ToArray();
+                        var example = items.Length == 0 ? ["alice"] : items;
+                        yield return $"{key} = {Render(given)} is not valid: it is a list, not {(string.IsNullOrEmpty(given.Value) ? "an object with names" : "one value")}. "
+                            + $"Fix: write \"{property.Name}\": [{string.Join(", ", example.Select(item => $"\"{item}\""))}] in the config file, "
+                            + $"or {string.Join(" ", example.Select((item, index) => $"{Variable(key)}__{index}={item}"))} as variables";
+                    }
+                }
+                else if (children.Count > 0)
+                {
+                    var defaults = Activator.CreateInstance(bound.Type);
+                    var example = property.GetValue(defaults) switch
+                    {
+                        string { Length: > 0 } text => text,
+                        { } value when Example(value) is { Length: > 0 } written => written,
+                        _ => "…",
+                    };
+                    yield return $"{key} = {Render(given)} is not valid: it is one value, not a {(children.All(child => IsIndex(child.Key)) ? "list" : "group of settings")}. "
+                        + $"Fix: write \"{property.Name}\": \"{example}\" in the config file, or {Variable(key)}={example}";
+                }
+            }
+        }
+    }
+
+    private static bool IsList(Type type) =>
+        type != typeof(string) && type.IsGenericType && typeof(System.Collections.IEnumerable).IsAssignableFrom(type);
+
+    private static bool IsIndex(string key) => int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out _);
+
+    /// <summary>The <c>FACESORTER__…</c> variable of a key (docs/contracts.md, "Configuration").</summary>
+    private static string Variable(string key) =>
+        "FACESORTER__" + (key.StartsWith("FaceSorter:", StringComparison.OrdinalIgnoreCase) ? key["FaceSorter:".Length..] : key).Replace(":", "__", StringComparison.Ordinal);
+
+    /// <summary>What was given, as JSON-like text: <c>'alice'</c>, <c>["a", "b"]</c>, <c>{"a": "bob"}</c>.</summary>
+    private static string Render(IConfigurationSection given)
+    {
+        var children = given.GetChildren().ToList();
+        if (children.Count == 0 || !string.IsNullOrEmpty(given.Value))
+        {
+            return $"'{given.Value}'";
+        }
+
+        return children.All(child => IsIndex(child.Key))
+            ? $"[{string.Join(", ", children.Select(Inner))}]"
+            : $"{{{string.Join(", ", children.Select(child => $"\"{child.Key}\": {Inner(child)}"))}}}";
+
+        static string Inner(IConfigurationSection child) => child.GetChildren().Any() ? Render(child) : $"\"{child.Value}\"";
     }
 
     private static bool Reads(string value, Type type)

@@ -1,4 +1,10 @@
+using System.ComponentModel;
+using System.Data.Common;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace FaceSorter.Options;
 
@@ -39,6 +45,78 @@ internal sealed class Failures
         Check(why is null, key, file, $"{why}: put the secret in it on one line, readable by the user FaceSorter runs as (e.g. {example}), or remove the setting");
     }
 
+    /// <summary>
+    /// A set connection string must read as <c>keyword=value;…</c> with keywords and values its driver knows
+    /// (Microsoft.Data.Sqlite's for SQLite, Npgsql's for PostgreSQL): "Data Sorce" otherwise stops start-up
+    /// later with the driver's ArgumentException and a stack trace.
+    /// </summary>
+    public void CheckConnectionString(string value, bool postgres, string key, string example)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return;
+        }
+
+        var driver = postgres ? "PostgreSQL (Npgsql)" : "SQLite";
+        DbConnectionStringBuilder specific = postgres ? new NpgsqlConnectionStringBuilder() : new SqliteConnectionStringBuilder();
+        string? why = null;
+        try
+        {
+            var given = new DbConnectionStringBuilder { ConnectionString = value };
+            foreach (string keyword in given.Keys)
+            {
+                var written = Written(value, keyword);
+                if (!specific.ContainsKey(keyword))
+                {
+                    // Npgsql's Keys are only the keywords set; its keywords are its properties' display names.
+                    var known = specific.Keys.Cast<string>()
+                        .Concat(specific.GetType().GetProperties().Select(property => property.GetCustomAttribute<DisplayNameAttribute>()?.DisplayName).OfType<string>())
+                        .ToList();
+                    var meant = known.MinBy(name => UnknownSettings.Distance(name, keyword));
+                    why = $"{driver} has no keyword '{written}'{(meant is not null && UnknownSettings.Distance(meant, keyword) <= 3 ? $" (did you mean '{meant}'?)" : "")}";
+                    break;
+                }
+
+                try
+                {
+                    specific[keyword] = given[keyword];
+                }
+                catch (Exception exception) when (exception is ArgumentException or FormatException or InvalidCastException or OverflowException or NotSupportedException)
+                {
+                    why = $"{written} = '{given[keyword]}' is not a value {driver} accepts ({exception.Message})";
+                    break;
+                }
+            }
+        }
+        catch (ArgumentException exception)
+        {
+            why = $"it does not read as keyword=value pairs separated by ';' ({exception.Message})";
+        }
+
+        Check(why is null, key, Redacted(value), $"{why}. Fix: e.g. {example}");
+    }
+
+    /// <summary>A keyword as the user wrote it (the parser gives it in lower case).</summary>
+    private static string Written(string connectionString, string keyword)
+    {
+        var at = connectionString.IndexOf(keyword, StringComparison.OrdinalIgnoreCase);
+        return at < 0 ? keyword : connectionString.Substring(at, keyword.Length);
+    }
+
+    /// <summary>A connection string as it may be shown: each password is …, and one that does not parse is not shown at all.</summary>
+    private static string Redacted(string connectionString)
+    {
+        try
+        {
+            _ = new DbConnectionStringBuilder { ConnectionString = connectionString };
+            return Regex.Replace(connectionString, @"(?<=(^|;)\s*[^;=]*(password|pwd)[^;=]*=)(""[^""]*""|'[^']*'|[^;]*)", "…", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException)
+        {
+            return "(not shown: it may hold a password)";
+        }
+    }
+
     public static bool IsHttpUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 }
@@ -66,6 +144,8 @@ internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOption
         failures.Check(Enum.IsDefined(options.Provider), $"{DatabaseOptions.Section}:Provider", options.Provider, "use Sqlite (embedded, default) or Postgres (shared)");
         failures.Check(!string.IsNullOrWhiteSpace(options.ConnectionString), $"{DatabaseOptions.Section}:ConnectionString", options.ConnectionString,
             options.Provider == DatabaseProvider.Postgres ? "set a PostgreSQL connection string, e.g. Host=localhost;Username=facesorter;Password=…;Database=facesorter" : "set it, e.g. Data Source=data/facesorter.db");
+        failures.CheckConnectionString(options.ConnectionString, options.Provider == DatabaseProvider.Postgres, $"{DatabaseOptions.Section}:ConnectionString",
+            options.Provider == DatabaseProvider.Postgres ? "Host=localhost;Username=facesorter;Password=…;Database=facesorter" : "Data Source=data/facesorter.db");
         return failures.Result();
     }
 }
@@ -124,6 +204,7 @@ internal sealed class ImmichOptionsValidator : IValidateOptions<ImmichOptions>
             failures.Check(Failures.IsHttpUrl(options.MachineLearningUrl), $"{root}:MachineLearningUrl", options.MachineLearningUrl, "use the ML service's address, e.g. http://localhost:3003");
             failures.Check(!string.IsNullOrWhiteSpace(options.DatabaseConnectionString), $"{root}:DatabaseConnectionString", options.DatabaseConnectionString,
                 "MachineLearning mode reads named faces from Immich's PostgreSQL: set e.g. Host=localhost;Port=5432;Username=postgres;Password=postgres;Database=immich");
+            failures.CheckConnectionString(options.DatabaseConnectionString, postgres: true, $"{root}:DatabaseConnectionString", "Host=localhost;Port=5432;Username=postgres;Password=postgres;Database=immich");
         }
 
         failures.CheckSecretFile(options.ApiKeyFile, $"{root}:ApiKeyFile", "install -m 0640 -g facesorter /dev/stdin /etc/facesorter/immich-api-key");

@@ -20,7 +20,16 @@ internal sealed class ResolvePaths(ConfigLocation location) : IPostConfigureOpti
             return;
         }
 
-        var builder = new SqliteConnectionStringBuilder(options.ConnectionString);
+        SqliteConnectionStringBuilder builder;
+        try
+        {
+            builder = new SqliteConnectionStringBuilder(options.ConnectionString);
+        }
+        catch (Exception exception) when (exception is ArgumentException or FormatException)
+        {
+            return; // left as written: DatabaseOptionsValidator names the keyword or value SQLite does not know
+        }
+
         if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:")
         {
             builder.DataSource = location.Resolve(builder.DataSource);

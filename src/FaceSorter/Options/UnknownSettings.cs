@@ -37,7 +37,7 @@ public static class UnknownSettings
     }
 
     /// <summary>Levenshtein distance, ignoring case.</summary>
-    private static int Distance(string a, string b)
+    internal static int Distance(string a, string b)
     {
         var previous = Enumerable.Range(0, b.Length + 1).ToArray();
         var current = new int[b.Length + 1];

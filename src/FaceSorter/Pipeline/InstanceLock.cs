@@ -28,7 +28,9 @@ public sealed partial class InstanceLock : IDisposable
         var instance = new InstanceLock();
         try
         {
-            foreach (var (path, isFolder, what) in Targets(directories, database))
+            // What exists is locked first: a held lock exists, so a second instance is refused before it
+            // creates a folder (its own drop folder, say) that it would leave behind empty.
+            foreach (var (path, isFolder, what) in Targets(directories, database).OrderBy(target => (target.IsFolder ? Directory.Exists(target.Path) : File.Exists(target.Path)) ? 0 : 1))
             {
                 Directory.CreateDirectory(isFolder ? path : Path.GetDirectoryName(path)!);
                 if (Take(path, isFolder, what) is { } held)

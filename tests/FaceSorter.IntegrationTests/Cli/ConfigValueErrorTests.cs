@@ -62,6 +62,66 @@ public sealed class ConfigValueErrorTests : IDisposable
                 .And.NotContain("Failed to convert", verb);
         }
     }
+    public static TheoryData<string, string> WrongShapes() => new()
+    {
+        // the setting as the user writes it (JSON in the file, or NAME=value), what the message says
+        { "\"Whitelist\": \"alice\"", "FaceSorter:Whitelist = 'alice' is not valid: it is a list, not one value. Fix: write \"Whitelist\": [\"alice\"] in the config file, or FACESORTER__Whitelist__0=alice as variables" },
+        { "\"Blacklist\": \"bob\"", "FaceSorter:Blacklist = 'bob' is not valid: it is a list, not one value. Fix: write \"Blacklist\": [\"bob\"]" },
+        { "\"Blacklist\": {\"a\": \"bob\"}", "FaceSorter:Blacklist = {\"a\": \"bob\"} is not valid: it is a list, not an object with names. Fix: write \"Blacklist\": [\"bob\"]" },
+        { "FACESORTER__Whitelist=alice", "FaceSorter:Whitelist = 'alice' is not valid: it is a list, not one value. Fix: write \"Whitelist\": [\"alice\"] in the config file, or FACESORTER__Whitelist__0=alice as variables" },
+        { "FACESORTER__Blacklist__a=bob", "FaceSorter:Blacklist = {\"a\": \"bob\"} is not valid: it is a list, not an object with names" },
+        { "\"Review\": \"00:00:05\"", "FaceSorter:Review = '00:00:05' is not valid: it is a group of settings, not one value" },
+        { "\"MinConfidence\": [0.7]", "FaceSorter:MinConfidence = [\"0.7\"] is not valid: it is one value, not a list. Fix: write \"MinConfidence\": \"0.6\"" },
+    };
+
+    /// <summary>Before this check the binder dropped these without a word: an empty whitelist and blacklist, so a blacklisted person was sorted.</summary>
+    [Theory]
+    [MemberData(nameof(WrongShapes))]
+    public async Task A_list_or_section_given_in_the_wrong_shape_stops_start_up_naming_the_key_what_was_given_and_how_to_write_it(string setting, string message)
+    {
+        var environment = new Dictionary<string, string?>();
+        var config = TestConfig.Write(_folder.Path, cfg =>
+        {
+            if (!setting.StartsWith("FACESORTER__", StringComparison.Ordinal))
+            {
+                var (name, value) = JsonNode.Parse("{" + setting + "}")!.AsObject().Single();
+                cfg[name] = value!.DeepClone();
+            }
+        });
+        if (setting.StartsWith("FACESORTER__", StringComparison.Ordinal))
+        {
+            environment[setting.Split('=')[0]] = setting.Split('=')[1];
+        }
+
+        foreach (var verb in new[] { "run", "stats" })
+        {
+            var run = await CliRun.RunAsync([], _folder.Path, environment, _timeout.Token, verb, "--config", config);
+
+            run.ExitCode.Should().Be(2, $"{verb}: {run.Stdout}{run.Stderr}");
+            (run.Stdout + run.Stderr).Should().Contain(message, verb);
+        }
+    }
+
+    [Theory]
+    [InlineData("Sqlite", "Data Sorce=x.db", "FaceSorter:Database:ConnectionString = 'Data Sorce=x.db' is not valid: SQLite has no keyword 'Data Sorce' (did you mean 'Data Source'?). Fix: e.g. Data Source=data/facesorter.db")]
+    [InlineData("Postgres", "Host=localhost;Usrname=facesorter;Password=secret", "FaceSorter:Database:ConnectionString = 'Host=localhost;Usrname=facesorter;Password=…' is not valid: PostgreSQL (Npgsql) has no keyword 'Usrname' (did you mean 'Username'?)")]
+    public async Task A_connection_string_its_driver_cannot_read_stops_start_up_with_exit_code_2_naming_the_keyword_and_the_fix(string provider, string connectionString, string message)
+    {
+        var config = TestConfig.Write(_folder.Path, cfg =>
+        {
+            cfg["Database"]!["Provider"] = provider;
+            cfg["Database"]!["ConnectionString"] = connectionString;
+        });
+
+        foreach (var verb in new[] { "run", "scan" })
+        {
+            var run = await CliRun.RunAsync([], _folder.Path, new Dictionary<string, string?>(), _timeout.Token, verb, "--config", config);
+
+            run.ExitCode.Should().Be(2, $"{verb}: {run.Stdout}{run.Stderr}");
+            (run.Stdout + run.Stderr).Should().Contain(message, verb).And.NotContain("   at ", "no stack trace").And.NotContain("secret");
+        }
+    }
+
     [Fact]
     public async Task A_json_syntax_error_stops_start_up_naming_its_line_and_column()
     {

@@ -1,5 +1,6 @@
 using FaceSorter.Moving;
 using FaceSorter.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
 namespace FaceSorter.IntegrationTests.Moving;
@@ -12,6 +13,7 @@ namespace FaceSorter.IntegrationTests.Moving;
 public sealed class FileMoverTests : MovingHarness
 {
     private const int CrossFilesystemMoveEvent = 2009;
+    private const int CrossFilesystemMovesEvent = 8800;
 
     [Fact]
     public async Task On_one_filesystem_the_file_is_renamed_not_copied()
@@ -116,6 +118,24 @@ public sealed class FileMoverTests : MovingHarness
         File.Exists(FileMover.PartialPath(result.FinalPath!)).Should().BeFalse("the temporary name is gone once the copy is complete");
         Directory.GetFiles(target).Should().ContainSingle();
         logger.Collector.GetSnapshot().Should().ContainSingle(record => record.Id.Id == CrossFilesystemMoveEvent);
+    }
+
+    [Fact]
+    public async Task Moves_across_the_same_two_filesystems_are_announced_once_and_each_file_only_at_debug()
+    {
+        var logger = new FakeLogger<FileMover>();
+        var mover = NewMover(logger);
+        var requests = Enumerable.Range(0, 3)
+            .Select(i => new MoveRequest(Write(OtherFilesystemInbox, $"c{i}.jpg", Content(20 + i)), Path.Combine(Faces, "carol"), $"c{i}.jpg", Sorted($"hc{i}", "carol")))
+            .ToList();
+
+        await mover.MoveAsync(requests.Take(2).ToList(), Token);
+        await mover.MoveAsync(requests.Skip(2).ToList(), Token); // a later batch of the same pair
+
+        var records = logger.Collector.GetSnapshot();
+        records.Should().ContainSingle(record => record.Id.Id == CrossFilesystemMovesEvent)
+            .Which.Message.Should().Contain(OtherFilesystemInbox).And.Contain(Path.Combine(Faces, "carol"));
+        records.Where(record => record.Id.Id == CrossFilesystemMoveEvent).Should().HaveCount(3).And.OnlyContain(record => record.Level == LogLevel.Debug);
     }
 
     [Fact]

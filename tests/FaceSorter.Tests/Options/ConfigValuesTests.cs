@@ -79,6 +79,32 @@ public sealed class ConfigValuesTests
         check.Should().NotThrow();
     }
 
+    [Theory]
+    [InlineData("FaceSorter:Whitelist", "alice", "FaceSorter:Whitelist = 'alice' is not valid: it is a list, not one value. Fix: write \"Whitelist\": [\"alice\"] in the config file, or FACESORTER__Whitelist__0=alice as variables")]
+    [InlineData("FaceSorter:Blacklist", "bob, carol", "FaceSorter:Blacklist = 'bob, carol' is not valid: it is a list, not one value. Fix: write \"Blacklist\": [\"bob\", \"carol\"] in the config file, or FACESORTER__Blacklist__0=bob FACESORTER__Blacklist__1=carol as variables")]
+    [InlineData("FaceSorter:Blacklist:a", "bob", "FaceSorter:Blacklist = {\"a\": \"bob\"} is not valid: it is a list, not an object with names. Fix: write \"Blacklist\": [\"bob\"] in the config file, or FACESORTER__Blacklist__0=bob as variables")]
+    [InlineData("FaceSorter:Database", "Data Source=x.db", "FaceSorter:Database = 'Data Source=x.db' is not valid: it is a group of settings, not one value. Fix: write it as \"Database\": { \"Setting\": value, … } in the config file (see etc/facesorter.json), or set each as FACESORTER__Database__Setting=value")]
+    [InlineData("FaceSorter:Immich:0", "http://immich:2283", "FaceSorter:Immich = [\"http://immich:2283\"] is not valid: it is a group of settings, not a list. Fix: write it as \"Immich\": { \"Setting\": value, … } in the config file (see etc/facesorter.json), or set each as FACESORTER__Immich__Setting=value")]
+    [InlineData("FaceSorter:MinConfidence:0", "0.7", "FaceSorter:MinConfidence = [\"0.7\"] is not valid: it is one value, not a list. Fix: write \"MinConfidence\": \"0.6\" in the config file, or FACESORTER__MinConfidence=0.6")]
+    [InlineData("FaceSorter:Immich:Url:Host", "immich", "FaceSorter:Immich:Url = {\"Host\": \"immich\"} is not valid: it is one value, not a group of settings. Fix: write \"Url\": \"http://localhost:2283\" in the config file, or FACESORTER__Immich__Url=http://localhost:2283")]
+    public void A_setting_given_in_the_wrong_shape_names_the_key_what_was_given_and_how_to_write_it(string key, string value, string failure)
+    {
+        var check = () => ConfigValues.Check(Config((key, value)));
+
+        check.Should().Throw<OptionsValidationException>().Which.Failures.Should().Equal(failure);
+    }
+
+    [Theory]
+    [InlineData("FaceSorter:Whitelist:0", "alice")]
+    [InlineData("FaceSorter:Whitelist", "")]
+    [InlineData("FaceSorter:Database:ConnectionString", "Data Source=x.db")]
+    public void A_list_as_a_list_and_an_empty_list_are_accepted(string key, string value)
+    {
+        var check = () => ConfigValues.Check(Config((key, value)));
+
+        check.Should().NotThrow();
+    }
+
     [Fact]
     public void Every_number_duration_switch_and_choice_of_every_options_class_is_checked()
     {
