@@ -409,13 +409,14 @@ internal static partial class Log
     [LoggerMessage(8799, LogLevel.Critical, "Not starting: the disk is full at {Path} ({Available} bytes free): {Reason}. Free space there (or move FaceSorter's data elsewhere) and start again")]
     public static partial void DiskFullAtStart(this ILogger logger, string path, long available, string reason);
 
+    // Config shapes and the CLI's refusals and messages (issue 13, new-user trial): 8800-8804
+    [LoggerMessage(8800, LogLevel.Warning, "Moves from {SourceFolder} to {DestinationFolder} cross filesystems: each file is copied, synced, verified and then removed, which is slower than a rename and needs room for both copies meanwhile. Said once per pair of filesystems; each file is logged at Debug. For renames instead, keep the drop folder, faces and review on one filesystem")]
+    public static partial void CrossFilesystemMoves(this ILogger logger, string sourceFolder, string destinationFolder);
+
+    // Review files moved back into the drop folder, files replaced between hash and move (new-user trial): 8805-8806
     [LoggerMessage(8805, LogLevel.Information, "{FilePath} is the file of review item {ReviewId} ({OldPath}), returned to the drop folder: the item is withdrawn, no rejection, and the file is sorted again")]
     public static partial void ReviewFileReturned(this ILogger logger, string filePath, long reviewId, string oldPath);
 
     [LoggerMessage(8806, LogLevel.Information, "{FilePath} changed after it was hashed, though its size and modification time are as they were (rewritten with its time put back, or replaced by a rename): not moved; it is hashed again once it settles")]
     public static partial void ChangedBeforeMove(this ILogger logger, string filePath);
-
-    // Config shapes and the CLI's refusals and messages (issue 13, new-user trial): 8800-8804
-    [LoggerMessage(8800, LogLevel.Warning, "Moves from {SourceFolder} to {DestinationFolder} cross filesystems: each file is copied, synced, verified and then removed, which is slower than a rename and needs room for both copies meanwhile. Said once per pair of filesystems; each file is logged at Debug. For renames instead, keep the drop folder, faces and review on one filesystem")]
-    public static partial void CrossFilesystemMoves(this ILogger logger, string sourceFolder, string destinationFolder);
 }
