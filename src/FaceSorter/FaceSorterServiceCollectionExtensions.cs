@@ -198,6 +198,7 @@ public static class FaceSorterServiceCollectionExtensions
         // Start order matters: folders, store and recovery first; the monitor last, so it stops
         // first and the pipeline drains after it (hosted services stop in reverse order).
         services.AddHostedService<LibvipsLogging>(); // first: libvips' messages reach the log before anything decodes
+        services.AddHostedService<DecoderMemory>(); // and libvips' cache is off before anything decodes
         services.AddHostedService<StartupTasks>();
         services.AddHostedService(provider => provider.GetRequiredService<FingerprintBackfill>());
         services.AddHostedService(provider => provider.GetRequiredService<SortingPipeline>());

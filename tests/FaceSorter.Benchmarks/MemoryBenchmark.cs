@@ -12,6 +12,9 @@ namespace FaceSorter.Benchmarks;
 /// it): rule 0 routes it to review without Immich, which gives "the first routed file"; every other file
 /// is a distinct tiny JPEG-looking file that waits for Immich. The files are written flat into the drop
 /// folder before the daemon starts (check <c>df -h /tmp</c>: 1,000,000 files take about 4 GB of blocks).
+/// <c>memory --pictures N [--seconds S]</c> drops N distinct camera-sized JPEGs (4000×3000, about 3 MB
+/// each) instead: each is decoded once (fingerprint and review thumbnail) and then waits for Immich, so
+/// the figure is what decoding real pictures leaves resident, at its peak and once the daemon is idle.
 /// </summary>
 internal static class MemoryBenchmark
 {
@@ -22,11 +25,16 @@ internal static class MemoryBenchmark
     {
         var seconds = 60;
         var counts = new List<int>();
+        int? pictures = null;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--seconds")
             {
                 seconds = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            }
+            else if (args[i] == "--pictures")
+            {
+                pictures = int.Parse(args[++i], CultureInfo.InvariantCulture);
             }
             else
             {
@@ -35,9 +43,15 @@ internal static class MemoryBenchmark
         }
 
         var results = new List<string>();
+        if (pictures is { } pictureCount)
+        {
+            Console.WriteLine(await RunOnceAsync(pictureCount, TimeSpan.FromSeconds(seconds), CameraPictures(pictureCount)));
+            return;
+        }
+
         foreach (var count in counts.DefaultIfEmpty(100_000).Concat(counts.Count == 0 ? [1_000_000] : []))
         {
-            results.Add(await RunOnceAsync(count, TimeSpan.FromSeconds(seconds)));
+            results.Add(await RunOnceAsync(count, TimeSpan.FromSeconds(seconds), TinyFiles(count)));
         }
 
         Console.WriteLine();
@@ -47,7 +61,28 @@ internal static class MemoryBenchmark
         }
     }
 
-    private static async Task<string> RunOnceAsync(int count, TimeSpan duration)
+    private sealed record Backlog(string Kind, Func<string, int> Write);
+
+    private static Backlog TinyFiles(int count) => new("files", inbox => WriteBacklog(inbox, count));
+
+    private static Backlog CameraPictures(int count) => new("camera-sized pictures", inbox =>
+    {
+        // One smooth noise picture (about 3 MB at quality 90, as a phone's photo), made distinct per
+        // file by its index after the JPEG's end, which decoders ignore.
+        using var noise = NetVips.Image.Gaussnoise(4000, 3000, mean: 128, sigma: 60);
+        using var smooth = noise.Gaussblur(1.5);
+        using var colour = smooth.Bandjoin(smooth * 0.8 + 20, smooth * 1.1 - 10).Cast(NetVips.Enums.BandFormat.Uchar);
+        var jpeg = colour.JpegsaveBuffer(q: 90);
+        for (var i = 0; i < count; i++)
+        {
+            File.WriteAllBytes(Path.Combine(inbox, $"img{i:D7}.jpg"), [.. jpeg, .. BitConverter.GetBytes(i)]);
+        }
+
+        Console.WriteLine($"memory: each picture {jpeg.Length / 1_048_576.0:0.0} MB");
+        return 0;
+    });
+
+    private static async Task<string> RunOnceAsync(int count, TimeSpan duration, Backlog backlog)
     {
         using var folder = new TempFolder();
         var config = TestConfig.Write(folder.Path, cfg =>
@@ -59,8 +94,8 @@ internal static class MemoryBenchmark
         var review = folder.Combine("data", "review");
         Directory.CreateDirectory(inbox);
         var writing = Stopwatch.StartNew();
-        var routable = WriteBacklog(inbox, count);
-        Console.WriteLine($"memory: wrote {count} files ({routable} not images) in {writing.Elapsed.TotalSeconds:0.0} s; daemon runs {duration.TotalSeconds:0} s with Immich unreachable, SettleTime 0.3 s, RescanInterval 5 s");
+        var routable = backlog.Write(inbox);
+        Console.WriteLine($"memory: wrote {count} {backlog.Kind} ({routable} not images) in {writing.Elapsed.TotalSeconds:0.0} s; daemon runs {duration.TotalSeconds:0} s with Immich unreachable, SettleTime 0.3 s, RescanInterval 5 s");
 
         using var daemon = await DaemonProcess.StartAsync(config, CancellationToken.None);
         var stopwatch = Stopwatch.StartNew();
@@ -103,7 +138,7 @@ internal static class MemoryBenchmark
         var first = firstRouted is { } at ? $"{at.TotalMilliseconds:0} ms" : "none";
         var afterWatching = firstRouted is { } routed && watching is { } ready ? $"{(routed - ready).TotalMilliseconds:0} ms" : "n/a";
         var verdict = peak / 1_048_576.0 <= GoalMegabytes ? "met" : "NOT met";
-        return $"memory: {count,9} files waiting (Immich down): peak RSS {peak / 1_048_576.0:0.0} MB, at the end {last / 1_048_576.0:0.0} MB (goal <= {GoalMegabytes:0} MB: {verdict}); "
+        return $"memory: {count,9} {backlog.Kind} waiting (Immich down): peak RSS {peak / 1_048_576.0:0.0} MB, at the end {last / 1_048_576.0:0.0} MB (goal <= {GoalMegabytes:0} MB: {verdict}); "
             + $"first routed file {first} after start, {afterWatching} after the daemon said it was watching (goal <= 1000 ms); {left} files still in the drop folder after SIGTERM";
     }
 
