@@ -1,5 +1,8 @@
+using FaceSorter.Hashing;
+using FaceSorter.Options;
 using FaceSorter.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FaceSorter.Pipeline;
 
@@ -9,9 +12,11 @@ namespace FaceSorter.Pipeline;
 /// items whose file is gone from review/ (<see cref="Missing"/>, <see cref="Found"/>); a file of the same
 /// content hashed in the drop folder meanwhile is taken for that file (<see cref="TakeBackAsync"/>): its item
 /// is withdrawn, so it is neither a rejection after the grace nor the earlier copy the file would be called a
-/// duplicate of. Thread-safe: the review watcher's loop reports, the hash workers ask.
+/// duplicate of. A returned file the drop folder has not hashed when the grace ends (a backlog, an Immich
+/// outage, a settle time longer than the grace) is looked for under its name before the item is a rejection
+/// (<see cref="TakeBackWaitingAsync"/>). Thread-safe: the review watcher's loop reports, the hash workers ask.
 /// </summary>
-public sealed class ReturnedReviewFiles(IReviewQueue store, ILogger<ReturnedReviewFiles> logger)
+public sealed class ReturnedReviewFiles(IReviewQueue store, Hasher hasher, IOptions<DirectoriesOptions> directories, ILogger<ReturnedReviewFiles> logger)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SortedSet<long>> _missingByHash = new(StringComparer.Ordinal);
@@ -69,6 +74,67 @@ public sealed class ReturnedReviewFiles(IReviewQueue store, ILogger<ReturnedRevi
                 logger.ReviewFileReturned(path, reviewId, item.FilePath);
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// Pending item <paramref name="reviewId"/>, whose file <paramref name="reviewFilePath"/> of content
+    /// <paramref name="fileHash"/> (SHA-256, hex) has been gone for the grace, is about to be a rejection: when the
+    /// drop folder holds a file of the same name and content that the pipeline has not hashed yet, that is the
+    /// file moved back, and the item is withdrawn as <see cref="TakeBackAsync"/> would when it is hashed. A file
+    /// moved back under another name is recognised only once the pipeline hashes it (a rejection if that is after
+    /// the grace); one still being copied in from another filesystem does not match yet.
+    /// </summary>
+    /// <returns>True when the item was withdrawn: no rejection.</returns>
+    /// <exception cref="Exception">The store failed.</exception>
+    public async Task<bool> TakeBackWaitingAsync(long reviewId, string reviewFilePath, string fileHash, CancellationToken cancellationToken)
+    {
+        foreach (var name in NamesOnReturn(Path.GetFileName(reviewFilePath)))
+        {
+            var candidate = Path.Combine(directories.Value.Inbox, name);
+            if (!await HoldsAsync(candidate, fileHash, cancellationToken))
+            {
+                continue;
+            }
+
+            Found(reviewId);
+            if (await store.WithdrawReturnedAsync(reviewId, candidate, cancellationToken) is { } item)
+            {
+                logger.ReviewFileReturned(candidate, reviewId, item.FilePath);
+                return true;
+            }
+
+            return false; // decided meanwhile
+        }
+
+        return false;
+    }
+
+    /// <summary>The names a review file is likely moved back under: its own, and the download's (without the review prefix such as <c>noface_</c>).</summary>
+    private static IEnumerable<string> NamesOnReturn(string reviewName)
+    {
+        yield return reviewName;
+        if (reviewName.IndexOf('_', StringComparison.Ordinal) is var prefixEnd and > 0 && prefixEnd < reviewName.Length - 1)
+        {
+            yield return reviewName[(prefixEnd + 1)..];
+        }
+    }
+
+    private async Task<bool> HoldsAsync(string path, string fileHash, CancellationToken cancellationToken)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists || info.LinkTarget is not null)
+        {
+            return false;
+        }
+
+        try
+        {
+            return await hasher.HashAsync(path, info.Length, info.LastWriteTimeUtc, cancellationToken) == fileHash; // null: still changing
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false; // gone or unreadable meanwhile
         }
     }
 

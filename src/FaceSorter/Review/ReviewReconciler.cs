@@ -248,6 +248,11 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
             }
 
             _reported.RemoveWhere(key => key.StartsWith(folder + "\n", StringComparison.Ordinal)); // there again: a next absence is logged again
+            if (returned is not null && row.FileHash is { } hash && await returned.TakeBackWaitingAsync(row.Id, row.FilePath, hash, cancellationToken))
+            {
+                continue; // moved back into the drop folder, not yet sorted again there
+            }
+
             if (await store.RejectAsync(row.Id, ReviewedBy, cancellationToken))
             {
                 logger.ReviewRejected(row.FilePath, ReviewedBy, row.Id);

@@ -106,6 +106,32 @@ public sealed class EveryReviewItemIsFollowedTests : EmulatedImmichTest
         }
     }
 
+    [Theory]
+    [InlineData(Kind.NoFace, null)]
+    [InlineData(Kind.NoFace, "a.jpg")]
+    [InlineData(Kind.Duplicate, null)]
+    [InlineData(Kind.InvalidByBytes, null)]
+    public async Task A_review_file_moved_back_into_the_drop_folder_and_not_yet_sorted_there_when_the_grace_ends_is_withdrawn_not_rejected(Kind kind, string? name)
+    {
+        // The drop folder takes the file only once nothing holds it open for writing: here it waits past
+        // the grace, as behind a backlog, an Immich outage or a BlindSettleTime (10 s) longer than the grace.
+        await using var daemon = await StartAsync();
+        var returned = await GivenItemAsync(daemon, kind, "a");
+        var inInbox = Path.Combine(daemon.Inbox, name ?? Path.GetFileName(returned.FilePath));
+        using var holder = await FileHolder.StartSilentWriterAsync(returned.FilePath, Token);
+
+        await ReviewHarness.RunAsync("mv", returned.FilePath, inInbox);
+
+        await Eventually.UntilAsync(async () => await daemon.Store.GetReviewItemAsync(returned.Id, Token) is not { Action: ReviewAction.Pending }, Deadline, "the item decided or withdrawn after the grace", Token);
+        (await daemon.Store.GetReviewItemAsync(returned.Id, Token)).Should().BeNull("the file is in the drop folder, not deleted: its item is withdrawn, not rejected");
+        File.Exists(inInbox).Should().BeTrue("it is still held open, so not yet taken");
+
+        await holder.CloseAsync(Token);
+        var sortedAgain = Path.Combine(Path.GetDirectoryName(returned.FilePath)!, PrefixOf(returned) + Path.GetFileName(inInbox));
+        await daemon.UntilSortedAsync(sortedAgain, "the returned file sorted again once closed", Token);
+        (await daemon.Store.FindReviewByPathAsync(sortedAgain, Token)).Should().BeEquivalentTo(new { Action = ReviewAction.Pending, returned.FileHash, returned.Category });
+    }
+
     [Fact]
     public async Task Two_identical_invalid_items_are_decided_one_by_one_and_their_content_is_claimed_by_neither()
     {
@@ -179,6 +205,8 @@ public sealed class EveryReviewItemIsFollowedTests : EmulatedImmichTest
         await Eventually.UntilAsync(async () => (row = await daemon.Store.GetReviewItemAsync(id, Token)) is { } found && condition(found), Deadline, what, Token);
         return row!;
     }
+
+    private static string PrefixOf(ReviewItem item) => Path.GetFileName(item.FilePath)[..(Path.GetFileName(item.FilePath).IndexOf('_') + 1)];
 
     private static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
 }

@@ -40,6 +40,22 @@ public sealed class FileHolder : IDisposable
         return holder;
     }
 
+    /// <summary>
+    /// Starts a holder that opens the file read-write (O_RDWR, never creating it) and writes nothing: a
+    /// writer that has not written yet, which keeps the file unsettled without changing its content.
+    /// </summary>
+    public static async Task<FileHolder> StartSilentWriterAsync(string path, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("sh", ["-c", """exec 3<>"$1"; echo open; read line; exec 3>&-; echo closed; read line""", "sh", path])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+        };
+        var holder = new FileHolder(Process.Start(start) ?? throw new InvalidOperationException("sh did not start"));
+        await holder.ExpectAsync("open", cancellationToken);
+        return holder;
+    }
+
     /// <summary>Closes the file (a writer writes its last part first) and returns once it is closed; the process stays.</summary>
     public async Task CloseAsync(CancellationToken cancellationToken)
     {
