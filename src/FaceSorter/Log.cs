@@ -246,8 +246,8 @@ internal static partial class Log
     [LoggerMessage(5014, LogLevel.Debug, "{OldPath} -> {FilePath}: renamed within {Person}")]
     public static partial void FaceRenamed(this ILogger logger, string oldPath, string filePath, string person);
 
-    [LoggerMessage(5015, LogLevel.Error, "Review decision for {FilePath} failed; trying again at the next scan")]
-    public static partial void ReviewDecisionFailed(this ILogger logger, Exception exception, string filePath);
+    [LoggerMessage(5015, LogLevel.Error, "Review decision for {FilePath} failed; trying again at a scan in {Retry}")]
+    public static partial void ReviewDecisionFailed(this ILogger logger, Exception exception, string filePath, TimeSpan retry);
 
     [LoggerMessage(5016, LogLevel.Information, "Second look: {FilePath} now matches {Person} ({Detail}); suggested for review item {ReviewId}")]
     public static partial void SecondLookMatched(this ILogger logger, string filePath, string person, string detail, long reviewId);
@@ -412,6 +412,9 @@ internal static partial class Log
     // Config shapes and the CLI's refusals and messages (issue 13, new-user trial): 8800-8804
     [LoggerMessage(8800, LogLevel.Warning, "Moves from {SourceFolder} to {DestinationFolder} cross filesystems: each file is copied, synced, verified and then removed, which is slower than a rename and needs room for both copies meanwhile. Said once per pair of filesystems; each file is logged at Debug. For renames instead, keep the drop folder, faces and review on one filesystem")]
     public static partial void CrossFilesystemMoves(this ILogger logger, string sourceFolder, string destinationFolder);
+
+    [LoggerMessage(8801, LogLevel.Warning, "Review decision for {FilePath} not recorded yet: {Reason}. The disk or the store is full: free space there; tried again at a scan in {Retry}")]
+    public static partial void ReviewDecisionWaitsForSpace(this ILogger logger, string filePath, string reason, TimeSpan retry);
 
     // Review files moved back into the drop folder, files replaced between hash and move (new-user trial): 8805-8806
     [LoggerMessage(8805, LogLevel.Information, "{FilePath} is the file of review item {ReviewId} ({OldPath}), returned to the drop folder: the item is withdrawn, no rejection, and the file is sorted again")]

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace FaceSorter.App.Cli;
 
-/// <summary><c>facesorter run</c>: the daemon. Ctrl-C or SIGTERM stop it cleanly (exit 0).</summary>
+/// <summary><c>facesorter run</c>: the daemon. Ctrl-C or SIGTERM stop it cleanly (exit 0); a part of it that fails stops it with exit 1 (<see cref="HostRun"/>).</summary>
 internal static class RunCommand
 {
     public static Command Create()
@@ -13,8 +13,7 @@ internal static class RunCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterVerb.Run);
-            await host.RunAsync(cancellationToken);
-            return 0;
+            return await HostRun.RunAsync(host, cancellationToken);
         });
         return command;
     }

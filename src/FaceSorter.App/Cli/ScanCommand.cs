@@ -23,7 +23,7 @@ internal static class ScanCommand
             // Resolved before the run: RunAsync disposes the host when it ends.
             var summary = host.Services.GetRequiredService<RunSummary>();
             var ledger = host.Services.GetRequiredService<FaceSorter.Watching.DropFolderMonitor>();
-            await host.RunAsync(cancellationToken);
+            var exitCode = await HostRun.RunAsync(host, cancellationToken);
             if (json)
             {
                 await parse.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(new
@@ -45,7 +45,7 @@ internal static class ScanCommand
                 }
             }
 
-            return 0;
+            return exitCode;
         });
         return command;
     }

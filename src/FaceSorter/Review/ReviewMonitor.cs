@@ -1,4 +1,5 @@
 using FaceSorter.Options;
+using FaceSorter.Storage;
 using FaceSorter.Watching;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,12 @@ public sealed class ReviewMonitor : BackgroundService
 {
     private static readonly TimeSpan MissingRescanDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan OverdueWait = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>After a round in which a decision could not be recorded, the scan that tries again comes this soon, then twice as late each time up to <see cref="LastRetry"/>.</summary>
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromMinutes(1);
+    private TimeSpan? _retry; // while decisions fail: the wait before the scan that tries them again
+    private bool _failed; // a decision failed in this round
     private readonly HashSet<string> _undecodable = new(StringComparer.Ordinal); // names not valid UTF-8, logged once each
     private readonly Dictionary<string, DateTimeOffset> _lookAgain = new(StringComparer.Ordinal);
     private readonly ReviewReconciler _reconciler;
@@ -79,7 +86,9 @@ public sealed class ReviewMonitor : BackgroundService
         }
 
         await LookAgainAsync(stoppingToken);
-        var missingDue = await _reconciler.SettleMissingAsync(mayReject: _lookAgain.Count == 0, stoppingToken);
+        DateTimeOffset? missingDue = null;
+        await DecideAsync("the review files that went missing", async () => missingDue = await _reconciler.SettleMissingAsync(mayReject: _lookAgain.Count == 0, stoppingToken));
+        RetrySoonAfterFailure(round.Rescan);
         if (missingDue is not null && _reconciler.AnyMissingAwaitsScan)
         {
             _loop.RescanBy(_clock.GetUtcNow() + MissingRescanDelay);
@@ -205,20 +214,50 @@ public sealed class ReviewMonitor : BackgroundService
         }
     }
 
-    /// <summary>One file's failure (unreadable, vanished mid-hash) is retried at the next scan, never ends the loop (STYLE 11).</summary>
+    /// <summary>
+    /// One file's failure (unreadable, vanished mid-hash) is retried at the next scan, never ends the loop (STYLE 11).
+    /// A store that cannot record (a full disk, a database locked or unreachable) is no fault of the file: one
+    /// line without a stack trace for a full disk, and the scan that tries again comes soon (<see cref="RetrySoonAfterFailure"/>).
+    /// </summary>
     private async Task DecideAsync(string path, Func<Task> decide)
     {
         try
         {
             await decide();
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (!DiskFull.Is(exception) && exception is IOException or UnauthorizedAccessException)
         {
             _logger.ReviewFileUnreadable(exception, path);
         }
+        catch (Exception exception) when (DiskFull.Is(exception))
+        {
+            _failed = true;
+            _logger.ReviewDecisionWaitsForSpace(path, exception.Message.TrimEnd('.'), NextRetry);
+        }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            _logger.ReviewDecisionFailed(exception, path);
+            _failed = true;
+            _logger.ReviewDecisionFailed(exception, path, NextRetry);
+        }
+    }
+
+    private TimeSpan NextRetry => _retry is { } retry ? TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LastRetry.Ticks)) : FirstRetry;
+
+    /// <summary>
+    /// After a round with a failed decision the next full scan comes after <see cref="NextRetry"/> instead of
+    /// <c>RescanInterval</c>; a full scan without one ends the retries.
+    /// </summary>
+    private void RetrySoonAfterFailure(bool scanned)
+    {
+        if (_failed)
+        {
+            _retry = NextRetry;
+            _loop.RescanBy(_clock.GetUtcNow() + _retry.Value);
+            _failed = false;
+        }
+        else if (scanned)
+        {
+            _retry = null;
         }
     }
 

@@ -228,34 +228,42 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
                 continue;
             }
 
-            Found(item.ReviewId);
-            var row = await store.GetReviewItemAsync(item.ReviewId, cancellationToken);
-            if (row is not { Action: ReviewAction.Pending } || File.Exists(row.FilePath))
+            try
             {
-                continue;
-            }
-
-            var folder = Path.GetDirectoryName(row.FilePath) ?? row.FilePath;
-            if (WhyNotARejection(item, row.FilePath, folder) is { } reason)
-            {
-                Miss(item with { KeptAtScan = _scanGeneration });
-                if (_reported.Add(folder + "\n" + reason))
+                Found(item.ReviewId);
+                var row = await store.GetReviewItemAsync(item.ReviewId, cancellationToken);
+                if (row is not { Action: ReviewAction.Pending } || File.Exists(row.FilePath))
                 {
-                    logger.ReviewFolderNotThere(folder, reason);
+                    continue;
                 }
 
-                continue;
-            }
+                var folder = Path.GetDirectoryName(row.FilePath) ?? row.FilePath;
+                if (WhyNotARejection(item, row.FilePath, folder) is { } reason)
+                {
+                    Miss(item with { KeptAtScan = _scanGeneration });
+                    if (_reported.Add(folder + "\n" + reason))
+                    {
+                        logger.ReviewFolderNotThere(folder, reason);
+                    }
 
-            _reported.RemoveWhere(key => key.StartsWith(folder + "\n", StringComparison.Ordinal)); // there again: a next absence is logged again
-            if (returned is not null && row.FileHash is { } hash && await returned.TakeBackWaitingAsync(row.Id, row.FilePath, hash, cancellationToken))
-            {
-                continue; // moved back into the drop folder, not yet sorted again there
-            }
+                    continue;
+                }
 
-            if (await store.RejectAsync(row.Id, ReviewedBy, cancellationToken))
+                _reported.RemoveWhere(key => key.StartsWith(folder + "\n", StringComparison.Ordinal)); // there again: a next absence is logged again
+                if (returned is not null && row.FileHash is { } hash && await returned.TakeBackWaitingAsync(row.Id, row.FilePath, hash, cancellationToken))
+                {
+                    continue; // moved back into the drop folder, not yet sorted again there
+                }
+
+                if (await store.RejectAsync(row.Id, ReviewedBy, cancellationToken))
+                {
+                    logger.ReviewRejected(row.FilePath, ReviewedBy, row.Id);
+                }
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
-                logger.ReviewRejected(row.FilePath, ReviewedBy, row.Id);
+                Miss(item); // not decided: still missing, as it was (the monitor tries again soon)
+                throw;
             }
         }
 

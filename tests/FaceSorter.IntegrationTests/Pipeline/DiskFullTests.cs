@@ -3,7 +3,9 @@ using FaceSorter.IntegrationTests.Support;
 using FaceSorter.Pipeline;
 using FaceSorter.Storage;
 using Microsoft.Data.Sqlite;
+using FaceSorter.Review;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace FaceSorter.IntegrationTests.Pipeline;
 
@@ -47,6 +49,35 @@ public sealed class DiskFullTests : EmulatedImmichTest, IDisposable
         (await File.ReadAllBytesAsync(sorted, Token)).Should().Equal(picture);
         File.Exists(dropped).Should().BeFalse();
         await Eventually.UntilAsync(async () => (await daemon.Store.GetHeldFilesAsync(Token)).Count == 0, Deadline, "its hold ended with the move", Token);
+    }
+
+    [Fact]
+    public async Task A_review_decision_the_full_store_cannot_record_is_recorded_by_itself_once_space_is_freed_and_the_daemon_keeps_running()
+    {
+        // The store and the review folder on the full filesystem: the rejection cannot be written. Before, the
+        // review watcher's loop ended on it, which stopped the whole daemon (with exit code 0).
+        await using var daemon = await TestDaemon.StartAsync(Folder.Path, cfg =>
+        {
+            cfg["Database"]!["ConnectionString"] = $"Data Source={Path.Combine(_collection.Path, "facesorter.db")}";
+            cfg["Directories"]!["Faces"] = Path.Combine(_collection.Path, "faces");
+            cfg["Directories"]!["Review"] = Path.Combine(_collection.Path, "review");
+            cfg["Review"]!["RejectGrace"] = "00:00:00.500";
+        }, Token);
+        var item = Path.Combine(daemon.Review, "unidentified", "invalid_notes.jpg");
+        TestImages.Write(daemon.Inbox, "notes.jpg", "not a picture"u8.ToArray());
+        await daemon.UntilSortedAsync(item, "the text file put into review", Token);
+        var id = (await daemon.Store.FindReviewByPathAsync(item, Token))!.Id;
+        var monitor = daemon.Host.Services.GetRequiredService<ReviewMonitor>();
+        _collection.Fill();
+
+        File.Delete(item); // the user's rejection, in the file manager
+
+        await Eventually.HoldsForAsync(() => monitor.ExecuteTask is { IsCompleted: false }, TimeSpan.FromSeconds(3), "the review watcher keeps running while the store is full", Token);
+        (await daemon.Store.GetReviewItemAsync(id, Token))!.Action.Should().Be(ReviewAction.Pending, "nothing could be recorded");
+        _collection.Free();
+
+        await Eventually.UntilAsync(async () => (await daemon.Store.GetReviewItemAsync(id, Token))!.Action == ReviewAction.Rejected, Deadline, "the rejection recorded by itself, well before the next RescanInterval (5 min)", Token);
+        daemon.Host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested.Should().BeFalse();
     }
 
     [Fact]
