@@ -51,6 +51,13 @@ internal static class ConfigFile
         {
             if (!create)
             {
+                // Nothing is written, but relative paths still resolve against this folder: it must be there.
+                var folder = Path.GetDirectoryName(path)!;
+                if (!Directory.Exists(folder))
+                {
+                    throw new ConfigFileException($"Config file {path} (from {source}) does not exist, nor does its folder {folder}. Fix: create the folder (mkdir -p; in a container: the host folder you mount there), or correct {EnvironmentVariable}.");
+                }
+
                 return (path, ShippedDefault);
             }
 

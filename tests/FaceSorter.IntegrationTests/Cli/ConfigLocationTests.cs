@@ -58,6 +58,28 @@ public sealed class ConfigLocationTests : IDisposable
     }
 
     [Fact]
+    public async Task Doctor_and_health_with_FACESORTER_CONFIG_in_a_folder_that_does_not_exist_say_so_without_a_stack_trace()
+    {
+        // The container's HEALTHCHECK runs `health` and the README's `podman exec … doctor` with FACESORTER_CONFIG:
+        // before, both ended in a DirectoryNotFoundException from the host's content root (new-user trial).
+        var missing = _folder.Combine("not-mounted", "facesorter.json");
+        var environment = new Dictionary<string, string?> { ["FACESORTER_CONFIG"] = missing };
+
+        var doctor = await CliRun.RunAsync([], _folder.Path, environment, Token, "doctor");
+        var health = await CliRun.RunAsync([], _folder.Path, environment, Token, "health");
+
+        doctor.ExitCode.Should().Be(2, doctor.Stdout + doctor.Stderr);
+        health.ExitCode.Should().Be(1, "a container's HEALTHCHECK reserves 2: " + health.Stdout + health.Stderr);
+        health.Stdout.Should().StartWith("UNHEALTHY: the config cannot be read");
+        foreach (var run in new[] { doctor, health })
+        {
+            (run.Stdout + run.Stderr).Should().Contain($"{missing} (from FACESORTER_CONFIG) does not exist, nor does its folder").And.Contain("mkdir -p").And.NotContain("   at ");
+        }
+
+        Directory.Exists(Path.GetDirectoryName(missing)).Should().BeFalse("neither creates anything");
+    }
+
+    [Fact]
     public async Task A_config_path_that_is_a_folder_stops_with_exit_code_2_saying_so()
     {
         var folder = Directory.CreateDirectory(_folder.Combine("conf.json")).FullName;
