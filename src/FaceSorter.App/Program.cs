@@ -37,6 +37,7 @@ try
     if (parse.Errors.Count > 0)
     {
         await UsageErrors.WriteAsync(parse);
+        await JsonError.WriteAsync(args, results, "invalid_arguments", string.Join('\n', parse.Errors.Select(error => error.Message)), 2);
         return 2;
     }
 

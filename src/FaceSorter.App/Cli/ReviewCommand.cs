@@ -91,7 +91,22 @@ internal static class ReviewCommand
 
     private static Command List()
     {
-        var category = new Option<string?>("--category") { Description = $"Only this category: {string.Join(", ", ReviewCategories.All)}" };
+        var category = new Option<string?>("--category")
+        {
+            Description = $"Only this category: {string.Join(", ", ReviewCategories.All)}",
+            CustomParser = result =>
+            {
+                // A parse error like any other bad command line: exit 2, and with --json a JSON object (Program.cs).
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (ReviewCategories.IsKnown(text))
+                {
+                    return text;
+                }
+
+                result.AddError($"Unknown category '{PrintableText.Escape(text)}'. Use one of: {string.Join(", ", ReviewCategories.All)}");
+                return null;
+            },
+        };
         var all = new Option<bool>("--all") { Description = "Also list decided items (approved, rejected), not only those waiting" };
         var command = new Command("list", "List the files waiting for review, a near duplicate with the earlier copy it looks like (--all: decided ones too)");
         command.Options.Add(category);
@@ -100,11 +115,6 @@ internal static class ReviewCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var only = parse.GetValue(category);
-            if (only is not null && !ReviewCategories.IsKnown(only))
-            {
-                await Console.Error.WriteLineAsync($"Unknown category '{PrintableText.Escape(only)}'. Use one of: {string.Join(", ", ReviewCategories.All)}");
-                return 2;
-            }
 
             using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterVerb.Query, quiet: true);
             await host.Services.GetRequiredService<IStoreSchema>().MigrateAsync(cancellationToken);

@@ -77,6 +77,23 @@ public sealed class RefusalsAndMessagesTests : EmulatedImmichTest
         }
     }
 
+    [Theory]
+    [InlineData("stats", "--days", "0", "--json")]
+    [InlineData("review", "list", "--category", "nope", "--json")]
+    [InlineData("scan", "--bogus", "--json")]
+    public async Task A_bad_command_line_with_json_prints_the_reason_as_a_json_object(params string[] arguments)
+    {
+        var config = Config(_ => { });
+
+        var run = await CliRun.RunAsync(config, Token, arguments);
+
+        run.ExitCode.Should().Be(2, run.Stdout + run.Stderr);
+        var error = JsonNode.Parse(run.Stdout)!.AsObject();
+        error["error"]!.GetValue<string>().Should().Be("invalid_arguments");
+        error["exit_code"]!.GetValue<int>().Should().Be(2);
+        error["message"]!.GetValue<string>().Should().NotBeEmpty().And.Match(message => run.Stderr.Contains(message.Split('\n')[0], StringComparison.Ordinal), "the same reason as on stderr");
+    }
+
     [Fact]
     public async Task A_bare_facesorter_shows_the_help_and_exits_with_code_2_as_any_command_line_that_does_nothing()
     {
