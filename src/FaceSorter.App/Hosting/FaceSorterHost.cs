@@ -80,12 +80,20 @@ internal static class FaceSorterHost
         {
             var directories = services.GetRequiredService<IOptions<DirectoriesOptions>>().Value;
             CheckFoldersCanExist(directories);
+            var web = services.GetRequiredService<IOptions<WebOptions>>().Value;
+            var serves = verb == FaceSorterVerb.Run && web.Enabled;
+            if (serves)
+            {
+                // Another program on the address: refused before the lock, which may create the data folder.
+                // Another FaceSorter there: the lock says which one, with its pid, if it runs on these folders.
+                CheckWebAddresses(web, heldByFaceSorterToo: false);
+            }
+
             var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             services.GetRequiredService<InstanceLockHolder>().Hold(InstanceLock.Acquire(directories, database));
-            var web = services.GetRequiredService<IOptions<WebOptions>>().Value;
-            if (verb == FaceSorterVerb.Run && web.Enabled)
+            if (serves)
             {
-                CheckWebAddresses(web);
+                CheckWebAddresses(web, heldByFaceSorterToo: true);
             }
         }
         catch
@@ -114,7 +122,8 @@ internal static class FaceSorterHost
         }
     }
 
-    private static void CheckWebAddresses(WebOptions web)
+    /// <param name="heldByFaceSorterToo">False: refuse only for an address another program holds.</param>
+    private static void CheckWebAddresses(WebOptions web, bool heldByFaceSorterToo)
     {
         foreach (var listener in WebAddress.Parse(web.Urls))
         {
@@ -122,6 +131,11 @@ internal static class FaceSorterHost
             {
                 // Bounded by the probe's own 3 s timeout; Build is synchronous, as the host builder is.
                 var faceSorter = WebAddress.IsFaceSorterAsync(listener.Probe, CancellationToken.None).GetAwaiter().GetResult();
+                if (faceSorter && !heldByFaceSorterToo)
+                {
+                    continue;
+                }
+
                 throw new StartupRefusedException(
                     $"{WebAddress.Describe(listener, error, faceSorter)}; not starting. Fix: set {WebOptions.Section}:Urls to a free port (e.g. http://127.0.0.1:8766), or {WebOptions.Section}:Enabled to false, or stop what uses it.");
             }

@@ -223,6 +223,7 @@ public sealed class FirstRunTests : EmulatedImmichTest
             .Which.Should().Contain($"{url} is in use by another program").And.Contain("FaceSorter:Web:Urls");
         doctor.ExitCode.Should().Be(1, doctor.Stdout);
         doctor.Stdout.Should().Contain($"FAIL  Web address").And.Contain($"{url} is in use by another program").And.Contain("fix: set FaceSorter:Web:Urls");
+        Directory.Exists(Path.Combine(Path.GetDirectoryName(config)!, "data")).Should().BeFalse("the refused run creates no folder (README \"Exit codes\")");
     }
 
     [Fact]
