@@ -36,6 +36,7 @@ internal static class LoggingSetup
         // Serilog.Sinks.File expands environment variables in its path: the shipped config writes
         // to %FACESORTER_HOME%/logs, i.e. beside the config file.
         Environment.SetEnvironmentVariable("FACESORTER_HOME", configDirectory);
+        ResolveLogPaths(builder.Configuration, configDirectory);
         // The static logger belongs to the process's entry point, which starts it as a bootstrap logger
         // (Program): only then is it replaced by this configuration. A host built beside others in one
         // process (the tests) keeps its logger to itself: sharing the static one, every host would
@@ -75,6 +76,25 @@ internal static class LoggingSetup
                 Serilog.Log.Warning(exception, "The Serilog section of the config file is broken ({Message}); logging to the console only", exception.Message);
             }
         });
+    }
+
+    /// <summary>
+    /// A relative file-sink path (<c>Serilog:WriteTo:…:Args:path</c>, also inside a wrapper such as Async)
+    /// resolves against the config file's folder, as every other relative path in the config does (README
+    /// "Configuration reference"); Serilog.Sinks.File would resolve it against the working folder.
+    /// </summary>
+    private static void ResolveLogPaths(IConfiguration configuration, string configDirectory)
+    {
+        var paths = configuration.GetSection("Serilog:WriteTo").AsEnumerable()
+            .Where(pair => pair.Value is not null && pair.Key.EndsWith(":Args:path", StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        foreach (var (key, value) in paths)
+        {
+            if (!Path.IsPathRooted(Environment.ExpandEnvironmentVariables(value!)))
+            {
+                configuration[key] = Path.Combine(configDirectory, value!);
+            }
+        }
     }
 
     /// <summary>The host's own error lines about a start-up the full disk stopped (StartupTasks logged it in one line, event 8799).</summary>

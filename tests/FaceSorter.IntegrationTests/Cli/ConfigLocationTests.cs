@@ -80,6 +80,23 @@ public sealed class ConfigLocationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_relative_log_file_path_resolves_against_the_config_files_folder_not_the_working_folder()
+    {
+        var data = Directory.CreateDirectory(_folder.Combine("data-home")).FullName;
+        var work = Directory.CreateDirectory(_folder.Combine("work")).FullName;
+        var config = TestConfig.Write(data, logFile: true);
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(config, Token))!;
+        json["Serilog"]!["WriteTo"]![1]!["Args"]!["path"] = "mylogs/fs-.log";
+        await File.WriteAllTextAsync(config, json.ToJsonString(), Token);
+
+        var scan = await CliRun.RunAsync([], work, new Dictionary<string, string?>(), Token, "scan", "--config", config);
+
+        scan.ExitCode.Should().Be(0, scan.Stdout + scan.Stderr);
+        Directory.EnumerateFiles(Path.Combine(data, "mylogs"), "fs-*.log").Should().ContainSingle("relative paths in the config resolve against its folder (README)");
+        Directory.EnumerateFileSystemEntries(work).Should().BeEmpty("nothing is written in the working folder");
+    }
+
+    [Fact]
     public async Task A_config_path_that_is_a_folder_stops_with_exit_code_2_saying_so()
     {
         var folder = Directory.CreateDirectory(_folder.Combine("conf.json")).FullName;
