@@ -7,7 +7,7 @@ namespace FaceSorter.Options;
 /// Keys under <c>FaceSorter</c> that no option reads, from the config file or a <c>FACESORTER__…</c>
 /// variable: the configuration binder ignores them without a word, so a misspelt setting
 /// (<c>SettelTime</c>) silently keeps its default. <c>run</c> logs each at start and <c>doctor</c> lists
-/// them, with the known setting nearest in spelling (at most two letters apart).
+/// them, with the known setting or section nearest in spelling (at most two letters apart).
 /// </summary>
 public static class UnknownSettings
 {
@@ -27,7 +27,9 @@ public static class UnknownSettings
             {
                 if (!names.Contains(child.Key, StringComparer.OrdinalIgnoreCase) && !sections.ContainsKey(child.Path))
                 {
-                    var meant = names.MinBy(name => Distance(name, child.Key));
+                    // A misspelt section (`Imich`) is meant as one of the sections below this one as much as a setting.
+                    var subsections = sections.Keys.Where(path => path.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase) && path.IndexOf(':', section.Length + 1) < 0).Select(path => path[(section.Length + 1)..]);
+                    var meant = names.Concat(subsections).MinBy(name => Distance(name, child.Key));
                     unknown.Add((child.Path, meant is not null && Distance(meant, child.Key) <= 2 ? $"{section}:{meant}" : null));
                 }
             }

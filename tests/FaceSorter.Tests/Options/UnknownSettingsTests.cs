@@ -21,6 +21,7 @@ public sealed class UnknownSettingsTests
             ["FaceSorter:Immich:Url"] = "http://immich:2283",
             ["FaceSorter:Web:NotifyUrl"] = "",
             ["FaceSorter:Totally"] = "1",
+            ["FaceSorter:Imich:Url"] = "http://immich:2283", // a misspelt section: its settings keep their defaults
             ["Serilog:MinimumLevel:Default"] = "Debug",
         }).Build();
 
@@ -29,6 +30,7 @@ public sealed class UnknownSettingsTests
             ("FaceSorter:SettelTime", "FaceSorter:SettleTime"),
             ("FaceSorter:Immich:MaxConcurentRequests", "FaceSorter:Immich:MaxConcurrentRequests"),
             ("FaceSorter:Totally", null),
+            ("FaceSorter:Imich", "FaceSorter:Immich"),
         });
     }
 
