@@ -247,7 +247,7 @@ internal static partial class Log
     public static partial void FaceRenamed(this ILogger logger, string oldPath, string filePath, string person);
 
     [LoggerMessage(5015, LogLevel.Error, "Review decision for {FilePath} failed; trying again at a scan in {Retry}")]
-    public static partial void ReviewDecisionFailed(this ILogger logger, Exception exception, string filePath, TimeSpan retry);
+    public static partial void ReviewDecisionFailed(this ILogger logger, Exception exception, string filePath, string retry);
 
     [LoggerMessage(5016, LogLevel.Information, "Second look: {FilePath} now matches {Person} ({Detail}); suggested for review item {ReviewId}")]
     public static partial void SecondLookMatched(this ILogger logger, string filePath, string person, string detail, long reviewId);
@@ -398,13 +398,13 @@ internal static partial class Log
 
     // A full disk or store is not the file's fault (new-user trial, issue 13): 8796-8799
     [LoggerMessage(8796, LogLevel.Warning, "{FilePath} stays in the drop folder for now: {Reason}. The disk or the store is full, not the file at fault: free space there; the file is tried again by itself as soon as a move succeeds, and at the latest every {MaxRetry}")]
-    public static partial void FileWaitsForSpace(this ILogger logger, string filePath, string reason, TimeSpan maxRetry);
+    public static partial void FileWaitsForSpace(this ILogger logger, string filePath, string reason, string maxRetry);
 
     [LoggerMessage(8797, LogLevel.Debug, "{FilePath} still waits for disk space: {Reason}")]
     public static partial void FileStillWaitsForSpace(this ILogger logger, string filePath, string reason);
 
-    [LoggerMessage(8798, LogLevel.Information, "The {Count} files that waited in the drop folder for disk space are tried again (after {Waited}; 0 when a move just succeeded)")]
-    public static partial void FilesWaitingForSpaceReleased(this ILogger logger, int count, TimeSpan waited);
+    [LoggerMessage(8798, LogLevel.Information, "{Files} that waited in the drop folder for disk space tried again ({Why})")]
+    public static partial void FilesWaitingForSpaceReleased(this ILogger logger, string files, string why);
 
     [LoggerMessage(8799, LogLevel.Critical, "Not starting: the disk is full at {Path} ({Available} bytes free): {Reason}. Free space there (or move FaceSorter's data elsewhere) and start again")]
     public static partial void DiskFullAtStart(this ILogger logger, string path, long available, string reason);
@@ -414,7 +414,7 @@ internal static partial class Log
     public static partial void CrossFilesystemMoves(this ILogger logger, string sourceFolder, string destinationFolder);
 
     [LoggerMessage(8801, LogLevel.Warning, "Review decision for {FilePath} not recorded yet: {Reason}. The disk or the store is full: free space there; tried again at a scan in {Retry}")]
-    public static partial void ReviewDecisionWaitsForSpace(this ILogger logger, string filePath, string reason, TimeSpan retry);
+    public static partial void ReviewDecisionWaitsForSpace(this ILogger logger, string filePath, string reason, string retry);
 
     // Review files moved back into the drop folder, files replaced between hash and move (new-user trial): 8805-8806
     [LoggerMessage(8805, LogLevel.Information, "{FilePath} is the file of review item {ReviewId} ({OldPath}), returned to the drop folder: the item is withdrawn, no rejection, and the file is sorted again")]

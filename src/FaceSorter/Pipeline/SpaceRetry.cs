@@ -28,7 +28,7 @@ public sealed class SpaceRetry(InboxLedger ledger, TimeProvider clock, ILogger<S
     {
         if (_told.TryAdd(file.Path, 0))
         {
-            logger.FileWaitsForSpace(file.Path, reason, MaxRetry);
+            logger.FileWaitsForSpace(file.Path, reason.TrimEnd('.'), Plural.Duration(MaxRetry)); // exception messages end in a period of their own
         }
         else
         {
@@ -63,7 +63,7 @@ public sealed class SpaceRetry(InboxLedger ledger, TimeProvider clock, ILogger<S
         if (ledger.WaitingForSpaceCount > 0 && ledger.ReleaseWaitingForSpace() is var count and > 0)
         {
             _told.Clear();
-            logger.FilesWaitingForSpaceReleased(count, TimeSpan.Zero);
+            logger.FilesWaitingForSpaceReleased(Plural.Of(count, "file"), "a move just succeeded");
         }
         else if (!_told.IsEmpty && ledger.WaitingForSpaceCount == 0)
         {
@@ -89,7 +89,7 @@ public sealed class SpaceRetry(InboxLedger ledger, TimeProvider clock, ILogger<S
 
         if (ledger.ReleaseWaitingForSpace() is var count and > 0)
         {
-            logger.FilesWaitingForSpaceReleased(count, delay);
+            logger.FilesWaitingForSpaceReleased(Plural.Of(count, "file"), $"after {Plural.Duration(delay)}");
         }
     }
 }

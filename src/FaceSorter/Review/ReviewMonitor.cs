@@ -232,12 +232,12 @@ public sealed class ReviewMonitor : BackgroundService
         catch (Exception exception) when (DiskFull.Is(exception))
         {
             _failed = true;
-            _logger.ReviewDecisionWaitsForSpace(path, exception.Message.TrimEnd('.'), NextRetry);
+            _logger.ReviewDecisionWaitsForSpace(path, exception.Message.TrimEnd('.'), Plural.Duration(NextRetry));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             _failed = true;
-            _logger.ReviewDecisionFailed(exception, path, NextRetry);
+            _logger.ReviewDecisionFailed(exception, path, Plural.Duration(NextRetry));
         }
     }
 
