@@ -416,6 +416,9 @@ internal static partial class Log
     [LoggerMessage(8801, LogLevel.Warning, "Review decision for {FilePath} not recorded yet: {Reason}. The disk or the store is full: free space there; tried again at a scan in {Retry}")]
     public static partial void ReviewDecisionWaitsForSpace(this ILogger logger, string filePath, string reason, string retry);
 
+    [LoggerMessage(8802, LogLevel.Warning, "{FilePath} stays in the drop folder for now: {Reason}. The store is busy (another program holds a write lock) or out of reach, not the file at fault; the file is tried again by itself as soon as a move succeeds, and at the latest every {MaxRetry}")]
+    public static partial void FileWaitsForStore(this ILogger logger, string filePath, string reason, string maxRetry);
+
     // Review files moved back into the drop folder, files replaced between hash and move (new-user trial): 8805-8806
     [LoggerMessage(8805, LogLevel.Information, "{FilePath} is the file of review item {ReviewId} ({OldPath}), returned to the drop folder: the item is withdrawn, no rejection, and the file is sorted again")]
     public static partial void ReviewFileReturned(this ILogger logger, string filePath, long reviewId, string oldPath);

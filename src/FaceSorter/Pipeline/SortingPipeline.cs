@@ -516,9 +516,9 @@ public sealed class SortingPipeline : BackgroundService
     /// <param name="waitsForImmich">The only reason is that Immich is unavailable: no failure of the file, a Warning, counted apart (<see cref="RunSummary.WaitingForImmich"/>).</param>
     private async Task FailAsync(InboxFile file, Exception? exception, string reason, CancellationToken cancellationToken, bool waitsForImmich = false)
     {
-        if (!waitsForImmich && DiskFull.Is(exception))
+        if (!waitsForImmich && (DiskFull.Is(exception) || StoreBusy.Is(exception)))
         {
-            await WaitForSpaceAsync(file, reason, cancellationToken);
+            await WaitForSpaceAsync(file, reason, StoreBusy.Is(exception), cancellationToken);
             return;
         }
 
@@ -545,22 +545,23 @@ public sealed class SortingPipeline : BackgroundService
     }
 
     /// <summary>
-    /// The disk or the store is full (<see cref="DiskFull"/>): not the file's fault, so it is not failed until it
+    /// The disk or the store is full (<see cref="DiskFull"/>), or the store busy (<see cref="StoreBusy"/>): not the file's fault, so it is not failed until it
     /// changes. It stays in the drop folder, held with the reason when the store can take it (the ledger knows it
     /// either way), said once per file without a stack trace, and tried again by itself (<see cref="SpaceRetry"/>).
     /// A one-shot <c>scan</c> counts it as failed; the next run tries it again.
     /// </summary>
-    private async Task WaitForSpaceAsync(InboxFile file, string reason, CancellationToken cancellationToken)
+    /// <param name="storeBusy">The store was busy or unreachable (<see cref="StoreBusy"/>), not full: waited for the same way.</param>
+    private async Task WaitForSpaceAsync(InboxFile file, string reason, bool storeBusy, CancellationToken cancellationToken)
     {
         if (_mode.ScanOnce)
         {
-            _logger.FileFailed(null, file.Path, $"{reason} (the disk or the store is full: free space, then scan again)");
+            _logger.FileFailed(null, file.Path, storeBusy ? $"{reason} (the store is busy or unreachable: scan again when it is not)" : $"{reason} (the disk or the store is full: free space, then scan again)");
             _summary.Failure();
             _ledger.Fail(file);
         }
         else
         {
-            _spaceRetry.Wait(file, reason, cancellationToken);
+            _spaceRetry.Wait(file, reason, storeBusy, cancellationToken);
         }
 
         try

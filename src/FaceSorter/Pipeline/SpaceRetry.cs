@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace FaceSorter.Pipeline;
 
 /// <summary>
-/// The files a full disk or store failed (<see cref="Storage.DiskFull"/>): not their fault, so they wait in the drop
+/// The files a full disk or store failed (<see cref="Storage.DiskFull"/>), or a busy store (<see cref="Storage.StoreBusy"/>): not their fault, so they wait in the drop
 /// folder (<see cref="InboxLedger.WaitForSpace"/>) and are tried again by themselves: at once when a move succeeds
 /// again, else after a backoff from <see cref="FirstRetry"/>, doubling up to <see cref="MaxRetry"/> while the disk
 /// stays full (docs/operations.md, "A full disk"). Each file is said once (a Warning) until space is back. Thread-safe.
@@ -24,11 +24,20 @@ public sealed class SpaceRetry(InboxLedger ledger, TimeProvider clock, ILogger<S
     /// a retry is armed unless one is. <paramref name="stoppingToken"/> ends a retry not yet due (the next start's scan
     /// finds the files).
     /// </summary>
-    public void Wait(InboxFile file, string reason, CancellationToken stoppingToken)
+    /// <param name="storeBusy">The store was busy or unreachable (<see cref="Storage.StoreBusy"/>) rather than full: said so.</param>
+    public void Wait(InboxFile file, string reason, bool storeBusy, CancellationToken stoppingToken)
     {
         if (_told.TryAdd(file.Path, 0))
         {
-            logger.FileWaitsForSpace(file.Path, reason.TrimEnd('.'), Plural.Duration(MaxRetry)); // exception messages end in a period of their own
+            // Exception messages end in a period of their own.
+            if (storeBusy)
+            {
+                logger.FileWaitsForStore(file.Path, reason.TrimEnd('.'), Plural.Duration(MaxRetry));
+            }
+            else
+            {
+                logger.FileWaitsForSpace(file.Path, reason.TrimEnd('.'), Plural.Duration(MaxRetry));
+            }
         }
         else
         {

@@ -81,6 +81,36 @@ public sealed class DiskFullTests : EmulatedImmichTest, IDisposable
     }
 
     [Fact]
+    public async Task A_file_the_store_was_too_busy_to_record_is_sorted_by_itself_once_the_lock_is_released()
+    {
+        // Another program holds SQLite's write lock past the busy timeout (30 s): the file is not at fault. Before,
+        // it was failed until it changed, so it stayed in the drop folder until a restart (new-user trial).
+        await using var daemon = await TestDaemon.StartAsync(Folder.Path, null, Token);
+        var database = Folder.Combine("data", "facesorter.db");
+        File.Exists(database).Should().BeTrue();
+        await using var other = new SqliteConnection($"Data Source={database};Pooling=False");
+        await other.OpenAsync(Token);
+        await using (var lockIt = other.CreateCommand())
+        {
+            lockIt.CommandText = "BEGIN IMMEDIATE; INSERT INTO settings SELECT * FROM settings WHERE 0;";
+            await lockIt.ExecuteNonQueryAsync(Token);
+        }
+
+        var dropped = TestImages.Write(daemon.Inbox, "notes.jpg", "not a picture"u8.ToArray());
+        var ledger = daemon.Host.Services.GetRequiredService<InboxLedger>();
+        await Eventually.UntilAsync(() => ledger.WaitingForSpaceCount == 1, TimeSpan.FromSeconds(90), "the file waiting for the store once the busy timeout ran out", Token);
+        File.Exists(dropped).Should().BeTrue();
+
+        await using (var release = other.CreateCommand())
+        {
+            release.CommandText = "ROLLBACK;";
+            await release.ExecuteNonQueryAsync(Token);
+        }
+
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Review, "unidentified", "invalid_notes.jpg"), "the file sorted by itself once the store took writes again", Token);
+    }
+
+    [Fact]
     public void A_write_on_a_full_filesystem_is_told_as_a_full_disk_and_a_missing_file_is_not()
     {
         _collection.Fill();
