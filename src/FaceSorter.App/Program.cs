@@ -56,9 +56,11 @@ catch (Exception exception) when (exception is FaceSorter.Pipeline.InstanceBusyE
     await JsonError.WriteAsync(args, results, "refused", exception.Message, 3);
     return 3;
 }
-catch (FaceSorter.Storage.DiskFullAtStartException)
+catch (FaceSorter.Storage.DiskFullAtStartException exception)
 {
-    return 1; // its one line is logged (README "Exit codes"; docs/operations.md, "A full disk")
+    // Its one line is logged (README "Exit codes"; docs/operations.md, "A full disk").
+    await JsonError.WriteAsync(args, results, "disk_full", exception.Message, 1);
+    return 1;
 }
 catch (Exception exception) when (StartupErrors.Describe(exception) is { } problem)
 {
@@ -71,7 +73,10 @@ catch (Exception exception) when (FaceSorter.Storage.DiskFull.Is(exception))
     // Full before the store was opened (the log file's own disk, say): one line on the console, no stack trace.
     await CloseLogAsync();
     LoggingSetup.StartBootstrapLogger();
-    Log.ForContext("SourceContext", "FaceSorter").Fatal("Not starting: the disk is full ({Reason}). Free space there (or move FaceSorter's data and logs elsewhere) and start again", exception.Message);
+    // `run` and `scan` had not started; another verb (review approve, say) stopped on it.
+    var what = args.FirstOrDefault() is "run" or "scan" ? "Not starting" : "Stopped";
+    Log.ForContext("SourceContext", "FaceSorter").Fatal("{What}: the disk is full ({Reason}). Free space there (or move FaceSorter's data and logs elsewhere) and try again", what, exception.Message.TrimEnd('.'));
+    await JsonError.WriteAsync(args, results, "disk_full", exception.Message, 1);
     return 1;
 }
 catch (Exception exception)

@@ -111,6 +111,26 @@ public sealed class DiskFullTests : EmulatedImmichTest, IDisposable
     }
 
     [Fact]
+    public async Task Scan_json_on_a_full_disk_exits_1_with_one_line_and_the_reason_as_a_json_object()
+    {
+        var config = TestConfig.Write(Folder.Path, cfg =>
+        {
+            cfg["Database"]!["ConnectionString"] = $"Data Source={Path.Combine(_collection.Path, "facesorter.db")}";
+            cfg["Directories"]!["Faces"] = Path.Combine(_collection.Path, "faces");
+            cfg["Directories"]!["Review"] = Path.Combine(_collection.Path, "review");
+        });
+        _collection.Fill();
+
+        var scan = await CliRun.RunAsync(config, Token, "scan", "--json");
+
+        scan.ExitCode.Should().Be(1, scan.Stdout + scan.Stderr);
+        var error = System.Text.Json.Nodes.JsonNode.Parse(scan.Stdout)!.AsObject();
+        error["error"]!.GetValue<string>().Should().Be("disk_full");
+        error["exit_code"]!.GetValue<int>().Should().Be(1);
+        scan.Stderr.Should().Contain("the disk is full").And.NotContain("   at ", "one line, no stack trace");
+    }
+
+    [Fact]
     public void A_write_on_a_full_filesystem_is_told_as_a_full_disk_and_a_missing_file_is_not()
     {
         _collection.Fill();
