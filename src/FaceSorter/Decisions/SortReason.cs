@@ -36,6 +36,15 @@ public enum SortReason
 
 public static class SortReasonExtensions
 {
+    /// <summary>The review prefixes (docs/contracts.md, "Names and prefixes"), longest first.</summary>
+    private static readonly string[] Prefixes = [.. Enum.GetValues<SortReason>().Select(reason => reason.Prefix()).Where(prefix => prefix.Length > 0).OrderByDescending(prefix => prefix.Length)];
+
+    /// <summary><paramref name="fileName"/> without the review prefix the pipeline gave it (only one: a file first called <c>unknown_x.jpg</c> keeps its name).</summary>
+    public static string WithoutReviewPrefix(string fileName) =>
+        Prefixes.FirstOrDefault(prefix => fileName.StartsWith(prefix, StringComparison.Ordinal) && fileName.Length > prefix.Length) is { } prefix
+            ? fileName[prefix.Length..]
+            : fileName;
+
     public static string? Category(this SortReason reason) => reason switch
     {
         SortReason.Sorted => null,

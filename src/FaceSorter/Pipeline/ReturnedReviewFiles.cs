@@ -1,3 +1,4 @@
+using FaceSorter.Decisions;
 using FaceSorter.Hashing;
 using FaceSorter.Options;
 using FaceSorter.Storage;
@@ -111,14 +112,8 @@ public sealed class ReturnedReviewFiles(IReviewQueue store, Hasher hasher, IOpti
     }
 
     /// <summary>The names a review file is likely moved back under: its own, and the download's (without the review prefix such as <c>noface_</c>).</summary>
-    private static IEnumerable<string> NamesOnReturn(string reviewName)
-    {
-        yield return reviewName;
-        if (reviewName.IndexOf('_', StringComparison.Ordinal) is var prefixEnd and > 0 && prefixEnd < reviewName.Length - 1)
-        {
-            yield return reviewName[(prefixEnd + 1)..];
-        }
-    }
+    private static IEnumerable<string> NamesOnReturn(string reviewName) =>
+        new[] { reviewName, SortReasonExtensions.WithoutReviewPrefix(reviewName) }.Distinct(StringComparer.Ordinal);
 
     private async Task<bool> HoldsAsync(string path, string fileHash, CancellationToken cancellationToken)
     {

@@ -27,9 +27,6 @@ namespace FaceSorter.Review;
 /// </summary>
 public sealed class ReviewActions(IReviewQueue store, IMoveJournal journal, FileMover mover, ReviewThumbnails thumbnails, IOptions<DirectoriesOptions> directories, ILogger<ReviewActions> logger)
 {
-    /// <summary>The review prefixes (docs/contracts.md, "Names and prefixes"), longest first.</summary>
-    private static readonly string[] Prefixes = [.. Enum.GetValues<SortReason>().Select(reason => reason.Prefix()).Where(prefix => prefix.Length > 0).OrderByDescending(prefix => prefix.Length)];
-
     public async Task<ReviewActionResult> ApproveAsync(long reviewId, string personName, string reviewedBy, CancellationToken cancellationToken)
     {
         // A name with a path separator is refused outright rather than sanitised into something the
@@ -48,7 +45,7 @@ public sealed class ReviewActions(IReviewQueue store, IMoveJournal journal, File
 
         var approval = new OutcomeRecord(RecordKind.Approval, row.FileHash, row.Source, person, row.Category, $"approved by {reviewedBy}",
             row.FacesDetected, row.SuggestedPerson, row.Confidence, ReviewedBy: reviewedBy, ReviewId: row.Id);
-        var request = new MoveRequest(row.FilePath, Path.Combine(directories.Value.Faces, person), OriginalName(Path.GetFileName(row.FilePath)), approval);
+        var request = new MoveRequest(row.FilePath, Path.Combine(directories.Value.Faces, person), SortReasonExtensions.WithoutReviewPrefix(Path.GetFileName(row.FilePath)), approval);
         var moved = (await mover.MoveAsync([request], cancellationToken))[0];
         if (moved.Error is { } error)
         {
@@ -127,10 +124,4 @@ public sealed class ReviewActions(IReviewQueue store, IMoveJournal journal, File
 
         return (item, null);
     }
-
-    /// <summary><paramref name="fileName"/> without the review prefix the pipeline gave it (only one: a file first called <c>unknown_x.jpg</c> keeps its name).</summary>
-    internal static string OriginalName(string fileName) =>
-        Prefixes.FirstOrDefault(prefix => fileName.StartsWith(prefix, StringComparison.Ordinal) && fileName.Length > prefix.Length) is { } prefix
-            ? fileName[prefix.Length..]
-            : fileName;
 }
