@@ -403,7 +403,7 @@ internal static partial class Log
     [LoggerMessage(8797, LogLevel.Debug, "{FilePath} still waits for disk space: {Reason}")]
     public static partial void FileStillWaitsForSpace(this ILogger logger, string filePath, string reason);
 
-    [LoggerMessage(8798, LogLevel.Information, "{Files} that waited in the drop folder for disk space tried again ({Why})")]
+    [LoggerMessage(8798, LogLevel.Information, "{Files} that waited in the drop folder for disk space or a busy store tried again ({Why})")]
     public static partial void FilesWaitingForSpaceReleased(this ILogger logger, string files, string why);
 
     [LoggerMessage(8799, LogLevel.Critical, "Not starting: the disk is full at {Path} ({Available} bytes free): {Reason}. Free space there (or move FaceSorter's data elsewhere) and start again")]
@@ -418,6 +418,9 @@ internal static partial class Log
 
     [LoggerMessage(8802, LogLevel.Warning, "{FilePath} stays in the drop folder for now: {Reason}. The store is busy (another program holds a write lock) or out of reach, not the file at fault; the file is tried again by itself as soon as a move succeeds, and at the latest every {MaxRetry}")]
     public static partial void FileWaitsForStore(this ILogger logger, string filePath, string reason, string maxRetry);
+
+    [LoggerMessage(8803, LogLevel.Debug, "Review decision for {FilePath} still not recorded: {Reason}; tried again at a scan in {Retry}")]
+    public static partial void ReviewDecisionStillNotRecorded(this ILogger logger, string filePath, string reason, string retry);
 
     // Review files moved back into the drop folder, files replaced between hash and move (new-user trial): 8805-8806
     [LoggerMessage(8805, LogLevel.Information, "{FilePath} is the file of review item {ReviewId} ({OldPath}), returned to the drop folder: the item is withdrawn, no rejection, and the file is sorted again")]

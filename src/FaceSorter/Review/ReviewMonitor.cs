@@ -27,7 +27,7 @@ public sealed class ReviewMonitor : BackgroundService
 
     /// <summary>After a round in which a decision could not be recorded, the scan that tries again comes this soon, then twice as late each time up to <see cref="LastRetry"/>.</summary>
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan LastRetry = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
     private TimeSpan? _retry; // while decisions fail: the wait before the scan that tries them again
     private bool _failed; // a decision failed in this round
     private readonly HashSet<string> _undecodable = new(StringComparer.Ordinal); // names not valid UTF-8, logged once each
@@ -87,7 +87,7 @@ public sealed class ReviewMonitor : BackgroundService
 
         await LookAgainAsync(stoppingToken);
         DateTimeOffset? missingDue = null;
-        await DecideAsync("the review files that went missing", async () => missingDue = await _reconciler.SettleMissingAsync(mayReject: _lookAgain.Count == 0, stoppingToken));
+        await DecideAsync("files gone from review/", async () => missingDue = await _reconciler.SettleMissingAsync(mayReject: _lookAgain.Count == 0, stoppingToken));
         RetrySoonAfterFailure(round.Rescan);
         if (missingDue is not null && _reconciler.AnyMissingAwaitsScan)
         {
@@ -229,6 +229,12 @@ public sealed class ReviewMonitor : BackgroundService
         {
             _logger.ReviewFileUnreadable(exception, path);
         }
+        catch (Exception exception) when (_retry is not null && exception is not OperationCanceledException)
+        {
+            // Said once when the store first failed; until a scan records everything, each retry is Debug.
+            _failed = true;
+            _logger.ReviewDecisionStillNotRecorded(path, exception.Message.TrimEnd('.'), Plural.Duration(NextRetry));
+        }
         catch (Exception exception) when (DiskFull.Is(exception))
         {
             _failed = true;
@@ -251,7 +257,8 @@ public sealed class ReviewMonitor : BackgroundService
     {
         if (_failed)
         {
-            _retry = NextRetry;
+            // The wait grows only when a retry scan failed again, not on the quick rounds in between.
+            _retry = _retry is null || scanned ? NextRetry : _retry;
             _loop.RescanBy(_clock.GetUtcNow() + _retry.Value);
             _failed = false;
         }
