@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -58,7 +60,7 @@ internal sealed class Failures
         }
 
         var driver = postgres ? "PostgreSQL (Npgsql)" : "SQLite";
-        DbConnectionStringBuilder specific = postgres ? new NpgsqlConnectionStringBuilder() : new SqliteConnectionStringBuilder();
+        var specific = postgres ? PostgresBuilder() : new SqliteConnectionStringBuilder();
         string? why = null;
         try
         {
@@ -95,6 +97,12 @@ internal sealed class Failures
 
         Check(why is null, key, Redacted(value), $"{why}. Fix: e.g. {example}");
     }
+
+    // Npgsql's type is named only here: a method's types are loaded when it is entered, and a daemon on
+    // SQLite never loads Npgsql (docs/operations.md, "Runtime settings").
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    [SuppressMessage("Performance", "CA1859", Justification = "Npgsql's type in the signature would be loaded by the caller")]
+    private static DbConnectionStringBuilder PostgresBuilder() => new NpgsqlConnectionStringBuilder();
 
     /// <summary>A keyword as the user wrote it (the parser gives it in lower case).</summary>
     private static string Written(string connectionString, string keyword)
