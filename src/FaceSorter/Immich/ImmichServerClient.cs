@@ -20,7 +20,7 @@ namespace FaceSorter.Immich;
 /// </summary>
 public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> options, TimeProvider clock, ILogger<ImmichServerClient> logger)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = ImmichJson.Default.Options;
     private static readonly TimeSpan GetRetryDelay = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The server's address as configured, for messages.</summary>
@@ -183,7 +183,7 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
         using var response = await SendAsync(
             () => new HttpRequestMessage(HttpMethod.Post, "api/assets/bulk-upload-check")
             {
-                Content = JsonContent.Create(new { assets = new[] { new { id = sha1Hex, checksum = sha1Hex } } }, options: Json),
+                Content = JsonContent.Create(new BulkUploadCheckRequest([new BulkUploadCheckItem(sha1Hex, sha1Hex)]), options: Json),
             },
             what,
             idempotent: true,
@@ -212,7 +212,7 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
     {
         const string what = "POST /api/people";
         using var response = await SendAsync(
-            () => new HttpRequestMessage(HttpMethod.Post, "api/people") { Content = JsonContent.Create(new { name }, options: Json) },
+            () => new HttpRequestMessage(HttpMethod.Post, "api/people") { Content = JsonContent.Create(new PersonNameRequest(name), options: Json) },
             what,
             idempotent: false,
             cancellationToken);
@@ -227,7 +227,7 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
     {
         const string what = "PUT /api/people/{id}";
         using var response = await SendAsync(
-            () => new HttpRequestMessage(HttpMethod.Put, "api/people/" + Uri.EscapeDataString(personId)) { Content = JsonContent.Create(new { name }, options: Json) },
+            () => new HttpRequestMessage(HttpMethod.Put, "api/people/" + Uri.EscapeDataString(personId)) { Content = JsonContent.Create(new PersonNameRequest(name), options: Json) },
             what,
             idempotent: true,
             cancellationToken);
@@ -243,7 +243,7 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
     {
         const string what = "POST /api/people/{id}/merge";
         using var response = await SendAsync(
-            () => new HttpRequestMessage(HttpMethod.Post, "api/people/" + Uri.EscapeDataString(personId) + "/merge") { Content = JsonContent.Create(new { ids = mergedIds }, options: Json) },
+            () => new HttpRequestMessage(HttpMethod.Post, "api/people/" + Uri.EscapeDataString(personId) + "/merge") { Content = JsonContent.Create(new MergePeopleRequest(mergedIds), options: Json) },
             what,
             idempotent: true,
             cancellationToken);
@@ -256,7 +256,7 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
     {
         const string what = "PUT /api/faces/{personId}";
         using var response = await SendAsync(
-            () => new HttpRequestMessage(HttpMethod.Put, "api/faces/" + Uri.EscapeDataString(personId)) { Content = JsonContent.Create(new { id = faceId }, options: Json) },
+            () => new HttpRequestMessage(HttpMethod.Put, "api/faces/" + Uri.EscapeDataString(personId)) { Content = JsonContent.Create(new FaceIdRequest(faceId), options: Json) },
             what,
             idempotent: true,
             cancellationToken);
@@ -268,7 +268,7 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
     {
         const string what = "DELETE /api/assets";
         using var response = await SendAsync(
-            () => new HttpRequestMessage(HttpMethod.Delete, "api/assets") { Content = JsonContent.Create(new { ids = assetIds, force }, options: Json) },
+            () => new HttpRequestMessage(HttpMethod.Delete, "api/assets") { Content = JsonContent.Create(new DeleteAssetsRequest(assetIds, force), options: Json) },
             what,
             idempotent: false,
             cancellationToken);

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.Json;
+using FaceSorter.Immich.Api;
 using FaceSorter.Decisions;
 using FaceSorter.Options;
 using Microsoft.Extensions.Options;
@@ -159,8 +160,8 @@ public sealed class MachineLearningClient
 
             // v1.125+ sends the 512 floats as a JSON string; older services sent the array itself.
             var vector = embedding.ValueKind == JsonValueKind.String
-                ? JsonSerializer.Deserialize<float[]>(embedding.GetString()!)
-                : embedding.Deserialize<float[]>();
+                ? JsonSerializer.Deserialize(embedding.GetString()!, ImmichJson.Default.SingleArray)
+                : embedding.Deserialize(ImmichJson.Default.SingleArray);
             if (vector is null || vector.Length == 0)
             {
                 throw new FormatException("a face has an empty embedding");
