@@ -1,3 +1,4 @@
+using FaceSorter.Options;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -80,8 +81,9 @@ internal static class LoggingSetup
 
     /// <summary>
     /// A relative file-sink path (<c>Serilog:WriteTo:…:Args:path</c>, also inside a wrapper such as Async)
-    /// resolves against the config file's folder, as every other relative path in the config does (README
-    /// "Configuration reference"); Serilog.Sinks.File would resolve it against the working folder.
+    /// resolves against the config file's folder and a leading <c>~/</c> against the home folder, as every other
+    /// path in the config does (README "Configuration reference"); Serilog.Sinks.File would resolve it against
+    /// the working folder and take <c>~</c> literally.
     /// </summary>
     private static void ResolveLogPaths(IConfiguration configuration, string configDirectory)
     {
@@ -90,10 +92,8 @@ internal static class LoggingSetup
             .ToList();
         foreach (var (key, value) in paths)
         {
-            if (!Path.IsPathRooted(Environment.ExpandEnvironmentVariables(value!)))
-            {
-                configuration[key] = Path.Combine(configDirectory, value!);
-            }
+            var path = ConfigLocation.ExpandHome(value!);
+            configuration[key] = Path.IsPathRooted(Environment.ExpandEnvironmentVariables(path)) ? path : Path.Combine(configDirectory, path);
         }
     }
 

@@ -97,6 +97,30 @@ public sealed class ConfigLocationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_path_beginning_with_a_tilde_is_under_the_home_folder_for_folders_database_and_log_file()
+    {
+        var home = Directory.CreateDirectory(_folder.Combine("home")).FullName;
+        var data = Directory.CreateDirectory(_folder.Combine("config-folder")).FullName;
+        var config = TestConfig.Write(data, logFile: true);
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(config, Token))!;
+        json["FaceSorter"]!["Directories"]!["Inbox"] = "~/Downloads/facesorter";
+        json["FaceSorter"]!["Directories"]!["Faces"] = "~/Pictures/faces";
+        json["FaceSorter"]!["Directories"]!["Review"] = "~/Pictures/review";
+        json["FaceSorter"]!["Database"]!["ConnectionString"] = "Data Source=~/facesorter.db";
+        json["Serilog"]!["WriteTo"]![1]!["Args"]!["path"] = "~/logs/fs-.log";
+        await File.WriteAllTextAsync(config, json.ToJsonString(), Token);
+        TestImages.Write(Directory.CreateDirectory(Path.Combine(home, "Downloads", "facesorter")).FullName, "notes.jpg", "not a picture"u8.ToArray());
+
+        var scan = await CliRun.RunAsync([], data, new Dictionary<string, string?> { ["HOME"] = home }, Token, "scan", "--config", config);
+
+        scan.ExitCode.Should().Be(0, scan.Stdout + scan.Stderr);
+        File.Exists(Path.Combine(home, "Pictures", "review", "unidentified", "invalid_notes.jpg")).Should().BeTrue(scan.Stdout + scan.Stderr);
+        File.Exists(Path.Combine(home, "facesorter.db")).Should().BeTrue("the SQLite file is under the home folder too");
+        Directory.EnumerateFiles(Path.Combine(home, "logs"), "fs-*.log").Should().ContainSingle("the log file as well");
+        Directory.EnumerateFileSystemEntries(data).Select(Path.GetFileName).Should().NotContain("~", "JSON has no shell: a literal ~ made a folder named ~ beside the config");
+    }
+
+    [Fact]
     public async Task A_config_path_that_is_a_folder_stops_with_exit_code_2_saying_so()
     {
         var folder = Directory.CreateDirectory(_folder.Combine("conf.json")).FullName;
