@@ -13,6 +13,19 @@ public sealed record InboxFile(string Path, string? Source, long Length, DateTim
 
     public string Name => System.IO.Path.GetFileName(Path);
 
+    /// <summary>
+    /// The name its destination is given, after the decision's prefix: its own, or for a review file moved back
+    /// into the drop folder under its review name (<c>noface_a.jpg</c>), the download's (<c>a.jpg</c>), so that it
+    /// is not prefixed twice (<see cref="ReturnedReviewFiles.TakeBackAsync"/>).
+    /// </summary>
+    public string NameToSortUnder
+    {
+        get => _nameToSortUnder ?? Name;
+        init => _nameToSortUnder = value;
+    }
+
+    private readonly string? _nameToSortUnder;
+
     public static string? SourceOf(string inbox, string path)
     {
         var relative = System.IO.Path.GetRelativePath(inbox, path);

@@ -22,6 +22,7 @@ public sealed class ReturnedReviewFiles(IReviewQueue store, Hasher hasher, IOpti
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SortedSet<long>> _missingByHash = new(StringComparer.Ordinal);
     private readonly Dictionary<long, string> _hashes = [];
+    private readonly Dictionary<string, string> _takenBackUnhashed = new(StringComparer.Ordinal); // drop-folder path → the download's name, taken back before it was hashed
 
     /// <summary>The file of pending review item <paramref name="reviewId"/>, of content <paramref name="fileHash"/> (SHA-256, hex), is gone from review/.</summary>
     public void Missing(long reviewId, string? fileHash)
@@ -59,9 +60,22 @@ public sealed class ReturnedReviewFiles(IReviewQueue store, Hasher hasher, IOpti
     /// A copy of the content downloaded again while a review file of it is gone within the grace is taken for it
     /// too: it is sorted again, which loses nothing.
     /// </summary>
+    /// <returns>
+    /// The name to sort the file under when it is such a review file still bearing its review name: that name without
+    /// the review prefix the pipeline gave it (<c>noface_a.jpg</c> → <c>a.jpg</c>), so sorting it again does not prefix
+    /// it twice. Null otherwise: it is sorted under its own name.
+    /// </returns>
     /// <exception cref="Exception">The store failed: the item stays missing, as if this file were a new copy.</exception>
-    public async Task TakeBackAsync(string fileHash, string path, CancellationToken cancellationToken)
+    public async Task<string?> TakeBackAsync(string fileHash, string path, CancellationToken cancellationToken)
     {
+        lock (_lock)
+        {
+            if (_takenBackUnhashed.Remove(path, out var name))
+            {
+                return name;
+            }
+        }
+
         foreach (var reviewId in Candidates(fileHash))
         {
             Found(reviewId);
@@ -73,9 +87,19 @@ public sealed class ReturnedReviewFiles(IReviewQueue store, Hasher hasher, IOpti
             if (await store.WithdrawReturnedAsync(reviewId, path, cancellationToken) is { } item)
             {
                 logger.ReviewFileReturned(path, reviewId, item.FilePath);
-                return;
+                return NameToSortUnder(item.FilePath, path);
             }
         }
+
+        return null;
+    }
+
+    /// <summary>The download's name when the drop-folder file still bears the review file's name (see <see cref="TakeBackAsync"/>), else null.</summary>
+    private static string? NameToSortUnder(string reviewFilePath, string path)
+    {
+        var reviewName = Path.GetFileName(reviewFilePath);
+        var original = SortReasonExtensions.WithoutReviewPrefix(reviewName);
+        return Path.GetFileName(path) == reviewName && original != reviewName ? original : null;
     }
 
     /// <summary>
@@ -102,6 +126,14 @@ public sealed class ReturnedReviewFiles(IReviewQueue store, Hasher hasher, IOpti
             if (await store.WithdrawReturnedAsync(reviewId, candidate, cancellationToken) is { } item)
             {
                 logger.ReviewFileReturned(candidate, reviewId, item.FilePath);
+                if (NameToSortUnder(item.FilePath, candidate) is { } original)
+                {
+                    lock (_lock)
+                    {
+                        _takenBackUnhashed[candidate] = original; // told to the hash worker when it hashes the file
+                    }
+                }
+
                 return true;
             }
 

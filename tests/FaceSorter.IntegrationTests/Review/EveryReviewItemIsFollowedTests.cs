@@ -83,15 +83,19 @@ public sealed class EveryReviewItemIsFollowedTests : EmulatedImmichTest
     [InlineData(Kind.MultipleFaces, "back.jpg")]
     [InlineData(Kind.InvalidByBytes, "a.jpg")]
     [InlineData(Kind.NoFace, "a.jpg")]
-    public async Task A_review_file_moved_back_into_the_drop_folder_is_sorted_again_and_its_old_item_is_withdrawn_not_rejected(Kind kind, string name)
+    [InlineData(Kind.InvalidByBytes, null)]
+    [InlineData(Kind.NoFace, null)]
+    [InlineData(Kind.Duplicate, null)]
+    public async Task A_review_file_moved_back_into_the_drop_folder_is_sorted_again_and_its_old_item_is_withdrawn_not_rejected(Kind kind, string? name)
     {
+        // A null name: moved back under its review name (noface_a.jpg), as a file manager's drag does; it is
+        // sorted again under the download's name with one prefix, never noface_noface_a.jpg.
         await using var daemon = await StartAsync();
         var returned = await GivenItemAsync(daemon, kind, "a");
         var deleted = await GivenItemAsync(daemon, kind, "c");
-        var prefix = Path.GetFileName(returned.FilePath)[..(Path.GetFileName(returned.FilePath).IndexOf('_') + 1)];
-        var sortedAgain = Path.Combine(Path.GetDirectoryName(returned.FilePath)!, prefix + name);
+        var sortedAgain = Path.Combine(Path.GetDirectoryName(returned.FilePath)!, PrefixOf(returned) + (name ?? DownloadNameOf(returned)));
 
-        await ReviewHarness.RunAsync("mv", returned.FilePath, Path.Combine(daemon.Inbox, name));
+        await ReviewHarness.RunAsync("mv", returned.FilePath, Path.Combine(daemon.Inbox, name ?? Path.GetFileName(returned.FilePath)));
         await ReviewHarness.RunAsync("rm", deleted.FilePath);
 
         await WaitForAsync(daemon, deleted.Id, row => row.Action == ReviewAction.Rejected, "the deleted one's rejection, after the grace and a full scan");
@@ -127,7 +131,7 @@ public sealed class EveryReviewItemIsFollowedTests : EmulatedImmichTest
         File.Exists(inInbox).Should().BeTrue("it is still held open, so not yet taken");
 
         await holder.CloseAsync(Token);
-        var sortedAgain = Path.Combine(Path.GetDirectoryName(returned.FilePath)!, PrefixOf(returned) + Path.GetFileName(inInbox));
+        var sortedAgain = Path.Combine(Path.GetDirectoryName(returned.FilePath)!, PrefixOf(returned) + (name ?? DownloadNameOf(returned)));
         await daemon.UntilSortedAsync(sortedAgain, "the returned file sorted again once closed", Token);
         (await daemon.Store.FindReviewByPathAsync(sortedAgain, Token)).Should().BeEquivalentTo(new { Action = ReviewAction.Pending, returned.FileHash, returned.Category });
     }
@@ -207,6 +211,9 @@ public sealed class EveryReviewItemIsFollowedTests : EmulatedImmichTest
     }
 
     private static string PrefixOf(ReviewItem item) => Path.GetFileName(item.FilePath)[..(Path.GetFileName(item.FilePath).IndexOf('_') + 1)];
+
+    /// <summary>The name the item's file was downloaded under: its review name without the prefix.</summary>
+    private static string DownloadNameOf(ReviewItem item) => Path.GetFileName(item.FilePath)[PrefixOf(item).Length..];
 
     private static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
 }

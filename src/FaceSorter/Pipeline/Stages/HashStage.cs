@@ -39,7 +39,10 @@ public sealed class HashStage(Hasher hasher, ReturnedReviewFiles returned, Dupli
 
         var hash = digest.Sha256;
         file = file with { HashedAs = digest.Stamp };
-        await returned.TakeBackAsync(hash, file.Path, cancellationToken); // before rule 0: a file that is no picture comes back too
+        if (await returned.TakeBackAsync(hash, file.Path, cancellationToken) is { } original) // before rule 0: a file that is no picture comes back too
+        {
+            file = file with { NameToSortUnder = original };
+        }
         if (ImageSniffer.WhyNotAnImage(file.Length, digest.Type) is { } notAnImage)
         {
             // Hashed so the review watcher can follow the file by content, never claimed: identical

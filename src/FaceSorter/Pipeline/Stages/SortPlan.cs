@@ -30,7 +30,7 @@ public static class SortPlan
         var directory = decision.IsSorted
             ? Path.Combine(directories.Faces, decision.Person!)
             : Path.Combine(directories.Review, decision.Category!);
-        return new DecidedFile(file.File, file.Hash, decision, new MoveRequest(file.File.Path, directory, decision.Prefix + file.File.Name, outcome, file.File.HashedAs));
+        return new DecidedFile(file.File, file.Hash, decision, new MoveRequest(file.File.Path, directory, decision.Prefix + file.File.NameToSortUnder, outcome, file.File.HashedAs));
     }
 
     /// <summary>The folder a decision sends files to, as the run summary counts it: <c>faces/alice</c>, <c>review/no_face</c>.</summary>
