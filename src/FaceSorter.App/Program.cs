@@ -64,7 +64,7 @@ catch (FaceSorter.Storage.DiskFullAtStartException exception)
 }
 catch (Exception exception) when (StartupErrors.Describe(exception) is { } problem)
 {
-    Log.ForContext("SourceContext", "FaceSorter").Fatal("Invalid configuration, not starting:\n{ProblemLines}", problem);
+    Log.ForContext("SourceContext", "FaceSorter").Fatal("Invalid configuration{NotStarting}:\n{ProblemLines}", StartsHost(args) ? ", not starting" : "", problem);
     await JsonError.WriteAsync(args, results, "invalid_configuration", problem, 2);
     return 2;
 }
@@ -74,7 +74,7 @@ catch (Exception exception) when (FaceSorter.Storage.DiskFull.Is(exception))
     await CloseLogAsync();
     LoggingSetup.StartBootstrapLogger();
     // `run` and `scan` had not started; another verb (review approve, say) stopped on it.
-    var what = args.FirstOrDefault() is "run" or "scan" ? "Not starting" : "Stopped";
+    var what = StartsHost(args) ? "Not starting" : "Stopped";
     Log.ForContext("SourceContext", "FaceSorter").Fatal("{What}: the disk is full ({Reason}). Free space there (or move FaceSorter's data and logs elsewhere) and try again", what, exception.Message.TrimEnd('.'));
     await JsonError.WriteAsync(args, results, "disk_full", exception.Message, 1);
     return 1;
@@ -100,3 +100,6 @@ static async Task CloseLogAsync()
     {
     }
 }
+
+// `run` (also the bare `--config …` form) and `scan` start the daemon's work; every other verb only reads or acts once.
+static bool StartsHost(string[] args) => args.FirstOrDefault() is null or "run" or "scan" || args[0].StartsWith('-');

@@ -75,6 +75,11 @@ public sealed class RefusalsAndMessagesTests : EmulatedImmichTest
             (run.Stdout + run.Stderr).Should().MatchRegex(@"(?m)^\d\d:\d\d:\d\d FTL FaceSorter: Invalid configuration, not starting:$")
                 .And.Contain("FaceSorter:MinConfidence = ").And.NotContain("[", "not the bootstrap logger's own [HH:mm:ss FTL] format");
         }
+
+        var doctor = await CliRun.RunAsync(afterHost, Token, "doctor");
+        doctor.ExitCode.Should().Be(2, doctor.Stdout + doctor.Stderr);
+        (doctor.Stdout + doctor.Stderr).Should().MatchRegex(@"(?m)^\d\d:\d\d:\d\d FTL FaceSorter: Invalid configuration:$", "doctor starts nothing, so it does not say 'not starting'")
+            .And.Contain("FaceSorter:MinConfidence = ");
     }
 
     [Theory]
