@@ -62,6 +62,7 @@ internal sealed class Failures
         var driver = postgres ? "PostgreSQL (Npgsql)" : "SQLite";
         var specific = postgres ? PostgresBuilder() : new SqliteConnectionStringBuilder();
         string? why = null;
+        string? unknown = null;
         try
         {
             var given = new DbConnectionStringBuilder { ConnectionString = value };
@@ -76,6 +77,7 @@ internal sealed class Failures
                         .ToList();
                     var meant = known.MinBy(name => UnknownSettings.Distance(name, keyword));
                     why = $"{driver} has no keyword '{written}'{(meant is not null && UnknownSettings.Distance(meant, keyword) <= 3 ? $" (did you mean '{meant}'?)" : "")}";
+                    unknown = written; // its value is not shown: a misspelt Password's is the password
                     break;
                 }
 
@@ -85,7 +87,9 @@ internal sealed class Failures
                 }
                 catch (Exception exception) when (exception is ArgumentException or FormatException or InvalidCastException or OverflowException or NotSupportedException)
                 {
-                    why = $"{written} = '{given[keyword]}' is not a value {driver} accepts ({exception.Message})";
+                    why = IsSecret(keyword)
+                        ? $"the value of {written} is not one {driver} accepts ({exception.Message})"
+                        : $"{written} = '{given[keyword]}' is not a value {driver} accepts ({exception.Message})";
                     break;
                 }
             }
@@ -95,7 +99,7 @@ internal sealed class Failures
             why = $"it does not read as keyword=value pairs separated by ';' ({exception.Message})";
         }
 
-        Check(why is null, key, Redacted(value), $"{why}. Fix: e.g. {example}");
+        Check(why is null, key, Redacted(value, unknown), $"{why}. Fix: e.g. {example}");
     }
 
     // Npgsql's type is named only here: a method's types are loaded when it is entered, and a daemon on
@@ -111,13 +115,23 @@ internal sealed class Failures
         return at < 0 ? keyword : connectionString.Substring(at, keyword.Length);
     }
 
-    /// <summary>A connection string as it may be shown: each password is …, and one that does not parse is not shown at all.</summary>
-    private static string Redacted(string connectionString)
+    // Keywords whose value is never shown: a password, also misspelt (Pasword, Passwort, Passwd), and other secrets.
+    private const string SecretKeywords = "pas|pwd|secret|token";
+
+    private static bool IsSecret(string keyword) => Regex.IsMatch(keyword, SecretKeywords, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    /// <summary>
+    /// A connection string as it may be shown: the value of each password-like keyword (<see cref="SecretKeywords"/>) and of
+    /// <paramref name="unknownKeyword"/> (a keyword the driver does not know, as written) is …, and one that does not parse is
+    /// not shown at all.
+    /// </summary>
+    private static string Redacted(string connectionString, string? unknownKeyword = null)
     {
         try
         {
             _ = new DbConnectionStringBuilder { ConnectionString = connectionString };
-            return Regex.Replace(connectionString, @"(?<=(^|;)\s*[^;=]*(password|pwd)[^;=]*=)(""[^""]*""|'[^']*'|[^;]*)", "…", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            var hidden = unknownKeyword is null ? SecretKeywords : SecretKeywords + "|" + Regex.Escape(unknownKeyword);
+            return Regex.Replace(connectionString, $@"(?<=(^|;)\s*[^;=]*({hidden})[^;=]*=)(""[^""]*""|'[^']*'|[^;]*)", "…", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         }
         catch (ArgumentException)
         {

@@ -44,14 +44,25 @@ public sealed class OptionsValidationTests
             o.Provider = DatabaseProvider.Postgres;
             o.ConnectionString = "";
         })),
-        ["Database:ConnectionString misspelt keyword (SQLite)"] = new("FaceSorter:Database:ConnectionString", "Data Sorce=x.db", "SQLite has no keyword 'Data Sorce' (did you mean 'Data Source'?). Fix: e.g. Data Source=data/facesorter.db", () => Database(o => o.ConnectionString = "Data Sorce=x.db")),
+        ["Database:ConnectionString misspelt keyword (SQLite)"] = new("FaceSorter:Database:ConnectionString", "Data Sorce=…", "SQLite has no keyword 'Data Sorce' (did you mean 'Data Source'?). Fix: e.g. Data Source=data/facesorter.db", () => Database(o => o.ConnectionString = "Data Sorce=x.db")),
         ["Database:ConnectionString bad value (SQLite)"] = new("FaceSorter:Database:ConnectionString", "Data Source=x.db;Mode=Sometimes", "Mode = 'Sometimes' is not a value SQLite accepts", () => Database(o => o.ConnectionString = "Data Source=x.db;Mode=Sometimes")),
         ["Database:ConnectionString not keyword=value (SQLite)"] = new("FaceSorter:Database:ConnectionString", "(not shown: it may hold a password)", "it does not read as keyword=value pairs separated by ';'", () => Database(o => o.ConnectionString = "data/facesorter.db")),
-        ["Database:ConnectionString misspelt keyword (PostgreSQL), password not shown"] = new("FaceSorter:Database:ConnectionString", "Host=localhost;Usrname=facesorter;Password=…", "PostgreSQL (Npgsql) has no keyword 'Usrname' (did you mean 'Username'?). Fix: e.g. Host=localhost;Username=facesorter;Password=…;Database=facesorter", () => Database(o =>
+        ["Database:ConnectionString misspelt keyword (PostgreSQL), password not shown"] = new("FaceSorter:Database:ConnectionString", "Host=localhost;Usrname=…;Password=…", "PostgreSQL (Npgsql) has no keyword 'Usrname' (did you mean 'Username'?). Fix: e.g. Host=localhost;Username=facesorter;Password=…;Database=facesorter", () => Database(o =>
         {
             o.Provider = DatabaseProvider.Postgres;
             o.ConnectionString = "Host=localhost;Usrname=facesorter;Password=secret";
         })),
+        ["Database:ConnectionString misspelt password (PostgreSQL), not shown"] = new("FaceSorter:Database:ConnectionString", "Host=localhost;Username=facesorter;Pasword=…", "PostgreSQL (Npgsql) has no keyword 'Pasword' (did you mean 'Password'?)", () => Database(o =>
+        {
+            o.Provider = DatabaseProvider.Postgres;
+            o.ConnectionString = "Host=localhost;Username=facesorter;Pasword=secret";
+        })),
+        ["Database:ConnectionString password misspelt otherwise (PostgreSQL), not shown"] = new("FaceSorter:Database:ConnectionString", "Host=localhost;Passwort=…;Username=facesorter", "PostgreSQL (Npgsql) has no keyword 'Passwort'", () => Database(o =>
+        {
+            o.Provider = DatabaseProvider.Postgres;
+            o.ConnectionString = "Host=localhost;Passwort=secret;Username=facesorter";
+        })),
+        ["Database:ConnectionString unknown keyword (SQLite), its value not shown"] = new("FaceSorter:Database:ConnectionString", "Data Source=x.db;Pasword=…", "SQLite has no keyword 'Pasword' (did you mean 'Password'?)", () => Database(o => o.ConnectionString = "Data Source=x.db;Pasword=secret")),
         ["MinConfidence above 1"] = new("FaceSorter:MinConfidence", "1.5", "from 0 to 1", () => Sorting(o => o.MinConfidence = 1.5)),
         ["MaxFacesPerImage zero"] = new("FaceSorter:MaxFacesPerImage", "0", "at least 1", () => Sorting(o => o.MaxFacesPerImage = 0)),
         ["MinFaceAreaRatio negative"] = new("FaceSorter:MinFaceAreaRatio", "-0.1", "from 0", () => Sorting(o => o.MinFaceAreaRatio = -0.1)),
