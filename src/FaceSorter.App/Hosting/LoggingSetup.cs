@@ -50,6 +50,12 @@ internal static class LoggingSetup
             try
             {
                 configuration.ReadFrom.Configuration(builder.Configuration, ShippedSinks).ReadFrom.Services(services);
+                if (builder.Configuration["Serilog:MinimumLevel:Override:Npgsql"] is null)
+                {
+                    // Npgsql logs every SQL command it runs at Information: a dozen lines per sorted file with the
+                    // PostgreSQL store. A config written before the shipped file named Npgsql still gets its warnings.
+                    configuration.MinimumLevel.Override("Npgsql", Serilog.Events.LogEventLevel.Warning);
+                }
                 if (!builder.Configuration.GetSection("Serilog:WriteTo").GetChildren().Any())
                 {
                     // No Serilog section (or one without sinks) would log nothing at all: the sorted

@@ -102,6 +102,24 @@ internal sealed class Failures
         Check(why is null, key, Redacted(value, unknown), $"{why}. Fix: e.g. {example}");
     }
 
+    /// <summary>
+    /// A SQLite connection string's <c>Data Source</c> (resolved by then, <see cref="ResolvePaths"/>) must not be a folder:
+    /// SQLite cannot open it and start-up stopped with its "unable to open database file" and a stack trace
+    /// (a config's <c>Data Source=~</c>, say). An unreadable string is <see cref="CheckConnectionString"/>'s to report.
+    /// </summary>
+    public void CheckSqliteFile(string connectionString, string key)
+    {
+        try
+        {
+            var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
+            Check(string.IsNullOrEmpty(dataSource) || !System.IO.Directory.Exists(dataSource), key, Redacted(connectionString),
+                $"its Data Source {dataSource} is a folder. Fix: name the database file in it, e.g. Data Source={Path.Combine(dataSource, "facesorter.db")}");
+        }
+        catch (Exception exception) when (exception is ArgumentException or FormatException)
+        {
+        }
+    }
+
     // Npgsql's type is named only here: a method's types are loaded when it is entered, and a daemon on
     // SQLite never loads Npgsql (docs/operations.md, "Runtime settings").
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -168,6 +186,11 @@ internal sealed class DatabaseOptionsValidator : IValidateOptions<DatabaseOption
             options.Provider == DatabaseProvider.Postgres ? "set a PostgreSQL connection string, e.g. Host=localhost;Username=facesorter;Password=…;Database=facesorter" : "set it, e.g. Data Source=data/facesorter.db");
         failures.CheckConnectionString(options.ConnectionString, options.Provider == DatabaseProvider.Postgres, $"{DatabaseOptions.Section}:ConnectionString",
             options.Provider == DatabaseProvider.Postgres ? "Host=localhost;Username=facesorter;Password=…;Database=facesorter" : "Data Source=data/facesorter.db");
+        if (options.Provider == DatabaseProvider.Sqlite && !string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            failures.CheckSqliteFile(options.ConnectionString, $"{DatabaseOptions.Section}:ConnectionString");
+        }
+
         return failures.Result();
     }
 }

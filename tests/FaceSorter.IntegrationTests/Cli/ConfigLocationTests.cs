@@ -121,6 +121,21 @@ public sealed class ConfigLocationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_sqlite_data_source_that_is_a_folder_stops_with_exit_code_2_naming_the_key_and_locks_nothing()
+    {
+        var home = Directory.CreateDirectory(_folder.Combine("home")).FullName;
+        var data = Directory.CreateDirectory(_folder.Combine("config-folder")).FullName;
+        var config = TestConfig.Write(data, cfg => cfg["Database"]!["ConnectionString"] = "Data Source=~");
+
+        var scan = await CliRun.RunAsync([], data, new Dictionary<string, string?> { ["HOME"] = home }, Token, "scan", "--config", config);
+
+        scan.ExitCode.Should().Be(2, scan.Stdout + scan.Stderr);
+        (scan.Stdout + scan.Stderr).Should().Contain($"FaceSorter:Database:ConnectionString = 'Data Source={home}' is not valid: its Data Source {home} is a folder")
+            .And.NotContain("   at ", "a config error, not a crash in SQLite");
+        Directory.EnumerateFileSystemEntries(_folder.Path).Select(Path.GetFileName).Should().BeEquivalentTo(["home", "config-folder"], "no lock file beside the folder");
+    }
+
+    [Fact]
     public async Task A_config_path_that_is_a_folder_stops_with_exit_code_2_saying_so()
     {
         var folder = Directory.CreateDirectory(_folder.Combine("conf.json")).FullName;

@@ -63,6 +63,7 @@ public sealed class OptionsValidationTests
             o.ConnectionString = "Host=localhost;Passwort=secret;Username=facesorter";
         })),
         ["Database:ConnectionString unknown keyword (SQLite), its value not shown"] = new("FaceSorter:Database:ConnectionString", "Data Source=x.db;Pasword=…", "SQLite has no keyword 'Pasword' (did you mean 'Password'?)", () => Database(o => o.ConnectionString = "Data Source=x.db;Pasword=secret")),
+        ["Database:ConnectionString a folder (SQLite)"] = new("FaceSorter:Database:ConnectionString", "Data Source=/tmp", "its Data Source /tmp is a folder. Fix: name the database file in it, e.g. Data Source=/tmp/facesorter.db", () => Database(o => o.ConnectionString = "Data Source=/tmp")),
         ["MinConfidence above 1"] = new("FaceSorter:MinConfidence", "1.5", "from 0 to 1", () => Sorting(o => o.MinConfidence = 1.5)),
         ["MaxFacesPerImage zero"] = new("FaceSorter:MaxFacesPerImage", "0", "at least 1", () => Sorting(o => o.MaxFacesPerImage = 0)),
         ["MinFaceAreaRatio negative"] = new("FaceSorter:MinFaceAreaRatio", "-0.1", "from 0", () => Sorting(o => o.MinFaceAreaRatio = -0.1)),
