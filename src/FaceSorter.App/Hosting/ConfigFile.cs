@@ -1,4 +1,5 @@
 using FaceSorter.Diagnostics;
+using FaceSorter.Options;
 
 namespace FaceSorter.App.Hosting;
 
@@ -45,7 +46,8 @@ internal static class ConfigFile
 
         var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
         var source = string.IsNullOrWhiteSpace(fromEnvironment) ? "the current folder" : EnvironmentVariable;
-        var path = Path.GetFullPath(string.IsNullOrWhiteSpace(fromEnvironment) ? DefaultName : fromEnvironment);
+        // A service manager does not expand ~ (systemd's Environment=, a compose file): as in the config's own paths.
+        var path = Path.GetFullPath(string.IsNullOrWhiteSpace(fromEnvironment) ? DefaultName : ConfigLocation.ExpandHome(fromEnvironment));
         ThrowIfFolder(path, source);
         if (!File.Exists(path))
         {

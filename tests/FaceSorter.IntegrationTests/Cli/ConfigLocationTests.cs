@@ -97,7 +97,7 @@ public sealed class ConfigLocationTests : IDisposable
     }
 
     [Fact]
-    public async Task A_path_beginning_with_a_tilde_is_under_the_home_folder_for_folders_database_and_log_file()
+    public async Task A_path_beginning_with_a_tilde_is_under_the_home_folder_for_FACESORTER_CONFIG_folders_database_and_log_file()
     {
         var home = Directory.CreateDirectory(_folder.Combine("home")).FullName;
         var data = Directory.CreateDirectory(_folder.Combine("config-folder")).FullName;
@@ -111,7 +111,10 @@ public sealed class ConfigLocationTests : IDisposable
         await File.WriteAllTextAsync(config, json.ToJsonString(), Token);
         TestImages.Write(Directory.CreateDirectory(Path.Combine(home, "Downloads", "facesorter")).FullName, "notes.jpg", "not a picture"u8.ToArray());
 
-        var scan = await CliRun.RunAsync([], data, new Dictionary<string, string?> { ["HOME"] = home }, Token, "scan", "--config", config);
+        File.Move(config, Path.Combine(home, "facesorter.json"));
+
+        // FACESORTER_CONFIG as a service manager passes it, unexpanded.
+        var scan = await CliRun.RunAsync([], data, new Dictionary<string, string?> { ["HOME"] = home, ["FACESORTER_CONFIG"] = "~/facesorter.json" }, Token, "scan");
 
         scan.ExitCode.Should().Be(0, scan.Stdout + scan.Stderr);
         File.Exists(Path.Combine(home, "Pictures", "review", "unidentified", "invalid_notes.jpg")).Should().BeTrue(scan.Stdout + scan.Stderr);
