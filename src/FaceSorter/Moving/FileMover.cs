@@ -28,11 +28,13 @@ public sealed class FileMover(IMoveJournal store, OwnMoves ownMoves, TimeProvide
         var reserved = new HashSet<string>(StringComparer.Ordinal);
         var planned = new List<PlannedMove>(requests.Count);
         var made = new HashSet<string>(StringComparer.Ordinal); // each target folder made once per batch (issue 13)
+        var created = new List<string>(); // target folders this batch made: taken away again when they stay empty
         foreach (var request in requests)
         {
-            if (made.Add(request.TargetDirectory))
+            if (made.Add(request.TargetDirectory) && !Directory.Exists(request.TargetDirectory))
             {
                 Directory.CreateDirectory(request.TargetDirectory);
+                created.Add(request.TargetDirectory);
             }
 
             var destination = FreeName(request, reserved);
@@ -40,7 +42,18 @@ public sealed class FileMover(IMoveJournal store, OwnMoves ownMoves, TimeProvide
             planned.Add(new PlannedMove(request.SourcePath, destination, request.Outcome));
         }
 
-        var ids = await store.BeginMovesAsync(planned, cancellationToken);
+        IReadOnlyList<long> ids;
+        try
+        {
+            ids = await store.BeginMovesAsync(planned, cancellationToken);
+        }
+        catch
+        {
+            // Nothing moved (a full disk, say): an empty faces/<person>/ made for it would look like a person the user added.
+            RemoveIfEmpty(created);
+            throw;
+        }
+
         var results = new List<MoveResult>(requests.Count);
         var touched = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < requests.Count; i++)
@@ -62,7 +75,23 @@ public sealed class FileMover(IMoveJournal store, OwnMoves ownMoves, TimeProvide
             NativeFiles.FlushDirectory(directory);
         }
 
+        RemoveIfEmpty(created.Where(directory => !touched.Contains(directory)));
         return results;
+    }
+
+    /// <summary>Takes away the folders this batch made that received nothing; a folder with anything in it (the user's too) stays.</summary>
+    private static void RemoveIfEmpty(IEnumerable<string> directories)
+    {
+        foreach (var directory in directories)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: false); // fails when anything is in it
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
     }
 
     private async Task<MoveResult> MoveOneAsync(MoveRequest request, long journalId, string destination, HashSet<string> reserved, HashSet<string> touched, CancellationToken cancellationToken)

@@ -81,6 +81,28 @@ public sealed class DiskFullTests : EmulatedImmichTest, IDisposable
     }
 
     [Fact]
+    public async Task An_approval_the_full_disk_stops_leaves_the_file_in_review_and_no_empty_person_folder()
+    {
+        await using var daemon = await TestDaemon.StartAsync(Folder.Path, cfg =>
+        {
+            cfg["Database"]!["ConnectionString"] = $"Data Source={Path.Combine(_collection.Path, "facesorter.db")}";
+            cfg["Directories"]!["Faces"] = Path.Combine(_collection.Path, "faces");
+            cfg["Directories"]!["Review"] = Path.Combine(_collection.Path, "review");
+        }, Token);
+        var item = Path.Combine(daemon.Review, "unidentified", "invalid_notes.jpg");
+        TestImages.Write(daemon.Inbox, "notes.jpg", "not a picture"u8.ToArray());
+        await daemon.UntilSortedAsync(item, "the text file put into review", Token);
+        var id = (await daemon.Store.FindReviewByPathAsync(item, Token))!.Id;
+        _collection.Fill();
+
+        var approve = () => daemon.Host.Services.GetRequiredService<ReviewActions>().ApproveAsync(id, "Bob", "cli", Token);
+
+        (await approve.Should().ThrowAsync<Exception>()).Which.Should().Match<Exception>(exception => DiskFull.Is(exception));
+        File.Exists(item).Should().BeTrue("nothing moved");
+        Directory.Exists(Path.Combine(daemon.Faces, "bob")).Should().BeFalse("an empty person folder would look like one the user made");
+    }
+
+    [Fact]
     public async Task A_file_the_store_was_too_busy_to_record_is_sorted_by_itself_once_the_lock_is_released()
     {
         // Another program holds SQLite's write lock past the busy timeout (30 s): the file is not at fault. Before,
