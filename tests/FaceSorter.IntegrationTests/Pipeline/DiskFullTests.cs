@@ -56,17 +56,8 @@ public sealed class DiskFullTests : EmulatedImmichTest, IDisposable
     {
         // The store and the review folder on the full filesystem: the rejection cannot be written. Before, the
         // review watcher's loop ended on it, which stopped the whole daemon (with exit code 0).
-        await using var daemon = await TestDaemon.StartAsync(Folder.Path, cfg =>
-        {
-            cfg["Database"]!["ConnectionString"] = $"Data Source={Path.Combine(_collection.Path, "facesorter.db")}";
-            cfg["Directories"]!["Faces"] = Path.Combine(_collection.Path, "faces");
-            cfg["Directories"]!["Review"] = Path.Combine(_collection.Path, "review");
-            cfg["Review"]!["RejectGrace"] = "00:00:00.500";
-        }, Token);
-        var item = Path.Combine(daemon.Review, "unidentified", "invalid_notes.jpg");
-        TestImages.Write(daemon.Inbox, "notes.jpg", "not a picture"u8.ToArray());
-        await daemon.UntilSortedAsync(item, "the text file put into review", Token);
-        var id = (await daemon.Store.FindReviewByPathAsync(item, Token))!.Id;
+        await using var daemon = await StartOnTheSmallFilesystemAsync(cfg => cfg["Review"]!["RejectGrace"] = "00:00:00.500");
+        var (item, id) = await GivenReviewItemAsync(daemon);
         var monitor = daemon.Host.Services.GetRequiredService<ReviewMonitor>();
         _collection.Fill();
 
@@ -83,16 +74,8 @@ public sealed class DiskFullTests : EmulatedImmichTest, IDisposable
     [Fact]
     public async Task An_approval_the_full_disk_stops_leaves_the_file_in_review_and_no_empty_person_folder()
     {
-        await using var daemon = await TestDaemon.StartAsync(Folder.Path, cfg =>
-        {
-            cfg["Database"]!["ConnectionString"] = $"Data Source={Path.Combine(_collection.Path, "facesorter.db")}";
-            cfg["Directories"]!["Faces"] = Path.Combine(_collection.Path, "faces");
-            cfg["Directories"]!["Review"] = Path.Combine(_collection.Path, "review");
-        }, Token);
-        var item = Path.Combine(daemon.Review, "unidentified", "invalid_notes.jpg");
-        TestImages.Write(daemon.Inbox, "notes.jpg", "not a picture"u8.ToArray());
-        await daemon.UntilSortedAsync(item, "the text file put into review", Token);
-        var id = (await daemon.Store.FindReviewByPathAsync(item, Token))!.Id;
+        await using var daemon = await StartOnTheSmallFilesystemAsync(_ => { });
+        var (item, id) = await GivenReviewItemAsync(daemon);
         _collection.Fill();
 
         var approve = () => daemon.Host.Services.GetRequiredService<ReviewActions>().ApproveAsync(id, "Bob", "cli", Token);
@@ -100,6 +83,25 @@ public sealed class DiskFullTests : EmulatedImmichTest, IDisposable
         (await approve.Should().ThrowAsync<Exception>()).Which.Should().Match<Exception>(exception => DiskFull.Is(exception));
         File.Exists(item).Should().BeTrue("nothing moved");
         Directory.Exists(Path.Combine(daemon.Faces, "bob")).Should().BeFalse("an empty person folder would look like one the user made");
+    }
+
+    /// <summary>A daemon whose store, faces/ and review/ are on the small filesystem, which a test can fill.</summary>
+    private async Task<TestDaemon> StartOnTheSmallFilesystemAsync(Action<System.Text.Json.Nodes.JsonObject> configure) =>
+        await TestDaemon.StartAsync(Folder.Path, cfg =>
+        {
+            cfg["Database"]!["ConnectionString"] = $"Data Source={Path.Combine(_collection.Path, "facesorter.db")}";
+            cfg["Directories"]!["Faces"] = Path.Combine(_collection.Path, "faces");
+            cfg["Directories"]!["Review"] = Path.Combine(_collection.Path, "review");
+            configure(cfg);
+        }, Token);
+
+    /// <summary>A text file dropped in and put into review: its path there and its review item's id.</summary>
+    private async Task<(string Item, long Id)> GivenReviewItemAsync(TestDaemon daemon)
+    {
+        var item = Path.Combine(daemon.Review, "unidentified", "invalid_notes.jpg");
+        TestImages.Write(daemon.Inbox, "notes.jpg", "not a picture"u8.ToArray());
+        await daemon.UntilSortedAsync(item, "the text file put into review", Token);
+        return (item, (await daemon.Store.FindReviewByPathAsync(item, Token))!.Id);
     }
 
     [Fact]
