@@ -210,7 +210,7 @@ public sealed class CommandLineTests : EmulatedImmichTest
             run.ExitCode.Should().Be(2, verb);
             var output = (run.Stdout + run.Stderr).ReplaceLineEndings("\n");
             output.Should().Contain("FaceSorter:MinConfidence", verb);
-            output.Should().MatchRegex(@"not starting:\n\s*FaceSorter:\S+ = .*\n\s*FaceSorter:\S+ = ", verb + ": each problem on its own line, not escaped like a newline in a file name");
+            output.Should().MatchRegex(@"Invalid configuration:\n\s*FaceSorter:\S+ = .*\n\s*FaceSorter:\S+ = ", verb + ": each problem on its own line, not escaped like a newline in a file name");
         }
     }
 

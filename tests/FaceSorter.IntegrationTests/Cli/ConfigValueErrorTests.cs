@@ -103,8 +103,8 @@ public sealed class ConfigValueErrorTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Sqlite", "Data Sorce=x.db", "FaceSorter:Database:ConnectionString = 'Data Sorce=x.db' is not valid: SQLite has no keyword 'Data Sorce' (did you mean 'Data Source'?). Fix: e.g. Data Source=data/facesorter.db")]
-    [InlineData("Postgres", "Host=localhost;Usrname=facesorter;Password=secret", "FaceSorter:Database:ConnectionString = 'Host=localhost;Usrname=facesorter;Password=…' is not valid: PostgreSQL (Npgsql) has no keyword 'Usrname' (did you mean 'Username'?)")]
+    [InlineData("Sqlite", "Data Sorce=x.db", "FaceSorter:Database:ConnectionString = 'Data Sorce=…' is not valid: SQLite has no keyword 'Data Sorce' (did you mean 'Data Source'?). Fix: e.g. Data Source=data/facesorter.db")]
+    [InlineData("Postgres", "Host=localhost;Usrname=facesorter;Password=secret", "FaceSorter:Database:ConnectionString = 'Host=localhost;Usrname=…;Password=…' is not valid: PostgreSQL (Npgsql) has no keyword 'Usrname' (did you mean 'Username'?)")]
     public async Task A_connection_string_its_driver_cannot_read_stops_start_up_with_exit_code_2_naming_the_keyword_and_the_fix(string provider, string connectionString, string message)
     {
         var config = TestConfig.Write(_folder.Path, cfg =>
