@@ -141,7 +141,8 @@ internal sealed class Failures
     /// <summary>
     /// A connection string as it may be shown: the value of each password-like keyword (<see cref="SecretKeywords"/>) and of
     /// <paramref name="unknownKeyword"/> (a keyword the driver does not know, as written) is …, and one that does not parse is
-    /// not shown at all.
+    /// not shown at all. A value is hidden whole as <see cref="DbConnectionStringBuilder"/> reads it: after spaces, quoted
+    /// with ' or " (a quote inside doubled, ';' allowed) or else up to the next ';'.
     /// </summary>
     private static string Redacted(string connectionString, string? unknownKeyword = null)
     {
@@ -149,7 +150,7 @@ internal sealed class Failures
         {
             _ = new DbConnectionStringBuilder { ConnectionString = connectionString };
             var hidden = unknownKeyword is null ? SecretKeywords : SecretKeywords + "|" + Regex.Escape(unknownKeyword);
-            return Regex.Replace(connectionString, $@"(?<=(^|;)\s*[^;=]*({hidden})[^;=]*=)(""[^""]*""|'[^']*'|[^;]*)", "…", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            return Regex.Replace(connectionString, $@"(?<=(^|;)\s*[^;=]*({hidden})[^;=]*=)\s*(""(?:[^""]|"""")*""|'(?:[^']|'')*'|[^;]*)", "…", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         }
         catch (ArgumentException)
         {

@@ -62,6 +62,21 @@ public sealed class OptionsValidationTests
             o.Provider = DatabaseProvider.Postgres;
             o.ConnectionString = "Host=localhost;Passwort=secret;Username=facesorter";
         })),
+        ["Database:ConnectionString misspelt password with a doubled single quote, not shown"] = new("FaceSorter:Database:ConnectionString", "Host=localhost;Username=facesorter;Pasword=…", "PostgreSQL (Npgsql) has no keyword 'Pasword'", () => Database(o =>
+        {
+            o.Provider = DatabaseProvider.Postgres;
+            o.ConnectionString = "Host=localhost;Username=facesorter;Pasword='hunter''TWO'";
+        })),
+        ["Database:ConnectionString password with a doubled double quote, not shown"] = new("FaceSorter:Database:ConnectionString", "Host=localhost;Usrname=…;Password=…;Database=x", "PostgreSQL (Npgsql) has no keyword 'Usrname'", () => Database(o =>
+        {
+            o.Provider = DatabaseProvider.Postgres;
+            o.ConnectionString = "Host=localhost;Usrname=facesorter;Password=\"hunter\"\"TWO\";Database=x";
+        })),
+        ["Database:ConnectionString password quoted after a space, holding ';', not shown"] = new("FaceSorter:Database:ConnectionString", "Host=localhost;Usrname=…;Password =…", "PostgreSQL (Npgsql) has no keyword 'Usrname'", () => Database(o =>
+        {
+            o.Provider = DatabaseProvider.Postgres;
+            o.ConnectionString = "Host=localhost;Usrname=facesorter;Password = 'hunter;TWO'";
+        })),
         ["Database:ConnectionString unknown keyword (SQLite), its value not shown"] = new("FaceSorter:Database:ConnectionString", "Data Source=x.db;Pasword=…", "SQLite has no keyword 'Pasword' (did you mean 'Password'?)", () => Database(o => o.ConnectionString = "Data Source=x.db;Pasword=secret")),
         ["Database:ConnectionString a folder (SQLite)"] = new("FaceSorter:Database:ConnectionString", "Data Source=/tmp", "its Data Source /tmp is a folder. Fix: name the database file in it, e.g. Data Source=/tmp/facesorter.db", () => Database(o => o.ConnectionString = "Data Source=/tmp")),
         ["MinConfidence above 1"] = new("FaceSorter:MinConfidence", "1.5", "from 0 to 1", () => Sorting(o => o.MinConfidence = 1.5)),
@@ -135,6 +150,7 @@ public sealed class OptionsValidationTests
         result.Failed.Should().BeTrue();
         var failure = result.Failures.Should().ContainSingle("only the broken setting is reported").Subject;
         failure.Should().StartWith($"{key} = '{value}' is not valid: ").And.Contain(fix);
+        failure.Should().NotContain("hunter", "no part of a password is shown");
     }
 
     [Fact]
