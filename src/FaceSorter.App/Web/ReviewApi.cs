@@ -173,6 +173,7 @@ internal static class ReviewApi
         ReviewOutcome.NotFound => Problem(StatusCodes.Status404NotFound, "No such review item", result.Message),
         ReviewOutcome.InvalidPerson => Problem(StatusCodes.Status400BadRequest, "Invalid person name", result.Message),
         ReviewOutcome.NotPending => Problem(StatusCodes.Status409Conflict, "Already reviewed", result.Message),
+        ReviewOutcome.NotDone => Problem(StatusCodes.Status500InternalServerError, "The filesystem refused", result.Message),
         _ => Problem(StatusCodes.Status409Conflict, "File not in review", result.Message),
     };
 

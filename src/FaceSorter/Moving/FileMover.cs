@@ -27,14 +27,24 @@ public sealed class FileMover(IMoveJournal store, OwnMoves ownMoves, TimeProvide
     {
         var reserved = new HashSet<string>(StringComparer.Ordinal);
         var planned = new List<PlannedMove>(requests.Count);
-        var made = new HashSet<string>(StringComparer.Ordinal); // each target folder made once per batch (issue 13)
+        var folders = new Dictionary<string, Exception?>(StringComparer.Ordinal); // each target folder made once per batch (issue 13), and why it could not be
         var created = new List<string>(); // target folders this batch made: taken away again when they stay empty
-        foreach (var request in requests)
+        var refusals = new Exception?[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
         {
-            if (made.Add(request.TargetDirectory) && !Directory.Exists(request.TargetDirectory))
+            var request = requests[i];
+            if (!folders.TryGetValue(request.TargetDirectory, out var refusal))
             {
-                Directory.CreateDirectory(request.TargetDirectory);
-                created.Add(request.TargetDirectory);
+                refusal = MakeFolder(request.TargetDirectory, created);
+                folders.Add(request.TargetDirectory, refusal);
+            }
+
+            if (refusal is not null)
+            {
+                // A target folder that cannot be made (a file in its place, a folder that refuses writes) stops
+                // the files bound for it, not the batch: nothing was journalled for them.
+                refusals[i] = refusal;
+                continue;
             }
 
             var destination = FreeName(request, reserved);
@@ -45,7 +55,7 @@ public sealed class FileMover(IMoveJournal store, OwnMoves ownMoves, TimeProvide
         IReadOnlyList<long> ids;
         try
         {
-            ids = await store.BeginMovesAsync(planned, cancellationToken);
+            ids = planned.Count == 0 ? [] : await store.BeginMovesAsync(planned, cancellationToken);
         }
         catch
         {
@@ -56,17 +66,26 @@ public sealed class FileMover(IMoveJournal store, OwnMoves ownMoves, TimeProvide
 
         var results = new List<MoveResult>(requests.Count);
         var touched = new HashSet<string>(StringComparer.Ordinal);
+        var next = 0;
         for (var i = 0; i < requests.Count; i++)
         {
+            if (refusals[i] is { } refusal)
+            {
+                results.Add(new MoveResult(requests[i], null, null, refusal));
+                continue;
+            }
+
+            var (id, destination) = (ids[next], planned[next].DestinationPath);
+            next++;
             try
             {
-                results.Add(await MoveOneAsync(requests[i], ids[i], planned[i].DestinationPath, reserved, touched, cancellationToken));
+                results.Add(await MoveOneAsync(requests[i], id, destination, reserved, touched, cancellationToken));
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
                 // One file's failure (full disk, permissions) ends its journey, not the batch's.
-                await store.AbandonMoveAsync(ids[i], exception.Message, cancellationToken);
-                results.Add(new MoveResult(requests[i], ids[i], null, exception));
+                await store.AbandonMoveAsync(id, exception.Message, cancellationToken);
+                results.Add(new MoveResult(requests[i], id, null, exception));
             }
         }
 
@@ -77,6 +96,25 @@ public sealed class FileMover(IMoveJournal store, OwnMoves ownMoves, TimeProvide
 
         RemoveIfEmpty(created.Where(directory => !touched.Contains(directory)));
         return results;
+    }
+
+    /// <summary>Makes <paramref name="directory"/> (and its parents) when missing, noting it in <paramref name="created"/>; the reason when it cannot be made.</summary>
+    private static Exception? MakeFolder(string directory, List<string> created)
+    {
+        try
+        {
+            if (!Directory.Exists(directory))
+            {
+                Directory.CreateDirectory(directory);
+                created.Add(directory);
+            }
+
+            return null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return exception;
+        }
     }
 
     /// <summary>Takes away the folders this batch made that received nothing; a folder with anything in it (the user's too) stays.</summary>

@@ -46,10 +46,19 @@ public sealed class ReviewActions(IReviewQueue store, IMoveJournal journal, File
         var approval = new OutcomeRecord(RecordKind.Approval, row.FileHash, row.Source, person, row.Category, $"approved by {reviewedBy}",
             row.FacesDetected, row.SuggestedPerson, row.Confidence, ReviewedBy: reviewedBy, ReviewId: row.Id);
         var request = new MoveRequest(row.FilePath, Path.Combine(directories.Value.Faces, person), SortReasonExtensions.WithoutReviewPrefix(Path.GetFileName(row.FilePath)), approval);
-        var moved = (await mover.MoveAsync([request], cancellationToken))[0];
+        MoveResult moved;
+        try
+        {
+            moved = (await mover.MoveAsync([request], cancellationToken))[0];
+        }
+        catch (Exception exception) when (DiskFull.Is(exception))
+        {
+            return NotMoved(row, person, reviewedBy, exception); // the journal could not be written: nothing moved
+        }
+
         if (moved.Error is { } error)
         {
-            throw new IOException($"{row.FilePath} could not be moved to faces/{person}: {error.Message}", error);
+            return NotMoved(row, person, reviewedBy, error);
         }
 
         if (moved.FinalPath is not { } destination)
@@ -82,11 +91,35 @@ public sealed class ReviewActions(IReviewQueue store, IMoveJournal journal, File
             return new ReviewActionResult(ReviewOutcome.NotPending, $"review item {reviewId} was decided meanwhile");
         }
 
-        File.Delete(row.FilePath);
         thumbnails.Forget(row.FileHash);
         logger.ReviewRejected(row.FilePath, reviewedBy, row.Id);
+        try
+        {
+            File.Delete(row.FilePath);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The rejection stands (the user asked for it, and later copies of the content count as rejected);
+            // only the deletion is left to the user.
+            var reason = Reason(exception);
+            logger.RejectedFileNotDeleted(row.FilePath, reason, row.Id);
+            return new ReviewActionResult(ReviewOutcome.NotDone, $"review item {reviewId} is rejected, but {row.FilePath} could not be deleted: {reason}. Delete it yourself");
+        }
+
         return new ReviewActionResult(ReviewOutcome.Done, $"deleted {Path.GetFileName(row.FilePath)}");
     }
+
+    /// <summary>An approval whose move failed (a folder that refuses writes, a file where the person folder goes, a full disk): the item stays pending, its file in review/.</summary>
+    private ReviewActionResult NotMoved(ReviewItem row, string person, string reviewedBy, Exception error)
+    {
+        var reason = Reason(error);
+        logger.ApprovalNotMoved(row.FilePath, person, reviewedBy, reason, row.Id);
+        return new ReviewActionResult(ReviewOutcome.NotDone, $"{row.FilePath} could not be moved to faces/{person}/: {reason}. It stays in review/, still waiting for review");
+    }
+
+    // .NET's "Access to the path '…' is denied." names the path but not the errno; the inner exception has it ("Operation not permitted").
+    private static string Reason(Exception error) =>
+        (error is UnauthorizedAccessException && error.InnerException is { } inner ? $"{error.Message.TrimEnd('.')} ({inner.Message.TrimEnd('.')})" : error.Message).TrimEnd('.');
 
     /// <summary>True when <paramref name="path"/> is a file inside the review folder (any depth, no escape through <c>..</c>).</summary>
     public bool IsUnderReview(string path) => IsUnder(directories.Value.Review, path);

@@ -14,4 +14,10 @@ public enum ReviewOutcome
 
     /// <summary>The review file is no longer where its record says, or the record points outside <c>review/</c>.</summary>
     FileMissing,
+
+    /// <summary>
+    /// The filesystem refused the file's move or deletion (a folder that refuses writes, a file where the person folder
+    /// goes, a full disk). An approval left the item pending and its file in review/; a rejection is recorded, its file still there.
+    /// </summary>
+    NotDone,
 }

@@ -148,6 +148,75 @@ public sealed class RefusalsAndMessagesTests : EmulatedImmichTest
         Lines(reject.Stderr, "rejected by").Should().ContainSingle().Which.Should().Contain($"dropped.jpg rejected by cli (review item {Id("dropped.jpg")})");
     }
 
+    [Fact]
+    public async Task Review_approve_and_reject_the_filesystem_refuses_say_so_in_one_line_each_not_as_a_crash()
+    {
+        var config = Config(cfg => cfg["Immich"]!["ApiKey"] = Immich.ApiKey);
+        var data = Path.Combine(Folder.Path, "data");
+        foreach (var (name, seed) in new[] { ("blocked.jpg", 941), ("frozen.jpg", 942), ("kept.jpg", 943) })
+        {
+            var content = TestImages.Jpeg(seed);
+            Immich.SetFaces(Convert.ToHexStringLower(SHA256.HashData(content)), EmulatedFace.WithoutPerson());
+            TestImages.Write(Path.Combine(data, "temp_downloads"), name, content);
+        }
+
+        (await CliRun.RunAsync(config, Token, "scan")).ExitCode.Should().Be(0);
+        var items = JsonNode.Parse((await CliRun.RunAsync(config, Token, "review", "list", "--json")).Stdout)!.AsArray();
+        string PathOf(string name) => items.Single(item => item!["file_path"]!.GetValue<string>().EndsWith(name, StringComparison.Ordinal))!["file_path"]!.GetValue<string>();
+        string Id(string name) => items.Single(item => item!["file_path"]!.GetValue<string>() == PathOf(name))!["id"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await File.WriteAllTextAsync(Path.Combine(data, "faces", "dave"), "a file where the person folder goes", Token);
+
+        var blocked = await CliRun.RunAsync(config, Token, "review", "approve", Id("blocked.jpg"), "Dave");
+        CliRun frozen, kept;
+        using (new ImmutableFolder(Path.GetDirectoryName(PathOf("frozen.jpg"))!))
+        {
+            frozen = await CliRun.RunAsync(config, Token, "review", "approve", Id("frozen.jpg"), "Erin");
+            kept = await CliRun.RunAsync(config, Token, "review", "reject", Id("kept.jpg"));
+        }
+
+        foreach (var (run, says) in new[] { (blocked, "could not be moved to faces/dave/"), (frozen, "could not be moved to faces/erin/: "), (kept, "is rejected, but ") })
+        {
+            run.ExitCode.Should().Be(1, run.Stderr);
+            run.Stderr.Should().Contain(says).And.NotContain("unexpectedly").And.NotContain("   at ", "no stack trace");
+        }
+
+        Lines(blocked.Stderr, "not approved as dave by cli").Should().ContainSingle("the refusal is logged once").Which.Should().Contain("WRN").And.Contain(PathOf("blocked.jpg"));
+        frozen.Stderr.Should().Contain("Operation not permitted", "the reason the filesystem gave");
+        Lines(kept.Stderr, "could not be deleted").Should().Contain(line => line.Contains("WRN", StringComparison.Ordinal));
+        new[] { "blocked.jpg", "frozen.jpg", "kept.jpg" }.Should().AllSatisfy(name => File.Exists(PathOf(name)).Should().BeTrue("nothing moved or was deleted"));
+        Directory.Exists(Path.Combine(data, "faces", "erin")).Should().BeFalse("a folder made for a move that failed is taken away");
+        var after = JsonNode.Parse((await CliRun.RunAsync(config, Token, "review", "list", "--all", "--json")).Stdout)!.AsArray();
+        string ActionOf(string name) => after.Single(item => item!["file_path"]!.GetValue<string>() == PathOf(name))!["action"]!.GetValue<string>();
+        ActionOf("blocked.jpg").Should().Be("pending");
+        ActionOf("frozen.jpg").Should().Be("pending");
+        ActionOf("kept.jpg").Should().Be("rejected", "the user's rejection stands; only the deletion is left to them");
+    }
+
+    /// <summary>
+    /// A folder made immutable (<c>chattr +i</c>: even root can neither add to it nor take from it) until disposed.
+    /// The tests run as root, for whom permission bits refuse nothing.
+    /// </summary>
+    private sealed class ImmutableFolder : IDisposable
+    {
+        private readonly string _folder;
+
+        public ImmutableFolder(string folder)
+        {
+            _folder = folder;
+            Chattr("+i", folder);
+        }
+
+        public void Dispose() => Chattr("-i", _folder);
+
+        private static void Chattr(string change, string folder)
+        {
+            using var chattr = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("chattr", [change, folder]) { RedirectStandardError = true })!;
+            var error = chattr.StandardError.ReadToEnd();
+            chattr.WaitForExit();
+            chattr.ExitCode.Should().Be(0, $"chattr {change} {folder} is needed by this test (e2fsprogs, ext4 or tmpfs): {error}");
+        }
+    }
+
     private static IEnumerable<string> Lines(string output, string containing) =>
         output.Split('\n').Where(line => line.Contains(containing, StringComparison.Ordinal));
 

@@ -179,4 +179,30 @@ public sealed class FileMoverTests : MovingHarness
         (await Store.GetUnfinishedMovesAsync(Token)).Should().BeEmpty();
         Directory.Exists(Path.Combine(Faces, "alice")).Should().BeFalse("nothing went there, and the folder made for it would look like a person the user added");
     }
+
+    [Fact]
+    public async Task A_target_folder_that_cannot_be_made_stops_only_the_files_bound_for_it()
+    {
+        // A file where faces/bob/ goes: before, the whole batch failed on it, the files for alice too.
+        Write(Faces, "bob", Content(9));
+        var forAlice = Write(Inbox, "a.jpg", Content(1));
+        var forBob = new[] { Write(Inbox, "b1.jpg", Content(2)), Write(Inbox, "b2.jpg", Content(3)) };
+
+        var results = await NewMover().MoveAsync(
+        [
+            new MoveRequest(forBob[0], Path.Combine(Faces, "bob"), "b1.jpg", Sorted("h1", "bob")),
+            new MoveRequest(forAlice, Path.Combine(Faces, "alice"), "a.jpg", Sorted("h2", "alice")),
+            new MoveRequest(forBob[1], Path.Combine(Faces, "bob"), "b2.jpg", Sorted("h3", "bob")),
+        ], Token);
+
+        results[1].FinalPath.Should().Be(Path.Combine(Faces, "alice", "a.jpg"));
+        foreach (var refused in new[] { results[0], results[2] })
+        {
+            refused.FinalPath.Should().BeNull();
+            refused.Error.Should().BeAssignableTo<IOException>("the folder could not be made, which is not a vanished source");
+        }
+
+        forBob.Should().AllSatisfy(path => File.Exists(path).Should().BeTrue("a file that could not move stays where it was"));
+        (await Store.GetUnfinishedMovesAsync(Token)).Should().ContainSingle("only alice's move was journalled, and its caller completes it");
+    }
 }

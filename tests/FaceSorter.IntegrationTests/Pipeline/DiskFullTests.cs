@@ -78,9 +78,11 @@ public sealed class DiskFullTests : EmulatedImmichTest, IDisposable
         var (item, id) = await GivenReviewItemAsync(daemon);
         _collection.Fill();
 
-        var approve = () => daemon.Host.Services.GetRequiredService<ReviewActions>().ApproveAsync(id, "Bob", "cli", Token);
+        var result = await daemon.Host.Services.GetRequiredService<ReviewActions>().ApproveAsync(id, "Bob", "cli", Token);
 
-        (await approve.Should().ThrowAsync<Exception>()).Which.Should().Match<Exception>(exception => DiskFull.Is(exception));
+        result.Outcome.Should().Be(ReviewOutcome.NotDone, "a full disk is said as the reason, not thrown as a crash");
+        result.Message.Should().Contain("could not be moved to faces/bob/").And.Contain("It stays in review/");
+        (await daemon.Store.GetReviewItemAsync(id, Token))!.Action.Should().Be(ReviewAction.Pending);
         File.Exists(item).Should().BeTrue("nothing moved");
         Directory.Exists(Path.Combine(daemon.Faces, "bob")).Should().BeFalse("an empty person folder would look like one the user made");
     }
