@@ -34,7 +34,8 @@ internal static class ConfigFile
     {
         if (!string.IsNullOrWhiteSpace(requested))
         {
-            var given = Path.GetFullPath(requested);
+            // `--config=~/x` reaches us unexpanded (a shell expands ~ only at the start of a word).
+            var given = Path.GetFullPath(ConfigLocation.ExpandHome(requested));
             ThrowIfFolder(given, "--config");
             if (!File.Exists(given))
             {

@@ -121,6 +121,10 @@ public sealed class ConfigLocationTests : IDisposable
         File.Exists(Path.Combine(home, "facesorter.db")).Should().BeTrue("the SQLite file is under the home folder too");
         Directory.EnumerateFiles(Path.Combine(home, "logs"), "fs-*.log").Should().ContainSingle("the log file as well");
         Directory.EnumerateFileSystemEntries(data).Select(Path.GetFileName).Should().NotContain("~", "JSON has no shell: a literal ~ made a folder named ~ beside the config");
+
+        // `--config=~/…` as one word: the shell leaves its ~ alone.
+        var again = await CliRun.RunAsync([], data, new Dictionary<string, string?> { ["HOME"] = home }, Token, "scan", "--config=~/facesorter.json");
+        again.ExitCode.Should().Be(0, again.Stdout + again.Stderr);
     }
 
     [Fact]
