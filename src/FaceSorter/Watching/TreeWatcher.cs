@@ -20,6 +20,7 @@ public sealed class TreeWatcher : IDisposable
     private readonly (ulong Device, ulong Inode)? _rootIdentity;
     private readonly int? _descriptor; // the watcher's own inotify descriptor; null when procfs did not show it
     private bool _reportedStopped;
+    private volatile bool _disposed;
 
     public TreeWatcher(string root, NotifyFilters filters, PathHints hints, ILogger logger)
     {
@@ -48,14 +49,16 @@ public sealed class TreeWatcher : IDisposable
 
     public string Root { get; }
 
-    /// <summary>False when the root was deleted, or renamed and replaced, since the watcher started, or the watcher stopped reporting.</summary>
-    public bool IsHealthy => FileIdentity.Of(Root) is { } now && now == _rootIdentity && IsReporting(now);
+    /// <summary>False when the root was deleted, or renamed and replaced, since the watcher started, or the watcher stopped reporting or was disposed.</summary>
+    // Disposed is said outright: .NET closes the inotify descriptor on the watcher's own thread, some time after Dispose returns.
+    public bool IsHealthy => !_disposed && FileIdentity.Of(Root) is { } now && now == _rootIdentity && IsReporting(now);
 
     /// <summary>True when the root was deleted, or renamed and replaced, since the watcher started (a watcher that only stopped reporting says so itself).</summary>
     public bool RootReplaced => FileIdentity.Of(Root) != _rootIdentity;
 
     public void Dispose()
     {
+        _disposed = true;
         _watcher.EnableRaisingEvents = false;
         _watcher.Dispose();
     }
