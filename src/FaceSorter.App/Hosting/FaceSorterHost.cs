@@ -106,18 +106,20 @@ internal static class FaceSorterHost
     }
 
     /// <summary>
-    /// A folder that cannot be made because a file is in its way is a config error for <c>run</c> and
-    /// <c>scan</c> (exit 2, the key and the fix), found before the lock tries to open it; <c>doctor</c>
-    /// reports the same as a failed check (<see cref="FolderChecks"/>).
+    /// A folder the start must make but cannot (a file in its way, a parent that may not be written), a review
+    /// category folder too, is a config error for <c>run</c> and <c>scan</c> (exit 2, the key and the fix), found before
+    /// the lock tries to open it; it had crashed the start with a stack trace. <c>doctor</c> reports the same as a
+    /// failed check (<see cref="FolderChecks"/>).
     /// </summary>
     private static void CheckFoldersCanExist(DirectoriesOptions directories)
     {
-        foreach (var (key, path) in new[] { ("Inbox", directories.Inbox), ("Faces", directories.Faces), ("Review", directories.Review) })
+        foreach (var (key, path) in FolderChecks.MadeAtStart(directories))
         {
-            if (FolderChecks.FileInTheWay(path) is { } blocker)
+            var setting = $"{DirectoriesOptions.Section}:{key}";
+            if (FolderChecks.CannotMake(path, setting) is var (problem, fix))
             {
-                var setting = $"{DirectoriesOptions.Section}:{key}";
-                throw new ConfigFileException($"{setting} = '{path}' is not valid: {(blocker == path ? "it is a file" : $"{blocker} is a file")}, not a folder. Fix: point {setting} at a folder.");
+                var configured = key switch { "Inbox" => directories.Inbox, "Faces" => directories.Faces, _ => directories.Review };
+                throw new ConfigFileException($"{setting} = '{configured}' is not valid: {problem}. Fix: {fix}.");
             }
         }
     }

@@ -14,7 +14,11 @@ public static class FolderChecks
         var folders = new[] { ("Inbox", directories.Inbox), ("Faces", directories.Faces), ("Review", directories.Review) };
         foreach (var (key, path) in folders)
         {
-            yield return Writable(key, path);
+            var check = Writable(key, path);
+            // A review category folder the start cannot make stops it as the root would (FaceSorterHost).
+            yield return check.Status != CheckStatus.Failed && key == "Review" && CategoryProblem(directories) is var (problem, fix)
+                ? DoctorCheck.Failed(check.Name, problem, fix)
+                : check;
         }
 
         yield return SameFilesystem(folders);
@@ -54,7 +58,8 @@ public static class FolderChecks
 
         if (File.Exists(existing))
         {
-            return DoctorCheck.Failed(name, existing == path ? $"{path} is a file, not a folder" : $"{path} cannot be created: {existing} is a file", $"point {setting} at a folder");
+            var (problem, fix) = CannotMake(path, setting)!.Value;
+            return DoctorCheck.Failed(name, problem, fix);
         }
 
         if (!CanWrite(existing, out var why))
@@ -123,9 +128,43 @@ public static class FolderChecks
             "put them on one disk for instant moves, or leave it: copies are safe but slower and need free space");
     }
 
-    /// <summary>The file that keeps <paramref name="path"/> from being a folder (itself, or the first part of it that exists), or null: the rule <see cref="Writable"/> applies first.</summary>
-    internal static string? FileInTheWay(string path) =>
-        FirstExisting(path) is { } existing && File.Exists(existing) ? existing : null;
+    /// <summary>
+    /// The folders the start makes when missing (docs/contracts.md, "Folders"), each with the key of
+    /// <c>FaceSorter:Directories</c> that names it: the three roots, then <c>review/&lt;category&gt;/</c>.
+    /// </summary>
+    public static IEnumerable<(string Key, string Path)> MadeAtStart(DirectoriesOptions directories) =>
+    [
+        ("Inbox", directories.Inbox),
+        ("Faces", directories.Faces),
+        ("Review", directories.Review),
+        .. Decisions.ReviewCategories.All.Select(category => ("Review", Path.Combine(directories.Review, category))),
+    ];
+
+    /// <summary>
+    /// Why the start could not make <paramref name="path"/> (the problem and its fix, the fix naming <paramref name="setting"/>),
+    /// or null when it is a folder already or can be made: a file in its way, or a missing folder whose first existing
+    /// parent may not be written (permissions, a read-only mount, an immutable folder: <c>access(2)</c>).
+    /// </summary>
+    public static (string Problem, string Fix)? CannotMake(string path, string setting)
+    {
+        if (FirstExisting(path) is not { } existing || Directory.Exists(path))
+        {
+            return null;
+        }
+
+        if (File.Exists(existing))
+        {
+            return (existing == path ? $"{path} is a file, not a folder" : $"{path} cannot be created: {existing} is a file", $"move {existing} away, or point {setting} at a folder");
+        }
+
+        return CanWrite(existing, out var why)
+            ? null
+            : ($"{path} cannot be created: {existing} is not writable ({why})", $"give the user running FaceSorter write access to {existing} (lsattr shows an immutable folder), or point {setting} elsewhere");
+    }
+
+    /// <summary>Why the start could not make a review category folder, and the fix: the first such problem, or null.</summary>
+    private static (string Problem, string Fix)? CategoryProblem(DirectoriesOptions directories) =>
+        MadeAtStart(directories).Skip(3).Select(folder => CannotMake(folder.Path, $"{DirectoriesOptions.Section}:Review")).FirstOrDefault(problem => problem is not null);
 
     internal static string? FirstExisting(string path)
     {

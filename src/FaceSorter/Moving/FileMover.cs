@@ -113,8 +113,24 @@ public sealed class FileMover(IMoveJournal store, OwnMoves ownMoves, TimeProvide
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            return exception;
+            // .NET says "The file '…' already exists" of a file in the way: say which, and that it is not a folder.
+            return FileInTheWay(directory) is { } file
+                ? new IOException($"{directory} cannot be created: {file} is a file, not a folder", exception)
+                : exception;
         }
+    }
+
+    private static string? FileInTheWay(string directory)
+    {
+        for (var current = directory; !string.IsNullOrEmpty(current); current = Path.GetDirectoryName(current))
+        {
+            if (File.Exists(current))
+            {
+                return current;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Takes away the folders this batch made that received nothing; a folder with anything in it (the user's too) stays.</summary>

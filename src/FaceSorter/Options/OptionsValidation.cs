@@ -62,6 +62,7 @@ internal sealed class Failures
         var driver = postgres ? "PostgreSQL (Npgsql)" : "SQLite";
         var specific = postgres ? PostgresBuilder() : new SqliteConnectionStringBuilder();
         string? why = null;
+        string? fix = null;
         string? unknown = null;
         try
         {
@@ -99,7 +100,15 @@ internal sealed class Failures
             why = $"it does not read as keyword=value pairs separated by ';' ({exception.Message})";
         }
 
-        Check(why is null, key, Redacted(value, unknown), $"{why}. Fix: e.g. {example}");
+        // SQLite's Password is an encryption key, which the SQLite FaceSorter ships (e_sqlite3) cannot use: every verb
+        // crashed on opening the store with "… doesn't support encryption", after creating an empty file.
+        if (why is null && !postgres && !string.IsNullOrEmpty(((SqliteConnectionStringBuilder)specific).Password))
+        {
+            why = "SQLite as shipped (e_sqlite3) cannot encrypt its file, so it takes no Password";
+            fix = "remove Password, and protect the file with its permissions instead";
+        }
+
+        Check(why is null, key, Redacted(value, unknown), $"{why}. Fix: {fix ?? $"e.g. {example}"}");
     }
 
     /// <summary>

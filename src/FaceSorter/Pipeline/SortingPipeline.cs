@@ -529,7 +529,8 @@ public sealed class SortingPipeline : BackgroundService
         }
         else
         {
-            _logger.FileFailed(exception, file.Path, reason);
+            // A filesystem's refusal (a folder in the way, permissions) is said by its reason; a stack trace is for the unexpected.
+            _logger.FileFailed(exception is IOException or UnauthorizedAccessException ? null : exception, file.Path, reason);
             _summary.Failure();
         }
 

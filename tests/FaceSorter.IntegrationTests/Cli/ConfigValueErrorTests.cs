@@ -148,8 +148,48 @@ public sealed class ConfigValueErrorTests : IDisposable
             var run = await CliRun.RunAsync([], _folder.Path, new Dictionary<string, string?>(), _timeout.Token, verb, "--config", config);
 
             run.ExitCode.Should().Be(2, $"{verb}: {run.Stdout}{run.Stderr}");
-            (run.Stdout + run.Stderr).Should().Contain($"FaceSorter:Directories:Inbox = '{Path.Combine(blocker, "inbox")}' is not valid: {blocker} is a file, not a folder. Fix: point FaceSorter:Directories:Inbox at a folder.", verb)
+            (run.Stdout + run.Stderr).Should().Contain($"FaceSorter:Directories:Inbox = '{Path.Combine(blocker, "inbox")}' is not valid: {Path.Combine(blocker, "inbox")} cannot be created: {blocker} is a file. Fix: move {blocker} away, or point FaceSorter:Directories:Inbox at a folder.", verb)
                 .And.NotContain("   at ", verb + ": no stack trace");
         }
+    }
+
+    [Theory]
+    [InlineData("a file in its place")]
+    [InlineData("an immutable review folder")]
+    public async Task A_review_category_folder_the_start_cannot_make_stops_run_and_scan_with_exit_code_2_naming_the_key(string blockedBy)
+    {
+        // Before, StartupTasks' CreateDirectory crashed the start with a stack trace, and doctor said the folder was fine.
+        var review = Directory.CreateDirectory(Path.Combine(_folder.Path, "review")).FullName;
+        var unidentified = Path.Combine(review, "unidentified");
+        var config = TestConfig.Write(_folder.Path, cfg => cfg["Directories"]!["Review"] = review);
+        string problem;
+        if (blockedBy == "a file in its place")
+        {
+            await File.WriteAllTextAsync(unidentified, "not a folder", _timeout.Token);
+            problem = $"{unidentified} is a file, not a folder. Fix: move {unidentified} away, or point FaceSorter:Directories:Review at a folder.";
+        }
+        else
+        {
+            foreach (var category in FaceSorter.Decisions.ReviewCategories.All.Where(category => category != "unidentified"))
+            {
+                Directory.CreateDirectory(Path.Combine(review, category));
+            }
+
+            problem = $"{unidentified} cannot be created: {review} is not writable (Operation not permitted (errno 1)). Fix: give the user running FaceSorter write access to {review}";
+        }
+
+        using var immutable = blockedBy == "an immutable review folder" ? new ImmutableFolder(review) : null;
+        foreach (var verb in new[] { "run", "scan" })
+        {
+            var run = await CliRun.RunAsync([], _folder.Path, new Dictionary<string, string?>(), _timeout.Token, verb, "--config", config);
+
+            run.ExitCode.Should().Be(2, $"{verb}: {run.Stdout}{run.Stderr}");
+            (run.Stdout + run.Stderr).Should().Contain($"FaceSorter:Directories:Review = '{review}' is not valid: {problem}", verb)
+                .And.NotContain("   at ", verb + ": no stack trace");
+        }
+
+        var doctor = await CliRun.RunAsync([], _folder.Path, new Dictionary<string, string?>(), _timeout.Token, "doctor", "--config", config);
+        doctor.ExitCode.Should().Be(1, doctor.Stdout);
+        doctor.Stdout.Should().Contain("FAIL  Folder Review").And.Contain(blockedBy == "a file in its place" ? $"{unidentified} is a file" : $"{review} is not writable");
     }
 }

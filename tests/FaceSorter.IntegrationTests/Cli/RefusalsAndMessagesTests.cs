@@ -192,31 +192,6 @@ public sealed class RefusalsAndMessagesTests : EmulatedImmichTest
         ActionOf("kept.jpg").Should().Be("rejected", "the user's rejection stands; only the deletion is left to them");
     }
 
-    /// <summary>
-    /// A folder made immutable (<c>chattr +i</c>: even root can neither add to it nor take from it) until disposed.
-    /// The tests run as root, for whom permission bits refuse nothing.
-    /// </summary>
-    private sealed class ImmutableFolder : IDisposable
-    {
-        private readonly string _folder;
-
-        public ImmutableFolder(string folder)
-        {
-            _folder = folder;
-            Chattr("+i", folder);
-        }
-
-        public void Dispose() => Chattr("-i", _folder);
-
-        private static void Chattr(string change, string folder)
-        {
-            using var chattr = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("chattr", [change, folder]) { RedirectStandardError = true })!;
-            var error = chattr.StandardError.ReadToEnd();
-            chattr.WaitForExit();
-            chattr.ExitCode.Should().Be(0, $"chattr {change} {folder} is needed by this test (e2fsprogs, ext4 or tmpfs): {error}");
-        }
-    }
-
     private static IEnumerable<string> Lines(string output, string containing) =>
         output.Split('\n').Where(line => line.Contains(containing, StringComparison.Ordinal));
 

@@ -199,7 +199,8 @@ public sealed class FileMoverTests : MovingHarness
         foreach (var refused in new[] { results[0], results[2] })
         {
             refused.FinalPath.Should().BeNull();
-            refused.Error.Should().BeAssignableTo<IOException>("the folder could not be made, which is not a vanished source");
+            refused.Error.Should().BeAssignableTo<IOException>("the folder could not be made, which is not a vanished source")
+                .Which.Message.Should().Be($"{Path.Combine(Faces, "bob")} cannot be created: {Path.Combine(Faces, "bob")} is a file, not a folder");
         }
 
         forBob.Should().AllSatisfy(path => File.Exists(path).Should().BeTrue("a file that could not move stays where it was"));

@@ -78,6 +78,7 @@ public sealed class OptionsValidationTests
             o.ConnectionString = "Host=localhost;Usrname=facesorter;Password = 'hunter;TWO'";
         })),
         ["Database:ConnectionString unknown keyword (SQLite), its value not shown"] = new("FaceSorter:Database:ConnectionString", "Data Source=x.db;Pasword=…", "SQLite has no keyword 'Pasword' (did you mean 'Password'?)", () => Database(o => o.ConnectionString = "Data Source=x.db;Pasword=secret")),
+        ["Database:ConnectionString with a Password (SQLite), not shown"] = new("FaceSorter:Database:ConnectionString", "Data Source=x.db;Password=…", "SQLite as shipped (e_sqlite3) cannot encrypt its file, so it takes no Password. Fix: remove Password", () => Database(o => o.ConnectionString = "Data Source=x.db;Password=hunter2")),
         ["Database:ConnectionString a folder (SQLite)"] = new("FaceSorter:Database:ConnectionString", "Data Source=/tmp", "its Data Source /tmp is a folder. Fix: name the database file in it, e.g. Data Source=/tmp/facesorter.db", () => Database(o => o.ConnectionString = "Data Source=/tmp")),
         ["MinConfidence above 1"] = new("FaceSorter:MinConfidence", "1.5", "from 0 to 1", () => Sorting(o => o.MinConfidence = 1.5)),
         ["MaxFacesPerImage zero"] = new("FaceSorter:MaxFacesPerImage", "0", "at least 1", () => Sorting(o => o.MaxFacesPerImage = 0)),

@@ -1,0 +1,38 @@
+using FaceSorter.IntegrationTests.Support;
+
+namespace FaceSorter.IntegrationTests.Pipeline;
+
+/// <summary>
+/// A destination folder the running daemon cannot make (a file put in its place after the start) holds only the
+/// files bound for it, with a reason that says what is in the way; the others are sorted (helper-63's trial).
+/// </summary>
+public sealed class BlockedFolderTests : EmulatedImmichTest
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_file_where_a_review_category_folder_goes_holds_only_the_files_bound_there_and_says_so()
+    {
+        await using var daemon = await TestDaemon.StartAsync(Folder.Path, cfg =>
+        {
+            cfg["Immich"]!["Url"] = Immich.Url;
+            cfg["Immich"]!["ApiKey"] = Immich.ApiKey;
+        }, Token);
+        var picture = TestImages.Jpeg(51);
+        Immich.SetFaces(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(picture)), EmulatedFace.Named("Alice Smith"));
+        TestImages.Write(daemon.Inbox, "first.jpg", picture);
+        await Eventually.UntilAsync(() => Directory.EnumerateFiles(daemon.Faces, "first.jpg", SearchOption.AllDirectories).Any(), Deadline, "the picture sorted into faces/", Token);
+        var duplicates = Path.Combine(daemon.Review, "duplicates");
+        Directory.Delete(duplicates);
+        await File.WriteAllTextAsync(duplicates, "a file where the category folder goes", Token);
+
+        var copy = TestImages.Write(daemon.Inbox, "copy.jpg", picture);
+        await Eventually.UntilAsync(async () => (await daemon.Store.GetHeldFilesAsync(Token)).Any(held => held.FilePath == copy), Deadline, "the copy, bound for review/duplicates/, held", Token);
+        TestImages.Write(daemon.Inbox, "other.jpg", "another text"u8.ToArray());
+
+        await daemon.UntilSortedAsync(Path.Combine(daemon.Review, "unidentified", "invalid_other.jpg"), "another file, bound elsewhere, sorted all the same", Token);
+        File.Exists(copy).Should().BeTrue("a file that cannot be moved stays in the drop folder");
+        (await daemon.Store.GetHeldFilesAsync(Token)).Should().ContainSingle(held => held.FilePath == copy)
+            .Which.Reason.Should().Contain($"{duplicates} cannot be created: {duplicates} is a file, not a folder");
+    }
+}
