@@ -162,7 +162,7 @@ public static class FaceSorterServiceCollectionExtensions
     public static IServiceCollection AddFaceSorterPipeline(this IServiceCollection services, RunMode mode)
     {
         services.AddSingleton(mode);
-        services.AddSingleton<Hasher>();
+        services.TryAddSingleton<Hasher>();
         services.AddSingleton<DuplicateChecker>();
         services.AddSingleton<Fingerprinter>();
         services.AddSingleton(provider => provider.GetRequiredService<IOptions<ImmichOptions>>().Value is { Mode: ImmichMode.MachineLearning } immich

@@ -429,10 +429,13 @@ internal static partial class Log
     [LoggerMessage(8806, LogLevel.Information, "{FilePath} changed after it was hashed, though its size and modification time are as they were (rewritten with its time put back, or replaced by a rename): not moved; it is hashed again once it settles")]
     public static partial void ChangedBeforeMove(this ILogger logger, string filePath);
 
-    // Review actions the filesystem refused (new-user trial): 8804, 8807
+    // Review actions the filesystem refused (new-user trial): 8804, 8807-8808
     [LoggerMessage(8804, LogLevel.Warning, "{FilePath} not approved as {Person} by {ReviewedBy}: {Reason}. It stays in review/ (review item {ReviewId}, still pending)")]
     public static partial void ApprovalNotMoved(this ILogger logger, string filePath, string person, string reviewedBy, string reason, long reviewId);
 
-    [LoggerMessage(8807, LogLevel.Warning, "{FilePath} is rejected (review item {ReviewId}) but could not be deleted: {Reason}. Delete it yourself")]
+    [LoggerMessage(8807, LogLevel.Warning, "{FilePath} is rejected (review item {ReviewId}) but could not be deleted: {Reason}. Delete it yourself, or reject it again once the folder allows it")]
     public static partial void RejectedFileNotDeleted(this ILogger logger, string filePath, string reason, long reviewId);
+
+    [LoggerMessage(8808, LogLevel.Information, "{FilePath} deleted by {ReviewedBy}: it was rejected earlier (review item {ReviewId}) and the delete had been refused")]
+    public static partial void RejectedFileDeletedLater(this ILogger logger, string filePath, string reviewedBy, long reviewId);
 }

@@ -86,7 +86,7 @@ internal static class ReviewCommand
         }
 
         await Console.Error.WriteLineAsync(PrintableText.Escape(result.Message));
-        return 1;
+        return result.Outcome == ReviewOutcome.InvalidPerson ? 2 : 1; // a person name that cannot be a folder is a bad command line (README "Exit codes")
     }
 
     private static Command List()

@@ -50,11 +50,12 @@ internal static class LoggingSetup
             try
             {
                 configuration.ReadFrom.Configuration(builder.Configuration, ShippedSinks).ReadFrom.Services(services);
-                if (builder.Configuration["Serilog:MinimumLevel:Override:Npgsql"] is null)
+                foreach (var library in new[] { "Microsoft", "System", "Npgsql" }.Where(library => builder.Configuration[$"Serilog:MinimumLevel:Override:{library}"] is null))
                 {
-                    // Npgsql logs every SQL command it runs at Information: a dozen lines per sorted file with the
-                    // PostgreSQL store. A config written before the shipped file named Npgsql still gets its warnings.
-                    configuration.MinimumLevel.Override("Npgsql", Serilog.Events.LogEventLevel.Warning);
+                    // What the shipped file overrides, for a Serilog section that does not: HttpClient logs four lines per
+                    // request at Information (every Immich poll), ASP.NET Core one per web request, Npgsql every SQL command
+                    // (a dozen per file on the PostgreSQL store). A section naming one of them keeps its own level.
+                    configuration.MinimumLevel.Override(library, Serilog.Events.LogEventLevel.Warning);
                 }
                 if (!builder.Configuration.GetSection("Serilog:WriteTo").GetChildren().Any())
                 {
@@ -63,9 +64,7 @@ internal static class LoggingSetup
                     configuration.WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
                     if (!builder.Configuration.GetSection("Serilog:MinimumLevel").Exists())
                     {
-                        configuration.MinimumLevel.Information()
-                            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
-                            .MinimumLevel.Override("System", Serilog.Events.LogEventLevel.Warning);
+                        configuration.MinimumLevel.Information();
                     }
                 }
 

@@ -11,7 +11,16 @@ internal static class WebExtensions
     /// <summary>The review page, the JSON API, and the token check (docs/contracts.md, "HTTP").</summary>
     public static IServiceCollection AddFaceSorterWeb(this IServiceCollection services)
     {
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // ASP.NET Core answers a body that is not JSON with a bare 415, without throwing (BadRequestDetails has the rest).
+            if (context.ProblemDetails.Status == Microsoft.AspNetCore.Http.StatusCodes.Status415UnsupportedMediaType)
+            {
+                context.ProblemDetails.Detail ??= "send the body as JSON, with Content-Type: application/json";
+            }
+        });
+        services.AddExceptionHandler<BadRequestDetails>();
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true); // for BadRequestDetails' detail
         // The seed's JSON is snake_case (review rows, stats, status): records follow it by policy.
         services.Configure<JsonOptions>(options => options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         services.AddFaceSorterReviewActions();

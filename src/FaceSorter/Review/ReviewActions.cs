@@ -1,4 +1,5 @@
 using FaceSorter.Decisions;
+using FaceSorter.Hashing;
 using FaceSorter.Moving;
 using FaceSorter.Options;
 using FaceSorter.Storage;
@@ -20,12 +21,13 @@ namespace FaceSorter.Review;
 /// in another process, for the CLI) leaves a path alone while a journalled move to or from it is
 /// unfinished, so it never records the same approval as <c>file-manager</c>; the store's pending check
 /// records an approval once.</item>
-/// <item>Reject: the user asked for deletion, so the file is deleted after the rejection is recorded.</item>
+/// <item>Reject: the user asked for deletion, so the file is deleted after the rejection is recorded; a rejection
+/// whose delete the filesystem refused is tried again by rejecting the item again.</item>
 /// </list>
 /// Only files under the review folder are touched, and a person folder is a sanitised name directly
 /// under faces/, so no request can reach outside the managed folders.
 /// </summary>
-public sealed class ReviewActions(IReviewQueue store, IMoveJournal journal, FileMover mover, ReviewThumbnails thumbnails, IOptions<DirectoriesOptions> directories, ILogger<ReviewActions> logger)
+public sealed class ReviewActions(IReviewQueue store, IMoveJournal journal, FileMover mover, Hasher hasher, ReviewThumbnails thumbnails, IOptions<DirectoriesOptions> directories, ILogger<ReviewActions> logger)
 {
     public async Task<ReviewActionResult> ApproveAsync(long reviewId, string personName, string reviewedBy, CancellationToken cancellationToken)
     {
@@ -83,7 +85,7 @@ public sealed class ReviewActions(IReviewQueue store, IMoveJournal journal, File
         var (row, refusal) = await PendingItemAsync(reviewId, cancellationToken);
         if (row is null)
         {
-            return refusal!;
+            return await RejectedButNotDeletedAsync(reviewId, cancellationToken) is { } rejected ? DeleteAgain(rejected, reviewedBy) : refusal!;
         }
 
         if (!await store.RejectAsync(row.Id, reviewedBy, cancellationToken))
@@ -93,6 +95,46 @@ public sealed class ReviewActions(IReviewQueue store, IMoveJournal journal, File
 
         thumbnails.Forget(row.FileHash);
         logger.ReviewRejected(row.FilePath, reviewedBy, row.Id);
+        return Delete(row);
+    }
+
+    /// <summary>
+    /// A rejected item whose file is still in review/ with the content that was rejected: an earlier rejection's
+    /// delete was refused (an immutable folder, a read-only mount), and rejecting it again tries the delete again.
+    /// The content is compared, so a later file that took the same name is never deleted for it.
+    /// </summary>
+    private async Task<ReviewItem?> RejectedButNotDeletedAsync(long reviewId, CancellationToken cancellationToken)
+    {
+        if (await store.GetReviewItemAsync(reviewId, cancellationToken) is not { Action: ReviewAction.Rejected } item
+            || !IsUnderReview(item.FilePath) || !File.Exists(item.FilePath))
+        {
+            return null;
+        }
+
+        var info = new FileInfo(item.FilePath);
+        try
+        {
+            return await hasher.HashAsync(item.FilePath, info.Length, info.LastWriteTimeUtc, cancellationToken) == item.FileHash ? item : null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null; // gone or unreadable: the "already rejected" answer stands
+        }
+    }
+
+    private ReviewActionResult DeleteAgain(ReviewItem row, string reviewedBy)
+    {
+        var result = Delete(row);
+        if (result.Outcome == ReviewOutcome.Done)
+        {
+            logger.RejectedFileDeletedLater(row.FilePath, reviewedBy, row.Id);
+        }
+
+        return result;
+    }
+
+    private ReviewActionResult Delete(ReviewItem row)
+    {
         try
         {
             File.Delete(row.FilePath);
@@ -103,7 +145,7 @@ public sealed class ReviewActions(IReviewQueue store, IMoveJournal journal, File
             // only the deletion is left to the user.
             var reason = Reason(exception);
             logger.RejectedFileNotDeleted(row.FilePath, reason, row.Id);
-            return new ReviewActionResult(ReviewOutcome.NotDone, $"review item {reviewId} is rejected, but {row.FilePath} could not be deleted: {reason}. Delete it yourself");
+            return new ReviewActionResult(ReviewOutcome.NotDone, $"review item {row.Id} is rejected, but {row.FilePath} could not be deleted: {reason}. Delete it yourself, or reject it again once the folder allows it");
         }
 
         return new ReviewActionResult(ReviewOutcome.Done, $"deleted {Path.GetFileName(row.FilePath)}");

@@ -53,6 +53,7 @@ public static class ReviewServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OwnMoves>();
         services.TryAddSingleton<FileMover>();
+        services.TryAddSingleton<Hasher>(); // a rejection tried again compares the content first
         services.TryAddSingleton<StoreLocation>();
         services.TryAddSingleton<ReviewThumbnails>();
         services.TryAddSingleton<ReviewActions>();

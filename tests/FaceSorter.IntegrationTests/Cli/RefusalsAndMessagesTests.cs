@@ -124,6 +124,17 @@ public sealed class RefusalsAndMessagesTests : EmulatedImmichTest
     }
 
     [Fact]
+    public async Task A_person_name_that_cannot_be_a_folder_is_a_bad_command_line()
+    {
+        var config = Config(_ => { });
+
+        var run = await CliRun.RunAsync(config, Token, "review", "approve", "99", "../x");
+
+        run.ExitCode.Should().Be(2, run.Stdout + run.Stderr);
+        run.Stderr.Should().Contain("'../x' is not a usable person name");
+    }
+
+    [Fact]
     public async Task Review_approve_and_reject_on_the_command_line_log_the_decision_once_as_the_web_page_does()
     {
         var config = Config(cfg => cfg["Immich"]!["ApiKey"] = Immich.ApiKey);
@@ -190,6 +201,56 @@ public sealed class RefusalsAndMessagesTests : EmulatedImmichTest
         ActionOf("blocked.jpg").Should().Be("pending");
         ActionOf("frozen.jpg").Should().Be("pending");
         ActionOf("kept.jpg").Should().Be("rejected", "the user's rejection stands; only the deletion is left to them");
+
+        // Once the folder allows it, rejecting again deletes the file; it had said "already rejected" and left it.
+        var again = await CliRun.RunAsync(config, Token, "review", "reject", Id("kept.jpg"));
+        again.ExitCode.Should().Be(0, again.Stderr);
+        File.Exists(PathOf("kept.jpg")).Should().BeFalse();
+        Lines(again.Stderr, "deleted by cli").Should().ContainSingle().Which.Should().Contain($"it was rejected earlier (review item {Id("kept.jpg")})");
+    }
+
+    [Fact]
+    public async Task Rejecting_again_never_deletes_a_later_file_that_took_the_rejected_files_name()
+    {
+        var config = Config(cfg => cfg["Immich"]!["ApiKey"] = Immich.ApiKey);
+        var content = TestImages.Jpeg(951);
+        Immich.SetFaces(Convert.ToHexStringLower(SHA256.HashData(content)), EmulatedFace.WithoutPerson());
+        TestImages.Write(Path.Combine(Folder.Path, "data", "temp_downloads"), "gone.jpg", content);
+        (await CliRun.RunAsync(config, Token, "scan")).ExitCode.Should().Be(0);
+        var item = JsonNode.Parse((await CliRun.RunAsync(config, Token, "review", "list", "--json")).Stdout)!.AsArray().Single()!;
+        var id = item["id"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var path = item["file_path"]!.GetValue<string>();
+        (await CliRun.RunAsync(config, Token, "review", "reject", id)).ExitCode.Should().Be(0);
+        await File.WriteAllTextAsync(path, "another file under the same name", Token);
+
+        var again = await CliRun.RunAsync(config, Token, "review", "reject", id);
+
+        again.ExitCode.Should().Be(1, again.Stderr);
+        again.Stderr.Should().Contain($"review item {id} was already rejected by cli");
+        File.Exists(path).Should().BeTrue("its content is not what was rejected");
+    }
+
+    [Theory]
+    [InlineData("\"Information\"")]
+    [InlineData("{ \"Default\": \"Information\" }")]
+    [InlineData("{ \"Default\": \"Debug\", \"Override\": { \"FaceSorter\": \"Information\" } }")]
+    public async Task A_serilog_section_that_names_no_library_still_keeps_httpclients_lines_per_request_out(string minimumLevel)
+    {
+        // A user's own Serilog section without the shipped overrides logged four HttpClient lines per Immich request.
+        var config = Config(cfg => cfg["Immich"]!["ApiKey"] = Immich.ApiKey);
+        var json = JsonNode.Parse(await File.ReadAllTextAsync(config, Token))!;
+        json["Serilog"]!["MinimumLevel"] = JsonNode.Parse(minimumLevel);
+        await File.WriteAllTextAsync(config, json.ToJsonString(), Token);
+        var content = TestImages.Jpeg(961);
+        Immich.SetFaces(Convert.ToHexStringLower(SHA256.HashData(content)), EmulatedFace.WithoutPerson());
+        TestImages.Write(Path.Combine(Folder.Path, "data", "temp_downloads"), "a.jpg", content);
+
+        var scan = await CliRun.RunAsync(config, Token, "scan");
+
+        scan.ExitCode.Should().Be(0, scan.Stdout + scan.Stderr);
+        (scan.Stdout + scan.Stderr).Should().Contain("a.jpg -> review/unidentified/")
+            .And.NotContain("System.Net.Http", "HttpClient logs every request at Information")
+            .And.NotContain("Microsoft.Hosting");
     }
 
     private static IEnumerable<string> Lines(string output, string containing) =>

@@ -103,7 +103,7 @@ public sealed class ReviewHarness : IAsyncDisposable
     }
 
     public ReviewActions Actions() =>
-        new(Store, Store, new FileMover(Store, OwnMoves, TimeProvider.System, LoggerFactory.CreateLogger<FileMover>()),
+        new(Store, Store, new FileMover(Store, OwnMoves, TimeProvider.System, LoggerFactory.CreateLogger<FileMover>()), new FaceSorter.Hashing.Hasher(),
             new ReviewThumbnails(new StoreLocation(
                 MsOptions.Create(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(Root, "facesorter.db")}" }),
                 MsOptions.Create(new DirectoriesOptions { Faces = Faces, Review = Review }))),

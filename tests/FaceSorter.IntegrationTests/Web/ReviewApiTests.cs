@@ -64,6 +64,7 @@ public sealed class ReviewApiTests : IAsyncLifetime, IDisposable
     [InlineData("/api/smart-download/review/queue/holidays", HttpStatusCode.NotFound)]
     [InlineData("/api/smart-download/review/queue/..%2F..%2Fetc", HttpStatusCode.NotFound)]
     [InlineData("/api/smart-download/review/queue?page=0", HttpStatusCode.BadRequest)]
+    [InlineData("/api/smart-download/review/queue?page=abc", HttpStatusCode.BadRequest)]
     [InlineData("/api/smart-download/review/queue?size=100000", HttpStatusCode.BadRequest)]
     [InlineData("/api/smart-download/stats/summary?days=0", HttpStatusCode.BadRequest)]
     public async Task Bad_queries_are_answered_with_problem_details(string url, HttpStatusCode expected)
@@ -72,6 +73,32 @@ public sealed class ReviewApiTests : IAsyncLifetime, IDisposable
 
         response.StatusCode.Should().Be(expected);
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        (await response.Content.ReadFromJsonAsync<JsonElement>(Token)).TryGetProperty("detail", out _).Should().BeTrue("a bad request says what was wrong");
+    }
+
+    [Theory]
+    [InlineData("{\"person\": ", "application/json", HttpStatusCode.BadRequest, "as JSON")]
+    [InlineData("person=Dave", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType, "Content-Type: application/json")]
+    [InlineData("{\"person\": 7}", "application/json", HttpStatusCode.BadRequest, "as JSON")]
+    public async Task An_approval_whose_body_cannot_be_read_says_why_and_logs_no_error(string body, string mediaType, HttpStatusCode expected, string detail)
+    {
+        var id = await _host.GivenReviewItemAsync("unidentified", "unknown_u.jpg", Token);
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, mediaType);
+
+        using var response = await _host.Client.PostAsync(new Uri($"/api/smart-download/review/{id}/approve", UriKind.Relative), content, Token);
+
+        // It was a bare "Bad Request" (or "Unsupported Media Type"), no detail.
+        response.StatusCode.Should().Be(expected);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Token);
+        problem.GetProperty("detail").GetString().Should().Contain(detail);
+        File.Exists(Path.Combine(_host.Review, "unidentified", "unknown_u.jpg")).Should().BeTrue();
+
+        // The log is written in the background: a later decision's line shows that everything before it is there.
+        using var later = await _host.Client.PostAsync(new Uri($"/api/smart-download/review/{id}/reject", UriKind.Relative), null, Token);
+        later.StatusCode.Should().Be(HttpStatusCode.OK);
+        await Eventually.UntilAsync(async () => (await ReadLogAsync()).Contains("rejected by web", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the rejection reaches the log file", Token);
+        (await ReadLogAsync()).Should().NotContain("unhandled exception", "a client's mistake is not the server's error").And.NotContain("   at ");
     }
 
     [Fact]
