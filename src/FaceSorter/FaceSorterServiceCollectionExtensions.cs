@@ -187,6 +187,7 @@ public static class FaceSorterServiceCollectionExtensions
         services.AddSingleton<WriteActivity>();
         services.AddSingleton<ReturnedReviewFiles>();
         services.AddSingleton<SpaceRetry>();
+        services.AddSingleton<DestinationRetry>();
         services.AddSingleton<HashStage>();
         services.AddSingleton<FaceCheckStage>();
         services.AddSingleton<MoveStage>();

@@ -438,4 +438,14 @@ internal static partial class Log
 
     [LoggerMessage(8808, LogLevel.Information, "{FilePath} deleted by {ReviewedBy}: it was rejected earlier (review item {ReviewId}) and the delete had been refused")]
     public static partial void RejectedFileDeletedLater(this ILogger logger, string filePath, string reviewedBy, long reviewId);
+
+    // A destination that refuses a move is not the file's fault (new-user trial): 8809-8811
+    [LoggerMessage(8809, LogLevel.Warning, "{FilePath} stays in the drop folder for now: {Reason}. Its destination refused the move, not the file at fault: make the folder writable, or move away what stands in its place; the file is tried again by itself, at the latest every {MaxRetry}")]
+    public static partial void FileWaitsForDestination(this ILogger logger, string filePath, string reason, string maxRetry);
+
+    [LoggerMessage(8810, LogLevel.Debug, "{FilePath} still waits for its destination: {Reason}")]
+    public static partial void FileStillWaitsForDestination(this ILogger logger, string filePath, string reason);
+
+    [LoggerMessage(8811, LogLevel.Information, "{Files} whose destination refused the move tried again (after {Delay})")]
+    public static partial void FilesWaitingForDestinationReleased(this ILogger logger, string files, string delay);
 }

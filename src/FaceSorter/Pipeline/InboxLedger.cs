@@ -21,6 +21,7 @@ public sealed class InboxLedger
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (long Length, DateTime LastWriteUtc)> _failed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (long Length, DateTime LastWriteUtc)> _waitingForSpace = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Length, DateTime LastWriteUtc)> _waitingForDestination = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (long Length, DateTime LastWriteUtc, string Hash)> _waitingForImmich = new(StringComparer.Ordinal);
     private int _notRemembered; // set aside beyond MaxWaitingForImmich since the last release: counted, not known by path
 
@@ -38,12 +39,15 @@ public sealed class InboxLedger
     /// Files whose journey failed (held in the drop folder with a recorded reason) that are still there
     /// unchanged; one that changed is settled again and counted there. Looks at each such file (few).
     /// </summary>
-    public int HeldCount => _failed.Concat(_waitingForSpace).Count(entry => !_inFlight.ContainsKey(entry.Key) && IsUnchanged(entry.Key, entry.Value));
+    public int HeldCount => _failed.Concat(_waitingForSpace).Concat(_waitingForDestination).Count(entry => !_inFlight.ContainsKey(entry.Key) && IsUnchanged(entry.Key, entry.Value));
 
     /// <summary>Files that wait in the drop folder for disk space (<see cref="WaitForSpace"/>).</summary>
     public int WaitingForSpaceCount => _waitingForSpace.Count;
 
-    /// <summary>Raised when the files that waited for disk space may be handed in again: the monitor scans the drop folder, which finds them.</summary>
+    /// <summary>Files whose move their destination refused (<see cref="WaitForDestination"/>).</summary>
+    public int WaitingForDestinationCount => _waitingForDestination.Count;
+
+    /// <summary>Raised when the files that waited for disk space or for their destination may be handed in again: the monitor scans the drop folder, which finds them.</summary>
     public event Action? WaitingForSpaceReleased;
 
     /// <summary>
@@ -87,6 +91,7 @@ public sealed class InboxLedger
 
         _failed.TryRemove(file.Path, out _);
         _waitingForSpace.TryRemove(file.Path, out _);
+        _waitingForDestination.TryRemove(file.Path, out _);
         _waitingForImmich.TryRemove(file.Path, out _);
         return _inFlight.TryAdd(file.Path, 0);
     }
@@ -106,32 +111,26 @@ public sealed class InboxLedger
     }
 
     /// <summary>The file stays in the drop folder with a recorded reason until it changes.</summary>
-    public void Fail(InboxFile file)
-    {
-        _failed[file.Path] = (file.Length, file.LastWriteUtc);
-        _inFlight.TryRemove(file.Path, out _);
-        Released?.Invoke(file.Path);
-    }
+    public void Fail(InboxFile file) => SetAside(_failed, file);
 
     /// <summary>
     /// The disk or the store was full: not the file's fault. It stays in the drop folder, not handed in again until
     /// <see cref="ReleaseWaitingForSpace"/> (space is back, or the pipeline tries again) or until it changes.
     /// </summary>
-    public void WaitForSpace(InboxFile file)
-    {
-        _waitingForSpace[file.Path] = (file.Length, file.LastWriteUtc);
-        _inFlight.TryRemove(file.Path, out _);
-        Released?.Invoke(file.Path);
-    }
+    public void WaitForSpace(InboxFile file) => SetAside(_waitingForSpace, file);
 
     /// <summary>Every file that waited for disk space may be handed in again (<see cref="WaitingForSpaceReleased"/>). Returns how many.</summary>
-    public int ReleaseWaitingForSpace()
-    {
-        var count = _waitingForSpace.Count;
-        _waitingForSpace.Clear();
-        WaitingForSpaceReleased?.Invoke();
-        return count;
-    }
+    public int ReleaseWaitingForSpace() => Release(_waitingForSpace);
+
+    /// <summary>
+    /// Its move was refused by the filesystem (a file where its folder goes, a folder that may not be written): not
+    /// the file's fault. It stays in the drop folder, not handed in again until <see cref="ReleaseWaitingForDestination"/>
+    /// or until it changes.
+    /// </summary>
+    public void WaitForDestination(InboxFile file) => SetAside(_waitingForDestination, file);
+
+    /// <summary>Every file that waited for its destination may be handed in again (<see cref="WaitingForSpaceReleased"/>). Returns how many.</summary>
+    public int ReleaseWaitingForDestination() => Release(_waitingForDestination);
 
     /// <summary>
     /// The file needs Immich, which is down, and the files before it fill the pipeline: it leaves the pipeline
@@ -188,11 +187,27 @@ public sealed class InboxLedger
         }
     }
 
-    /// <summary>True when the file failed, or waits for disk space or for Immich, and has not changed since: it is not handed in again.</summary>
+    /// <summary>True when the file failed, or waits for disk space, its destination or Immich, and has not changed since: it is not handed in again.</summary>
     public bool IsSetAsideUnchanged(string path, long length, DateTime lastWriteUtc) =>
         (_failed.TryGetValue(path, out var failed) && failed == (length, lastWriteUtc))
         || (_waitingForSpace.TryGetValue(path, out var full) && full == (length, lastWriteUtc))
+        || (_waitingForDestination.TryGetValue(path, out var refused) && refused == (length, lastWriteUtc))
         || (_waitingForImmich.TryGetValue(path, out var waiting) && (waiting.Length, waiting.LastWriteUtc) == (length, lastWriteUtc));
+
+    private void SetAside(ConcurrentDictionary<string, (long Length, DateTime LastWriteUtc)> set, InboxFile file)
+    {
+        set[file.Path] = (file.Length, file.LastWriteUtc);
+        _inFlight.TryRemove(file.Path, out _);
+        Released?.Invoke(file.Path);
+    }
+
+    private int Release(ConcurrentDictionary<string, (long Length, DateTime LastWriteUtc)> set)
+    {
+        var count = set.Count;
+        set.Clear();
+        WaitingForSpaceReleased?.Invoke();
+        return count;
+    }
 
     private static bool IsUnchanged(string path, (long Length, DateTime LastWriteUtc) failed)
     {

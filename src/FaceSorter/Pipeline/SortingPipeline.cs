@@ -63,6 +63,7 @@ public sealed class SortingPipeline : BackgroundService
     private readonly ImmichOutage _outage;
     private readonly ILogger<SortingPipeline> _logger;
     private readonly SpaceRetry _spaceRetry;
+    private readonly DestinationRetry _destinationRetry;
     private int _settingAside; // 1 once a file was set aside for Immich in this outage: said once, at the first
 
     public SortingPipeline(
@@ -82,9 +83,11 @@ public sealed class SortingPipeline : BackgroundService
         Review.ReviewThumbnails thumbnails,
         ImmichOutage outage,
         SpaceRetry spaceRetry,
+        DestinationRetry destinationRetry,
         ILogger<SortingPipeline> logger)
     {
         _spaceRetry = spaceRetry;
+        _destinationRetry = destinationRetry;
         _hashing = hashing;
         _checking = checking;
         _moving = moving;
@@ -394,11 +397,13 @@ public sealed class SortingPipeline : BackgroundService
             }
 
             // The batch in hand is finished even while stopping: a move is never left half-done.
-            await MoveBatchAsync(batch, CancellationToken.None);
+            await MoveBatchAsync(batch, stoppingToken, CancellationToken.None);
         }
     }
 
-    private async Task MoveBatchAsync(List<CheckedFile> batch, CancellationToken cancellationToken)
+    /// <param name="stoppingToken">Ends the wait of a file whose destination refused it (<see cref="DestinationRetry"/>).</param>
+    /// <param name="cancellationToken">The moves' and records' token: none, so a batch is finished even while stopping.</param>
+    private async Task MoveBatchAsync(List<CheckedFile> batch, CancellationToken stoppingToken, CancellationToken cancellationToken)
     {
         var rules = _settings.Rules;
         var decided = batch.ConvertAll(file => SortPlan.Decide(file, rules, _directories));
@@ -409,6 +414,9 @@ public sealed class SortingPipeline : BackgroundService
             {
                 case MoveOutcome.Moved moved:
                     await FinishAsync(moved.File, cancellationToken);
+                    break;
+                case MoveOutcome.Failed { Error: IOException or UnauthorizedAccessException } refused when !DiskFull.Is(refused.Error) && !_mode.ScanOnce:
+                    await WaitForDestinationAsync(refused.Decided.File, refused.Reason, stoppingToken, cancellationToken);
                     break;
                 case MoveOutcome.Failed failed:
                     await FailAsync(failed.Decided.File, failed.Error, failed.Reason, cancellationToken);
@@ -572,6 +580,24 @@ public sealed class SortingPipeline : BackgroundService
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // The store itself is full: the ledger keeps the file waiting and the log line above says why.
+        }
+    }
+
+    /// <summary>
+    /// The filesystem refused the file's move (a file where its folder goes, a folder that may not be written): not
+    /// the file's fault. It stays in the drop folder, held with the reason, said once without a stack trace, and is
+    /// tried again by itself (<see cref="DestinationRetry"/>). A one-shot <c>scan</c> fails it instead (<see cref="FailAsync"/>).
+    /// </summary>
+    private async Task WaitForDestinationAsync(InboxFile file, string reason, CancellationToken stoppingToken, CancellationToken cancellationToken)
+    {
+        _destinationRetry.Wait(file, reason, stoppingToken);
+        try
+        {
+            await _heldFiles.HoldAsync(file.Path, reason, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The store is failing too: the ledger keeps the file waiting and the log line says why.
         }
     }
 

@@ -4,7 +4,8 @@ namespace FaceSorter.IntegrationTests.Pipeline;
 
 /// <summary>
 /// A destination folder the running daemon cannot make (a file put in its place after the start) holds only the
-/// files bound for it, with a reason that says what is in the way; the others are sorted (helper-63's trial).
+/// files bound for it, with a reason that says what is in the way; the others are sorted, and the held ones are
+/// tried again by themselves once the way is clear (helper-63's trial).
 /// </summary>
 public sealed class BlockedFolderTests : EmulatedImmichTest
 {
@@ -34,5 +35,10 @@ public sealed class BlockedFolderTests : EmulatedImmichTest
         File.Exists(copy).Should().BeTrue("a file that cannot be moved stays in the drop folder");
         (await daemon.Store.GetHeldFilesAsync(Token)).Should().ContainSingle(held => held.FilePath == copy)
             .Which.Reason.Should().Contain($"{duplicates} cannot be created: {duplicates} is a file, not a folder");
+
+        // Once the way is clear the copy is tried again by itself (DestinationRetry); it had waited until the user touched it.
+        File.Delete(duplicates);
+        await daemon.UntilSortedAsync(Path.Combine(duplicates, "duplicate_copy.jpg"), "the held copy, tried again without being touched", Token);
+        (await daemon.Store.GetHeldFilesAsync(Token)).Should().NotContain(held => held.FilePath == copy);
     }
 }
