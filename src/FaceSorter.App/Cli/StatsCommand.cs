@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using FaceSorter.App.Hosting;
+using FaceSorter.Diagnostics;
 using FaceSorter.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,7 +19,7 @@ internal static class StatsCommand
             DefaultValueFactory = _ => 7,
             CustomParser = ParseDays,
         };
-        var command = new Command("stats", "Show auto_sorted, in_review, by_person, by_category, success_rate and duplicates caught (exact and near)");
+        var command = new Command("stats", "Show auto_sorted, in_review, by_person, by_category, success_rate, duplicates caught (exact and near) and the files held in the drop folder with their reasons");
         command.Options.Add(days);
         command.Options.Add(CommonOptions.Json);
         command.SetAction(async (parse, cancellationToken) =>
@@ -26,7 +27,8 @@ internal static class StatsCommand
             using var host = FaceSorterHost.Build(parse.GetValue(CommonOptions.Config), FaceSorterVerb.Query, quiet: true);
             await host.Services.GetRequiredService<IStoreSchema>().MigrateAsync(cancellationToken);
             var stats = await host.Services.GetRequiredService<ISortStatistics>().GetStatsAsync(parse.GetValue(days), host.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
-            await parse.InvocationConfiguration.Output.WriteLineAsync(parse.GetValue(CommonOptions.Json) ? ToJson(stats) : ToText(stats));
+            var held = (await host.Services.GetRequiredService<IHeldFiles>().GetHeldFilesAsync(cancellationToken)).Where(file => File.Exists(file.FilePath)).ToList();
+            await parse.InvocationConfiguration.Output.WriteLineAsync(parse.GetValue(CommonOptions.Json) ? ToJson(stats, held) : ToText(stats, held));
             return 0;
         });
         return command;
@@ -47,9 +49,27 @@ internal static class StatsCommand
         return 0;
     }
 
-    public static string ToJson(SortStats stats) => JsonSerializer.Serialize(StatsJson.From(stats));
+    /// <summary>Held files listed by <c>stats</c> at most; the count is of all of them.</summary>
+    private const int MaxHeldShown = 20;
 
-    private static string ToText(SortStats stats)
+    /// <summary>The seed's figures, and the files held in the drop folder now: <c>held</c> = {count, files: [{file_path, reason, since}]}, the first <see cref="MaxHeldShown"/> by path.</summary>
+    public static string ToJson(SortStats stats, List<HeldFile> held)
+    {
+        var json = StatsJson.From(stats);
+        json["held"] = new Dictionary<string, object>
+        {
+            ["count"] = held.Count,
+            ["files"] = held.Take(MaxHeldShown).Select(file => new Dictionary<string, string>
+            {
+                ["file_path"] = file.FilePath,
+                ["reason"] = file.Reason,
+                ["since"] = file.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
+            }).ToList(),
+        };
+        return JsonSerializer.Serialize(json);
+    }
+
+    private static string ToText(SortStats stats, List<HeldFile> held)
     {
         var lines = new List<string>
         {
@@ -58,6 +78,17 @@ internal static class StatsCommand
         lines.Add($"  duplicates caught: {stats.ExactDuplicates} exact, {stats.NearDuplicates} near (same picture at another size, quality or format)");
         lines.AddRange(stats.ByPerson.Select(pair => $"  faces/{pair.Key,-24} {pair.Value,6}"));
         lines.AddRange(stats.ByCategory.Select(pair => $"  review/{pair.Key,-23} {pair.Value,6}"));
+        if (held.Count > 0)
+        {
+            // What stays in the drop folder, and why: the log says it once, this says it whenever asked.
+            lines.Add($"Held in the drop folder now: {Plural.Of(held.Count, "file")}, each tried again when it changes or its reason goes");
+            lines.AddRange(held.Take(MaxHeldShown).Select(file => $"  {PrintableText.Escape(file.FilePath)}: {PrintableText.Escape(file.Reason)}"));
+            if (held.Count > MaxHeldShown)
+            {
+                lines.Add($"  … and {held.Count - MaxHeldShown} more (stats --json lists the first {MaxHeldShown} too)");
+            }
+        }
+
         return string.Join(Environment.NewLine, lines);
     }
 }

@@ -162,6 +162,32 @@ public sealed class CommandLineTests : EmulatedImmichTest
     }
 
     [Fact]
+    public async Task Stats_shows_the_files_held_in_the_drop_folder_with_their_reasons()
+    {
+        // The reasons were in the log once, and in the database; nothing a user runs showed them.
+        var config = Config(cfg => cfg["Immich"]!["ApiKey"] = Immich.ApiKey);
+        var inbox = Path.Combine(Folder.Path, "data", "temp_downloads");
+        Directory.CreateDirectory(inbox);
+        var link = Path.Combine(inbox, "link.jpg");
+        File.CreateSymbolicLink(link, Path.Combine(Folder.Path, "elsewhere.jpg"));
+        await File.WriteAllBytesAsync(Path.Combine(Folder.Path, "elsewhere.jpg"), TestImages.Jpeg(905), Token);
+        (await CliRun.RunAsync(config, Token, "scan")).ExitCode.Should().Be(0);
+
+        var text = await CliRun.RunAsync(config, Token, "stats");
+        var json = await CliRun.RunAsync(config, Token, "stats", "--json");
+
+        text.ExitCode.Should().Be(0, text.Stderr);
+        text.Stdout.Should().Contain("Held in the drop folder now: 1 file").And.Contain($"  {link}: it is a symbolic link");
+        var held = JsonNode.Parse(json.Stdout)!["held"]!;
+        held["count"]!.GetValue<int>().Should().Be(1);
+        held["files"]![0]!["file_path"]!.GetValue<string>().Should().Be(link);
+        held["files"]![0]!["reason"]!.GetValue<string>().Should().Contain("symbolic link");
+
+        File.Delete(link);
+        (await CliRun.RunAsync(config, Token, "stats")).Stdout.Should().NotContain("Held in the drop folder", "a held file that is gone is not held");
+    }
+
+    [Fact]
     public async Task Scan_with_an_empty_file_in_the_drop_folder_exits_and_says_the_empty_file_is_left_as_a_placeholder()
     {
         var content = TestImages.Jpeg(902);
