@@ -9,7 +9,7 @@ public sealed record ConfigLocation(string FilePath)
 {
     public string Directory => Path.GetDirectoryName(Path.GetFullPath(FilePath))!;
 
-    /// <summary>The absolute path <paramref name="path"/> names (see the type); <c>~user/</c> is not expanded.</summary>
+    /// <summary>The absolute path <paramref name="path"/> names (see the type).</summary>
     public string Resolve(string path)
     {
         var expanded = ExpandHome(path);
@@ -18,17 +18,36 @@ public sealed record ConfigLocation(string FilePath)
 
     /// <summary>
     /// <paramref name="path"/> with a leading <c>~</c> or <c>~/</c> replaced by the home folder (<c>$HOME</c>, else the
-    /// account's); unchanged when there is none. JSON has no shell to expand it, and taken literally it made a
-    /// folder named <c>~</c> beside the config file.
+    /// account's), and <c>~name</c> or <c>~name/</c> by that account's home folder from <c>/etc/passwd</c>, as a shell's
+    /// tilde expansion (POSIX.1-2017, 2.6.1); unchanged when there is none (an unknown account stays literal, as in
+    /// bash). JSON has no shell to expand it, and taken literally it made a folder named <c>~</c> beside the config
+    /// file. Accounts known only to NSS (LDAP, sssd) are not looked up.
     /// </summary>
     public static string ExpandHome(string path)
     {
-        if (path != "~" && !path.StartsWith("~/", StringComparison.Ordinal))
+        if (!path.StartsWith('~'))
         {
             return path;
         }
 
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        return string.IsNullOrEmpty(home) ? path : home + path[1..];
+        var end = path.IndexOf('/', StringComparison.Ordinal);
+        var account = end < 0 ? path[1..] : path[1..end];
+        var home = account.Length == 0 ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) : HomeOf(account);
+        return string.IsNullOrEmpty(home) ? path : home + (end < 0 ? "" : path[end..]);
+    }
+
+    /// <summary>The home folder of <paramref name="account"/> in <c>/etc/passwd</c> (name:password:uid:gid:gecos:home:shell), or null.</summary>
+    private static string? HomeOf(string account)
+    {
+        try
+        {
+            return File.ReadLines("/etc/passwd")
+                .Select(line => line.Split(':'))
+                .FirstOrDefault(fields => fields.Length >= 7 && fields[0] == account)?[5];
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }
