@@ -64,6 +64,13 @@ catch (FaceSorter.Storage.DiskFullAtStartException exception)
 }
 catch (Exception exception) when (StartupErrors.Describe(exception) is { } problem)
 {
+    if (!StartsHost(args))
+    {
+        // doctor, stats, review and health change nothing on disk (README "Commands"): the config's log file is not made for them.
+        await CloseLogAsync();
+        LoggingSetup.StartBootstrapLogger();
+    }
+
     Log.ForContext("SourceContext", "FaceSorter").Fatal("Invalid configuration{NotStarting}:\n{ProblemLines}", StartsHost(args) ? ", not starting" : "", problem);
     await JsonError.WriteAsync(args, results, "invalid_configuration", problem, 2);
     return 2;

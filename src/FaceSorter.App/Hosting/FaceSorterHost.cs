@@ -106,8 +106,8 @@ internal static class FaceSorterHost
     }
 
     /// <summary>
-    /// A folder the start must make but cannot (a file in its way, a parent that may not be written), a review
-    /// category folder too, is a config error for <c>run</c> and <c>scan</c> (exit 2, the key and the fix), found before
+    /// A folder the start must make but cannot, or use but may not write (a file in its way, a folder or parent that
+    /// may not be written), a review category folder too, is a config error for <c>run</c> and <c>scan</c> (exit 2, the key and the fix), found before
     /// the lock tries to open it; it had crashed the start with a stack trace. <c>doctor</c> reports the same as a
     /// failed check (<see cref="FolderChecks"/>).
     /// </summary>
@@ -116,7 +116,7 @@ internal static class FaceSorterHost
         foreach (var (key, path) in FolderChecks.MadeAtStart(directories))
         {
             var setting = $"{DirectoriesOptions.Section}:{key}";
-            if (FolderChecks.CannotMake(path, setting) is var (problem, fix))
+            if (FolderChecks.CannotUse(path, setting) is var (problem, fix))
             {
                 var configured = key switch { "Inbox" => directories.Inbox, "Faces" => directories.Faces, _ => directories.Review };
                 throw new ConfigFileException($"{setting} = '{configured}' is not valid: {problem}. Fix: {fix}.");

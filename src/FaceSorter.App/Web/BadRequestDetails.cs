@@ -25,7 +25,23 @@ internal sealed class BadRequestDetails(IProblemDetailsService problems) : IExce
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails = { Status = badRequest.StatusCode, Title = "Unreadable request", Detail = badRequest.Message },
+            ProblemDetails = { Status = badRequest.StatusCode, Title = "Unreadable request", Detail = Detail(badRequest.Message) },
         });
+    }
+
+    /// <summary>
+    /// ASP.NET Core's words without its C# names (<c>Failed to bind parameter "Nullable&lt;int&gt; page" from "abc".</c>):
+    /// the parameter and the value for a query or route value, the body's expected shape for a body.
+    /// </summary>
+    internal static string Detail(string message)
+    {
+        if (System.Text.RegularExpressions.Regex.Match(message, "^Failed to bind parameter \"(?:.* )?(?<name>[^ ]+)\" from \"(?<value>.*)\"\\.$") is { Success: true } binding)
+        {
+            return $"{binding.Groups["name"].Value} = '{binding.Groups["value"].Value}' is not valid: use a whole number";
+        }
+
+        return message.Contains("body", StringComparison.OrdinalIgnoreCase)
+            ? "the request body is not JSON of the shape this endpoint takes: approve takes {\"person\": \"Name\"}, the lists a JSON array of names (docs/contracts.md, \"HTTP\")"
+            : message;
     }
 }

@@ -18,6 +18,12 @@ internal static class WebExtensions
             {
                 context.ProblemDetails.Detail ??= "send the body as JSON, with Content-Type: application/json";
             }
+            else if (context.ProblemDetails.Status == Microsoft.AspNetCore.Http.StatusCodes.Status404NotFound)
+            {
+                // No route matched (POST …/review/abc/reject: an id is a whole number); the API's own 404s say what is missing.
+                var request = context.HttpContext.Request;
+                context.ProblemDetails.Detail ??= $"nothing answers {request.Method} {request.Path}: the API's paths are in docs/contracts.md, \"HTTP\" (a review item's id is a whole number)";
+            }
         });
         services.AddExceptionHandler<BadRequestDetails>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true); // for BadRequestDetails' detail

@@ -58,7 +58,7 @@ public static class FolderChecks
 
         if (File.Exists(existing))
         {
-            var (problem, fix) = CannotMake(path, setting)!.Value;
+            var (problem, fix) = CannotUse(path, setting)!.Value;
             return DoctorCheck.Failed(name, problem, fix);
         }
 
@@ -141,13 +141,13 @@ public static class FolderChecks
     ];
 
     /// <summary>
-    /// Why the start could not make <paramref name="path"/> (the problem and its fix, the fix naming <paramref name="setting"/>),
-    /// or null when it is a folder already or can be made: a file in its way, or a missing folder whose first existing
-    /// parent may not be written (permissions, a read-only mount, an immutable folder: <c>access(2)</c>).
+    /// Why the start could not make or use <paramref name="path"/> (the problem and its fix, the fix naming <paramref name="setting"/>),
+    /// or null when it is a writable folder or can be made: a file in its way, or a folder (itself, or the first existing
+    /// parent of a missing one) that may not be written (permissions, a read-only mount, an immutable folder: <c>access(2)</c>).
     /// </summary>
-    public static (string Problem, string Fix)? CannotMake(string path, string setting)
+    public static (string Problem, string Fix)? CannotUse(string path, string setting)
     {
-        if (FirstExisting(path) is not { } existing || Directory.Exists(path))
+        if (FirstExisting(path) is not { } existing)
         {
             return null;
         }
@@ -157,14 +157,18 @@ public static class FolderChecks
             return (existing == path ? $"{path} is a file, not a folder" : $"{path} cannot be created: {existing} is a file", $"move {existing} away, or point {setting} at a folder");
         }
 
-        return CanWrite(existing, out var why)
-            ? null
-            : ($"{path} cannot be created: {existing} is not writable ({why})", $"give the user running FaceSorter write access to {existing} (lsattr shows an immutable folder), or point {setting} elsewhere");
+        if (CanWrite(existing, out var why))
+        {
+            return null;
+        }
+
+        var fix = $"give the user running FaceSorter write access to {existing} (lsattr shows an immutable folder), or point {setting} elsewhere";
+        return (existing == path ? $"{path} is not writable ({why})" : $"{path} cannot be created: {existing} is not writable ({why})", fix);
     }
 
     /// <summary>Why the start could not make a review category folder, and the fix: the first such problem, or null.</summary>
     private static (string Problem, string Fix)? CategoryProblem(DirectoriesOptions directories) =>
-        MadeAtStart(directories).Skip(3).Select(folder => CannotMake(folder.Path, $"{DirectoriesOptions.Section}:Review")).FirstOrDefault(problem => problem is not null);
+        MadeAtStart(directories).Skip(3).Select(folder => CannotUse(folder.Path, $"{DirectoriesOptions.Section}:Review")).FirstOrDefault(problem => problem is not null);
 
     internal static string? FirstExisting(string path)
     {

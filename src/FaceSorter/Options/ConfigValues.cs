@@ -48,9 +48,20 @@ public static class ConfigValues
         var failures = new List<string>();
         foreach (var (key, type, accepted) in Keys().DistinctBy(key => key.Key, StringComparer.OrdinalIgnoreCase))
         {
-            if (configuration[key] is { } value && !Reads(value, type))
+            var value = configuration[key];
+            if (value is null)
+            {
+                continue;
+            }
+
+            if (!Reads(value, type))
             {
                 failures.Add($"{key} = '{value}' is not valid: {accepted}");
+            }
+            else if (IsBareDays(value, type))
+            {
+                // .NET reads a duration without ':' as whole days: "RejectGrace": 5 was five days, and nothing said so.
+                failures.Add($"{key} = '{value}' is not valid: a number alone is read as days. Fix: write the duration as hh:mm:ss, e.g. 00:00:{value.Trim().PadLeft(2, '0')} for {value.Trim()} seconds, or {value.Trim()}.00:00:00 for {value.Trim()} days");
             }
         }
 
@@ -142,6 +153,10 @@ public static class ConfigValues
 
         static string Inner(IConfigurationSection child) => child.GetChildren().Any() ? Render(child) : $"\"{child.Value}\"";
     }
+
+    /// <summary>A duration written as a number alone (<c>5</c>), which .NET reads as that many days.</summary>
+    private static bool IsBareDays(string value, Type type) =>
+        (Nullable.GetUnderlyingType(type) ?? type) == typeof(TimeSpan) && value.Trim().Length > 0 && !value.Contains(':', StringComparison.Ordinal);
 
     private static bool Reads(string value, Type type)
     {

@@ -52,6 +52,9 @@ internal sealed class Failures
     /// (Microsoft.Data.Sqlite's for SQLite, Npgsql's for PostgreSQL): "Data Sorce" otherwise stops start-up
     /// later with the driver's ArgumentException and a stack trace.
     /// </summary>
+    private const string NoSqlitePassword = "SQLite as shipped (e_sqlite3) cannot encrypt its file, so it takes no Password";
+    private const string NoSqlitePasswordFix = "remove Password, and protect the file with its permissions instead";
+
     public void CheckConnectionString(string value, bool postgres, string key, string example)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -70,6 +73,15 @@ internal sealed class Failures
             foreach (string keyword in given.Keys)
             {
                 var written = Written(value, keyword);
+                if (!postgres && !specific.ContainsKey(keyword) && IsSecret(keyword))
+                {
+                    // Pwd=, Passwd=: whatever its spelling, SQLite as shipped takes no password (below); it was "did you mean 'Mode'?".
+                    unknown = written;
+                    why = NoSqlitePassword;
+                    fix = NoSqlitePasswordFix;
+                    break;
+                }
+
                 if (!specific.ContainsKey(keyword))
                 {
                     // Npgsql's Keys are only the keywords set; its keywords are its properties' display names.
@@ -104,8 +116,8 @@ internal sealed class Failures
         // crashed on opening the store with "… doesn't support encryption", after creating an empty file.
         if (why is null && !postgres && !string.IsNullOrEmpty(((SqliteConnectionStringBuilder)specific).Password))
         {
-            why = "SQLite as shipped (e_sqlite3) cannot encrypt its file, so it takes no Password";
-            fix = "remove Password, and protect the file with its permissions instead";
+            why = NoSqlitePassword;
+            fix = NoSqlitePasswordFix;
         }
 
         Check(why is null, key, Redacted(value, unknown), $"{why}. Fix: {fix ?? $"e.g. {example}"}");

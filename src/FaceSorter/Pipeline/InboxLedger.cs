@@ -129,8 +129,13 @@ public sealed class InboxLedger
     /// </summary>
     public void WaitForDestination(InboxFile file) => SetAside(_waitingForDestination, file);
 
-    /// <summary>Every file that waited for its destination may be handed in again (<see cref="WaitingForSpaceReleased"/>). Returns how many.</summary>
-    public int ReleaseWaitingForDestination() => Release(_waitingForDestination);
+    /// <summary>These files that waited for their destination may be handed in again (<see cref="WaitingForSpaceReleased"/>). Returns how many of them waited.</summary>
+    public int ReleaseWaitingForDestination(IEnumerable<string> paths)
+    {
+        var count = paths.Count(path => _waitingForDestination.TryRemove(path, out _));
+        WaitingForSpaceReleased?.Invoke();
+        return count;
+    }
 
     /// <summary>
     /// The file needs Immich, which is down, and the files before it fill the pipeline: it leaves the pipeline

@@ -415,8 +415,16 @@ public sealed class SortingPipeline : BackgroundService
                 case MoveOutcome.Moved moved:
                     await FinishAsync(moved.File, cancellationToken);
                     break;
-                case MoveOutcome.Failed { Error: IOException or UnauthorizedAccessException } refused when !DiskFull.Is(refused.Error) && !_mode.ScanOnce:
-                    await WaitForDestinationAsync(refused.Decided.File, refused.Reason, stoppingToken, cancellationToken);
+                case MoveOutcome.Failed { Error: IOException or UnauthorizedAccessException } refused when !DiskFull.Is(refused.Error):
+                    if (_mode.ScanOnce)
+                    {
+                        await FailAsync(refused.Decided.File, refused.Error, $"{refused.Reason} (its destination refused the move, not the file at fault: make the folder writable, or move away what stands in its place, then scan again)", cancellationToken);
+                    }
+                    else
+                    {
+                        await WaitForDestinationAsync(refused.Decided.File, refused.Reason, stoppingToken, cancellationToken);
+                    }
+
                     break;
                 case MoveOutcome.Failed failed:
                     await FailAsync(failed.Decided.File, failed.Error, failed.Reason, cancellationToken);

@@ -156,29 +156,41 @@ public sealed class ConfigValueErrorTests : IDisposable
     [Theory]
     [InlineData("a file in its place")]
     [InlineData("an immutable review folder")]
-    public async Task A_review_category_folder_the_start_cannot_make_stops_run_and_scan_with_exit_code_2_naming_the_key(string blockedBy)
+    [InlineData("an immutable category folder")]
+    public async Task A_review_category_folder_the_start_cannot_make_or_write_stops_run_and_scan_with_exit_code_2_naming_the_key(string blockedBy)
     {
-        // Before, StartupTasks' CreateDirectory crashed the start with a stack trace, and doctor said the folder was fine.
+        // Before, StartupTasks' CreateDirectory crashed the start with a stack trace, and doctor said the folder was fine;
+        // an existing category folder made immutable was found only when a file was bound for it (a trial).
         var review = Directory.CreateDirectory(Path.Combine(_folder.Path, "review")).FullName;
         var unidentified = Path.Combine(review, "unidentified");
         var config = TestConfig.Write(_folder.Path, cfg => cfg["Directories"]!["Review"] = review);
-        string problem;
-        if (blockedBy == "a file in its place")
+        foreach (var category in FaceSorter.Decisions.ReviewCategories.All.Where(category => category != "unidentified"))
         {
-            await File.WriteAllTextAsync(unidentified, "not a folder", _timeout.Token);
-            problem = $"{unidentified} is a file, not a folder. Fix: move {unidentified} away, or point FaceSorter:Directories:Review at a folder.";
-        }
-        else
-        {
-            foreach (var category in FaceSorter.Decisions.ReviewCategories.All.Where(category => category != "unidentified"))
-            {
-                Directory.CreateDirectory(Path.Combine(review, category));
-            }
-
-            problem = $"{unidentified} cannot be created: {review} is not writable (Operation not permitted (errno 1)). Fix: give the user running FaceSorter write access to {review}";
+            Directory.CreateDirectory(Path.Combine(review, category));
         }
 
-        using var immutable = blockedBy == "an immutable review folder" ? new ImmutableFolder(review) : null;
+        string problem, doctorSays;
+        string? immutable = null;
+        switch (blockedBy)
+        {
+            case "a file in its place":
+                await File.WriteAllTextAsync(unidentified, "not a folder", _timeout.Token);
+                problem = $"{unidentified} is a file, not a folder. Fix: move {unidentified} away, or point FaceSorter:Directories:Review at a folder.";
+                doctorSays = $"{unidentified} is a file";
+                break;
+            case "an immutable review folder":
+                immutable = review;
+                problem = $"{review} is not writable (Operation not permitted (errno 1)). Fix: give the user running FaceSorter write access to {review}";
+                doctorSays = $"{review} is not writable";
+                break;
+            default:
+                immutable = Directory.CreateDirectory(unidentified).FullName;
+                problem = $"{unidentified} is not writable (Operation not permitted (errno 1)). Fix: give the user running FaceSorter write access to {unidentified}";
+                doctorSays = $"{unidentified} is not writable";
+                break;
+        }
+
+        using var frozen = immutable is null ? null : new ImmutableFolder(immutable);
         foreach (var verb in new[] { "run", "scan" })
         {
             var run = await CliRun.RunAsync([], _folder.Path, new Dictionary<string, string?>(), _timeout.Token, verb, "--config", config);
@@ -190,6 +202,38 @@ public sealed class ConfigValueErrorTests : IDisposable
 
         var doctor = await CliRun.RunAsync([], _folder.Path, new Dictionary<string, string?>(), _timeout.Token, "doctor", "--config", config);
         doctor.ExitCode.Should().Be(1, doctor.Stdout);
-        doctor.Stdout.Should().Contain("FAIL  Folder Review").And.Contain(blockedBy == "a file in its place" ? $"{unidentified} is a file" : $"{review} is not writable");
+        doctor.Stdout.Should().Contain("FAIL  Folder Review").And.Contain(doctorSays);
+    }
+
+    [Theory]
+    [InlineData("MinConfidence above 1")]
+    [InlineData("SQLite with a Password")]
+    public async Task A_config_error_found_after_the_host_is_built_makes_no_log_file_for_the_read_only_verbs(string error)
+    {
+        // A trial: doctor, which "changes nothing on disk", made logs/facesorter-<date>.log to write its one fatal line in.
+        var config = TestConfig.Write(_folder.Path, cfg =>
+        {
+            if (error == "MinConfidence above 1")
+            {
+                cfg["MinConfidence"] = 1.5;
+            }
+            else
+            {
+                cfg["Database"]!["ConnectionString"] = "Data Source=data/facesorter.db;Password=x";
+            }
+        }, logFile: true);
+        var logs = Path.Combine(_folder.Path, "logs");
+
+        foreach (var verb in new[] { "doctor", "stats", "health" })
+        {
+            var run = await CliRun.RunAsync([], _folder.Path, new Dictionary<string, string?>(), _timeout.Token, verb, "--config", config);
+
+            run.ExitCode.Should().Be(verb == "health" ? 1 : 2, $"{verb}: {run.Stdout}{run.Stderr}");
+            Directory.Exists(logs).Should().BeFalse($"{verb} writes nothing");
+        }
+
+        var daemon = await CliRun.RunAsync([], _folder.Path, new Dictionary<string, string?>(), _timeout.Token, "run", "--config", config);
+        daemon.ExitCode.Should().Be(2);
+        Directory.EnumerateFiles(logs).Should().ContainSingle("run's config error is in the service's log file as before");
     }
 }

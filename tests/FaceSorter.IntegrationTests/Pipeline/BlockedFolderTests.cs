@@ -41,4 +41,28 @@ public sealed class BlockedFolderTests : EmulatedImmichTest
         await daemon.UntilSortedAsync(Path.Combine(duplicates, "duplicate_copy.jpg"), "the held copy, tried again without being touched", Token);
         (await daemon.Store.GetHeldFilesAsync(Token)).Should().NotContain(held => held.FilePath == copy);
     }
+
+    [Fact]
+    public async Task A_scan_says_a_refused_destination_is_not_the_files_fault_and_what_to_do()
+    {
+        var config = TestConfig.Write(Folder.Path, cfg =>
+        {
+            cfg["Immich"]!["Url"] = Immich.Url;
+            cfg["Immich"]!["ApiKey"] = Immich.ApiKey;
+        });
+        var picture = TestImages.Jpeg(52);
+        Immich.SetFaces(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(picture)), EmulatedFace.Named("Alice Smith"));
+        var faces = Directory.CreateDirectory(Path.Combine(Folder.Path, "data", "faces")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(faces, "alice_smith"), "a file where the person folder goes", Token);
+        var dropped = TestImages.Write(Path.Combine(Folder.Path, "data", "temp_downloads"), "a.jpg", picture);
+
+        var scan = await CliRun.RunAsync(config, Token, "scan");
+
+        scan.ExitCode.Should().Be(0, scan.Stdout + scan.Stderr);
+        (scan.Stdout + scan.Stderr).Should().Contain("1 failed")
+            .And.Contain($"{Path.Combine(faces, "alice_smith")} is a file, not a folder")
+            .And.Contain("its destination refused the move, not the file at fault: make the folder writable, or move away what stands in its place, then scan again")
+            .And.NotContain("   at ");
+        File.Exists(dropped).Should().BeTrue();
+    }
 }

@@ -46,6 +46,20 @@ public sealed class ConfigValuesTests
         check.Should().Throw<OptionsValidationException>().Which.Failures.Should().Equal($"{key} = '{value}' is not valid: use {accepted}");
     }
 
+    [Theory]
+    [InlineData("FaceSorter:Review:RejectGrace", "5")]
+    [InlineData("FaceSorter:SettleTime", "30")]
+    [InlineData("FaceSorter:RescanInterval", " 2 ")]
+    public void A_duration_given_as_a_number_alone_is_refused_since_dotnet_reads_it_as_days(string key, string value)
+    {
+        // A trial: "RejectGrace": "5" was five days, and a deleted review file stayed pending; "SettleTime": 5 blamed BlindSettleTime.
+        var check = () => ConfigValues.Check(Config((key, value)));
+
+        var seconds = value.Trim();
+        check.Should().Throw<OptionsValidationException>().Which.Failures.Should().Equal(
+            $"{key} = '{value}' is not valid: a number alone is read as days. Fix: write the duration as hh:mm:ss, e.g. 00:00:{seconds.PadLeft(2, '0')} for {seconds} seconds, or {seconds}.00:00:00 for {seconds} days");
+    }
+
     [Fact]
     public void Several_bad_values_are_all_named_at_once()
     {

@@ -77,7 +77,8 @@ public sealed class OptionsValidationTests
             o.Provider = DatabaseProvider.Postgres;
             o.ConnectionString = "Host=localhost;Usrname=facesorter;Password = 'hunter;TWO'";
         })),
-        ["Database:ConnectionString unknown keyword (SQLite), its value not shown"] = new("FaceSorter:Database:ConnectionString", "Data Source=x.db;Pasword=…", "SQLite has no keyword 'Pasword' (did you mean 'Password'?)", () => Database(o => o.ConnectionString = "Data Source=x.db;Pasword=secret")),
+        ["Database:ConnectionString unknown keyword (SQLite), its value not shown"] = new("FaceSorter:Database:ConnectionString", "Data Source=x.db;Pasword=…", "SQLite as shipped (e_sqlite3) cannot encrypt its file, so it takes no Password", () => Database(o => o.ConnectionString = "Data Source=x.db;Pasword=secret")),
+        ["Database:ConnectionString with a Pwd (SQLite), not shown"] = new("FaceSorter:Database:ConnectionString", "Data Source=x.db;Pwd=…", "SQLite as shipped (e_sqlite3) cannot encrypt its file, so it takes no Password. Fix: remove Password", () => Database(o => o.ConnectionString = "Data Source=x.db;Pwd=hunter2")),
         ["Database:ConnectionString with a Password (SQLite), not shown"] = new("FaceSorter:Database:ConnectionString", "Data Source=x.db;Password=…", "SQLite as shipped (e_sqlite3) cannot encrypt its file, so it takes no Password. Fix: remove Password", () => Database(o => o.ConnectionString = "Data Source=x.db;Password=hunter2")),
         ["Database:ConnectionString a folder (SQLite)"] = new("FaceSorter:Database:ConnectionString", "Data Source=/tmp", "its Data Source /tmp is a folder. Fix: name the database file in it, e.g. Data Source=/tmp/facesorter.db", () => Database(o => o.ConnectionString = "Data Source=/tmp")),
         ["MinConfidence above 1"] = new("FaceSorter:MinConfidence", "1.5", "from 0 to 1", () => Sorting(o => o.MinConfidence = 1.5)),

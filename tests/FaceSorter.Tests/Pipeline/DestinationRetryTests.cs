@@ -5,53 +5,70 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace FaceSorter.Tests.Pipeline;
 
 /// <summary>
-/// A file whose destination refused its move waits in the drop folder and is released by the clock alone:
-/// after 5 s, then twice as long each time it fails again, and from 5 s again after a calm.
+/// A file whose destination refused its move waits in the drop folder and is released by the clock alone, each
+/// file on its own: a new refusal after 5 s, one refused again right after its release after twice its last wait.
 /// </summary>
 public sealed class DestinationRetryTests
 {
     private static readonly DateTime Written = new(2026, 12, 2, 1, 0, 0, DateTimeKind.Utc);
     private readonly TimerCountingClock _clock = new(new DateTimeOffset(2026, 12, 2, 2, 0, 0, TimeSpan.Zero));
     private readonly InboxLedger _ledger = new();
-    private int _timers;
+    private readonly InboxFile _a = new("/in/a.jpg", "", 10, Written);
+    private readonly InboxFile _b = new("/in/b.jpg", "", 10, Written);
+    private readonly DestinationRetry _retry;
+
+    public DestinationRetryTests() => _retry = new DestinationRetry(_ledger, _clock, NullLogger<DestinationRetry>.Instance);
 
     [Fact]
-    public async Task A_refused_file_is_tried_again_after_a_backoff_that_grows_while_it_keeps_failing_and_starts_over_after_a_calm()
+    public async Task A_file_refused_again_right_after_its_retry_waits_twice_as_long()
     {
-        var retry = new DestinationRetry(_ledger, _clock, NullLogger<DestinationRetry>.Instance);
-        var file = new InboxFile("/in/a.jpg", "", 10, Written);
+        await RefusedAsync(_a);
+        await ReleasedAfterAsync(TimeSpan.FromSeconds(5), _a);
 
-        await RefusedAsync(retry, file);
-        await ReleasedAfterAsync(file, TimeSpan.FromSeconds(5));
+        await RefusedAsync(_a);
+        await ReleasedAfterAsync(TimeSpan.FromSeconds(10), _a);
 
-        await RefusedAsync(retry, file); // it failed again at once
-        await ReleasedAfterAsync(file, TimeSpan.FromSeconds(10));
-
-        _clock.Advance(DestinationRetry.MaxRetry * 3);
-        await RefusedAsync(retry, file); // a new refusal, long after
-        await ReleasedAfterAsync(file, TimeSpan.FromSeconds(5));
+        await RefusedAsync(_a);
+        await ReleasedAfterAsync(TimeSpan.FromSeconds(20), _a);
     }
 
-    private async Task RefusedAsync(DestinationRetry retry, InboxFile file)
+    [Fact]
+    public async Task A_new_refusal_starts_from_the_first_wait_whatever_another_file_or_an_earlier_blockage_waited()
+    {
+        // A trial: each new blockage waited where the last one had stopped (5 s, 10 s, 20 s … 2m40s).
+        await RefusedAsync(_a);
+        await ReleasedAfterAsync(TimeSpan.FromSeconds(5), _a);
+        await RefusedAsync(_a); // refused again: 10 s
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        await RefusedAsync(_b); // a file of its own: 5 s, not after a's 10 s
+
+        await ReleasedAfterAsync(TimeSpan.FromSeconds(5), _b);
+        _ledger.WaitingForDestinationCount.Should().Be(1, "a still waits");
+        await ReleasedAfterAsync(TimeSpan.FromSeconds(4), _a);
+
+        _clock.Advance(DestinationRetry.MaxRetry); // a was sorted: a later refusal of it is a new one
+        await RefusedAsync(_a);
+        await ReleasedAfterAsync(TimeSpan.FromSeconds(5), _a);
+    }
+
+    private async Task RefusedAsync(InboxFile file)
     {
         _ledger.TryStart(file).Should().BeTrue();
-        retry.Wait(file, "refused", TestContext.Current.CancellationToken);
+        _retry.Wait(file, "refused", TestContext.Current.CancellationToken);
         _ledger.TryStart(file).Should().BeFalse("unchanged, it waits for its destination");
-        _ledger.HeldCount.Should().Be(0, "HeldCount looks at files on disk, and this one is not");
-        await _clock.TimersCreatedAsync(++_timers);
+        await _clock.TimersCreatedAsync(1);
     }
 
-    private async Task ReleasedAfterAsync(InboxFile file, TimeSpan delay)
+    private async Task ReleasedAfterAsync(TimeSpan delay, InboxFile file)
     {
         var released = new TaskCompletionSource();
         _ledger.WaitingForSpaceReleased += Released;
         try
         {
             _clock.Advance(delay - TimeSpan.FromMilliseconds(1));
-            _ledger.WaitingForDestinationCount.Should().Be(1, $"not released before {delay}");
+            _ledger.IsSetAsideUnchanged(file.Path, file.Length, file.LastWriteUtc).Should().BeTrue($"not released before {delay}");
             _clock.Advance(TimeSpan.FromMilliseconds(1));
             await released.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
-            _ledger.WaitingForDestinationCount.Should().Be(0);
             _ledger.IsSetAsideUnchanged(file.Path, file.Length, file.LastWriteUtc).Should().BeFalse("released: the monitor's scan hands it in again");
         }
         finally
