@@ -34,10 +34,10 @@ try
     }
 
     var parse = root.Parse(args);
-    if (parse.Errors.Count > 0)
+    if (UsageErrors.Of(parse) is { Count: > 0 } errors)
     {
         await UsageErrors.WriteAsync(parse);
-        await JsonError.WriteAsync(args, results, "invalid_arguments", string.Join('\n', parse.Errors.Select(error => error.Message)), 2);
+        await JsonError.WriteAsync(args, results, "invalid_arguments", string.Join('\n', errors), 2);
         return 2;
     }
 

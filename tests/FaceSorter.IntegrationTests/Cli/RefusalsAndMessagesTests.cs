@@ -109,6 +109,17 @@ public sealed class RefusalsAndMessagesTests : EmulatedImmichTest
         Directory.EnumerateFileSystemEntries(Folder.Path).Should().BeEmpty("a bare call creates no config");
     }
 
+    [Fact]
+    public async Task Help_asked_of_a_verb_that_does_not_exist_is_a_bad_command_line_not_the_top_level_help()
+    {
+        // A trial: `facesorter status --help` printed the top-level help and exited 0, as if status were a verb.
+        var run = await CliRun.RunAsync([], Folder.Path, new Dictionary<string, string?>(), Token, "status", "--help");
+
+        run.ExitCode.Should().Be(2, run.Stdout + run.Stderr);
+        run.Stderr.Should().Contain("Unrecognized command or argument 'status'.").And.Contain("Run 'facesorter --help' for the options.");
+        run.Stdout.Should().NotContain("Usage:");
+    }
+
     [Theory]
     [InlineData("approve", "abc", "x")]
     [InlineData("reject", "12b")]
