@@ -25,23 +25,29 @@ internal sealed class BadRequestDetails(IProblemDetailsService problems) : IExce
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails = { Status = badRequest.StatusCode, Title = "Unreadable request", Detail = Detail(badRequest.Message) },
+            ProblemDetails = { Status = badRequest.StatusCode, Title = "Unreadable request", Detail = Detail(badRequest.Message, httpContext.Request.Path) },
         });
     }
 
     /// <summary>
     /// ASP.NET Core's words without its C# names (<c>Failed to bind parameter "Nullable&lt;int&gt; page" from "abc".</c>):
-    /// the parameter and the value for a query or route value, the body's expected shape for a body.
+    /// the parameter and the value for a query or route value, the body's expected shape (by <paramref name="path"/>) for a body.
     /// </summary>
-    internal static string Detail(string message)
+    internal static string Detail(string message, string path)
     {
         if (System.Text.RegularExpressions.Regex.Match(message, "^Failed to bind parameter \"(?:.* )?(?<name>[^ ]+)\" from \"(?<value>.*)\"\\.$") is { Success: true } binding)
         {
-            return $"{binding.Groups["name"].Value} = '{binding.Groups["value"].Value}' is not valid: use a whole number";
+            // Every query value the API takes is a whole number with limits of its own (docs/contracts.md, "HTTP").
+            return $"{binding.Groups["name"].Value} = '{binding.Groups["value"].Value}' is not valid: use a whole number within its range";
         }
 
-        return message.Contains("body", StringComparison.OrdinalIgnoreCase)
-            ? "the request body is not JSON of the shape this endpoint takes: approve takes {\"person\": \"Name\"}, the lists a JSON array of names (docs/contracts.md, \"HTTP\")"
-            : message;
+        if (!message.Contains("body", StringComparison.OrdinalIgnoreCase))
+        {
+            return message;
+        }
+
+        return path.EndsWith("/approve", StringComparison.Ordinal)
+            ? "the request body is not the JSON approve takes: an object with the person's name as a string, {\"person\": \"Name\"}"
+            : "the request body is not JSON of the shape this endpoint takes (docs/contracts.md, \"HTTP\")";
     }
 }

@@ -18,6 +18,11 @@ internal static class WebExtensions
             {
                 context.ProblemDetails.Detail ??= "send the body as JSON, with Content-Type: application/json";
             }
+            else if (context.ProblemDetails.Status == Microsoft.AspNetCore.Http.StatusCodes.Status405MethodNotAllowed)
+            {
+                var request = context.HttpContext.Request;
+                context.ProblemDetails.Detail ??= $"{request.Path} does not take {request.Method}; it takes {context.HttpContext.Response.Headers.Allow}";
+            }
             else if (context.ProblemDetails.Status == Microsoft.AspNetCore.Http.StatusCodes.Status404NotFound)
             {
                 // No route matched (POST …/review/abc/reject: an id is a whole number); the API's own 404s say what is missing.

@@ -61,7 +61,7 @@ public static class ConfigValues
             else if (IsBareDays(value, type))
             {
                 // .NET reads a duration without ':' as whole days: "RejectGrace": 5 was five days, and nothing said so.
-                failures.Add($"{key} = '{value}' is not valid: a number alone is read as days. Fix: write the duration as hh:mm:ss, e.g. 00:00:{value.Trim().PadLeft(2, '0')} for {value.Trim()} seconds, or {value.Trim()}.00:00:00 for {value.Trim()} days");
+                failures.Add($"{key} = '{value}' is not valid: a number alone is read as days. Fix: write the duration as hh:mm:ss, {BareDaysExample(value.Trim())}");
             }
         }
 
@@ -153,6 +153,12 @@ public static class ConfigValues
 
         static string Inner(IConfigurationSection child) => child.GetChildren().Any() ? Render(child) : $"\"{child.Value}\"";
     }
+
+    /// <summary>The duration a number alone may have meant, written as it must be: <c>600</c> → <c>00:10:00 for 600 seconds, or 600.00:00:00 for 600 days</c>.</summary>
+    private static string BareDaysExample(string number) =>
+        int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count <= 86_400
+            ? $"e.g. {TimeSpan.FromSeconds(count).ToString("c", CultureInfo.InvariantCulture)} for {count} seconds, or {TimeSpan.FromDays(count).ToString("c", CultureInfo.InvariantCulture)} for {count} days"
+            : "e.g. 00:00:05 for five seconds, or 1.00:00:00 for a day";
 
     /// <summary>A duration written as a number alone (<c>5</c>), which .NET reads as that many days.</summary>
     private static bool IsBareDays(string value, Type type) =>

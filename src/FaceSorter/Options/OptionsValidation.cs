@@ -78,7 +78,7 @@ internal sealed class Failures
                     // Pwd=, Passwd=: whatever its spelling, SQLite as shipped takes no password (below); it was "did you mean 'Mode'?".
                     unknown = written;
                     why = NoSqlitePassword;
-                    fix = NoSqlitePasswordFix;
+                    fix = NoSqlitePasswordFix.Replace("Password", written, StringComparison.Ordinal);
                     break;
                 }
 

@@ -305,7 +305,8 @@ public sealed class FaceSorterStore :
     public async Task HoldAsync(string path, string reason, CancellationToken cancellationToken) =>
         await ExecuteAsync("""
             INSERT INTO held_files(file_path, reason, updated_at) VALUES (@path, @reason, @now)
-            ON CONFLICT (file_path) DO UPDATE SET reason = excluded.reason, updated_at = excluded.updated_at;
+            ON CONFLICT (file_path) DO UPDATE SET reason = excluded.reason,
+              updated_at = CASE WHEN held_files.reason = excluded.reason THEN held_files.updated_at ELSE excluded.updated_at END;
             """, cancellationToken, Text("path", _paths.ToStored(path)), Text("reason", reason), Text("now", Now()));
 
     public async Task ReleaseHoldAsync(string path, CancellationToken cancellationToken) =>

@@ -6,7 +6,7 @@ namespace FaceSorter.Storage;
 /// </summary>
 public interface IHeldFiles
 {
-    /// <summary>Records why a file stays in the drop folder for now (replaced on each call).</summary>
+    /// <summary>Records why a file stays in the drop folder for now (replaced on each call); its time is when this reason was first recorded, kept while the same reason is recorded again (a retry refused again).</summary>
     Task HoldAsync(string path, string reason, CancellationToken cancellationToken);
 
     /// <summary>Forgets the hold on <paramref name="path"/> (nothing happens when there is none).</summary>

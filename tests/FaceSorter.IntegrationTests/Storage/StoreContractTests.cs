@@ -707,13 +707,14 @@ public abstract class StoreContractTests : IAsyncLifetime
     // ---- held files ----
 
     [Fact]
-    public async Task A_hold_is_listed_with_its_latest_reason_until_released()
+    public async Task A_hold_is_listed_with_its_latest_reason_since_that_reason_was_first_given_until_released()
     {
         var store = await GivenStoreAsync();
         await store.HoldAsync("/in/b.jpg", "Immich is unreachable", Token);
         await store.HoldAsync("/in/a.jpg", "Immich is unreachable", Token);
         Clock.Advance(TimeSpan.FromMinutes(1));
         await store.HoldAsync("/in/b.jpg", "Immich is still processing faces", Token);
+        await store.HoldAsync("/in/a.jpg", "Immich is unreachable", Token); // a retry refused again: since when is its first refusal (a trial)
 
         var held = await store.GetHeldFilesAsync(Token);
 

@@ -78,6 +78,8 @@ public sealed class ReviewApiTests : IAsyncLifetime, IDisposable
 
     [Theory]
     [InlineData("GET", "/api/smart-download/review/queue?page=abc", HttpStatusCode.BadRequest, "page = 'abc' is not valid: use a whole number")]
+    [InlineData("GET", "/api/smart-download/review/queue?page=99999999999", HttpStatusCode.BadRequest, "page = '99999999999' is not valid: use a whole number within its range")]
+    [InlineData("GET", "/api/smart-download/review/1/reject", HttpStatusCode.MethodNotAllowed, "/api/smart-download/review/1/reject does not take GET; it takes POST")]
     [InlineData("POST", "/api/smart-download/review/abc/reject", HttpStatusCode.NotFound, "nothing answers POST /api/smart-download/review/abc/reject")]
     public async Task A_value_that_is_not_a_number_is_named_without_the_servers_own_names(string method, string url, HttpStatusCode expected, string detail)
     {
@@ -91,10 +93,10 @@ public sealed class ReviewApiTests : IAsyncLifetime, IDisposable
     }
 
     [Theory]
-    [InlineData("{\"person\": ", "application/json", HttpStatusCode.BadRequest, "the request body is not JSON of the shape this endpoint takes: approve takes {\"person\": \"Name\"}")]
+    [InlineData("{\"person\": ", "application/json", HttpStatusCode.BadRequest, "the request body is not the JSON approve takes: an object with the person's name as a string, {\"person\": \"Name\"}")]
     [InlineData("person=Dave", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType, "Content-Type: application/json")]
-    [InlineData("{\"person\": 7}", "application/json", HttpStatusCode.BadRequest, "the request body is not JSON of the shape this endpoint takes")]
-    [InlineData("[]", "application/json", HttpStatusCode.BadRequest, "the request body is not JSON of the shape this endpoint takes")]
+    [InlineData("{\"person\": 7}", "application/json", HttpStatusCode.BadRequest, "the person's name as a string")]
+    [InlineData("[]", "application/json", HttpStatusCode.BadRequest, "the request body is not the JSON approve takes")]
     public async Task An_approval_whose_body_cannot_be_read_says_why_and_logs_no_error(string body, string mediaType, HttpStatusCode expected, string detail)
     {
         var id = await _host.GivenReviewItemAsync("unidentified", "unknown_u.jpg", Token);

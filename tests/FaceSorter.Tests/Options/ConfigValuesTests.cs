@@ -47,17 +47,24 @@ public sealed class ConfigValuesTests
     }
 
     [Theory]
-    [InlineData("FaceSorter:Review:RejectGrace", "5")]
-    [InlineData("FaceSorter:SettleTime", "30")]
-    [InlineData("FaceSorter:RescanInterval", " 2 ")]
-    public void A_duration_given_as_a_number_alone_is_refused_since_dotnet_reads_it_as_days(string key, string value)
+    [InlineData("FaceSorter:Review:RejectGrace", "5", "e.g. 00:00:05 for 5 seconds, or 5.00:00:00 for 5 days")]
+    [InlineData("FaceSorter:SettleTime", "30", "e.g. 00:00:30 for 30 seconds, or 30.00:00:00 for 30 days")]
+    [InlineData("FaceSorter:EmptyFileTimeout", "600", "e.g. 00:10:00 for 600 seconds, or 600.00:00:00 for 600 days")]
+    [InlineData("FaceSorter:RescanInterval", " 90 ", "e.g. 00:01:30 for 90 seconds, or 90.00:00:00 for 90 days")]
+    [InlineData("FaceSorter:RescanInterval", "-5", "e.g. 00:00:05 for five seconds, or 1.00:00:00 for a day")]
+    public void A_duration_given_as_a_number_alone_is_refused_since_dotnet_reads_it_as_days(string key, string value, string example)
     {
-        // A trial: "RejectGrace": "5" was five days, and a deleted review file stayed pending; "SettleTime": 5 blamed BlindSettleTime.
+        // Trials: "RejectGrace": "5" was five days, and a deleted review file stayed pending; "SettleTime": 5 blamed
+        // BlindSettleTime; the first fix suggested 00:00:600, which is refused too.
         var check = () => ConfigValues.Check(Config((key, value)));
 
-        var seconds = value.Trim();
         check.Should().Throw<OptionsValidationException>().Which.Failures.Should().Equal(
-            $"{key} = '{value}' is not valid: a number alone is read as days. Fix: write the duration as hh:mm:ss, e.g. 00:00:{seconds.PadLeft(2, '0')} for {seconds} seconds, or {seconds}.00:00:00 for {seconds} days");
+            $"{key} = '{value}' is not valid: a number alone is read as days. Fix: write the duration as hh:mm:ss, {example}");
+        if (example.Split(' ')[1] is var suggested && suggested.Contains(':', StringComparison.Ordinal))
+        {
+            var fixedUp = () => ConfigValues.Check(Config((key, suggested)));
+            fixedUp.Should().NotThrow("the suggested fix reads");
+        }
     }
 
     [Fact]
