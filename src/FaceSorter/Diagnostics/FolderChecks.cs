@@ -56,15 +56,9 @@ public static class FolderChecks
             return DoctorCheck.Failed(name, $"no part of {path} exists", $"set {setting} to a folder on a mounted disk");
         }
 
-        if (File.Exists(existing))
+        if (CannotUse(path, setting) is var (problem, fix))
         {
-            var (problem, fix) = CannotUse(path, setting)!.Value;
             return DoctorCheck.Failed(name, problem, fix);
-        }
-
-        if (!CanWrite(existing, out var why))
-        {
-            return DoctorCheck.Failed(name, $"{existing} is not writable ({why})", $"give the user running FaceSorter write access to {existing}, or change {setting}");
         }
 
         if (SpaceProblem(name, existing, $"or set {setting} to a folder on another disk") is { } full)

@@ -26,6 +26,29 @@ public sealed class Hasher
         (await DigestAsync(path, length, lastWriteUtc, cancellationToken))?.Sha256;
 
     /// <summary>
+    /// True when <paramref name="path"/> is a regular file (not a symbolic link) whose content is <paramref name="fileHash"/>
+    /// (SHA-256, lower-case hex) now; false when it is gone, unreadable, other content, or changing while read. Used
+    /// before acting on a file found at a recorded path, which may since hold something else.
+    /// </summary>
+    public async Task<bool> HoldsAsync(string path, string fileHash, CancellationToken cancellationToken)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists || info.LinkTarget is not null)
+        {
+            return false;
+        }
+
+        try
+        {
+            return await HashAsync(path, info.Length, info.LastWriteTimeUtc, cancellationToken) == fileHash; // null: still changing
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false; // gone or unreadable meanwhile
+        }
+    }
+
+    /// <summary>
     /// <see cref="HashAsync"/>, and the media type the file's first <see cref="MediaTypes.HeadLength"/>
     /// bytes show (<see cref="MediaTypes.Sniff"/>), taken from the same read: one open of the file instead
     /// of two (issue 13, burst).

@@ -47,14 +47,14 @@ internal sealed class Failures
         Check(why is null, key, file, $"{why}: put the secret in it on one line, readable by the user FaceSorter runs as (e.g. {example}), or remove the setting");
     }
 
+    private const string NoSqlitePassword = "SQLite as shipped (e_sqlite3) cannot encrypt its file, so it takes no Password";
+    private const string NoSqlitePasswordFix = "remove Password, and protect the file with its permissions instead";
+
     /// <summary>
     /// A set connection string must read as <c>keyword=value;…</c> with keywords and values its driver knows
     /// (Microsoft.Data.Sqlite's for SQLite, Npgsql's for PostgreSQL): "Data Sorce" otherwise stops start-up
     /// later with the driver's ArgumentException and a stack trace.
     /// </summary>
-    private const string NoSqlitePassword = "SQLite as shipped (e_sqlite3) cannot encrypt its file, so it takes no Password";
-    private const string NoSqlitePasswordFix = "remove Password, and protect the file with its permissions instead";
-
     public void CheckConnectionString(string value, bool postgres, string key, string example)
     {
         if (string.IsNullOrWhiteSpace(value))

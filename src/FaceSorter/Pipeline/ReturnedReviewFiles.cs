@@ -117,7 +117,7 @@ public sealed class ReturnedReviewFiles(IReviewQueue store, Hasher hasher, IOpti
         foreach (var name in NamesOnReturn(Path.GetFileName(reviewFilePath)))
         {
             var candidate = Path.Combine(directories.Value.Inbox, name);
-            if (!await HoldsAsync(candidate, fileHash, cancellationToken))
+            if (!await hasher.HoldsAsync(candidate, fileHash, cancellationToken))
             {
                 continue;
             }
@@ -146,24 +146,6 @@ public sealed class ReturnedReviewFiles(IReviewQueue store, Hasher hasher, IOpti
     /// <summary>The names a review file is likely moved back under: its own, and the download's (without the review prefix such as <c>noface_</c>).</summary>
     private static IEnumerable<string> NamesOnReturn(string reviewName) =>
         new[] { reviewName, SortReasonExtensions.WithoutReviewPrefix(reviewName) }.Distinct(StringComparer.Ordinal);
-
-    private async Task<bool> HoldsAsync(string path, string fileHash, CancellationToken cancellationToken)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists || info.LinkTarget is not null)
-        {
-            return false;
-        }
-
-        try
-        {
-            return await hasher.HashAsync(path, info.Length, info.LastWriteTimeUtc, cancellationToken) == fileHash; // null: still changing
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return false; // gone or unreadable meanwhile
-        }
-    }
 
     private long[] Candidates(string fileHash)
     {

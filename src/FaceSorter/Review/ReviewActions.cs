@@ -103,24 +103,11 @@ public sealed class ReviewActions(IReviewQueue store, IMoveJournal journal, File
     /// delete was refused (an immutable folder, a read-only mount), and rejecting it again tries the delete again.
     /// The content is compared, so a later file that took the same name is never deleted for it.
     /// </summary>
-    private async Task<ReviewItem?> RejectedButNotDeletedAsync(long reviewId, CancellationToken cancellationToken)
-    {
-        if (await store.GetReviewItemAsync(reviewId, cancellationToken) is not { Action: ReviewAction.Rejected } item
-            || !IsUnderReview(item.FilePath) || !File.Exists(item.FilePath))
-        {
-            return null;
-        }
-
-        var info = new FileInfo(item.FilePath);
-        try
-        {
-            return await hasher.HashAsync(item.FilePath, info.Length, info.LastWriteTimeUtc, cancellationToken) == item.FileHash ? item : null;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return null; // gone or unreadable: the "already rejected" answer stands
-        }
-    }
+    private async Task<ReviewItem?> RejectedButNotDeletedAsync(long reviewId, CancellationToken cancellationToken) =>
+        await store.GetReviewItemAsync(reviewId, cancellationToken) is { Action: ReviewAction.Rejected, FileHash: { } hash } item
+            && IsUnderReview(item.FilePath) && await hasher.HoldsAsync(item.FilePath, hash, cancellationToken)
+            ? item
+            : null;
 
     private ReviewActionResult DeleteAgain(ReviewItem row, string reviewedBy)
     {
