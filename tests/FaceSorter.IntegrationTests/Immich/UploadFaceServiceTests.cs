@@ -395,6 +395,24 @@ public sealed class UploadFaceServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_face_named_while_the_queues_were_read_is_not_decided_on_the_faces_read_beside_them()
+    {
+        // The faces and the queues are read at once. Here the face read is answered first, with the face
+        // still unassigned, and recognition finishes before the slow queue read answers "idle": that idle
+        // vouches only for a face read after it.
+        await using var immich = await ImmichEmulator.StartAsync("3.1.0", Ct);
+        immich.SetProcessing(ImmichEmulator.AnyContent, new EmulatedProcessing(DetectAfterFaceReads: 0, NameAfterFaceReads: 1));
+        immich.QueueReadDelay = TimeSpan.FromMilliseconds(300);
+        immich.SetFaces(ImmichEmulator.AnyContent, EmulatedFace.Named("Gus"));
+        await using var service = GivenService(immich);
+
+        var result = (FaceCheck.Analyzed)await service.Faces.CheckAsync(GivenImage(), Ct);
+
+        result.Faces.Single().Person.Should().Be("Gus");
+        immich.Assets.Single().FaceReads.Should().Be(2, "one read beside the queues, one after them");
+    }
+
+    [Fact]
     public async Task No_face_while_the_face_jobs_are_still_running_at_the_timeout_is_not_an_answer()
     {
         await using var immich = await ImmichEmulator.StartAsync("3.1.0", Ct);

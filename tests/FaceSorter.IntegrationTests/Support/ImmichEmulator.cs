@@ -80,6 +80,13 @@ public sealed partial class ImmichEmulator : IAsyncDisposable
     /// <summary>Keeps <c>faceDetection</c> active whatever the assets' state (a busy server).</summary>
     public bool QueuesAlwaysBusy { get; set; }
 
+    /// <summary>
+    /// How long <c>/jobs</c> and <c>/queues</c> take to answer; they report the queues as they are at the
+    /// end of it, so jobs that finish meanwhile (face reads served beside them advance an asset's jobs,
+    /// <see cref="EmulatedProcessing"/>) are already done in their answer.
+    /// </summary>
+    public TimeSpan QueueReadDelay { get; set; }
+
     private readonly HashSet<string> _pausedQueues = new(StringComparer.Ordinal);
     private readonly HashSet<string> _hiddenPeople = new(StringComparer.Ordinal);
 

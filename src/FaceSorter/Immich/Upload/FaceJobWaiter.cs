@@ -50,15 +50,27 @@ internal sealed class FaceJobWaiter(ImmichServerClient immich, TimeProvider cloc
         string? previous = null;
         for (var polls = 1; ; polls++)
         {
-            var queues = await ReadQueuesAsync(version, cancellationToken);
-            var faces = await immich.GetFacesAsync(assetId, cancellationToken);
+            // The queues and the faces at once: faces that all have a person are final whatever the
+            // queues say, so an idle Immich answers in one round trip. Idle queues vouch only for faces
+            // read after them, so then the faces are read once more (docs/immich-facts.md, "When an
+            // answer is final").
+            var queuesRead = ReadQueuesAsync(version, cancellationToken);
+            var facesRead = immich.GetFacesAsync(assetId, cancellationToken);
+            await Task.WhenAll(queuesRead, facesRead);
+            var queues = await queuesRead;
+            var faces = await facesRead;
+            var busy = queues?.Busy();
+            if (!EveryFaceAssigned(faces) && queues is not null && busy is null)
+            {
+                faces = await immich.GetFacesAsync(assetId, cancellationToken);
+            }
+
             var signature = Signature(faces);
             var unchanged = signature == previous;
             previous = signature;
             var elapsed = clock.GetElapsedTime(started);
 
-            var everyFaceAssigned = faces.Count > 0 && faces.All(face => face.Person is not null);
-            var busy = queues?.Busy();
+            var everyFaceAssigned = EveryFaceAssigned(faces);
             var final = everyFaceAssigned || (queues is not null && busy is null && (faces.Count > 0 || unchanged));
             if (!final && queues is { Paused.Count: > 0 })
             {
@@ -118,6 +130,8 @@ internal sealed class FaceJobWaiter(ImmichServerClient immich, TimeProvider cloc
 
         return queues;
     }
+
+    private static bool EveryFaceAssigned(List<AssetFaceDto> faces) => faces.Count > 0 && faces.All(face => face.Person is not null);
 
     /// <summary>A face counts as its person's only by <see cref="PersonRule"/>. Immich gives no confidence.</summary>
     private static RecognizedFace ToRecognizedFace(AssetFaceDto face) =>

@@ -62,10 +62,10 @@ public sealed partial class ImmichEmulator
         app.MapPost("/api/people", CreatePersonAsync);
         app.MapPut("/api/people/{id}", context => UpdatePersonAsync(context, (string)context.Request.RouteValues["id"]!));
         app.MapPost("/api/people/{id}/merge", context => MergePeopleAsync(context, (string)context.Request.RouteValues["id"]!));
-        app.MapGet("/api/jobs", context => AdminOnlyAsync(context, JobsJson));
+        app.MapGet("/api/jobs", context => QueuesAsync(context, JobsJson));
         if (Major > 2 || (Major == 2 && Minor >= 4))
         {
-            app.MapGet("/api/queues", context => AdminOnlyAsync(context, QueuesJson));
+            app.MapGet("/api/queues", context => QueuesAsync(context, QueuesJson));
         }
     }
 
@@ -492,6 +492,17 @@ public sealed partial class ImmichEmulator
         ["isFavorite"] = false,
         ["updatedAt"] = "2026-01-01T00:00:00.000Z",
     };
+
+    /// <summary>The job queues as they are once <see cref="QueueReadDelay"/> has passed: what a read that is slow to answer reports.</summary>
+    private async Task QueuesAsync(HttpContext context, Func<JsonNode> answer)
+    {
+        if (QueueReadDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(QueueReadDelay, context.RequestAborted);
+        }
+
+        await AdminOnlyAsync(context, answer);
+    }
 
     private async Task AdminOnlyAsync(HttpContext context, Func<JsonNode> answer)
     {
