@@ -15,6 +15,8 @@ namespace FaceSorter.Benchmarks;
 /// <c>memory --pictures N [--seconds S]</c> drops N distinct camera-sized JPEGs (4000×3000, about 3 MB
 /// each) instead: each is decoded once (fingerprint and review thumbnail) and then waits for Immich, so
 /// the figure is what decoding real pictures leaves resident, at its peak and once the daemon is idle.
+/// The daemon runs with the environment the shipped service unit gives it (the <c>Environment=</c> lines
+/// of <c>etc/facesorter.service</c>, which the container image sets too); <c>--bare</c> runs it without.
 /// </summary>
 internal static class MemoryBenchmark
 {
@@ -26,9 +28,14 @@ internal static class MemoryBenchmark
         var seconds = 60;
         var counts = new List<int>();
         int? pictures = null;
+        var bare = false;
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--seconds")
+            if (args[i] == "--bare")
+            {
+                bare = true;
+            }
+            else if (args[i] == "--seconds")
             {
                 seconds = int.Parse(args[++i], CultureInfo.InvariantCulture);
             }
@@ -42,6 +49,15 @@ internal static class MemoryBenchmark
             }
         }
 
+        var environment = bare ? [] : UnitEnvironment();
+        foreach (var (name, value) in environment)
+        {
+            Environment.SetEnvironmentVariable(name, value); // the daemon inherits it
+        }
+
+        Console.WriteLine(environment.Count == 0
+            ? "memory: the daemon runs without the service unit's environment (--bare)"
+            : $"memory: the daemon runs with the service unit's environment: {string.Join(' ', environment.Select(pair => $"{pair.Name}={pair.Value}"))} (--bare: without)");
         var results = new List<string>();
         if (pictures is { } pictureCount)
         {
@@ -165,6 +181,14 @@ internal static class MemoryBenchmark
         }, _ => { });
         return (count + RoutableEvery / 2) / RoutableEvery;
     }
+
+    /// <summary>The <c>Environment=NAME=VALUE</c> lines of <c>etc/facesorter.service</c>.</summary>
+    private static List<(string Name, string Value)> UnitEnvironment() =>
+        File.ReadLines(Path.Combine(PublishedApp.RepositoryRoot(), "etc", "facesorter.service"))
+            .Where(line => line.StartsWith("Environment=", StringComparison.Ordinal))
+            .Select(line => line["Environment=".Length..].Split('=', 2))
+            .Select(pair => (pair[0], pair[1]))
+            .ToList();
 
     private static long ResidentBytes(DaemonProcess daemon)
     {
