@@ -268,6 +268,9 @@ internal static partial class Log
     [LoggerMessage(6001, LogLevel.Warning, "Refused a request from {RemoteAddress} to {RequestPath}: it carried {Presented}")]
     public static partial void WebRequestRefused(this ILogger logger, string remoteAddress, string requestPath, string presented);
 
+    [LoggerMessage(6002, LogLevel.Warning, "Refused {Method} {RequestPath} from {RemoteAddress}: {Reason}")]
+    public static partial void WebRequestCrossSite(this ILogger logger, string method, string requestPath, string remoteAddress, string reason);
+
     [LoggerMessage(6050, LogLevel.Debug, "Notification sent: {Message}")]
     public static partial void NotificationSent(this ILogger logger, string message);
 

@@ -43,6 +43,7 @@ internal static class WebExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<CrossSiteRequests>(); // before the token: another site's page is refused whatever it carries
         app.UseMiddleware<WebToken>();
         app.MapPageAssets();
         app.MapReviewApi();
