@@ -61,6 +61,14 @@ internal static partial class FileIdentity
         return (BitConverter.ToUInt16(buffer[28..30]) & TypeMask) == RegularType;
     }
 
+    /// <summary>How many names the file at <paramref name="path"/> has (<c>st_nlink</c>; a symbolic link itself, not followed), or 0 when it cannot be read.</summary>
+    public static uint LinkCount(string path)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        // AT_SYMLINK_NOFOLLOW (0x100), STATX_NLINK (0x4); stx_nlink is the u32 at offset 16.
+        return StatX(-100, path, 0x100, 0x4, ref MemoryMarshal.GetReference(buffer)) != 0 ? 0 : BitConverter.ToUInt32(buffer[16..20]);
+    }
+
     /// <summary>
     /// Size, mtime and ctime of an open file (statx on its descriptor), or null when they cannot be
     /// read. ctime moves on every write, truncate, chmod or utime, even one that sets mtime back.

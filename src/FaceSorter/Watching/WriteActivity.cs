@@ -446,15 +446,19 @@ public sealed partial class WriteActivity : IDisposable
             return;
         }
 
+        // link(2) shows as IN_CREATE alone, and no write or close ever follows it: a second name for a file
+        // that already exists (ln, cp -l), which it brings whole, as a rename does. A new file has one name.
+        // Read before the lock: a system call.
+        var linked = (mask & (InCreate | InModify)) == InCreate && FileIdentity.LinkCount(path) > 1;
         lock (_gate)
         {
             if ((mask & (InDelete | InMovedFrom)) != 0)
             {
                 _files.Remove(path);
             }
-            else if ((mask & InCloseWrite) != 0 || (mask & InMovedTo) != 0)
+            else if ((mask & InCloseWrite) != 0 || (mask & InMovedTo) != 0 || linked)
             {
-                _files[path] = WriteState.Closed; // a rename brings a whole file; a later write reopens it
+                _files[path] = WriteState.Closed; // a rename or a link brings a whole file; a later write reopens it
             }
             else if ((mask & (InModify | InCreate)) != 0)
             {

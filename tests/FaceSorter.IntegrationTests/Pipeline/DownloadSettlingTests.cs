@@ -62,6 +62,27 @@ public sealed class DownloadSettlingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_hard_linked_into_the_drop_folder_is_sorted_as_one_moved_in_is()
+    {
+        // link(2) shows as IN_CREATE with no write and no close after it: taken for a file being created,
+        // a hard-linked file waited, unlogged, until a restart (helper-66's trial).
+        var kept = _folder.Combine("kept.txt");
+        await File.WriteAllTextAsync(kept, "a finished download, kept elsewhere too", _timeout.Token);
+        await using var daemon = await TestDaemon.StartAsync(_folder.Path, cfg => cfg["RescanInterval"] = "01:00:00", _timeout.Token);
+        await File.WriteAllTextAsync(Path.Combine(daemon.Inbox, "first.txt"), "sorted once the watcher runs", _timeout.Token);
+        await daemon.UntilSortedAsync(Invalid(daemon, "first.txt"), "the watcher runs", _timeout.Token);
+
+        using (var ln = System.Diagnostics.Process.Start("ln", [kept, Path.Combine(daemon.Inbox, "linked.txt")]))
+        {
+            await ln.WaitForExitAsync(_timeout.Token);
+            ln.ExitCode.Should().Be(0);
+        }
+
+        await daemon.UntilSortedAsync(Invalid(daemon, "linked.txt"), "sorted long before the hourly scan", _timeout.Token);
+        File.Exists(kept).Should().BeTrue("the other name is left alone");
+    }
+
+    [Fact]
     public async Task A_file_last_written_before_start_is_taken_at_the_first_look_and_one_written_just_now_waits_out_SettleTime()
     {
         // SettleTime far beyond the deadline: a file sorted in time was quiet since its mtime (docs/linux-facts.md, "Files found at start").
