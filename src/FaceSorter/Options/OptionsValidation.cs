@@ -191,9 +191,19 @@ internal sealed class DirectoriesOptionsValidator : IValidateOptions<Directories
         failures.Check(!string.IsNullOrWhiteSpace(options.Inbox), $"{DirectoriesOptions.Section}:Inbox", options.Inbox, "set it to the drop folder, e.g. data/temp_downloads");
         failures.Check(!string.IsNullOrWhiteSpace(options.Faces), $"{DirectoriesOptions.Section}:Faces", options.Faces, "set it to the sorted collection, e.g. data/faces");
         failures.Check(!string.IsNullOrWhiteSpace(options.Review), $"{DirectoriesOptions.Section}:Review", options.Review, "set it to the review folder, e.g. data/review");
-        var paths = new[] { options.Inbox, options.Faces, options.Review }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => Path.GetFullPath(p).TrimEnd('/') + "/").ToList();
-        var nested = paths.Any(a => paths.Any(b => !ReferenceEquals(a, b) && b.StartsWith(a, StringComparison.Ordinal)));
-        failures.Check(!nested, $"{DirectoriesOptions.Section}:Inbox", options.Inbox, "Inbox, Faces and Review must be three separate folders, none inside another");
+        // Where the folders really are: a symbolic link made Faces the drop folder itself, and every file a copy of itself.
+        var folders = new[] { ("Inbox", options.Inbox), ("Faces", options.Faces), ("Review", options.Review) }
+            .Where(folder => !string.IsNullOrWhiteSpace(folder.Item2))
+            .Select(folder => (Key: folder.Item1, Value: folder.Item2, Real: RealFolders.Of(Path.GetFullPath(folder.Item2)).TrimEnd('/') + "/"))
+            .ToList();
+        var clash = folders.SelectMany(inner => folders.Where(outer => outer.Key != inner.Key && inner.Real.StartsWith(outer.Real, StringComparison.Ordinal)).Select(outer => (Inner: inner, Outer: outer))).FirstOrDefault();
+        if (clash.Inner.Key is { } key)
+        {
+            var where = clash.Inner.Real == clash.Outer.Real ? "is the same folder as" : "is inside";
+            failures.Check(false, $"{DirectoriesOptions.Section}:{key}", clash.Inner.Value,
+                $"it {where} {clash.Outer.Key} ({clash.Outer.Value}, really {clash.Outer.Real.TrimEnd('/')}); Inbox, Faces and Review must be three separate folders, none inside another");
+        }
+
         return failures.Result();
     }
 }

@@ -36,7 +36,8 @@ public sealed class OptionsValidationTests
         ["Directories:Inbox empty"] = new("FaceSorter:Directories:Inbox", "", "drop folder", () => Directories(o => o.Inbox = "")),
         ["Directories:Faces empty"] = new("FaceSorter:Directories:Faces", " ", "sorted collection", () => Directories(o => o.Faces = " ")),
         ["Directories:Review empty"] = new("FaceSorter:Directories:Review", "", "review folder", () => Directories(o => o.Review = "")),
-        ["Directories nested"] = new("FaceSorter:Directories:Inbox", "data/faces/inbox", "none inside another", () => Directories(o => o.Inbox = "data/faces/inbox")),
+        ["Directories nested"] = new("FaceSorter:Directories:Inbox", "data/faces/inbox", "it is inside Faces (data/faces, really ", () => Directories(o => o.Inbox = "data/faces/inbox")),
+        ["Directories nested, the inner one named"] = new("FaceSorter:Directories:Review", "data/temp_downloads/review", "it is inside Inbox (data/temp_downloads, really ", () => Directories(o => o.Review = "data/temp_downloads/review")),
         ["Database:Provider unknown"] = new("FaceSorter:Database:Provider", "7", "Sqlite", () => Database(o => o.Provider = (DatabaseProvider)7)),
         ["Database:ConnectionString empty (SQLite)"] = new("FaceSorter:Database:ConnectionString", "", "Data Source=", () => Database(o => o.ConnectionString = "")),
         ["Database:ConnectionString empty (PostgreSQL)"] = new("FaceSorter:Database:ConnectionString", "", "Host=localhost", () => Database(o =>
@@ -164,6 +165,32 @@ public sealed class OptionsValidationTests
         Review(_ => { }).Succeeded.Should().BeTrue();
         Immich(_ => { }).Succeeded.Should().BeTrue();
         Web(_ => { }).Succeeded.Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_faces_folder_that_is_a_symbolic_link_to_the_drop_folder_is_the_same_folder()
+    {
+        // Compared as text, these passed, and every sorted file came back from faces/ as a duplicate of itself (helper-66's trial).
+        var data = Directory.CreateTempSubdirectory("facesorter-folders-");
+        try
+        {
+            var inbox = Directory.CreateDirectory(Path.Combine(data.FullName, "temp_downloads")).FullName;
+            var link = Path.Combine(data.FullName, "flink");
+            File.CreateSymbolicLink(link, "temp_downloads");
+
+            var result = Directories(o =>
+            {
+                o.Inbox = inbox;
+                o.Faces = Path.Combine(link, "people"); // not made yet: below the link
+            });
+
+            result.Failed.Should().BeTrue();
+            result.Failures.Should().ContainSingle().Which.Should().StartWith("FaceSorter:Directories:Faces = ").And.Contain($"it is inside Inbox ({inbox}, really {inbox})");
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
     }
 
     [Fact]
