@@ -23,6 +23,8 @@ namespace FaceSorter.App.Web;
 /// page knows it.</item>
 /// </list>
 /// Requests with none of these headers (curl, scripts) do not come from a browser's page and pass.
+/// With a token, <c>Origin</c> is not compared with <c>Host</c> (a reverse proxy may rewrite <c>Host</c>);
+/// every answer forbids framing by another page (<c>X-Frame-Options</c>, CSP <c>frame-ancestors</c>).
 /// ASP.NET Core's host filtering is not used for the second: it answers a bare 400 and logs at Debug,
 /// which leaves a user behind a reverse proxy without a reason.
 /// </summary>
@@ -33,7 +35,10 @@ internal sealed class CrossSiteRequests(RequestDelegate next, IOptions<WebOption
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        var reason = (_loopbackOnly ? ForeignHost(request) : null) ?? FromAnotherPage(request);
+        // Never in a frame of another page, where a click on the page's own buttons would be another site's (clickjacking).
+        context.Response.Headers.XFrameOptions = "DENY";
+        context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+        var reason = _loopbackOnly ? ForeignHost(request) ?? FromAnotherPage(request, byOrigin: true) : FromAnotherPage(request, byOrigin: false);
         if (reason is null)
         {
             await next(context);
@@ -62,7 +67,13 @@ internal sealed class CrossSiteRequests(RequestDelegate next, IOptions<WebOption
         || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase) // browsers resolve these to loopback themselves (RFC 6761 §6.3)
         || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 
-    private static string? FromAnotherPage(HttpRequest request)
+    /// <param name="byOrigin">
+    /// Whether a browser that sends no <c>Sec-Fetch-Site</c> is judged by <c>Origin</c> against <c>Host</c>: only
+    /// without a token. Behind a reverse proxy that rewrites <c>Host</c> (nginx's default), the page's own
+    /// <c>Origin</c> is not the <c>Host</c> the server sees, and browsers send no <c>Sec-Fetch-Site</c> to a
+    /// plain-HTTP site that is not localhost; with a token, which no other page knows, that check is not needed.
+    /// </param>
+    private static string? FromAnotherPage(HttpRequest request, bool byOrigin)
     {
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
         {
@@ -73,6 +84,11 @@ internal sealed class CrossSiteRequests(RequestDelegate next, IOptions<WebOption
         if (site.Length > 0)
         {
             return site is "same-origin" or "none" ? null : $"the browser says it was sent by another site's page (Sec-Fetch-Site: {site}); only this server's own page may change anything";
+        }
+
+        if (!byOrigin)
+        {
+            return null;
         }
 
         var origin = request.Headers.Origin.ToString();

@@ -141,6 +141,37 @@ public sealed class CrossSiteRequestTests : IDisposable
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task With_a_token_a_page_behind_a_proxy_that_rewrites_the_host_can_still_act_but_another_site_cannot()
+    {
+        // nginx's default proxy_pass sends the backend's name as Host, and browsers send no Sec-Fetch-Site to a
+        // plain-HTTP site that is not localhost: the page's own Origin then differs from the Host seen (helper-67).
+        await using var host = await WebHost.StartAsync(_folder.Path, Token, token: "s3cret-token");
+        var id = await host.GivenReviewItemAsync("duplicates", "duplicate_c.jpg", Token);
+        using var proxied = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/smart-download/review/{id}/reject", UriKind.Relative));
+        proxied.Headers.TryAddWithoutValidation("Origin", "http://photos.lan");
+        using var crossSite = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/smart-download/disable", UriKind.Relative));
+        crossSite.Headers.TryAddWithoutValidation("Sec-Fetch-Site", "cross-site");
+
+        using var fromProxy = await host.Client.SendAsync(proxied, Token);
+        using var fromAnotherSite = await host.Client.SendAsync(crossSite, Token);
+
+        fromProxy.StatusCode.Should().Be(HttpStatusCode.OK);
+        fromAnotherSite.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task The_page_may_not_be_framed_by_another_site()
+    {
+        await using var host = await WebHost.StartAsync(_folder.Path, Token);
+
+        using var response = await host.Client.GetAsync(new Uri("/", UriKind.Relative), Token);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Headers.GetValues("X-Frame-Options").Should().Equal("DENY");
+        response.Headers.GetValues("Content-Security-Policy").Should().Equal("frame-ancestors 'none'");
+    }
+
     private static async Task<string> ReadLogAsync(WebHost host)
     {
         await using var stream = new FileStream(Path.Combine(host.Root, "logs", "facesorter.log"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
