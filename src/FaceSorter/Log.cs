@@ -449,6 +449,10 @@ internal static partial class Log
     [LoggerMessage(8810, LogLevel.Debug, "{FilePath} still waits for its destination: {Reason}")]
     public static partial void FileStillWaitsForDestination(this ILogger logger, string filePath, string reason);
 
+    // A drop-folder file FaceSorter may not read is the permissions' fault, not the file's (new-user trial): 8812
+    [LoggerMessage(8812, LogLevel.Warning, "{FilePath} stays in the drop folder: {Reason}")]
+    public static partial void FileUnreadable(this ILogger logger, string filePath, string reason);
+
     [LoggerMessage(8811, LogLevel.Information, "{Files} whose destination refused the move tried again (after {Delay})")]
     public static partial void FilesWaitingForDestinationReleased(this ILogger logger, string files, string delay);
 }

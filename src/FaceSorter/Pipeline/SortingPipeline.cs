@@ -518,6 +518,13 @@ public sealed class SortingPipeline : BackgroundService
         {
             await FailAsync(file, null, exception.Message, stoppingToken); // a clear reason, no stack trace
         }
+        catch (UnauthorizedAccessException)
+        {
+            // .NET's "Access to the path … is denied" at Error said neither whose permission nor what to do (helper-66's trial).
+            var reason = Unreadable(file.Path);
+            _logger.FileUnreadable(file.Path, reason);
+            await FailAsync(file, null, reason, stoppingToken, logged: true);
+        }
         catch (Exception exception)
         {
             await FailAsync(file, exception, exception.Message, stoppingToken);
@@ -530,7 +537,8 @@ public sealed class SortingPipeline : BackgroundService
     /// it is checked again, by the daemon or the next <c>scan</c> (docs/contracts.md, "Near duplicates").
     /// </summary>
     /// <param name="waitsForImmich">The only reason is that Immich is unavailable: no failure of the file, a Warning, counted apart (<see cref="RunSummary.WaitingForImmich"/>).</param>
-    private async Task FailAsync(InboxFile file, Exception? exception, string reason, CancellationToken cancellationToken, bool waitsForImmich = false)
+    /// <param name="logged">Its reason was logged already, at its own level.</param>
+    private async Task FailAsync(InboxFile file, Exception? exception, string reason, CancellationToken cancellationToken, bool waitsForImmich = false, bool logged = false)
     {
         if (!waitsForImmich && (DiskFull.Is(exception) || StoreBusy.Is(exception)))
         {
@@ -545,8 +553,12 @@ public sealed class SortingPipeline : BackgroundService
         }
         else
         {
-            // A filesystem's refusal (a folder in the way, permissions) is said by its reason; a stack trace is for the unexpected.
-            _logger.FileFailed(exception is IOException or UnauthorizedAccessException ? null : exception, file.Path, reason);
+            if (!logged)
+            {
+                // A filesystem's refusal (a folder in the way, permissions) is said by its reason; a stack trace is for the unexpected.
+                _logger.FileFailed(exception is IOException or UnauthorizedAccessException ? null : exception, file.Path, reason);
+            }
+
             _summary.Failure();
         }
 
@@ -596,6 +608,23 @@ public sealed class SortingPipeline : BackgroundService
     /// the file's fault. It stays in the drop folder, held with the reason, said once without a stack trace, and is
     /// tried again by itself (<see cref="DestinationRetry"/>). A one-shot <c>scan</c> fails it instead (<see cref="FailAsync"/>).
     /// </summary>
+    /// <summary>Why FaceSorter may not read a drop-folder file, and what makes it readable: the file's mode and owner, and the daemon's user.</summary>
+    private static string Unreadable(string path)
+    {
+        string mode;
+        try
+        {
+            mode = OperatingSystem.IsWindows() ? "unknown" : Convert.ToString((int)File.GetUnixFileMode(path), 8).PadLeft(4, '0');
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            mode = "unknown";
+        }
+
+        return $"FaceSorter (running as user '{Environment.UserName}') may not read it (mode {mode}): make it readable to that user or its group "
+            + "(chmod g+r, or let the program that downloads use umask 0002, README \"Running as a service\"); it is tried again when it changes or at the next start";
+    }
+
     private async Task WaitForDestinationAsync(InboxFile file, string reason, CancellationToken stoppingToken, CancellationToken cancellationToken)
     {
         _destinationRetry.Wait(file, reason, stoppingToken);

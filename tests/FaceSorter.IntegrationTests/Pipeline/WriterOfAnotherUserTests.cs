@@ -9,6 +9,7 @@ namespace FaceSorter.IntegrationTests.Pipeline;
 /// <c>/proc/*/fd</c> scan cannot see the downloader, which runs as another user (here the test
 /// process, root). A download that stalls mid-way must still not be taken before its writer closes it.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // setpriv and file modes; StartAsNobodyAsync fails elsewhere, saying so
 public sealed class WriterOfAnotherUserTests : EmulatedImmichTest
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
@@ -20,8 +21,8 @@ public sealed class WriterOfAnotherUserTests : EmulatedImmichTest
 
     private static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
-    [Fact]
-    public async Task A_download_by_another_user_that_stalls_four_seconds_is_taken_only_once_closed_and_sorted_with_its_full_hash()
+    /// <summary>The published daemon as <c>nobody</c>, against the emulated Immich, with <paramref name="configure"/>'s changes.</summary>
+    private async Task<DaemonProcess> StartAsNobodyAsync(Action<System.Text.Json.Nodes.JsonObject> configure)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -33,10 +34,19 @@ public sealed class WriterOfAnotherUserTests : EmulatedImmichTest
         {
             cfg["Immich"]!["Url"] = Immich.Url;
             cfg["Immich"]!["ApiKey"] = Immich.ApiKey;
+            configure(cfg);
+        });
+        return await DaemonProcess.StartAsUserAsync(config, "nobody", "nogroup", Token);
+    }
+
+    [Fact]
+    public async Task A_download_by_another_user_that_stalls_four_seconds_is_taken_only_once_closed_and_sorted_with_its_full_hash()
+    {
+        using var daemon = await StartAsNobodyAsync(cfg =>
+        {
             cfg["SettleTime"] = "00:00:02"; // the shipped default: shorter than the stall
             cfg["BlindSettleTime"] = "00:00:02"; // no longer quiet period either: only inotify's close-after-write holds the file
         });
-        using var daemon = await DaemonProcess.StartAsUserAsync(config, "nobody", "nogroup", Token);
         await Eventually.UntilAsync(() => daemon.Output.Contains("cannot see other users' processes", StringComparison.Ordinal) || daemon.HasExited, Deadline, "the start-up line about the writer check", Token);
         daemon.HasExited.Should().BeFalse(daemon.Output);
         var inbox = Path.Combine(Folder.Path, "data", "temp_downloads");
@@ -68,5 +78,33 @@ public sealed class WriterOfAnotherUserTests : EmulatedImmichTest
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT file_hash FROM downloads";
         (await command.ExecuteScalarAsync(Token)).Should().Be(Sha256(full));
+    }
+
+    [Fact]
+    public async Task A_download_the_daemons_user_may_not_read_is_held_with_whose_permission_and_the_fix_then_sorted_once_readable()
+    {
+        using var daemon = await StartAsNobodyAsync(_ => { });
+        await Eventually.UntilAsync(() => daemon.Output.Contains("for finished downloads", StringComparison.Ordinal) || daemon.HasExited, Deadline, "the drop folder watched", Token);
+        daemon.HasExited.Should().BeFalse(daemon.Output);
+
+        // Written by root with mode 0600, as a program with umask 077 leaves its downloads.
+        var content = TestImages.Jpeg(12);
+        Immich.SetFaces(Sha256(content), EmulatedFace.Named("Alice Smith"));
+        var staged = Path.Combine(Folder.Path, "private.jpg");
+        await File.WriteAllBytesAsync(staged, content, Token);
+        File.SetUnixFileMode(staged, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var download = Path.Combine(Folder.Path, "data", "temp_downloads", "private.jpg");
+        File.Move(staged, download);
+
+        // It was .NET's "Access to the path … is denied" at Error, without whose permission or what to do (helper-66's trial).
+        await Eventually.UntilAsync(() => daemon.Output.Contains("private.jpg stays in the drop folder: FaceSorter (running as user 'nobody') may not read it (mode 0600)", StringComparison.Ordinal), Deadline, "the reason: " + daemon.Output, Token);
+        daemon.Output.Should().Contain("WRN").And.Contain("chmod g+r").And.NotContain("ERR ").And.NotContain("Access to the path");
+
+        File.SetUnixFileMode(download, (UnixFileMode)0x1A4); // 0644
+        File.SetLastWriteTimeUtc(download, TimeProvider.System.GetUtcNow().UtcDateTime); // "when it changes"
+
+        var sorted = Path.Combine(Folder.Path, "data", "faces", "alice_smith", "private.jpg");
+        await Eventually.UntilAsync(() => File.Exists(sorted), Deadline, "sorted once readable: " + daemon.Output, Token);
+        await daemon.TerminateAsync(Token);
     }
 }
