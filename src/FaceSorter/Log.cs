@@ -237,6 +237,9 @@ internal static partial class Log
     public static partial void ReviewScanned(this ILogger logger, int count);
 
     // Data that can move (issue 12, part 4): 8150-8199
+    [LoggerMessage(8151, LogLevel.Warning, "{FilePath} is in no person's folder and no review category, so it is no decision: review item {ReviewId} stays pending. Move it into faces/<person>/ to approve it, back into its review folder to keep it, or delete it to reject it")]
+    public static partial void ReviewFileAstray(this ILogger logger, string filePath, long reviewId);
+
     [LoggerMessage(8150, LogLevel.Warning, "Review files in {Folder} are gone, but not as a rejection: {Reason}. Their items stay pending; they are looked at again after each full scan")]
     public static partial void ReviewFolderNotThere(this ILogger logger, string folder, string reason);
 

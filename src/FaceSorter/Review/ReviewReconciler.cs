@@ -250,6 +250,17 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
                 }
 
                 _reported.RemoveWhere(key => key.StartsWith(folder + "\n", StringComparison.Ordinal)); // there again: a next absence is logged again
+                if (await AstrayAsync(row, cancellationToken) is { } astray)
+                {
+                    Miss(item with { KeptAtScan = _scanGeneration });
+                    if (_reported.Add(astray + "\nastray"))
+                    {
+                        logger.ReviewFileAstray(astray, row.Id);
+                    }
+
+                    continue;
+                }
+
                 if (returned is not null && row.FileHash is { } hash && await returned.TakeBackWaitingAsync(row.Id, row.FilePath, hash, cancellationToken))
                 {
                     continue; // moved back into the drop folder, not yet sorted again there
@@ -268,6 +279,30 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
         }
 
         return next;
+    }
+
+    /// <summary>
+    /// Where a pending item's file went when it sits, under its name and with its content, directly in
+    /// <c>faces/</c> or <c>review/</c>: in no person's folder and no category, which is no decision. Dropped one
+    /// level short of <c>faces/&lt;person&gt;/</c> in a file manager, it was a rejection (helper-66's trial).
+    /// </summary>
+    private async Task<string?> AstrayAsync(ReviewItem row, CancellationToken cancellationToken)
+    {
+        if (row.FileHash is not { } hash)
+        {
+            return null;
+        }
+
+        foreach (var root in new[] { tree.Faces, tree.Review })
+        {
+            var path = Path.Combine(root, Path.GetFileName(row.FilePath));
+            if (File.Exists(path) && await hasher.HoldsAsync(path, hash, cancellationToken))
+            {
+                return path;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A pending row's file is gone: the drop folder is told too, where the user may have moved it back (<see cref="ReturnedReviewFiles"/>).</summary>

@@ -81,6 +81,26 @@ public sealed class FileManagerReviewTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_review_file_dropped_into_faces_itself_is_no_rejection_and_moved_on_into_a_person_folder_it_is_an_approval()
+    {
+        // One level short of faces/<person>/ in a file manager: it was a rejection, and its content rejected (helper-66's trial).
+        var file = await _harness.GivenReviewFileAsync("duplicate_d.jpg", ReviewCategories.Duplicates);
+        await _harness.StartAsync();
+
+        await ReviewHarness.RunAsync("mv", file.Path, _harness.Faces + "/");
+
+        var astray = Path.Combine(_harness.Faces, "duplicate_d.jpg");
+        // A negative check needs some waiting: six graces, where a delete is a rejection after one.
+        await Eventually.HoldsForAsync(() => File.Exists(astray), _harness.RejectGrace * 6, "the file stays where the user put it", ReviewHarness.Token);
+        (await _harness.RowAsync(file.Id))!.Action.Should().Be(ReviewAction.Pending, "a file in faces/ itself is in no person's folder: no decision");
+
+        Directory.CreateDirectory(Path.Combine(_harness.Faces, "dora"));
+        await ReviewHarness.RunAsync("mv", astray, Path.Combine(_harness.Faces, "dora") + "/");
+
+        await ShouldBeApprovedAsync(file, "dora", Path.Combine(_harness.Faces, "dora", "duplicate_d.jpg"));
+    }
+
+    [Fact]
     public async Task Gio_move_is_an_approval_and_gio_trash_is_a_rejection()
     {
         File.Exists("/usr/bin/gio").Should().BeTrue("gio (Debian package libglib2.0-bin) must be installed for this test; the scripts install it");
