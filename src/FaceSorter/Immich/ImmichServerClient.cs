@@ -127,7 +127,7 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
         await using var file = new FileStream(upload.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 81920, useAsync: true);
         var length = file.Length; // the request disposes the stream once sent
         using var response = await SendAsync(
-            () =>
+            progress =>
             {
                 var form = new MultipartFormDataContent();
                 form.AddPart(new StringContent(upload.DeviceAssetId), "deviceAssetId");
@@ -135,7 +135,7 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
                 form.AddPart(new StringContent(IsoUtc(upload.FileCreatedAtUtc)), "fileCreatedAt");
                 form.AddPart(new StringContent(IsoUtc(upload.FileModifiedAtUtc)), "fileModifiedAt");
                 form.AddPart(new StringContent(upload.FileName), "filename");
-                var content = new StreamContent(file);
+                var content = new StreamContent(new ProgressStream(file, progress));
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
                 form.AddPart(content, "assetData", UploadFileName.Ascii(upload.FileName));
                 var request = new HttpRequestMessage(HttpMethod.Post, "api/assets") { Content = form };
@@ -296,17 +296,27 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
         return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadJsonAsync<T>(response, what, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, string what, bool idempotent, CancellationToken cancellationToken)
+    private Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, string what, bool idempotent, CancellationToken cancellationToken) =>
+        SendAsync(_ => createRequest(), what, idempotent, cancellationToken);
+
+    /// <param name="createRequest">Makes the request; a request body that is sent over time calls the action it is given as it goes, and the timeout then counts from its last call.</param>
+    private async Task<HttpResponseMessage> SendAsync(Func<Action, HttpRequestMessage> createRequest, string what, bool idempotent, CancellationToken cancellationToken)
     {
+        var timeout = options.Value.RequestTimeout;
         for (var attempt = 1; ; attempt++)
         {
-            using var request = createRequest();
+            // RequestTimeout from the start, or for an upload from its last progress: a large file on a slow link
+            // took longer than RequestTimeout to send, timed out every time and put Immich "down" (helper-66's trial).
+            // On the real clock, as HttpClient's own timeout was: it is the network's time.
+            using var deadline = new CancellationTokenSource(timeout);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+            using var request = createRequest(() => deadline.CancelAfter(timeout));
             request.Headers.Add("x-api-key", options.Value.ApiKey);
             string retryReason;
             try
             {
-                // ResponseContentRead: the body is read within the client's timeout, so a stalled body is a timeout too.
-                var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+                // ResponseContentRead: the body is read within the timeout, so a stalled body is a timeout too.
+                var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token);
                 if ((int)response.StatusCode < 500 || !idempotent || attempt > 1)
                 {
                     return response;
@@ -330,7 +340,7 @@ public sealed class ImmichServerClient(HttpClient http, IOptions<ImmichOptions> 
             catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new FaceServiceUnavailableException(
-                    string.Create(CultureInfo.InvariantCulture, $"Immich at {Url} did not answer {what} within {http.Timeout.TotalSeconds:0.###} s (FaceSorter:Immich:RequestTimeout)"),
+                    string.Create(CultureInfo.InvariantCulture, $"Immich at {Url} did not answer {what} within {timeout.TotalSeconds:0.###} s (FaceSorter:Immich:RequestTimeout; an upload's counted from its last progress)"),
                     exception);
             }
 

@@ -45,7 +45,7 @@ public static class ImmichServiceCollectionExtensions
             {
                 var options = provider.GetRequiredService<IOptions<ImmichOptions>>().Value;
                 http.BaseAddress = ImmichServerClient.BaseAddressFor(options.Url);
-                http.Timeout = options.RequestTimeout;
+                http.Timeout = Timeout.InfiniteTimeSpan; // ImmichServerClient times each request itself (RequestTimeout; an upload's from its last progress)
             })
             // Built by hand: the default typed-client factory compiles an expression tree at the first
             // resolution, about 3 MB of resident memory for one constructor call (docs/operations.md,

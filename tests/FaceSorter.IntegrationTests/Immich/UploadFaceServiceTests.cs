@@ -153,6 +153,23 @@ public sealed class UploadFaceServiceTests : IDisposable
         (await act.Should().ThrowAsync<FaceServiceUnavailableException>()).Which.Message.Should().Contain("did not answer").And.Contain("RequestTimeout");
     }
 
+    [Fact]
+    public async Task An_upload_that_takes_longer_than_the_request_timeout_but_keeps_going_is_not_timed_out()
+    {
+        // A large file on a slow link: 48 MB at 12 MB/s takes 4 s, twice RequestTimeout. It timed out every
+        // time, and each time Immich was "down" (helper-66's trial). The sockets hold some megabytes in flight,
+        // sent but not yet read, so the last progress comes up to about 1 s before the server has it all.
+        await using var immich = await ImmichEmulator.StartAsync("3.1.0", Ct);
+        immich.UploadBytesPerSecond = 12 * 1024 * 1024;
+        immich.SetFaces(ImmichEmulator.AnyContent, EmulatedFace.Named("Gus"));
+        await using var service = GivenService(immich, options => options.RequestTimeout = TimeSpan.FromSeconds(2));
+        var image = GivenFile("large.jpg", TestImages.Jpeg(Interlocked.Increment(ref _seed), 48 * 1024 * 1024));
+
+        var result = (FaceCheck.Analyzed)await service.Faces.CheckAsync(image, Ct);
+
+        result.Faces.Single().Person.Should().Be("Gus");
+    }
+
     [Theory]
     [InlineData("2.7.5")]
     [InlineData("3.1.0")]

@@ -416,9 +416,14 @@ public sealed class UploadModeSortingTests : IAsyncLifetime
 
         await Eventually.UntilAsync(() => File.Exists(Path.Combine(daemon.Review, "duplicates", $"duplicate_waits_{index}.jpg")), Deadline,
             "the rewritten file is a duplicate of the sorted one", _timeout.Token);
-        var item = (await daemon.Store.ListReviewAsync(null, null, _timeout.Token)).Single(row => row.FilePath == copy);
-        item.EarlierCopy.Should().BeNull("the file it named left with other content: this may be the only copy of its own");
-        item.Reason.Should().EndWith(ExactCopy.RewrittenEnd);
+        // The move comes before its record (a journalled move), so the rows are read once the record is in.
+        ReviewItem? item = null;
+        await Eventually.UntilAsync(
+            async () => (item = (await daemon.Store.ListReviewAsync(null, null, _timeout.Token)).Single(row => row.FilePath == copy)).EarlierCopy is null,
+            Deadline,
+            "the file it named left with other content: this may be the only copy of its own",
+            _timeout.Token);
+        item!.Reason.Should().EndWith(ExactCopy.RewrittenEnd);
     }
 
     [Theory]

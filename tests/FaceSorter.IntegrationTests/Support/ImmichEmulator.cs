@@ -77,6 +77,12 @@ public sealed partial class ImmichEmulator : IAsyncDisposable
     /// </summary>
     public EmulatedMediaTypes MediaTypes { get; set; }
 
+    /// <summary>
+    /// Reads each upload's body at most this fast, in tenths of a second (a slow link to the server),
+    /// before looking at it; null for as fast as it comes.
+    /// </summary>
+    public int? UploadBytesPerSecond { get; set; }
+
     /// <summary>Keeps <c>faceDetection</c> active whatever the assets' state (a busy server).</summary>
     public bool QueuesAlwaysBusy { get; set; }
 

@@ -177,6 +177,11 @@ public sealed partial class ImmichEmulator
             return;
         }
 
+        if (UploadBytesPerSecond is { } rate)
+        {
+            context.Request.Body = await ReadSlowlyAsync(context.Request.Body, rate, context.RequestAborted);
+        }
+
         if (await StrictMultipart.MalformedPartAsync(context.Request, context.RequestAborted) is { } malformed)
         {
             await WriteErrorAsync(context, 400, malformed);
@@ -204,6 +209,22 @@ public sealed partial class ImmichEmulator
         {
             upload.Status = context.Response.StatusCode;
         }
+    }
+
+    /// <summary>The whole body, read <paramref name="bytesPerSecond"/> a second in tenths of a second.</summary>
+    private static async Task<MemoryStream> ReadSlowlyAsync(Stream body, int bytesPerSecond, CancellationToken cancellationToken)
+    {
+        var buffered = new MemoryStream();
+        var chunk = new byte[Math.Max(1, bytesPerSecond / 10)];
+        int read;
+        while ((read = await body.ReadAtLeastAsync(chunk, chunk.Length, throwOnEndOfStream: false, cancellationToken)) > 0)
+        {
+            await buffered.WriteAsync(chunk.AsMemory(0, read), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+
+        buffered.Position = 0;
+        return buffered;
     }
 
     private async Task UploadAsync(HttpContext context, IFormCollection form, IFormFile? file)
