@@ -194,14 +194,21 @@ internal sealed class DirectoriesOptionsValidator : IValidateOptions<Directories
         // Where the folders really are: a symbolic link made Faces the drop folder itself, and every file a copy of itself.
         var folders = new[] { ("Inbox", options.Inbox), ("Faces", options.Faces), ("Review", options.Review) }
             .Where(folder => !string.IsNullOrWhiteSpace(folder.Item2))
-            .Select(folder => (Key: folder.Item1, Value: folder.Item2, Real: RealFolders.Of(Path.GetFullPath(folder.Item2)).TrimEnd('/') + "/"))
+            .Select(folder => (Key: folder.Item1, Value: folder.Item2, Full: Path.GetFullPath(folder.Item2).TrimEnd('/') + "/"))
+            .Select(folder => (folder.Key, folder.Value, folder.Full, Real: RealFolders.Of(folder.Full).TrimEnd('/') + "/"))
+            .Select(folder => (folder.Key, folder.Value, Linked: folder.Real != folder.Full, folder.Real))
             .ToList();
-        var clash = folders.SelectMany(inner => folders.Where(outer => outer.Key != inner.Key && inner.Real.StartsWith(outer.Real, StringComparison.Ordinal)).Select(outer => (Inner: inner, Outer: outer))).FirstOrDefault();
+        // The inner folder is named; of two that are the same folder, the one reached through a symbolic link.
+        var clash = folders
+            .SelectMany(inner => folders.Where(outer => outer.Key != inner.Key && inner.Real.StartsWith(outer.Real, StringComparison.Ordinal)).Select(outer => (Inner: inner, Outer: outer)))
+            .OrderBy(pair => pair.Inner.Real == pair.Outer.Real && !pair.Inner.Linked ? 1 : 0)
+            .FirstOrDefault();
         if (clash.Inner.Key is { } key)
         {
             var where = clash.Inner.Real == clash.Outer.Real ? "is the same folder as" : "is inside";
+            var really = clash.Inner.Linked ? $" (through a symbolic link it is {clash.Inner.Real.TrimEnd('/')})" : "";
             failures.Check(false, $"{DirectoriesOptions.Section}:{key}", clash.Inner.Value,
-                $"it {where} {clash.Outer.Key} ({clash.Outer.Value}, really {clash.Outer.Real.TrimEnd('/')}); Inbox, Faces and Review must be three separate folders, none inside another");
+                $"it {where} {clash.Outer.Key} ({clash.Outer.Value}){really}; Inbox, Faces and Review must be three separate folders, none inside another");
         }
 
         return failures.Result();

@@ -621,8 +621,9 @@ public sealed class SortingPipeline : BackgroundService
             mode = "unknown";
         }
 
-        return $"FaceSorter (running as user '{Environment.UserName}') may not read it (mode {mode}): make it readable to that user or its group "
-            + "(chmod g+r, or let the program that downloads use umask 0002, README \"Running as a service\"); it is tried again when it changes or at the next start";
+        return $"FaceSorter (running as user '{Environment.UserName}') may not read it (mode {mode}): make it readable to that user "
+            + "(chmod g+r when the file's group is one of that user's, else chown or chmod o+r; for later downloads, a shared group and umask 0002 for the program that downloads, README \"Running as a service\"); "
+            + "it is tried again when it changes or at the next start";
     }
 
     private async Task WaitForDestinationAsync(InboxFile file, string reason, CancellationToken stoppingToken, CancellationToken cancellationToken)

@@ -282,9 +282,11 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
     }
 
     /// <summary>
-    /// Where a pending item's file went when it sits, under its name and with its content, directly in
-    /// <c>faces/</c> or <c>review/</c>: in no person's folder and no category, which is no decision. Dropped one
-    /// level short of <c>faces/&lt;person&gt;/</c> in a file manager, it was a rejection (helper-66's trial).
+    /// Where a pending item's file went when a file with its content sits directly in <c>faces/</c> or
+    /// <c>review/</c>, under any name: in no person's folder and no category, which is no decision. Dropped
+    /// one level short of <c>faces/&lt;person&gt;/</c> in a file manager (and renamed on the way), it was a
+    /// rejection (helper-66's and helper-68's trials). Only the two roots' own files are looked at, by size
+    /// first: they hold folders, and seldom a file.
     /// </summary>
     private async Task<string?> AstrayAsync(ReviewItem row, CancellationToken cancellationToken)
     {
@@ -293,12 +295,20 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
             return null;
         }
 
+        var name = Path.GetFileName(row.FilePath);
         foreach (var root in new[] { tree.Faces, tree.Review })
         {
-            var path = Path.Combine(root, Path.GetFileName(row.FilePath));
-            if (File.Exists(path) && await hasher.HoldsAsync(path, hash, cancellationToken))
+            var files = new DirectoryInfo(root).Exists
+                ? new DirectoryInfo(root).EnumerateFiles("*", new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
+                    .OrderBy(file => file.Name == name ? 0 : 1) // its own name first
+                    .ToList()
+                : [];
+            foreach (var file in files)
             {
-                return path;
+                if (await hasher.HoldsAsync(file.FullName, hash, cancellationToken))
+                {
+                    return file.FullName;
+                }
             }
         }
 

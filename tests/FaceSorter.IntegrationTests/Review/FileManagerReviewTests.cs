@@ -80,16 +80,19 @@ public sealed class FileManagerReviewTests : IAsyncLifetime
         earlier!.Describe().Should().StartWith("duplicate of rejected before");
     }
 
-    [Fact]
-    public async Task A_review_file_dropped_into_faces_itself_is_no_rejection_and_moved_on_into_a_person_folder_it_is_an_approval()
+    [Theory]
+    [InlineData("duplicate_d.jpg")]
+    [InlineData("renamed_d.jpg")]
+    public async Task A_review_file_dropped_into_faces_itself_is_no_rejection_and_moved_on_into_a_person_folder_it_is_an_approval(string name)
     {
-        // One level short of faces/<person>/ in a file manager: it was a rejection, and its content rejected (helper-66's trial).
+        // One level short of faces/<person>/ in a file manager, under its name or renamed on the way: it was a
+        // rejection, and its content rejected (helper-66's and helper-68's trials).
         var file = await _harness.GivenReviewFileAsync("duplicate_d.jpg", ReviewCategories.Duplicates);
         await _harness.StartAsync();
 
-        await ReviewHarness.RunAsync("mv", file.Path, _harness.Faces + "/");
+        var astray = Path.Combine(_harness.Faces, name);
+        await ReviewHarness.RunAsync("mv", file.Path, astray);
 
-        var astray = Path.Combine(_harness.Faces, "duplicate_d.jpg");
         // A negative check needs some waiting: six graces, where a delete is a rejection after one.
         await Eventually.HoldsForAsync(() => File.Exists(astray), _harness.RejectGrace * 6, "the file stays where the user put it", ReviewHarness.Token);
         (await _harness.RowAsync(file.Id))!.Action.Should().Be(ReviewAction.Pending, "a file in faces/ itself is in no person's folder: no decision");
@@ -97,7 +100,7 @@ public sealed class FileManagerReviewTests : IAsyncLifetime
         Directory.CreateDirectory(Path.Combine(_harness.Faces, "dora"));
         await ReviewHarness.RunAsync("mv", astray, Path.Combine(_harness.Faces, "dora") + "/");
 
-        await ShouldBeApprovedAsync(file, "dora", Path.Combine(_harness.Faces, "dora", "duplicate_d.jpg"));
+        await ShouldBeApprovedAsync(file, "dora", Path.Combine(_harness.Faces, "dora", name));
     }
 
     [Fact]

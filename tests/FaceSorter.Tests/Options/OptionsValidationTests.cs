@@ -36,8 +36,8 @@ public sealed class OptionsValidationTests
         ["Directories:Inbox empty"] = new("FaceSorter:Directories:Inbox", "", "drop folder", () => Directories(o => o.Inbox = "")),
         ["Directories:Faces empty"] = new("FaceSorter:Directories:Faces", " ", "sorted collection", () => Directories(o => o.Faces = " ")),
         ["Directories:Review empty"] = new("FaceSorter:Directories:Review", "", "review folder", () => Directories(o => o.Review = "")),
-        ["Directories nested"] = new("FaceSorter:Directories:Inbox", "data/faces/inbox", "it is inside Faces (data/faces, really ", () => Directories(o => o.Inbox = "data/faces/inbox")),
-        ["Directories nested, the inner one named"] = new("FaceSorter:Directories:Review", "data/temp_downloads/review", "it is inside Inbox (data/temp_downloads, really ", () => Directories(o => o.Review = "data/temp_downloads/review")),
+        ["Directories nested"] = new("FaceSorter:Directories:Inbox", "data/faces/inbox", "it is inside Faces (data/faces); Inbox, Faces and Review", () => Directories(o => o.Inbox = "data/faces/inbox")),
+        ["Directories nested, the inner one named"] = new("FaceSorter:Directories:Review", "data/temp_downloads/review", "it is inside Inbox (data/temp_downloads); Inbox, Faces and Review", () => Directories(o => o.Review = "data/temp_downloads/review")),
         ["Database:Provider unknown"] = new("FaceSorter:Database:Provider", "7", "Sqlite", () => Database(o => o.Provider = (DatabaseProvider)7)),
         ["Database:ConnectionString empty (SQLite)"] = new("FaceSorter:Database:ConnectionString", "", "Data Source=", () => Database(o => o.ConnectionString = "")),
         ["Database:ConnectionString empty (PostgreSQL)"] = new("FaceSorter:Database:ConnectionString", "", "Host=localhost", () => Database(o =>
@@ -185,7 +185,15 @@ public sealed class OptionsValidationTests
             });
 
             result.Failed.Should().BeTrue();
-            result.Failures.Should().ContainSingle().Which.Should().StartWith("FaceSorter:Directories:Faces = ").And.Contain($"it is inside Inbox ({inbox}, really {inbox})");
+            result.Failures.Should().ContainSingle().Which.Should().StartWith("FaceSorter:Directories:Faces = ").And.Contain($"it is inside Inbox ({inbox}) (through a symbolic link it is {inbox}/people)");
+
+            var same = Directories(o =>
+            {
+                o.Inbox = inbox;
+                o.Faces = link; // the drop folder itself: Faces is named, the one reached through the link
+            });
+
+            same.Failures.Should().ContainSingle().Which.Should().StartWith("FaceSorter:Directories:Faces = ").And.Contain($"it is the same folder as Inbox ({inbox}) (through a symbolic link it is {inbox})");
         }
         finally
         {
