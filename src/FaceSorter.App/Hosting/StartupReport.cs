@@ -21,7 +21,7 @@ namespace FaceSorter.App.Hosting;
 /// what moves the status page from "not checked yet" to up or down before the first file: the
 /// Upload face service's version lookup is reused, so its answer is cached for the first file.
 /// </summary>
-internal sealed class StartupReport(
+internal sealed partial class StartupReport(
     IServiceProvider services,
     IOptions<ImmichOptions> immichOptions,
     IOptions<DirectoriesOptions> directories,
@@ -140,11 +140,15 @@ internal sealed class StartupReport(
         var address = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()
             ?? "";
-        var url = address.TrimEnd('/') + "/";
+        // Listening on every address (0.0.0.0, [::], +, *): the machine's name is one another machine can open.
+        var url = AnyAddress().Replace(address.TrimEnd('/'), $"//{Environment.MachineName}:") + "/";
         return string.IsNullOrEmpty(options.Token)
             ? $"{url} (no token: loopback only)"
             : $"{url}?token=… (protected by {WebOptions.Section}:Token)";
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"//(0\.0\.0\.0|\[::\]|\+|\*):")]
+    private static partial System.Text.RegularExpressions.Regex AnyAddress();
 
     /// <summary>e.g. <c>45s</c>, <c>3m12s</c>, <c>2h05m</c>, <c>3d04h</c>.</summary>
 }

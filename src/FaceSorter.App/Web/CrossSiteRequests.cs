@@ -63,6 +63,9 @@ internal sealed class CrossSiteRequests(RequestDelegate next, IOptions<WebOption
     }
 
     private static bool IsLoopbackName(string host) =>
+        IsLoopbackHost(host.EndsWith('.') ? host[..^1] : host); // "localhost." is the same name, fully qualified
+
+    private static bool IsLoopbackHost(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
         || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase) // browsers resolve these to loopback themselves (RFC 6761 §6.3)
         || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));

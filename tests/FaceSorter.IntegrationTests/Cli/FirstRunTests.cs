@@ -65,6 +65,23 @@ public sealed class FirstRunTests : EmulatedImmichTest
     }
 
     [Fact]
+    public async Task A_review_page_on_every_address_is_reported_under_the_machines_name()
+    {
+        // http://0.0.0.0:PORT/ opens nothing from another machine (helper-67's trial).
+        var config = Config(cfg =>
+        {
+            cfg["Web"]!["Enabled"] = true;
+            cfg["Web"]!["Urls"] = "http://0.0.0.0:0";
+            cfg["Web"]!["Token"] = "a-long-enough-token-for-the-test";
+        });
+        using var daemon = await DaemonProcess.StartAsync(config, Token);
+
+        await Eventually.UntilAsync(() => daemon.Output.Contains("  Next:", StringComparison.Ordinal) || daemon.HasExited, TimeSpan.FromSeconds(30), "the start-up summary", Token);
+
+        daemon.Output.Should().MatchRegex($@"Review page: http://{System.Text.RegularExpressions.Regex.Escape(Environment.MachineName)}:\d+/\?token=… \(protected by FaceSorter:Web:Token\)");
+    }
+
+    [Fact]
     public async Task A_second_run_on_the_same_config_exits_with_code_3_in_one_line_before_watching_and_the_first_keeps_sorting()
     {
         var config = TestConfig.Write(Folder.Path, cfg =>

@@ -109,6 +109,8 @@ public sealed class CrossSiteRequestTests : IDisposable
     [InlineData("evil.example", false)]
     [InlineData("192.168.1.20:8765", false)]
     [InlineData("localhost", true)]
+    [InlineData("localhost.:8765", true)]
+    [InlineData("evil.example.", false)]
     [InlineData("facesorter.localhost", true)]
     [InlineData("[::1]:8765", true)]
     public async Task Without_a_token_only_loopback_names_are_answered_so_dns_rebinding_reads_nothing(string hostHeader, bool answered)
