@@ -603,12 +603,7 @@ public sealed class SortingPipeline : BackgroundService
         }
     }
 
-    /// <summary>
-    /// The filesystem refused the file's move (a file where its folder goes, a folder that may not be written): not
-    /// the file's fault. It stays in the drop folder, held with the reason, said once without a stack trace, and is
-    /// tried again by itself (<see cref="DestinationRetry"/>). A one-shot <c>scan</c> fails it instead (<see cref="FailAsync"/>).
-    /// </summary>
-    /// <summary>Why FaceSorter may not read a drop-folder file, and what makes it readable: the file's mode and owner, and the daemon's user.</summary>
+    /// <summary>Why FaceSorter may not read a drop-folder file, and what makes it readable: the daemon's user and the file's mode.</summary>
     private static string Unreadable(string path)
     {
         string mode;
@@ -626,6 +621,11 @@ public sealed class SortingPipeline : BackgroundService
             + "it is tried again when it changes or at the next start";
     }
 
+    /// <summary>
+    /// The filesystem refused the file's move (a file where its folder goes, a folder that may not be written): not
+    /// the file's fault. It stays in the drop folder, held with the reason, said once without a stack trace, and is
+    /// tried again by itself (<see cref="DestinationRetry"/>). A one-shot <c>scan</c> fails it instead (<see cref="FailAsync"/>).
+    /// </summary>
     private async Task WaitForDestinationAsync(InboxFile file, string reason, CancellationToken stoppingToken, CancellationToken cancellationToken)
     {
         _destinationRetry.Wait(file, reason, stoppingToken);

@@ -285,8 +285,8 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
     /// Where a pending item's file went when a file with its content sits directly in <c>faces/</c> or
     /// <c>review/</c>, under any name: in no person's folder and no category, which is no decision. Dropped
     /// one level short of <c>faces/&lt;person&gt;/</c> in a file manager (and renamed on the way), it was a
-    /// rejection (helper-66's and helper-68's trials). Only the two roots' own files are looked at, by size
-    /// first: they hold folders, and seldom a file.
+    /// rejection (helper-66's and helper-68's trials). Only the two roots' own files are looked at, its own
+    /// name first: the roots hold folders, and seldom a file.
     /// </summary>
     private async Task<string?> AstrayAsync(ReviewItem row, CancellationToken cancellationToken)
     {
@@ -298,9 +298,10 @@ public sealed class ReviewReconciler(IReviewQueue store, IDownloadRecords downlo
         var name = Path.GetFileName(row.FilePath);
         foreach (var root in new[] { tree.Faces, tree.Review })
         {
-            var files = new DirectoryInfo(root).Exists
-                ? new DirectoryInfo(root).EnumerateFiles("*", new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
-                    .OrderBy(file => file.Name == name ? 0 : 1) // its own name first
+            var folder = new DirectoryInfo(root);
+            var files = folder.Exists
+                ? folder.EnumerateFiles("*", new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
+                    .OrderBy(file => file.Name == name ? 0 : 1)
                     .ToList()
                 : [];
             foreach (var file in files)
